@@ -1,0 +1,175 @@
+/**
+ * The estimator contract every model family implements, and the base class that validates input once.
+ *
+ * Models see numbers only: a row-major Matrix (NaN = missing) and a target vector. Classifiers take class
+ * indices 0..k-1 as a Float64Array and `predict` returns indices; `predictProba` returns rows × k.
+ * Hyperparameters are plain objects validated by one zod schema per family, read back with getParams().
+ */
+import { z } from 'zod';
+import { ConfigurationError, NotFittedError } from '../core/errors.js';
+import type { Matrix } from '../core/matrix.js';
+import { checkMatrix, checkPredictMatrix, checkTarget } from '../core/validate.js';
+
+export type Task = 'classification' | 'regression';
+
+export interface FitOptions {
+  /** Classifiers: number of classes (default max(y)+1). Needed when a fold lacks the last class. */
+  nClasses?: number;
+}
+
+/** The serialised form of a fitted (or unfitted) estimator: plain JSON, no code. */
+export interface EstimatorJSON {
+  format: 'beemind.estimator';
+  version: 1;
+  family: string;
+  task: Task;
+  params: Record<string, unknown>;
+  /** Family-specific fitted state (typed arrays packed with core/serialize); null when unfitted. */
+  state: unknown;
+}
+
+export interface Estimator {
+  /** Model family id, e.g. `random_forest`. */
+  readonly family: string;
+  readonly task: Task;
+  /** Number of features seen at fit (0 before fit). */
+  readonly nFeatures: number;
+  /** Number of classes seen at fit (0 for regressors). */
+  readonly nClasses: number;
+  getParams(): Record<string, unknown>;
+  fit(X: Matrix, y: Float64Array, options?: FitOptions): Promise<this>;
+  /** Class indices for classifiers, values for regressors. */
+  predict(X: Matrix): Float64Array;
+  /** Classifiers only: rows × nClasses probabilities. */
+  predictProba?(X: Matrix): Matrix;
+  /** Impurity/gain or coefficient-based importances, one per feature, where the family defines them. */
+  featureImportances?(): Float64Array;
+  toJSON(): EstimatorJSON;
+}
+
+/** Parses user hyperparameters against a family's schema, with a message that names the bad field. */
+export function parseParams<S extends z.ZodType>(schema: S, params: unknown, who: string): z.output<S> {
+  const result = schema.safeParse(params ?? {});
+  if (!result.success) {
+    const problems = result.error.issues
+      .map((i) => `${i.path.join('.') || '(params)'}: ${i.message}`)
+      .join('; ');
+    throw new ConfigurationError('params.invalid', `invalid hyperparameters for ${who}: ${problems}.`);
+  }
+  return result.data;
+}
+
+/**
+ * Base class: validates hyperparameters at construction and inputs at fit/predict, then calls the subclass's
+ * trusted implementation. Subclasses implement fitValidated, predictValidated, (predictProbaValidated),
+ * getState/setState.
+ */
+export abstract class BaseEstimator<P extends Record<string, unknown>> implements Estimator {
+  abstract readonly family: string;
+  abstract readonly task: Task;
+  /** Whether NaN inputs are accepted as missing values. */
+  protected readonly acceptsMissing: boolean = false;
+  protected readonly params: P;
+  nFeatures = 0;
+  nClasses = 0;
+  protected fitted = false;
+
+  constructor(schema: z.ZodType<P>, params: unknown, who: string) {
+    this.params = parseParams(schema, params, who);
+  }
+
+  getParams(): P {
+    return structuredClone(this.params);
+  }
+
+  protected get who(): string {
+    return `${this.family} (${this.task})`;
+  }
+
+  async fit(X: Matrix, y: Float64Array, options: FitOptions = {}): Promise<this> {
+    checkMatrix(X, { allowMissing: this.acceptsMissing, who: this.who });
+    const k = checkTarget(X, y, this.task, this.who, options.nClasses);
+    this.nFeatures = X.cols;
+    this.nClasses = k;
+    await this.fitValidated(X, y);
+    this.fitted = true;
+    return this;
+  }
+
+  predict(X: Matrix): Float64Array {
+    this.checkPredict(X);
+    return this.predictValidated(X);
+  }
+
+  protected checkPredict(X: Matrix): void {
+    if (!this.fitted) throw new NotFittedError(this.who);
+    checkPredictMatrix(X, this.nFeatures, { allowMissing: this.acceptsMissing, who: this.who });
+  }
+
+  toJSON(): EstimatorJSON {
+    return {
+      format: 'beemind.estimator',
+      version: 1,
+      family: this.family,
+      task: this.task,
+      params: this.getParams(),
+      state: this.fitted ? { nFeatures: this.nFeatures, nClasses: this.nClasses, model: this.getState() } : null,
+    };
+  }
+
+  /** Restores fitted state produced by toJSON (called by the registry's estimatorFromJSON). */
+  restore(state: unknown): this {
+    if (state === null || state === undefined) return this;
+    const s = state as { nFeatures: number; nClasses: number; model: unknown };
+    this.nFeatures = s.nFeatures;
+    this.nClasses = s.nClasses;
+    this.setState(s.model);
+    this.fitted = true;
+    return this;
+  }
+
+  protected abstract fitValidated(X: Matrix, y: Float64Array): Promise<void> | void;
+  protected abstract predictValidated(X: Matrix): Float64Array;
+  protected abstract getState(): unknown;
+  protected abstract setState(state: unknown): void;
+}
+
+/**
+ * Base for classifiers: predict is the argmax of predictProba unless the subclass overrides it.
+ */
+export abstract class BaseClassifier<P extends Record<string, unknown>> extends BaseEstimator<P> {
+  readonly task = 'classification' as const;
+
+  predictProba(X: Matrix): Matrix {
+    this.checkPredict(X);
+    return this.predictProbaValidated(X);
+  }
+
+  protected predictValidated(X: Matrix): Float64Array {
+    return argmaxRows(this.predictProbaValidated(X));
+  }
+
+  protected abstract predictProbaValidated(X: Matrix): Matrix;
+}
+
+export abstract class BaseRegressor<P extends Record<string, unknown>> extends BaseEstimator<P> {
+  readonly task = 'regression' as const;
+}
+
+/** Index of the largest value in each row (first one on ties). */
+export function argmaxRows(P: Matrix): Float64Array {
+  const out = new Float64Array(P.rows);
+  for (let i = 0; i < P.rows; i++) {
+    let best = 0;
+    let bestV = -Infinity;
+    for (let j = 0; j < P.cols; j++) {
+      const v = P.data[i * P.cols + j];
+      if (v > bestV) {
+        bestV = v;
+        best = j;
+      }
+    }
+    out[i] = best;
+  }
+  return out;
+}
