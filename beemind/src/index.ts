@@ -3,10 +3,38 @@
  */
 import './models/families.js';
 
-export { BeeMindError, DataError, ConfigurationError, EvaluationError, ProtocolError, NotFittedError } from './core/errors.js';
+export {
+  BeeMindError,
+  DataError,
+  ConfigurationError,
+  EvaluationError,
+  ProtocolError,
+  NotFittedError,
+} from './core/errors.js';
 export { Random } from './core/random.js';
+export { logger } from './core/logger.js';
 export { type Matrix, createMatrix, matrixFromRows } from './core/matrix.js';
+
+// data
 export * from './data/frame.js';
+export { DataFrame, fromTable } from './data/data_frame.js';
+export { readCSV, parseCSV, type ReadCSVOptions } from './data/csv.js';
+export { Dataset, toDataset, inferTask, type DatasetOptions, type TargetInfo } from './data/dataset.js';
+export { type ColumnSchema, fingerprintFrame } from './data/schema.js';
+export { trainTestSplit, kFold, splitDataset, type Split } from './data/split.js';
+
+// models and preprocessing
 export type { Estimator, EstimatorJSON, FitOptions, Task } from './models/estimator.js';
 export { createModel, estimatorFromJSON, modelFamilies, getModelFamily, type ModelFamily } from './models/registry.js';
 export type { Transformer, TransformerJSON, TransformerFitContext } from './preprocessing/transformer.js';
+
+// metrics and charts
+export { accuracy, balancedAccuracy, f1Macro, logLoss, rocAuc, confusionMatrix } from './metrics/classification.js';
+export { r2, rmse, mae } from './metrics/regression.js';
+export { scorers, getScorer, defaultScorer, type Scorer } from './metrics/scorers.js';
+export { type VegaLiteSpec } from './charts/spec.js';
+export { confusionMatrixChart, featureImportanceChart, type ImportanceEntry } from './charts/model_charts.js';
+
+// events
+export * from './events/events.js';
+export { publishRunEvent, subscribeRunEvents, runSnapshots, clearRunHistory, type RunEventListener } from './events/hub.js';

@@ -1,0 +1,52 @@
+/**
+ * This module contains type inference for raw text columns: which tokens are missing values, and whether a
+ * column is numeric, boolean or categorical.
+ */
+import type { Column } from './frame.js';
+
+/** Tokens read as a missing value (compared after trimming; case-insensitive for the word forms). */
+export const DEFAULT_MISSING_TOKENS: readonly string[] = ['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', '?'];
+
+const TRUE_WORDS = new Set(['true', 'yes']);
+const FALSE_WORDS = new Set(['false', 'no']);
+
+export interface InferOptions {
+  missing?: readonly string[];
+  /** Force the kind of named columns. */
+  kinds?: Record<string, Column['kind']>;
+}
+
+function parseNumber(token: string): number {
+  // Number('') is 0 and Number('0x1f') parses hex: accept plain decimal/scientific notation only
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(token) && !/^[+-]?Infinity$/.test(token)) return NaN;
+  return Number(token);
+}
+
+/** Turns one column of raw strings into a typed column. */
+export function inferColumn(name: string, raw: readonly string[], options: InferOptions = {}): Column {
+  const missing = new Set(options.missing ?? DEFAULT_MISSING_TOKENS);
+  const tokens = raw.map((t) => {
+    const s = t.trim();
+    return missing.has(s) ? null : s;
+  });
+  const forced = options.kinds?.[name];
+  const present = tokens.filter((t): t is string => t !== null);
+
+  const isBoolean =
+    present.length > 0 &&
+    present.every((t) => TRUE_WORDS.has(t.toLowerCase()) || FALSE_WORDS.has(t.toLowerCase()));
+  if (forced === 'boolean' || (!forced && isBoolean)) {
+    const values = new Float64Array(tokens.length);
+    tokens.forEach((t, i) => {
+      values[i] = t === null ? NaN : TRUE_WORDS.has(t.toLowerCase()) || t === '1' ? 1 : 0;
+    });
+    return { name, kind: 'boolean', values };
+  }
+
+  const numbers = tokens.map((t) => (t === null ? NaN : parseNumber(t)));
+  const allNumeric = present.length > 0 && numbers.every((v, i) => tokens[i] === null || !Number.isNaN(v));
+  if (forced === 'numeric' || (!forced && allNumeric)) {
+    return { name, kind: 'numeric', values: Float64Array.from(numbers) };
+  }
+  return { name, kind: 'categorical', values: tokens };
+}

@@ -1,0 +1,132 @@
+import { parseCSV, readCSV } from '../../src/data/csv.js';
+import { fromTable } from '../../src/data/data_frame.js';
+import { toDataset } from '../../src/data/dataset.js';
+import { kFold, splitDataset, trainTestSplit } from '../../src/data/split.js';
+import { DataError } from '../../src/core/errors.js';
+
+const text = `age,city,member,score,label
+34,Paris,yes,1.5,good
+NA,Lyon,no,?,bad
+51,,yes,2.5,good
+28,Paris,no,NaN,bad
+`;
+
+describe('readCSV and type inference', () => {
+  it('infers numeric, categorical and boolean columns with missing values', async () => {
+    const df = await readCSV(text);
+    expect(df.rows).toBe(4);
+    expect(df.schema.map((c) => [c.name, c.kind, c.missing])).toEqual([
+      ['age', 'numeric', 1],
+      ['city', 'categorical', 1],
+      ['member', 'boolean', 0],
+      ['score', 'numeric', 2],
+      ['label', 'categorical', 0],
+    ]);
+    const age = df.column('age');
+    expect(Number.isNaN(age.values[1] as number)).toBe(true);
+    expect(df.column('member').values).toEqual(Float64Array.from([1, 0, 1, 0]));
+  });
+
+  it('reads a file path and reports an unreadable path with the fix', async () => {
+    const df = await readCSV('../shared/datasets/iris.csv');
+    expect(df.rows).toBe(150);
+    await expect(readCSV('no/such/file.csv')).rejects.toThrow(/cannot read CSV file "no\/such\/file.csv"/);
+  });
+
+  it('rejects ragged CSV and header-only CSV', () => {
+    expect(() => parseCSV('a,b\n1,2\n3\n')).toThrow(DataError);
+    expect(() => parseCSV('a,b\n')).toThrow(/no data rows|empty/);
+  });
+
+  it('keeps column names that look like HTML or code as plain text', () => {
+    const df = parseCSV('<b>x</b>,${process.exit()},y\n1,2,a\n3,4,b\n');
+    expect(df.columnNames).toEqual(['<b>x</b>', '${process.exit()}', 'y']);
+  });
+});
+
+describe('datasets', () => {
+  it('encodes a text target and infers classification', async () => {
+    const ds = toDataset(await readCSV('../shared/datasets/iris.csv'), { target: 'species' });
+    expect(ds.task).toBe('classification');
+    expect(ds.target.classes).toEqual(['setosa', 'versicolor', 'virginica']);
+    expect(ds.featureNames).toHaveLength(4);
+    expect(ds.decode([0, 2])).toEqual(['setosa', 'virginica']);
+  });
+
+  it('infers regression for a continuous target and classification for few integers', async () => {
+    const diabetes = toDataset(await readCSV('../shared/datasets/diabetes.csv'), { target: 'progression' });
+    expect(diabetes.task).toBe('regression');
+    const digits = await readCSV('../shared/datasets/digits.csv');
+    const ds = toDataset(digits, { target: digits.columnNames.at(-1)! });
+    expect(ds.task).toBe('classification');
+    expect(ds.nClasses).toBe(10);
+  });
+
+  it('lets the user override the task', () => {
+    const df = parseCSV('x,y\n1,1\n2,2\n3,3\n4,1\n');
+    expect(toDataset(df, { target: 'y', task: 'regression' }).task).toBe('regression');
+  });
+
+  it('explains a missing target, an unknown target and a single-class target', () => {
+    const df = parseCSV('x,y\n1,a\n2,\n3,b\n');
+    expect(() => toDataset(df, { target: 'y' })).toThrow(/missing in 1 rows.*dropMissingTarget/);
+    expect(toDataset(df, { target: 'y', dropMissingTarget: true }).rows).toBe(2);
+    expect(() => toDataset(df, { target: 'z' })).toThrow(/no column named "z"; the columns are: x, y/);
+    expect(() => toDataset(parseCSV('x,y\n1,a\n2,a\n'), { target: 'y' })).toThrow(/only one class/);
+  });
+
+  it('fingerprints by content', () => {
+    const a = toDataset(parseCSV('x,y\n1,a\n2,b\n'), { target: 'y' });
+    const b = toDataset(parseCSV('x,y\n1,a\n2,b\n'), { target: 'y' });
+    const c = toDataset(parseCSV('x,y\n1,a\n3,b\n'), { target: 'y' });
+    expect(a.fingerprint).toBe(b.fingerprint);
+    expect(a.fingerprint).not.toBe(c.fingerprint);
+  });
+
+  it('wraps an arquero table', async () => {
+    const aq = await import('arquero');
+    const df = fromTable(aq.table({ a: [1, 2, null], b: ['x', 'y', 'z'], c: [true, false, true] }));
+    expect(df.schema.map((s) => s.kind)).toEqual(['numeric', 'categorical', 'boolean']);
+    expect(df.schema[0].missing).toBe(1);
+    const back = await df.toTable();
+    expect(back.numRows()).toBe(3);
+    expect(back.columnNames()).toEqual(['a', 'b', 'c']);
+  });
+});
+
+describe('splits', () => {
+  const y = Float64Array.from({ length: 100 }, (_, i) => (i < 80 ? 0 : 1));
+
+  it('train/test split is seeded, disjoint, complete and stratified', () => {
+    const s = trainTestSplit(100, 0.25, { seed: 0, stratify: y });
+    expect(s.test.length).toBe(25);
+    expect(new Set([...s.train, ...s.test]).size).toBe(100);
+    expect([...s.test].filter((i) => y[i] === 1).length).toBe(5);
+    expect(trainTestSplit(100, 0.25, { seed: 0, stratify: y })).toEqual(s);
+    expect(trainTestSplit(100, 0.25, { seed: 1, stratify: y }).test).not.toEqual(s.test);
+  });
+
+  it('K-fold covers every row once with stratified folds', () => {
+    const folds = kFold(100, 5, { seed: 0, stratify: y });
+    const seen = new Int32Array(100);
+    for (const f of folds) {
+      f.test.forEach((i) => seen[i]++);
+      expect(f.test.length).toBe(20);
+      expect([...f.test].filter((i) => y[i] === 1).length).toBe(4);
+      expect(f.train.length + f.test.length).toBe(100);
+    }
+    expect([...seen].every((c) => c === 1)).toBe(true);
+  });
+
+  it('splits a dataset keeping its classes', async () => {
+    const ds = toDataset(await readCSV('../shared/datasets/iris.csv'), { target: 'species' });
+    const { train, test } = splitDataset(ds, { seed: 0 });
+    expect(train.rows + test.rows).toBe(150);
+    expect(test.target.classes).toEqual(ds.target.classes);
+  });
+
+  it('rejects impossible splits', () => {
+    expect(() => trainTestSplit(3, 0.01)).toThrow(/leaves no rows/);
+    expect(() => kFold(3, 5)).toThrow(/cannot be split into 5 folds/);
+  });
+});
