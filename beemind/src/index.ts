@@ -27,6 +27,28 @@ export { trainTestSplit, kFold, splitDataset, type Split } from './data/split.js
 export type { Estimator, EstimatorJSON, FitOptions, Task } from './models/estimator.js';
 export { createModel, estimatorFromJSON, modelFamilies, getModelFamily, type ModelFamily } from './models/registry.js';
 export type { Transformer, TransformerJSON, TransformerFitContext } from './preprocessing/transformer.js';
+export {
+  createTransformer,
+  transformerFromJSON,
+  transformerKinds,
+  getTransformerKind,
+  registerTransformer,
+  type TransformerKind,
+  type TransformerStage,
+  type RestorableTransformer,
+} from './preprocessing/registry.js';
+export {
+  Pipeline,
+  type PipelineFitOptions,
+  type PipelineJSON,
+  type FeatureImportance,
+} from './pipeline/pipeline.js';
+export {
+  pipelineFromSpec,
+  parsePipelineSpec,
+  type PipelineSpec,
+  type PipelineSpecInput,
+} from './pipeline/spec.js';
 
 // metrics and charts
 export { accuracy, balancedAccuracy, f1Macro, logLoss, rocAuc, confusionMatrix } from './metrics/classification.js';

@@ -32,6 +32,7 @@ export function pack(a: Typed): PackedArray {
 }
 
 function unpackAny(p: PackedArray): Typed {
+  // a fresh ArrayBuffer (never shared), so callers get Float64Array<ArrayBuffer> etc.
   const Ctor = constructors[p?.dtype];
   if (!Ctor || typeof p.base64 !== 'string') {
     throw new ProtocolError('serialize.bad_array', 'a serialised array is malformed (expected {dtype, base64}).');
@@ -43,18 +44,18 @@ function unpackAny(p: PackedArray): Typed {
   return new Ctor(copy.buffer, 0, bytes.byteLength / Ctor.BYTES_PER_ELEMENT);
 }
 
-export function unpackF64(p: PackedArray): Float64Array {
-  return unpackAny(p) as Float64Array;
+export function unpackF64(p: PackedArray): Float64Array<ArrayBuffer> {
+  return unpackAny(p) as Float64Array<ArrayBuffer>;
 }
-export function unpackI32(p: PackedArray): Int32Array {
-  return unpackAny(p) as Int32Array;
+export function unpackI32(p: PackedArray): Int32Array<ArrayBuffer> {
+  return unpackAny(p) as Int32Array<ArrayBuffer>;
 }
-export function unpackU8(p: PackedArray): Uint8Array {
-  return unpackAny(p) as Uint8Array;
+export function unpackU8(p: PackedArray): Uint8Array<ArrayBuffer> {
+  return unpackAny(p) as Uint8Array<ArrayBuffer>;
 }
-export function unpackU16(p: PackedArray): Uint16Array {
-  return unpackAny(p) as Uint16Array;
+export function unpackU16(p: PackedArray): Uint16Array<ArrayBuffer> {
+  return unpackAny(p) as Uint16Array<ArrayBuffer>;
 }
-export function unpackF32(p: PackedArray): Float32Array {
-  return unpackAny(p) as Float32Array;
+export function unpackF32(p: PackedArray): Float32Array<ArrayBuffer> {
+  return unpackAny(p) as Float32Array<ArrayBuffer>;
 }

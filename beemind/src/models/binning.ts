@@ -14,6 +14,8 @@ export interface BinMapperOptions {
   /** Rows sampled to find quantiles on large data. */
   subsample?: number;
   seed?: number;
+  /** Learn the bins from these rows only (e.g. the training part of a train/validation split); default all. */
+  rows?: ArrayLike<number>;
 }
 
 export class BinMapper {
@@ -36,9 +38,13 @@ export class BinMapper {
     return this.cuts[j].length + 1;
   }
 
-  fit(X: Matrix, { subsample = 200_000, seed = 0 }: BinMapperOptions = {}): this {
-    const rows =
-      X.rows > subsample ? new Random(seed).permutation(X.rows).subarray(0, subsample) : null;
+  fit(X: Matrix, { subsample = 200_000, seed = 0, rows: only }: BinMapperOptions = {}): this {
+    const total = only ? only.length : X.rows;
+    let rows: ArrayLike<number> | null = only ?? null;
+    if (total > subsample) {
+      const picked = new Random(seed).permutation(total).subarray(0, subsample);
+      rows = only ? Int32Array.from(picked, (k) => only[k]) : picked;
+    }
     const n = rows ? rows.length : X.rows;
     const values = new Float64Array(n);
     this.cuts = [];
@@ -96,7 +102,7 @@ export class BinMapper {
   }
 }
 
-/** Cut points for sorted, non-missing values: midpoints between distinct values, or quantile midpoints. */
+/** Cut points for sorted, non-missing values: midpoints between distinct values, or quantiles. */
 function findCuts(sorted: Float64Array, maxBins: number): Float64Array {
   const distinct: number[] = [];
   for (let k = 0; k < sorted.length; k++) {
@@ -107,13 +113,14 @@ function findCuts(sorted: Float64Array, maxBins: number): Float64Array {
     for (let b = 0; b < cuts.length; b++) cuts[b] = (distinct[b] + distinct[b + 1]) / 2;
     return cuts;
   }
+  // quantile b / maxBins by the "averaged inverted CDF" (scikit-learn's choice): the value at that rank, or
+  // the midpoint of the two values around it when the rank falls exactly between them
   const cuts: number[] = [];
   const n = sorted.length;
   for (let b = 1; b < maxBins; b++) {
     const pos = (b * n) / maxBins;
-    const lo = sorted[Math.min(n - 1, Math.floor(pos) - 1 < 0 ? 0 : Math.floor(pos) - 1)];
-    const hi = sorted[Math.min(n - 1, Math.floor(pos))];
-    const cut = lo === hi ? lo : (lo + hi) / 2;
+    const j = Math.min(n - 1, Math.floor(pos));
+    const cut = pos === j && j > 0 ? (sorted[j - 1] + sorted[j]) / 2 : sorted[j];
     if (cuts.length === 0 || cut > cuts[cuts.length - 1]) cuts.push(cut);
   }
   return Float64Array.from(cuts);

@@ -48,13 +48,18 @@ export interface Estimator {
 }
 
 /** Parses user hyperparameters against a family's schema, with a message that names the bad field. */
-export function parseParams<S extends z.ZodType>(schema: S, params: unknown, who: string): z.output<S> {
+export function parseParams<S extends z.ZodType>(
+  schema: S,
+  params: unknown,
+  who: string,
+  noun = 'hyperparameters',
+): z.output<S> {
   const result = schema.safeParse(params ?? {});
   if (!result.success) {
     const problems = result.error.issues
       .map((i) => `${i.path.join('.') || '(params)'}: ${i.message}`)
       .join('; ');
-    throw new ConfigurationError('params.invalid', `invalid hyperparameters for ${who}: ${problems}.`);
+    throw new ConfigurationError('params.invalid', `invalid ${noun} for ${who}: ${problems}.`);
   }
   return result.data;
 }

@@ -3,7 +3,16 @@
  * registry. Each family lives in its own module; add new ones here.
  */
 import { registerModelFamily, type ModelFamily } from './registry.js';
+import { histGradientBoostingFamily } from './hist_gradient_boosting/gradient_boosting.js';
+import { decisionTreeFamily } from './tree/decision_tree.js';
+import { extraTreesFamily } from './tree/extra_trees.js';
+import { randomForestFamily } from './tree/random_forest.js';
 
-const builtIn: ModelFamily[] = [];
+const builtIn: ModelFamily[] = [
+  histGradientBoostingFamily,
+  decisionTreeFamily,
+  randomForestFamily,
+  extraTreesFamily,
+];
 
 for (const f of builtIn) registerModelFamily(f);

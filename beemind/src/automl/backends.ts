@@ -1,0 +1,104 @@
+/**
+ * This module contains the evaluation backends behind one interface: `threads` (a worker_threads pool with
+ * per-drone timeouts and crash isolation, the default) and `inline` (the calling thread; no timeouts). A
+ * backend receives the search data once and then evaluates jobs; results are identical across backends.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { EvaluationError } from '../core/errors.js';
+import { serializeError, type Outcome } from '../evaluation/pool/outcome.js';
+import { WorkerPool } from '../evaluation/pool/worker_pool.js';
+import { evaluateGenome, type EvaluationData, type EvaluationJob, type EvaluationResult } from './evaluate.js';
+
+export interface EvaluationBackend {
+  readonly name: string;
+  /** Parallel evaluations it can run at once. */
+  readonly concurrency: number;
+  /** Hands the search data to the backend (once per run). */
+  prepare(key: string, data: EvaluationData): void;
+  evaluate(key: string, job: EvaluationJob, options?: { timeoutMs?: number }): Promise<Outcome<EvaluationResult>>;
+  /** Stops every running evaluation (they resolve as cancelled). */
+  cancelAll(): void;
+  close(): Promise<void>;
+}
+
+/** The task a worker receives: which shared data, and the job. */
+export interface WorkerTask {
+  key: string;
+  job: EvaluationJob;
+}
+
+/** Evaluates in the calling thread: no parallelism and no timeouts, but nothing to start. */
+export class InlineBackend implements EvaluationBackend {
+  readonly name = 'inline';
+  readonly concurrency = 1;
+  private readonly data = new Map<string, EvaluationData>();
+  private cancelled = false;
+
+  prepare(key: string, data: EvaluationData): void {
+    this.data.set(key, data);
+  }
+
+  async evaluate(key: string, job: EvaluationJob): Promise<Outcome<EvaluationResult>> {
+    if (this.cancelled) return { status: 'cancelled' };
+    const start = performance.now();
+    try {
+      const value = await evaluateGenome(this.data.get(key)!, job);
+      return { status: 'ok', value, seconds: (performance.now() - start) / 1000 };
+    } catch (error) {
+      return { status: 'failed', error: serializeError(error), seconds: (performance.now() - start) / 1000 };
+    }
+  }
+
+  cancelAll(): void {
+    this.cancelled = true;
+  }
+
+  async close(): Promise<void> {
+    this.data.clear();
+  }
+}
+
+/** The compiled worker entry; src/automl and dist/automl sit at the same depth, so this works from both. */
+function workerEntry(): URL {
+  const entry = new URL('../../dist/automl/evaluation_worker.js', import.meta.url);
+  if (!existsSync(fileURLToPath(entry))) {
+    throw new EvaluationError(
+      'backend.not_built',
+      `the evaluation worker ${fileURLToPath(entry)} is missing; build the library (npx tsc -b) or use workers: 0.`,
+    );
+  }
+  return entry;
+}
+
+/** Evaluates on a pool of worker threads; a drone that hangs or crashes costs only its worker. */
+export class ThreadBackend implements EvaluationBackend {
+  readonly name = 'threads';
+  readonly concurrency: number;
+  private readonly pool: WorkerPool<WorkerTask, EvaluationResult>;
+
+  constructor(workers: number, memoryMb: number) {
+    this.concurrency = workers;
+    this.pool = new WorkerPool<WorkerTask, EvaluationResult>({
+      size: workers,
+      entry: workerEntry(),
+      resourceLimits: { maxOldGenerationSizeMb: memoryMb },
+    });
+  }
+
+  prepare(key: string, data: EvaluationData): void {
+    this.pool.share(key, data);
+  }
+
+  evaluate(key: string, job: EvaluationJob, options: { timeoutMs?: number } = {}): Promise<Outcome<EvaluationResult>> {
+    return this.pool.run({ key, job }, { timeoutMs: options.timeoutMs });
+  }
+
+  cancelAll(): void {
+    this.pool.cancelAll();
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+}

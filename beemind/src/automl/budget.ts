@@ -1,0 +1,67 @@
+/**
+ * This module contains the run's stop rules: wall-clock seconds, maximum evaluations, and patience
+ * (generations without improvement). The first limit reached wins.
+ */
+export type StopReason = 'time' | 'evaluations' | 'stagnation' | 'exhausted' | 'interrupted';
+
+/** Share of the time budget given to the search; the rest is kept for the refit, ensemble and importance. */
+export const SEARCH_SHARE = 0.85;
+
+export class Budget {
+  readonly startedAt = performance.now();
+  private evaluated = 0;
+  private generationsWithoutGain = 0;
+  private best: number | null = null;
+
+  constructor(
+    private readonly limits: { seconds?: number; evaluations?: number; patience?: number },
+    private readonly greaterIsBetter: boolean,
+  ) {}
+
+  elapsedSeconds(): number {
+    return (performance.now() - this.startedAt) / 1000;
+  }
+
+  /** Milliseconds until the search must stop (Infinity without a time limit). */
+  searchMsLeft(): number {
+    if (this.limits.seconds === undefined) return Infinity;
+    return this.limits.seconds * 1000 * SEARCH_SHARE - (performance.now() - this.startedAt);
+  }
+
+  /** Milliseconds until the whole run must end. */
+  runMsLeft(): number {
+    if (this.limits.seconds === undefined) return Infinity;
+    return this.limits.seconds * 1000 - (performance.now() - this.startedAt);
+  }
+
+  /** Evaluations still allowed (Infinity without a limit). */
+  evaluationsLeft(): number {
+    return this.limits.evaluations === undefined ? Infinity : this.limits.evaluations - this.evaluated;
+  }
+
+  countEvaluations(n: number): void {
+    this.evaluated += n;
+  }
+
+  /** Records the best score after a generation; returns whether it improved. */
+  recordGeneration(bestScore: number | null): boolean {
+    const improved =
+      bestScore !== null &&
+      (this.best === null || (this.greaterIsBetter ? bestScore > this.best : bestScore < this.best));
+    if (improved) {
+      this.best = bestScore;
+      this.generationsWithoutGain = 0;
+    } else {
+      this.generationsWithoutGain++;
+    }
+    return improved;
+  }
+
+  /** The limit that has been reached, if any. */
+  reached(): StopReason | null {
+    if (this.evaluationsLeft() <= 0) return 'evaluations';
+    if (this.searchMsLeft() <= 0) return 'time';
+    if (this.limits.patience !== undefined && this.generationsWithoutGain >= this.limits.patience) return 'stagnation';
+    return null;
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * This module contains greedy ensemble selection (Caruana et al., 2004) over the drones' out-of-fold
+ * predictions: repeatedly add, with replacement, the member that most improves the averaged prediction.
+ */
+import { createMatrix, type Matrix } from '../core/matrix.js';
+import { argmaxRows } from '../models/estimator.js';
+import type { Scorer } from '../metrics/scorers.js';
+
+export interface EnsembleCandidate {
+  id: string;
+  /** Out-of-fold predictions on the search rows: class probabilities (rows × classes) or values. */
+  oof: Matrix | Float64Array;
+}
+
+export interface EnsembleSelection {
+  members: { id: string; weight: number }[];
+  score: number;
+}
+
+/** Scores an averaged prediction with a scorer that may want probabilities or class indices. */
+export function scoreAverage(scorer: Scorer, y: Float64Array, average: Matrix | Float64Array): number {
+  if (average instanceof Float64Array) return scorer.score(y, average);
+  return scorer.score(y, scorer.needsProba ? average : argmaxRows(average));
+}
+
+/**
+ * Chooses ensemble weights. Returns null when no candidate has predictions. `size` is the number of
+ * greedy additions; the best prefix of the sequence is kept.
+ */
+export function selectEnsemble(
+  candidates: readonly EnsembleCandidate[],
+  y: Float64Array,
+  scorer: Scorer,
+  size = 25,
+): EnsembleSelection | null {
+  if (candidates.length === 0) return null;
+  const sign = scorer.greaterIsBetter ? 1 : -1;
+  const first = candidates[0].oof;
+  const length = first instanceof Float64Array ? first.length : first.data.length;
+  const sum = new Float64Array(length);
+  const counts = new Map<string, number>();
+  let bestScore = -Infinity;
+  let bestCounts = new Map<string, number>();
+  const trial = new Float64Array(length);
+  const wrap = (data: Float64Array): Matrix | Float64Array =>
+    first instanceof Float64Array ? data : createMatrix(first.rows, first.cols, data);
+
+  for (let step = 1; step <= size; step++) {
+    let chosen = -1;
+    let chosenScore = -Infinity;
+    candidates.forEach((c, k) => {
+      const values = c.oof instanceof Float64Array ? c.oof : c.oof.data;
+      for (let i = 0; i < length; i++) trial[i] = (sum[i] + values[i]) / step;
+      const s = sign * scoreAverage(scorer, y, wrap(trial));
+      if (s > chosenScore) {
+        chosenScore = s;
+        chosen = k;
+      }
+    });
+    const c = candidates[chosen];
+    const values = c.oof instanceof Float64Array ? c.oof : c.oof.data;
+    for (let i = 0; i < length; i++) sum[i] += values[i];
+    counts.set(c.id, (counts.get(c.id) ?? 0) + 1);
+    if (chosenScore > bestScore) {
+      bestScore = chosenScore;
+      bestCounts = new Map(counts);
+    }
+  }
+  const total = [...bestCounts.values()].reduce((a, b) => a + b, 0);
+  return {
+    members: [...bestCounts.entries()]
+      .map(([id, n]) => ({ id, weight: n / total }))
+      .sort((a, b) => b.weight - a.weight || (a.id < b.id ? -1 : 1)),
+    score: sign * bestScore,
+  };
+}

@@ -1,0 +1,448 @@
+/**
+ * This module contains `evolve()`: the search loop. Batch by batch (one generation), it asks the strategy
+ * for genomes, evaluates them on the backend (successive halving on growing fractions when enabled),
+ * records each as a drone, emits the event stream, tells the strategy, and stops at the first limit
+ * reached; then it builds the champion (the best drone or a greedy ensemble) and explains it.
+ */
+import { randomUUID } from 'node:crypto';
+import { ConfigurationError, DataError } from '../core/errors.js';
+import { logger } from '../core/logger.js';
+import { Dataset, toDataset } from '../data/dataset.js';
+import type { Frame } from '../data/frame.js';
+import { kFold, trainTestSplit, type Split } from '../data/split.js';
+import type { Drone, Genome, Objective, RunEvent, RunStarted } from '../events/events.js';
+import { EVENT_PROTOCOL_VERSION } from '../events/events.js';
+import { publishRunEvent } from '../events/hub.js';
+import type { Outcome } from '../evaluation/pool/outcome.js';
+import { defaultScorer, getScorer, type Scorer } from '../metrics/scorers.js';
+import { defaultPipelineSpace } from '../search/default_space.js';
+import { genomeKey, type PipelineSpace } from '../search/genome.js';
+import { paretoFront } from '../search/nsga2.js';
+import { defaultPortfolio } from '../search/portfolio.js';
+import { createStrategy, type Proposal, type SearchStrategy, type TrialResult } from '../search/strategies/index.js';
+import { InlineBackend, ThreadBackend, type EvaluationBackend } from './backends.js';
+import { Budget, type StopReason } from './budget.js';
+import { evaluationCache } from './cache.js';
+import type { EvaluationData, EvaluationJob, EvaluationResult } from './evaluate.js';
+import { finishRun } from './finish.js';
+import { HalvingLadder, rungFractions } from './halving.js';
+import { parseEvolveOptions, type EvolveOptions, type EvolveOptionsInput, type ObjectiveName } from './options.js';
+import type { Run } from './run.js';
+
+export interface EvolveControls {
+  /** Called with every event as it happens (also published to the process-wide event hub). */
+  onEvent?: (event: RunEvent) => void;
+  /** Aborting stops the run within a second, keeping every drone already evaluated. */
+  signal?: AbortSignal;
+}
+
+/** Everything the loop and the finishing steps share about one run. */
+export interface RunContext {
+  runId: string;
+  options: EvolveOptions;
+  dataset: Dataset;
+  search: Dataset;
+  test: Dataset | null;
+  data: EvaluationData;
+  dataKey: string;
+  scorer: Scorer;
+  objectives: Objective[];
+  drones: Drone[];
+  /** Out-of-fold predictions of ok drones evaluated on all rows, for ensembles and confusion matrices. */
+  predictions: Map<string, Float64Array>;
+  events: RunEvent[];
+  emit(event: RunEvent): void;
+  budget: Budget;
+  started: RunStarted;
+}
+
+const now = () => new Date().toISOString();
+
+function asDataset(data: Dataset | Frame, options: EvolveOptions): Dataset {
+  if (data instanceof Dataset) {
+    if (options.target && options.target !== data.target.name) {
+      throw new ConfigurationError(
+        'evolve.target_mismatch',
+        `the dataset's target is "${data.target.name}" but options.target is "${options.target}"; drop one of them.`,
+      );
+    }
+    if (options.task && options.task !== data.task) {
+      throw new ConfigurationError(
+        'evolve.task_mismatch',
+        `the dataset is a ${data.task} dataset but options.task is "${options.task}"; choose the task when building it: toDataset(frame, { target, task }).`,
+      );
+    }
+    return data;
+  }
+  if (!options.target) {
+    throw new ConfigurationError('evolve.no_target', 'evolve() needs to know the target column: pass { target: "name" }.');
+  }
+  return toDataset(data, { target: options.target, task: options.task, name: options.name });
+}
+
+function objectiveList(names: readonly ObjectiveName[], scorer: Scorer): Objective[] {
+  return names.map((name) =>
+    name === 'score'
+      ? { name: scorer.name, direction: scorer.greaterIsBetter ? 'maximize' : 'minimize' }
+      : { name, direction: 'minimize' },
+  );
+}
+
+/** Objective values of a finished evaluation, in run order (raw units). */
+function objectiveValues(names: readonly ObjectiveName[], score: number, r: EvaluationResult): number[] {
+  return names.map((name) => {
+    switch (name) {
+      case 'score':
+        return score;
+      case 'fit_seconds':
+        return r.fitSeconds;
+      case 'model_size':
+        return r.modelSize;
+      case 'predict_seconds':
+        return r.predictSeconds;
+    }
+  });
+}
+
+/** Mean pairwise structural distance of genomes: half model family, half Jaccard distance of step kinds. */
+function diversity(genomes: readonly Genome[]): number {
+  let total = 0;
+  let pairs = 0;
+  for (let a = 0; a < genomes.length; a++) {
+    for (let b = a + 1; b < genomes.length; b++) {
+      const sa = new Set(genomes[a].steps.map((s) => s.kind));
+      const sb = new Set(genomes[b].steps.map((s) => s.kind));
+      const union = new Set([...sa, ...sb]).size;
+      const shared = [...sa].filter((k) => sb.has(k)).length;
+      total += 0.5 * +(genomes[a].model.family !== genomes[b].model.family) + 0.5 * (union ? 1 - shared / union : 0);
+      pairs++;
+    }
+  }
+  return pairs ? total / pairs : 0;
+}
+
+function searchSplits(search: Dataset, options: EvolveOptions): Split[] {
+  const stratify = search.task === 'classification' ? search.target.values : null;
+  if ('holdout' in options.validation) {
+    return [trainTestSplit(search.rows, options.validation.holdout, { seed: options.seed + 1, stratify })];
+  }
+  return kFold(search.rows, options.validation.folds, { seed: options.seed + 1, stratify });
+}
+
+/**
+ * Breeds and evaluates candidate pipelines on `data` within the budget and returns the run. With a
+ * maximum-evaluations budget (and no time limit) the same seed gives the same leaderboard, whatever the
+ * number of workers; time limits make the number of drones depend on the machine.
+ */
+export async function evolve(data: Dataset | Frame, input: EvolveOptionsInput = {}, controls: EvolveControls = {}): Promise<Run> {
+  const options = parseEvolveOptions(input);
+  const dataset = asDataset(data, options);
+  const scorer = options.metric ? getScorer(options.metric, dataset.task) : defaultScorer(dataset.task);
+  const objectives = objectiveList(options.objectives, scorer);
+  if (dataset.rows < 10) {
+    throw new DataError('data.too_small', `evolve() needs at least 10 rows to validate candidates; the data has ${dataset.rows}.`);
+  }
+
+  let search = dataset;
+  let test: Dataset | null = null;
+  if (options.testSize > 0) {
+    const split = trainTestSplit(dataset.rows, options.testSize, {
+      seed: options.seed,
+      stratify: dataset.task === 'classification' ? dataset.target.values : null,
+    });
+    search = dataset.subset(split.train);
+    test = dataset.subset(split.test);
+  }
+  const folds = searchSplits(search, options);
+  const evaluationData: EvaluationData = {
+    features: { rows: search.rows, columns: search.features.columns },
+    y: search.target.values,
+    task: dataset.task,
+    nClasses: dataset.nClasses,
+    folds,
+  };
+  const dataKey = `${search.fingerprint}|${JSON.stringify(options.validation)}|${options.seed}|${options.testSize}`;
+  const runId = randomUUID().slice(0, 8);
+  const events: RunEvent[] = [];
+  const emit = (event: RunEvent) => {
+    events.push(event);
+    publishRunEvent(event);
+    try {
+      controls.onEvent?.(event);
+    } catch (error) {
+      logger.warn({ err: error }, 'an onEvent callback threw; the run goes on');
+    }
+  };
+  const budget = new Budget(options.budget, scorer.greaterIsBetter);
+  const started: RunStarted = {
+    type: 'run.started',
+    version: EVENT_PROTOCOL_VERSION,
+    runId,
+    time: now(),
+    name: options.name ?? dataset.name,
+    seed: options.seed,
+    config: JSON.parse(JSON.stringify(options)),
+    metric: scorer.name,
+    objectives,
+    dataset: {
+      name: dataset.name,
+      rows: dataset.rows,
+      fingerprint: dataset.fingerprint,
+      task: dataset.task,
+      target: dataset.target.name,
+      classes: dataset.target.classes,
+      features: dataset.schema,
+    },
+  };
+  emit(started);
+
+  const context: RunContext = {
+    runId,
+    options,
+    dataset,
+    search,
+    test,
+    data: evaluationData,
+    dataKey,
+    scorer,
+    objectives,
+    drones: [],
+    predictions: new Map(),
+    events,
+    emit,
+    budget,
+    started,
+  };
+
+  const backend: EvaluationBackend =
+    options.workers > 0 ? new ThreadBackend(options.workers, options.workerMemoryMb) : new InlineBackend();
+  let reason: StopReason;
+  let failure: unknown = null;
+  try {
+    backend.prepare(dataKey, evaluationData);
+    reason = await searchLoop(context, backend, controls.signal);
+  } catch (error) {
+    failure = error;
+    reason = 'interrupted';
+  } finally {
+    await backend.close();
+  }
+  return finishRun(context, reason, failure, controls.signal);
+}
+
+/** The chosen strategy, seeded, opening with the portfolio of known-good genomes (except grid search). */
+function strategyFor(options: EvolveOptions, space: PipelineSpace, task: Dataset['task']): SearchStrategy {
+  const common = { seed: options.seed, portfolio: defaultPortfolio(task) };
+  switch (options.strategy) {
+    case 'evolution':
+      return createStrategy('evolution', space, { ...common, populationSize: options.populationSize });
+    case 'tpe':
+      return createStrategy('tpe', space, common);
+    case 'random':
+      return createStrategy('random', space, { ...common, batchSize: options.populationSize });
+    case 'grid':
+      return createStrategy('grid', space, { seed: options.seed, batchSize: options.populationSize });
+  }
+}
+
+async function searchLoop(ctx: RunContext, backend: EvaluationBackend, signal?: AbortSignal): Promise<StopReason> {
+  const { options, scorer, budget } = ctx;
+  const space = defaultPipelineSpace(ctx.dataset.task, { families: options.families });
+  const strategy = strategyFor(options, space, ctx.dataset.task);
+  const halving = options.successiveHalving === false ? null : options.successiveHalving === true ? { minFraction: 1 / 9, eta: 3 } : options.successiveHalving;
+  const minTrainRows = Math.min(...ctx.data.folds.map((f) => f.train.length));
+  const fractions = rungFractions(halving, minTrainRows);
+  const ladder = new HalvingLadder(fractions, halving?.eta ?? 3, scorer.greaterIsBetter);
+  const wantSize = options.objectives.includes('model_size');
+  let generation = 0;
+  let droneCounter = 0;
+
+  // The deadline and the user's abort both cancel running evaluations; finished drones are kept.
+  let stopped: StopReason | null = null;
+  const stop = (why: StopReason) => {
+    if (!stopped) stopped = why;
+    backend.cancelAll();
+  };
+  const onAbort = () => stop('interrupted');
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const msLeft = budget.searchMsLeft();
+  const timer = Number.isFinite(msLeft) ? setTimeout(() => stop('time'), Math.max(0, msLeft)) : undefined;
+  timer?.unref();
+
+  try {
+    for (;;) {
+      if (signal?.aborted) return 'interrupted';
+      const limit = budget.reached();
+      if (limit) return limit;
+      if (stopped) return stopped;
+      const batchSize = Math.min(options.populationSize, budget.evaluationsLeft());
+      const proposals = strategy.ask(batchSize);
+      if (proposals.length === 0) return 'exhausted';
+
+      const ids = proposals.map(() => `d${++droneCounter}`);
+      const outcomes = await evaluateBatch(ctx, backend, proposals, fractions, ladder, wantSize);
+      if (stopped && outcomes.some((o) => o === null)) return stopped;
+
+      const results: TrialResult[] = [];
+      const finished: Drone[] = [];
+      proposals.forEach((p, k) => {
+        const drone = toDrone(ctx, ids[k], p, outcomes[k]!, generation);
+        ctx.drones.push(drone);
+        finished.push(drone);
+        ctx.emit({ type: 'drone.evaluated', runId: ctx.runId, time: now(), drone });
+        results.push({
+          id: drone.id,
+          genome: p.genome,
+          status: drone.status,
+          objectives: drone.objectives.map((v, j) =>
+            v === null ? -Infinity : ctx.objectives[j].direction === 'maximize' ? v : -v,
+          ),
+        });
+      });
+      budget.countEvaluations(proposals.length);
+      strategy.tell(results);
+
+      const best = bestDrone(ctx.drones, scorer.greaterIsBetter);
+      budget.recordGeneration(best?.score ?? null);
+      ctx.emit({
+        type: 'generation.completed',
+        runId: ctx.runId,
+        time: now(),
+        generation,
+        bestId: best?.id ?? null,
+        bestScore: best?.score ?? null,
+        paretoIds: paretoIds(ctx),
+        diversity: diversity(finished.map((d) => d.genome)),
+        evaluated: ctx.drones.length,
+      });
+      generation++;
+    }
+  } finally {
+    if (timer) clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** The ok drone with the best score (earliest on ties). */
+export function bestDrone(drones: readonly Drone[], greaterIsBetter: boolean): Drone | null {
+  let best: Drone | null = null;
+  for (const d of drones) {
+    if (d.status !== 'ok' || d.score === null) continue;
+    if (!best || (greaterIsBetter ? d.score > best.score! : d.score < best.score!)) best = d;
+  }
+  return best;
+}
+
+/** Ids of the Pareto-optimal ok drones over the run's objectives. */
+export function paretoIds(ctx: RunContext): string[] {
+  const ok = ctx.drones.filter((d) => d.status === 'ok' && d.objectives.every((v) => v !== null));
+  const points = ok.map((d) => d.objectives.map((v, j) => (ctx.objectives[j].direction === 'maximize' ? v! : -v!)));
+  return paretoFront(points).map((i) => ok[i].id);
+}
+
+interface BatchOutcome {
+  outcome: Outcome<EvaluationResult>;
+  fraction: number;
+  pruned: boolean;
+}
+
+/**
+ * Evaluates a batch rung by rung: all proposals on the smallest fraction, the promoted ones on the next,
+ * up to all rows. Returns null for an entry cut off by the deadline or an interrupt.
+ */
+async function evaluateBatch(
+  ctx: RunContext,
+  backend: EvaluationBackend,
+  proposals: readonly Proposal[],
+  fractions: readonly number[],
+  ladder: HalvingLadder,
+  measureSize: boolean,
+): Promise<(BatchOutcome | null)[]> {
+  const { options, scorer } = ctx;
+  const timeoutMs = options.budget.evaluationSeconds !== undefined ? options.budget.evaluationSeconds * 1000 : undefined;
+  const out: (BatchOutcome | null)[] = proposals.map(() => null);
+  let active = proposals.map((_, k) => k);
+  for (let r = 0; r < fractions.length && active.length > 0; r++) {
+    const fraction = fractions[r];
+    const last = r === fractions.length - 1;
+    const settled = await Promise.all(
+      active.map((k) => {
+        const job: EvaluationJob = {
+          genome: proposals[k].genome,
+          fraction,
+          metric: scorer.name,
+          seed: options.seed,
+          wantPredictions: last,
+          measureSize: measureSize && last,
+        };
+        const key = `${ctx.dataKey}|${scorer.name}|${fraction}|${measureSize}|${genomeKey(job.genome)}`;
+        return evaluationCache.getOrEvaluate(key, () => backend.evaluate(ctx.dataKey, job, { timeoutMs }));
+      }),
+    );
+    const scores = settled.map((o) => (o.status === 'ok' ? mean(o.value.foldScores) : null));
+    const promoted = last ? settled.map(() => false) : ladder.promote(r, scores);
+    const next: number[] = [];
+    active.forEach((k, i) => {
+      const outcome = settled[i];
+      if (outcome.status === 'cancelled') return; // stays null: cut off by the deadline or an interrupt
+      out[k] = { outcome, fraction, pruned: !last && outcome.status === 'ok' && !promoted[i] };
+      if (promoted[i]) next.push(k);
+    });
+    active = next;
+  }
+  return out;
+}
+
+function mean(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+function std(values: readonly number[]): number {
+  const m = mean(values);
+  return Math.sqrt(values.reduce((a, v) => a + (v - m) ** 2, 0) / values.length);
+}
+
+export { std as standardDeviation };
+
+function toDrone(ctx: RunContext, id: string, p: Proposal, b: BatchOutcome, generation: number): Drone {
+  const base = {
+    id,
+    generation,
+    parents: p.parents,
+    operator: p.operator,
+    genome: p.genome,
+    family: p.genome.model.family,
+    fraction: b.fraction,
+  };
+  const o = b.outcome;
+  if (o.status !== 'ok') {
+    const error =
+      o.status === 'timeout'
+        ? `stopped after ${ctx.options.budget.evaluationSeconds} s (the per-evaluation limit budget.evaluationSeconds)`
+        : o.status === 'cancelled'
+          ? 'cancelled'
+          : `${o.error.name}: ${o.error.message}`;
+    return {
+      ...base,
+      status: o.status === 'timeout' ? 'timeout' : 'failed',
+      foldScores: [],
+      score: null,
+      objectives: ctx.objectives.map(() => null),
+      fitSeconds: 'seconds' in o ? o.seconds : 0,
+      predictSeconds: 0,
+      error,
+    };
+  }
+  const r = o.value;
+  const score = mean(r.foldScores);
+  if (!b.pruned && r.predictions) ctx.predictions.set(id, r.predictions);
+  return {
+    ...base,
+    status: b.pruned ? 'pruned' : 'ok',
+    foldScores: r.foldScores,
+    score,
+    objectives: objectiveValues(ctx.options.objectives, score, r),
+    fitSeconds: r.fitSeconds,
+    predictSeconds: r.predictSeconds,
+  };
+}

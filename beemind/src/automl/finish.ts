@@ -1,0 +1,199 @@
+/**
+ * This module contains the end of a run: the leaderboard, the champion (the best drone, or a greedy
+ * ensemble when it beats it) refit on the search rows, its test score and permutation importance, and
+ * the run.finished event.
+ */
+import { createMatrix } from '../core/matrix.js';
+import { logger } from '../core/logger.js';
+import type { Dataset } from '../data/dataset.js';
+import type { Frame } from '../data/frame.js';
+import type { Drone, LeaderboardRow } from '../events/events.js';
+import { confusionMatrix } from '../metrics/classification.js';
+import { argmaxRows } from '../models/estimator.js';
+import { pipelineFromSpec } from '../pipeline/spec.js';
+import type { Pipeline } from '../pipeline/pipeline.js';
+import type { StopReason } from './budget.js';
+import { selectEnsemble, type EnsembleSelection } from './ensemble.js';
+import { bestDrone, standardDeviation, type RunContext } from './evolve.js';
+import { permutationImportance } from './importance.js';
+import { Run } from './run.js';
+import { ImportanceReport, TrainedModel, type ModelMember } from './trained_model.js';
+
+const ENSEMBLE_CANDIDATES = 20;
+const IMPORTANCE_REPEATS = 5;
+
+function leaderboard(ctx: RunContext): LeaderboardRow[] {
+  const sign = ctx.scorer.greaterIsBetter ? -1 : 1;
+  return ctx.drones
+    .filter((d) => d.status === 'ok' && d.score !== null)
+    .map((d, order) => ({ d, order }))
+    .sort((a, b) => sign * (a.d.score! - b.d.score!) || a.order - b.order)
+    .map(({ d }, i) => ({
+      rank: i + 1,
+      id: d.id,
+      family: d.family,
+      score: d.score!,
+      std: standardDeviation(d.foldScores),
+      fitSeconds: d.fitSeconds,
+      generation: d.generation,
+    }));
+}
+
+async function refit(ctx: RunContext, drone: Drone): Promise<Pipeline> {
+  const pipeline = pipelineFromSpec(drone.genome, ctx.dataset.task);
+  return pipeline.fit(ctx.search.features, ctx.search.target.values, {
+    nClasses: ctx.dataset.task === 'classification' ? ctx.dataset.nClasses : undefined,
+    seed: ctx.options.seed,
+  });
+}
+
+/** Scores a model on a dataset with the run's metric (probabilities when the metric needs them). */
+function scoreOn(ctx: RunContext, model: TrainedModel, data: Dataset | Frame, y: Float64Array): number {
+  if (ctx.scorer.needsProba) return ctx.scorer.score(y, model.predictProba(data));
+  return ctx.scorer.score(y, model.predictRaw(data));
+}
+
+export async function finishRun(ctx: RunContext, reason: StopReason, failure: unknown, signal?: AbortSignal): Promise<Run> {
+  const board = leaderboard(ctx);
+  const byId = new Map(ctx.drones.map((d) => [d.id, d]));
+  const holdout = ctx.test ?? ctx.search;
+  const fitted = new Map<string, Pipeline>();
+  const importanceCache = new Map<string, Promise<ImportanceReport>>();
+  let champion: TrainedModel | null = null;
+  /** The best drone's id, or `ensemble` when the champion is an ensemble. */
+  let championId: string | null = null;
+  let ensemble: EnsembleSelection | null = null;
+  let testScore: number | null = null;
+  let error: string | undefined = failure ? String((failure as Error).message ?? failure) : undefined;
+
+  const makeModel = (members: ModelMember[], id: string) =>
+    new TrainedModel(ctx.dataset.task, id, members, ctx.dataset.featureNames, ctx.dataset.target.classes, () =>
+      importanceOf(id),
+    );
+
+  /** Permutation importance of a drone (or the champion) on the held-out rows, computed once. */
+  const importanceOf = (droneId: string): Promise<ImportanceReport> => {
+    let pending = importanceCache.get(droneId);
+    if (!pending) {
+      pending = (async () => {
+        let model: TrainedModel;
+        if (champion && droneId === championId) model = champion;
+        else {
+          const drone = byId.get(droneId);
+          if (!drone || drone.status === 'failed' || drone.status === 'timeout') {
+            throw new Error(`no finished drone "${droneId}" in run ${ctx.runId}; pick an id from run.leaderboard.`);
+          }
+          const pipeline = fitted.get(droneId) ?? (await refit(ctx, drone));
+          fitted.set(droneId, pipeline);
+          model = makeModel([{ droneId, weight: 1, pipeline }], droneId);
+        }
+        const features = permutationImportance(
+          (frame) => scoreOn(ctx, model, frame, holdout.target.values),
+          holdout.features,
+          ctx.scorer,
+          { repeats: IMPORTANCE_REPEATS, seed: ctx.options.seed },
+        );
+        ctx.emit({
+          type: 'importance.computed',
+          runId: ctx.runId,
+          time: new Date().toISOString(),
+          droneId,
+          method: 'permutation',
+          metric: ctx.scorer.name,
+          features,
+        });
+        return new ImportanceReport(droneId, ctx.scorer.name, features);
+      })();
+      importanceCache.set(droneId, pending);
+      pending.catch(() => importanceCache.delete(droneId));
+    }
+    return pending;
+  };
+
+  const best = bestDrone(ctx.drones, ctx.scorer.greaterIsBetter);
+  if (best && !signal?.aborted && !failure) {
+    try {
+      // Greedy ensemble over the best drones' out-of-fold predictions, when it beats the best drone.
+      if (ctx.options.ensemble) {
+        const cols = ctx.dataset.task === 'classification' ? ctx.dataset.nClasses : 1;
+        const candidates = board
+          .slice(0, ENSEMBLE_CANDIDATES)
+          .filter((r) => ctx.predictions.has(r.id))
+          .map((r) => {
+            const p = ctx.predictions.get(r.id)!;
+            return { id: r.id, oof: cols === 1 ? p : createMatrix(p.length / cols, cols, p) };
+          });
+        const selection = selectEnsemble(candidates, ctx.search.target.values, ctx.scorer);
+        const better = selection && (ctx.scorer.greaterIsBetter ? selection.score > best.score! + 1e-12 : selection.score < best.score! - 1e-12);
+        const refitSeconds = selection ? selection.members.reduce((s, m) => s + byId.get(m.id)!.fitSeconds, 0) : 0;
+        if (selection && better && selection.members.length > 1 && refitSeconds * 1.5 * 1000 < ctx.budget.runMsLeft()) {
+          ensemble = selection;
+        }
+      }
+      const chosen = ensemble?.members ?? [{ id: best.id, weight: 1 }];
+      const members: ModelMember[] = [];
+      for (const m of chosen) {
+        const pipeline = await refit(ctx, byId.get(m.id)!);
+        fitted.set(m.id, pipeline);
+        members.push({ droneId: m.id, weight: m.weight, pipeline });
+      }
+      championId = ensemble ? 'ensemble' : best.id;
+      champion = makeModel(members, championId);
+      if (ctx.test) testScore = scoreOn(ctx, champion, ctx.test, ctx.test.target.values);
+      const importanceSeconds = holdout.features.columns.length * IMPORTANCE_REPEATS * best.predictSeconds * members.length * 1.5;
+      if (ctx.options.importance && importanceSeconds * 1000 < ctx.budget.runMsLeft()) {
+        await champion.importance();
+      }
+    } catch (e) {
+      logger.error({ err: e }, 'finishing the run failed');
+      error = `could not build the champion: ${(e as Error).message}`;
+    }
+  }
+
+  const status = failure ? 'failed' : reason === 'interrupted' ? 'interrupted' : 'completed';
+  const finished = {
+    type: 'run.finished' as const,
+    runId: ctx.runId,
+    time: new Date().toISOString(),
+    status,
+    reason: failure ? 'error' : reason,
+    championId,
+    ensemble: ensemble ? { members: ensemble.members, score: ensemble.score } : null,
+    leaderboard: board,
+    testScore,
+    elapsedSeconds: ctx.budget.elapsedSeconds(),
+    evaluated: ctx.drones.length,
+    ...(error ? { error } : {}),
+  } satisfies import('../events/events.js').RunFinished;
+  ctx.emit(finished);
+
+  const confusion = async (droneId?: string) => {
+    if (ctx.dataset.task !== 'classification') throw new Error('a confusion matrix needs a classification run.');
+    const labels = ctx.dataset.target.classes!;
+    const k = labels.length;
+    if (droneId && ctx.predictions.has(droneId)) {
+      const p = ctx.predictions.get(droneId)!;
+      const predicted = argmaxRows(createMatrix(p.length / k, k, p));
+      return { matrix: confusionMatrix(ctx.search.target.values, predicted, k), labels };
+    }
+    if (droneId && droneId !== championId) {
+      throw new Error(`drone "${droneId}" has no out-of-fold predictions (only drones evaluated on all rows do).`);
+    }
+    if (!champion) throw new Error('the run has no champion to build a confusion matrix from.');
+    return { matrix: confusionMatrix(holdout.target.values, champion.predictRaw(holdout), k), labels };
+  };
+
+  if (failure) logger.error({ err: failure }, 'the run stopped on an error');
+  const run = new Run({
+    started: ctx.started,
+    finished,
+    drones: ctx.drones,
+    events: ctx.events,
+    champion,
+    greaterIsBetter: ctx.scorer.greaterIsBetter,
+    confusion,
+    importance: importanceOf,
+  });
+  if (failure) throw Object.assign(failure as Error, { run });
+  return run;
+}

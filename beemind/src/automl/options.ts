@@ -1,0 +1,72 @@
+/**
+ * This module contains the options of `evolve()`: one zod schema with the defaults, from which the
+ * TypeScript type is derived. The CLI and the kernel pass user input through it.
+ */
+import os from 'node:os';
+import { z } from 'zod';
+import { parseParams } from '../models/estimator.js';
+
+export const ObjectiveNameSchema = z.enum(['score', 'fit_seconds', 'model_size', 'predict_seconds']);
+export type ObjectiveName = z.infer<typeof ObjectiveNameSchema>;
+
+export const BudgetSchema = z
+  .object({
+    /** Wall-clock limit of the whole run, refit and explanation included. */
+    seconds: z.number().positive().optional(),
+    /** Maximum number of drones evaluated (the only limit that keeps runs reproducible for a seed). */
+    evaluations: z.number().int().positive().optional(),
+    /** Per-drone limit; a drone past it is stopped (its worker terminated) and recorded as timeout. */
+    evaluationSeconds: z.number().positive().optional(),
+    /** Stop after this many generations without improvement of the best score. */
+    patience: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export const EvolveOptionsSchema = z
+  .object({
+    /** Target column, when `data` is a table rather than a Dataset. */
+    target: z.string().optional(),
+    task: z.enum(['classification', 'regression']).optional(),
+    /** Primary metric (default: accuracy or r2). */
+    metric: z.string().optional(),
+    /** Objectives for multi-objective search (NSGA-II when more than one); `score` is the metric. */
+    objectives: z.array(ObjectiveNameSchema).min(1).default(['score']),
+    budget: BudgetSchema.default({ evaluations: 60 }),
+    strategy: z.enum(['evolution', 'random', 'grid', 'tpe']).default('evolution'),
+    populationSize: z.number().int().min(2).default(16),
+    /** Restrict the search to these model families. */
+    families: z.array(z.string()).optional(),
+    /** Cross-validation folds, or a holdout fraction. */
+    validation: z
+      .union([
+        z.object({ folds: z.number().int().min(2).max(20) }).strict(),
+        z.object({ holdout: z.number().gt(0).lt(1) }).strict(),
+      ])
+      .default({ folds: 5 }),
+    /** Successive halving over growing data fractions: weak drones are pruned on a fraction of the rows. */
+    successiveHalving: z
+      .union([
+        z.boolean(),
+        z.object({ minFraction: z.number().gt(0).lte(1), eta: z.number().min(2) }).strict(),
+      ])
+      .default(false),
+    /** Rows held out for the final test score and the champion's importance (0 to use all rows). */
+    testSize: z.number().min(0).lt(1).default(0.2),
+    /** Evaluation workers (threads); 0 evaluates in the calling thread without per-drone timeouts. */
+    workers: z.number().int().min(0).default(Math.max(1, Math.min(os.availableParallelism(), 8))),
+    /** Per-worker heap limit, so one drone exhausting memory kills only its worker. */
+    workerMemoryMb: z.number().int().min(64).default(2048),
+    ensemble: z.boolean().default(true),
+    /** Compute permutation importance of the champion at the end of the run. */
+    importance: z.boolean().default(true),
+    seed: z.number().int().min(0).default(0),
+    name: z.string().optional(),
+  })
+  .strict();
+
+export type EvolveOptionsInput = z.input<typeof EvolveOptionsSchema>;
+export type EvolveOptions = z.output<typeof EvolveOptionsSchema>;
+
+export function parseEvolveOptions(input: unknown): EvolveOptions {
+  return parseParams(EvolveOptionsSchema, input, 'evolve()', 'options');
+}

@@ -1,0 +1,168 @@
+/**
+ * This module contains Run: the result of `evolve()` — every drone with its lineage, the leaderboard, the
+ * champion, scores per model family, and the run's charts. It displays itself in a notebook.
+ */
+import { confusionMatrixChart } from '../charts/model_charts.js';
+import { historyChart, lineageChart, modelComparisonChart, paretoChart } from '../charts/run_charts.js';
+import type { VegaLiteSpec } from '../charts/spec.js';
+import { DISPLAY, escapeHtml, tableBundle, type MimeBundle } from '../display.js';
+import type { Drone, LeaderboardRow, RunEvent, RunFinished, RunStarted } from '../events/events.js';
+import type { TrainedModel } from './trained_model.js';
+
+/** Leaderboard rows with a notebook display. */
+export class Leaderboard {
+  constructor(
+    readonly rows: readonly LeaderboardRow[],
+    readonly metric: string,
+    private readonly drones: ReadonlyMap<string, Drone>,
+  ) {}
+
+  get length(): number {
+    return this.rows.length;
+  }
+
+  [DISPLAY](): MimeBundle {
+    return tableBundle(
+      ['rank', 'drone', 'family', this.metric, '± std', 'fit s', 'generation', 'pipeline'],
+      this.rows.map((r) => {
+        const genome = this.drones.get(r.id)?.genome;
+        const pipeline = genome ? [...genome.steps.map((s) => s.kind), genome.model.family].join(' → ') : '';
+        return [r.rank, r.id, r.family, r.score, r.std, r.fitSeconds, r.generation, pipeline];
+      }),
+    );
+  }
+}
+
+export interface FamilySummary {
+  family: string;
+  evaluated: number;
+  ok: number;
+  best: number | null;
+  mean: number | null;
+}
+
+export class Run {
+  readonly id: string;
+  readonly metric: string;
+  readonly greaterIsBetter: boolean;
+  readonly drones: readonly Drone[];
+  readonly leaderboard: Leaderboard;
+  /** The best drone (or ensemble) refit on the search rows; null when the run ended before any drone finished. */
+  readonly champion: TrainedModel | null;
+  readonly started: RunStarted;
+  readonly finished: RunFinished;
+  readonly events: readonly RunEvent[];
+  private readonly byId: Map<string, Drone>;
+  private readonly confusion: (droneId?: string) => Promise<{ matrix: number[][]; labels: string[] }>;
+  private readonly importanceOf: (droneId: string) => Promise<unknown>;
+
+  constructor(args: {
+    started: RunStarted;
+    finished: RunFinished;
+    drones: Drone[];
+    events: RunEvent[];
+    champion: TrainedModel | null;
+    greaterIsBetter: boolean;
+    confusion: (droneId?: string) => Promise<{ matrix: number[][]; labels: string[] }>;
+    importance: (droneId: string) => Promise<unknown>;
+  }) {
+    this.started = args.started;
+    this.finished = args.finished;
+    this.id = args.started.runId;
+    this.metric = args.started.metric;
+    this.greaterIsBetter = args.greaterIsBetter;
+    this.drones = args.drones;
+    this.events = args.events;
+    this.champion = args.champion;
+    this.byId = new Map(args.drones.map((d) => [d.id, d]));
+    this.leaderboard = new Leaderboard(args.finished.leaderboard, this.metric, this.byId);
+    this.confusion = args.confusion;
+    this.importanceOf = args.importance;
+  }
+
+  get status() {
+    return this.finished.status;
+  }
+
+  /** Why the search stopped: time, evaluations, stagnation, exhausted, interrupted or error. */
+  get reason(): string {
+    return this.finished.reason;
+  }
+
+  get testScore(): number | null {
+    return this.finished.testScore;
+  }
+
+  drone(id: string): Drone | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Every drone's parents and the operator that bred it. */
+  lineage(): { id: string; parents: string[]; operator: string; generation: number }[] {
+    return this.drones.map((d) => ({ id: d.id, parents: d.parents, operator: d.operator, generation: d.generation }));
+  }
+
+  /** Evaluated / finished counts and best and mean score per model family. */
+  familySummary(): FamilySummary[] {
+    const groups = new Map<string, Drone[]>();
+    for (const d of this.drones) groups.set(d.family, [...(groups.get(d.family) ?? []), d]);
+    const better = (a: number, b: number) => (this.greaterIsBetter ? a > b : a < b);
+    return [...groups.entries()]
+      .map(([family, list]) => {
+        const scores = list.filter((d) => d.status === 'ok' && d.score !== null).map((d) => d.score!);
+        return {
+          family,
+          evaluated: list.length,
+          ok: scores.length,
+          best: scores.length ? scores.reduce((a, b) => (better(a, b) ? a : b)) : null,
+          mean: scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : null,
+        };
+      })
+      .sort((a, b) => (a.best === null ? 1 : b.best === null ? -1 : better(a.best, b.best) ? -1 : 1));
+  }
+
+  /** Permutation importance of any drone (refit on the search rows when it is not the champion). */
+  importance(droneId?: string): Promise<unknown> {
+    return this.importanceOf(droneId ?? this.finished.championId ?? '');
+  }
+
+  /** Confusion matrix (classification) of a drone's out-of-fold predictions, or of the champion on the test rows. */
+  confusionMatrix(droneId?: string): Promise<{ matrix: number[][]; labels: string[] }> {
+    return this.confusion(droneId);
+  }
+
+  async confusionMatrixChart(droneId?: string): Promise<VegaLiteSpec> {
+    const { matrix, labels } = await this.confusion(droneId);
+    return confusionMatrixChart(matrix, labels, `Confusion matrix (${droneId ?? 'champion'})`);
+  }
+
+  historyChart(): VegaLiteSpec {
+    return historyChart(this.drones, this.metric, this.greaterIsBetter);
+  }
+
+  lineageChart(): VegaLiteSpec {
+    return lineageChart(this.drones);
+  }
+
+  paretoChart(): VegaLiteSpec {
+    const last = [...this.events].reverse().find((e) => e.type === 'generation.completed');
+    return paretoChart(this.drones, last && last.type === 'generation.completed' ? last.paretoIds : [], this.metric);
+  }
+
+  comparisonChart(): VegaLiteSpec {
+    return modelComparisonChart(this.drones, this.metric);
+  }
+
+  toString(): string {
+    const best = this.finished.leaderboard[0];
+    return `Run ${this.id}: ${this.drones.length} drones, ${this.finished.status} (${this.finished.reason}), best ${best ? `${best.id} ${best.family} ${this.metric}=${best.score.toFixed(4)}` : 'none'}${this.testScore !== null ? `, test ${this.metric}=${this.testScore.toFixed(4)}` : ''}`;
+  }
+
+  [DISPLAY](): MimeBundle {
+    const board = this.leaderboard[DISPLAY]();
+    return {
+      'text/plain': `${this.toString()}\n${board['text/plain']}`,
+      'text/html': `<p>${escapeHtml(this.toString())}</p>${board['text/html']}`,
+    };
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * This module contains TrainedModel: the champion of a run (one pipeline, or a weighted ensemble of
+ * pipelines) refit on the search rows, predicting class labels or values for new tables.
+ */
+import { DataError } from '../core/errors.js';
+import { createMatrix, type Matrix } from '../core/matrix.js';
+import { featureImportanceChart } from '../charts/model_charts.js';
+import type { Dataset } from '../data/dataset.js';
+import { getColumn, type Frame } from '../data/frame.js';
+import { DISPLAY, chartBundle, tableBundle, type MimeBundle } from '../display.js';
+import { argmaxRows, type Task } from '../models/estimator.js';
+import type { Pipeline, PipelineJSON } from '../pipeline/pipeline.js';
+import type { FeatureImportance } from './importance.js';
+
+export interface ModelMember {
+  droneId: string;
+  weight: number;
+  pipeline: Pipeline;
+}
+
+/** Feature importances with their spread, displayable as a chart. */
+export class ImportanceReport {
+  constructor(
+    readonly droneId: string,
+    readonly metric: string,
+    readonly features: readonly FeatureImportance[],
+  ) {}
+
+  /** Sorted, most important first. */
+  sorted(): FeatureImportance[] {
+    return [...this.features].sort((a, b) => b.importance - a.importance);
+  }
+
+  chart() {
+    return featureImportanceChart(this.features, { title: `Permutation importance (${this.metric} drop)` });
+  }
+
+  [DISPLAY](): MimeBundle {
+    const text = tableBundle(
+      ['feature', 'importance', 'std'],
+      this.sorted().map((f) => [f.feature, f.importance, f.std]),
+    )['text/plain'];
+    return chartBundle(this.chart(), text);
+  }
+}
+
+export class TrainedModel {
+  constructor(
+    readonly task: Task,
+    /** The drone id, or `ensemble`. */
+    readonly id: string,
+    readonly members: readonly ModelMember[],
+    readonly featureNames: readonly string[],
+    readonly classes: readonly string[] | null,
+    private readonly computeImportance: () => Promise<ImportanceReport>,
+  ) {}
+
+  get isEnsemble(): boolean {
+    return this.members.length > 1;
+  }
+
+  private checkColumns(frame: Frame): void {
+    for (const name of this.featureNames) getColumn(frame, name);
+    if (frame.rows === 0) throw new DataError('data.empty', 'predict got no rows.');
+  }
+
+  private features(data: Frame | Dataset): Frame {
+    return 'features' in data ? data.features : data;
+  }
+
+  /** Class probabilities (weighted average over members), rows × classes. */
+  predictProba(data: Frame | Dataset): Matrix {
+    if (this.task !== 'classification') {
+      throw new DataError('model.no_proba', 'predictProba is for classification; this model does regression.');
+    }
+    const frame = this.features(data);
+    this.checkColumns(frame);
+    let sum: Matrix | null = null;
+    for (const m of this.members) {
+      const p = m.pipeline.predictProba(frame);
+      if (!sum) sum = createMatrix(p.rows, p.cols);
+      for (let i = 0; i < p.data.length; i++) sum.data[i] += m.weight * p.data[i];
+    }
+    return sum!;
+  }
+
+  /** Class indices (classification) or values (regression). */
+  predictRaw(data: Frame | Dataset): Float64Array {
+    if (this.task === 'classification') return argmaxRows(this.predictProba(data));
+    const frame = this.features(data);
+    this.checkColumns(frame);
+    const out = new Float64Array(frame.rows);
+    for (const m of this.members) {
+      const p = m.pipeline.predict(frame);
+      for (let i = 0; i < p.length; i++) out[i] += m.weight * p[i];
+    }
+    return out;
+  }
+
+  /** Class labels (classification) or values (regression), one per row. */
+  predict(data: Frame | Dataset): (string | number)[] {
+    const raw = this.predictRaw(data);
+    const classes = this.classes;
+    return Array.from(raw, (v) => (classes ? classes[v] : v));
+  }
+
+  /** Permutation importance on the run's held-out rows (computed once, then cached). */
+  importance(): Promise<ImportanceReport> {
+    return this.computeImportance();
+  }
+
+  toJSON(): { format: 'beemind.model'; version: 1; task: Task; classes: string[] | null; featureNames: string[]; members: { droneId: string; weight: number; pipeline: PipelineJSON }[] } {
+    return {
+      format: 'beemind.model',
+      version: 1,
+      task: this.task,
+      classes: this.classes ? [...this.classes] : null,
+      featureNames: [...this.featureNames],
+      members: this.members.map((m) => ({ droneId: m.droneId, weight: m.weight, pipeline: m.pipeline.toJSON() })),
+    };
+  }
+
+  [DISPLAY](): MimeBundle {
+    return tableBundle(
+      ['drone', 'weight', 'pipeline'],
+      this.members.map((m) => [
+        m.droneId,
+        m.weight,
+        [...m.pipeline.steps.map((s) => s.kind), m.pipeline.model.family].join(' → '),
+      ]),
+      `Champion (${this.task})`,
+    );
+  }
+}

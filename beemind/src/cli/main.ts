@@ -1,0 +1,126 @@
+/**
+ * The `beemind` command line: evolve a model from a CSV file, with a live progress bar, and print the
+ * leaderboard, the champion, its test score and its most important features.
+ */
+import { writeFile } from 'node:fs/promises';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { evolve } from '../automl/evolve.js';
+import { BeeMindError } from '../core/errors.js';
+import { readCSV } from '../data/csv.js';
+import { toDataset } from '../data/dataset.js';
+import { DISPLAY } from '../display.js';
+import { terminalProgress } from './progress.js';
+
+function number(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new InvalidArgumentError(`"${value}" is not a number.`);
+  return n;
+}
+
+function integer(value: string): number {
+  const n = number(value);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError(`"${value}" is not a whole number.`);
+  return n;
+}
+
+const list = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
+
+export function buildProgram(): Command {
+  const program = new Command('beemind')
+    .description('BeeMind: evolutionary AutoML for tables')
+    .showHelpAfterError()
+    .exitOverride();
+
+  program
+    .command('evolve')
+    .description('search for the best pipeline for a CSV file')
+    .argument('<csv>', 'CSV file with a header row')
+    .requiredOption('-t, --target <column>', 'the column to predict')
+    .addOption(new Option('--task <task>', 'override the inferred task').choices(['classification', 'regression']))
+    .option('-m, --metric <name>', 'metric to optimise (accuracy, balanced_accuracy, f1_macro, log_loss, roc_auc, r2, rmse, mae)')
+    .option('-s, --seconds <n>', 'time budget of the whole run', number)
+    .option('-n, --evaluations <n>', 'maximum number of drones evaluated', integer)
+    .option('--evaluation-seconds <n>', 'time limit of one evaluation', number)
+    .option('--patience <n>', 'stop after this many generations without improvement', integer)
+    .addOption(new Option('--strategy <name>', 'search strategy').choices(['evolution', 'random', 'grid', 'tpe']).default('evolution'))
+    .option('--population <n>', 'drones per generation', integer)
+    .option('--families <list>', 'only these model families (comma-separated)', list)
+    .option('--objectives <list>', 'objectives: score, fit_seconds, model_size, predict_seconds', list)
+    .option('--folds <n>', 'cross-validation folds', integer)
+    .option('--holdout <fraction>', 'validate on one holdout fraction instead of folds', number)
+    .option('--halving', 'successive halving: prune weak drones on small data fractions')
+    .option('--test-size <fraction>', 'rows held out for the final test score', number)
+    .option('-w, --workers <n>', 'evaluation threads (0 = in the main thread)', integer)
+    .option('--seed <n>', 'random seed', integer, 0)
+    .option('--no-ensemble', 'never build an ensemble')
+    .option('--json <file>', 'write the run (events, leaderboard) as JSON')
+    .option('-q, --quiet', 'no progress bar')
+    .action(async (csv: string, o) => {
+      const data = toDataset(await readCSV(csv), { target: o.target, task: o.task, name: csv });
+      const budget = {
+        ...(o.seconds !== undefined ? { seconds: o.seconds } : {}),
+        ...(o.evaluations !== undefined ? { evaluations: o.evaluations } : {}),
+        ...(o.evaluationSeconds !== undefined ? { evaluationSeconds: o.evaluationSeconds } : {}),
+        ...(o.patience !== undefined ? { patience: o.patience } : {}),
+      };
+      const options = {
+        ...(Object.keys(budget).length ? { budget } : {}),
+        ...(o.metric ? { metric: o.metric } : {}),
+        strategy: o.strategy,
+        ...(o.population !== undefined ? { populationSize: o.population } : {}),
+        ...(o.families ? { families: o.families } : {}),
+        ...(o.objectives ? { objectives: o.objectives } : {}),
+        ...(o.folds !== undefined ? { validation: { folds: o.folds } } : {}),
+        ...(o.holdout !== undefined ? { validation: { holdout: o.holdout } } : {}),
+        ...(o.halving ? { successiveHalving: true } : {}),
+        ...(o.testSize !== undefined ? { testSize: o.testSize } : {}),
+        ...(o.workers !== undefined ? { workers: o.workers } : {}),
+        seed: o.seed,
+        ensemble: o.ensemble,
+      };
+      const progress = o.quiet ? null : terminalProgress({ seconds: budget.seconds, evaluations: budget.evaluations ?? (budget.seconds === undefined ? 60 : undefined) });
+      const controller = new AbortController();
+      const onSigint = () => controller.abort();
+      process.once('SIGINT', onSigint);
+      try {
+        const run = await evolve(data, options, { onEvent: progress?.listener, signal: controller.signal });
+        const out = process.stdout;
+        out.write(`\n${run.toString()}\n\n`);
+        out.write(`${run.leaderboard[DISPLAY]()['text/plain'].split('\n').slice(0, 11).join('\n')}\n`);
+        if (run.champion) {
+          out.write(`\nchampion: ${run.champion.id}${run.champion.isEnsemble ? ` (${run.champion.members.length} members)` : ''}\n`);
+          const report = await run.champion.importance().catch(() => null);
+          if (report) {
+            out.write(`most important features (${run.metric} drop when shuffled):\n`);
+            for (const f of report.sorted().slice(0, 5)) out.write(`  ${f.feature}: ${f.importance.toFixed(4)} ± ${f.std.toFixed(4)}\n`);
+          }
+        }
+        if (o.json) {
+          await writeFile(o.json, JSON.stringify({ run: run.finished, started: run.started, drones: run.drones }, null, 2));
+          out.write(`\nwrote ${o.json}\n`);
+        }
+      } finally {
+        progress?.stop();
+        process.off('SIGINT', onSigint);
+      }
+    });
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    const e = error as { code?: string; exitCode?: number; message?: string };
+    if (typeof e.code === 'string' && e.code.startsWith('commander.')) {
+      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : (e.exitCode ?? 1);
+    }
+    if (error instanceof BeeMindError) {
+      process.stderr.write(`beemind: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,208 @@
+/**
+ * This module contains the public histogram gradient boosting estimators (classifier: binary log-loss or
+ * multiclass softmax; regressor: squared error), their hyperparameter schema with scikit-learn's defaults,
+ * and the `hist_gradient_boosting` model family. Missing values (NaN) are handled natively.
+ */
+import { z } from 'zod';
+import { NotFittedError } from '../../core/errors.js';
+import type { Matrix } from '../../core/matrix.js';
+import { pack, unpackF64, type PackedArray } from '../../core/serialize.js';
+import { BaseClassifier, BaseRegressor, type Task } from '../estimator.js';
+import type { ModelFamily, RestorableEstimator } from '../registry.js';
+import { fitBoosting, type BoostedModel } from './boosting.js';
+import { lossFor, sigmoid } from './loss.js';
+import { TreeEnsemble, type TreeEnsembleJSON } from './predictor.js';
+
+/** Hyperparameters (scikit-learn's HistGradientBoosting* names in camelCase, same defaults). */
+export const histGradientBoostingSchema = z.strictObject({
+  /** Shrinkage applied to every leaf value. */
+  learningRate: z.number().positive().default(0.1),
+  /** Boosting iterations (trees per output). */
+  maxIter: z.number().int().min(1).default(100),
+  /** Most leaves per tree; null for no limit. */
+  maxLeafNodes: z.number().int().min(2).nullable().default(31),
+  /** Deepest a tree may grow (edges from the root); null for no limit. */
+  maxDepth: z.number().int().min(1).nullable().default(null),
+  /** Fewest training samples a leaf may hold. */
+  minSamplesLeaf: z.number().int().min(1).default(20),
+  /** L2 penalty on leaf values (added to each leaf's hessian sum). */
+  l2Regularization: z.number().min(0).default(0),
+  /** Bins per feature for non-missing values (one more bin holds missing values). */
+  maxBins: z.number().int().min(2).max(255).default(255),
+  /** Hold out a validation set and stop when its loss stops improving; 'auto' turns it on above 10,000 rows. */
+  earlyStopping: z.union([z.literal('auto'), z.boolean()]).default('auto'),
+  /** Share of the training rows held out for early stopping. */
+  validationFraction: z.number().gt(0).lt(1).default(0.1),
+  /** Iterations without an improvement of more than `tol` before early stopping stops. */
+  nIterNoChange: z.number().int().min(1).default(10),
+  tol: z.number().min(0).default(1e-7),
+  /** Seeds the validation split and the binning subsample. */
+  seed: z.number().int().default(0),
+});
+
+export type HistGradientBoostingParams = z.output<typeof histGradientBoostingSchema>;
+
+interface BoostedState {
+  baseline: PackedArray;
+  trees: TreeEnsembleJSON;
+  gains: PackedArray;
+  nIter: number;
+  validationLoss: number[];
+}
+
+function packModel(m: BoostedModel): BoostedState {
+  return {
+    baseline: pack(m.baseline),
+    trees: m.trees.toJSON(),
+    gains: pack(m.gains),
+    nIter: m.nIter,
+    validationLoss: m.validationLoss,
+  };
+}
+
+function unpackModel(s: BoostedState): BoostedModel {
+  return {
+    baseline: unpackF64(s.baseline),
+    trees: TreeEnsemble.fromJSON(s.trees),
+    gains: unpackF64(s.gains),
+    nIter: s.nIter,
+    validationLoss: s.validationLoss,
+  };
+}
+
+/** Total split gain per feature, normalised to sum 1 (uniform when no tree made a split). */
+function normalisedGains(gains: Float64Array): Float64Array {
+  const out = new Float64Array(gains.length);
+  let total = 0;
+  for (let j = 0; j < gains.length; j++) total += gains[j];
+  for (let j = 0; j < gains.length; j++) out[j] = total > 0 ? gains[j] / total : 1 / gains.length;
+  return out;
+}
+
+export class HistGradientBoostingClassifier extends BaseClassifier<HistGradientBoostingParams> {
+  readonly family = 'hist_gradient_boosting';
+  protected override readonly acceptsMissing = true;
+  private model: BoostedModel | null = null;
+
+  constructor(params: Partial<HistGradientBoostingParams> = {}) {
+    super(histGradientBoostingSchema, params, 'hist_gradient_boosting (classification)');
+  }
+
+  /** Boosting iterations run (fewer than maxIter when early stopping stopped the fit). */
+  get nIter(): number {
+    return this.fittedModel().nIter;
+  }
+
+  /** Validation loss before the first and after each iteration (empty when early stopping was off). */
+  get validationLoss(): readonly number[] {
+    return this.fittedModel().validationLoss;
+  }
+
+  /** Total split gain per feature, normalised to sum 1. */
+  featureImportances(): Float64Array {
+    return normalisedGains(this.fittedModel().gains);
+  }
+
+  protected fitValidated(X: Matrix, y: Float64Array): void {
+    this.model = fitBoosting(X, y, 'classification', lossFor('classification', this.nClasses), this.params);
+  }
+
+  protected predictProbaValidated(X: Matrix): Matrix {
+    const m = this.fittedModel();
+    const raw = m.trees.predictRaw(X, m.baseline);
+    const K = this.nClasses;
+    const out = new Float64Array(X.rows * K);
+    if (m.trees.nOutputs === 1) {
+      for (let i = 0; i < X.rows; i++) {
+        const p1 = sigmoid(raw[i]);
+        out[2 * i] = 1 - p1;
+        out[2 * i + 1] = p1;
+      }
+    } else {
+      for (let i = 0; i < X.rows; i++) {
+        const base = i * K;
+        let max = -Infinity;
+        for (let k = 0; k < K; k++) if (raw[base + k] > max) max = raw[base + k];
+        let sum = 0;
+        for (let k = 0; k < K; k++) {
+          const e = Math.exp(raw[base + k] - max);
+          out[base + k] = e;
+          sum += e;
+        }
+        for (let k = 0; k < K; k++) out[base + k] /= sum;
+      }
+    }
+    return { data: out, rows: X.rows, cols: K };
+  }
+
+  protected getState(): unknown {
+    return packModel(this.fittedModel());
+  }
+
+  protected setState(state: unknown): void {
+    this.model = unpackModel(state as BoostedState);
+  }
+
+  private fittedModel(): BoostedModel {
+    if (!this.model) throw new NotFittedError(this.who);
+    return this.model;
+  }
+}
+
+export class HistGradientBoostingRegressor extends BaseRegressor<HistGradientBoostingParams> {
+  readonly family = 'hist_gradient_boosting';
+  protected override readonly acceptsMissing = true;
+  private model: BoostedModel | null = null;
+
+  constructor(params: Partial<HistGradientBoostingParams> = {}) {
+    super(histGradientBoostingSchema, params, 'hist_gradient_boosting (regression)');
+  }
+
+  /** Boosting iterations run (fewer than maxIter when early stopping stopped the fit). */
+  get nIter(): number {
+    return this.fittedModel().nIter;
+  }
+
+  /** Validation loss before the first and after each iteration (empty when early stopping was off). */
+  get validationLoss(): readonly number[] {
+    return this.fittedModel().validationLoss;
+  }
+
+  /** Total split gain per feature, normalised to sum 1. */
+  featureImportances(): Float64Array {
+    return normalisedGains(this.fittedModel().gains);
+  }
+
+  protected fitValidated(X: Matrix, y: Float64Array): void {
+    this.model = fitBoosting(X, y, 'regression', lossFor('regression', 0), this.params);
+  }
+
+  protected predictValidated(X: Matrix): Float64Array {
+    const m = this.fittedModel();
+    return m.trees.predictRaw(X, m.baseline);
+  }
+
+  protected getState(): unknown {
+    return packModel(this.fittedModel());
+  }
+
+  protected setState(state: unknown): void {
+    this.model = unpackModel(state as BoostedState);
+  }
+
+  private fittedModel(): BoostedModel {
+    if (!this.model) throw new NotFittedError(this.who);
+    return this.model;
+  }
+}
+
+export const histGradientBoostingFamily: ModelFamily = {
+  family: 'hist_gradient_boosting',
+  label: 'Histogram gradient boosting',
+  tasks: ['classification', 'regression'],
+  create(task: Task, params?: Record<string, unknown>): RestorableEstimator {
+    return task === 'classification'
+      ? new HistGradientBoostingClassifier(params)
+      : new HistGradientBoostingRegressor(params);
+  },
+};

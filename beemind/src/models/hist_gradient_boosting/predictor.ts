@@ -1,0 +1,191 @@
+/**
+ * This module contains the predictor: every tree of a fitted boosting model stored in one set of flat typed
+ * arrays (feature, raw-value threshold, bin threshold, missing-value direction, children, leaf value per
+ * node), with fast prediction on raw feature values (NaN follows each node's missing direction) and on bin
+ * codes (used for the validation set during early stopping).
+ */
+import { ProtocolError } from '../../core/errors.js';
+import type { Matrix } from '../../core/matrix.js';
+import { pack, unpackF64, unpackI32, unpackU8, type PackedArray } from '../../core/serialize.js';
+
+/** One node as handed over by the grower; leaves have feature −1. */
+export interface NodeSpec {
+  feature: number;
+  /** Real-valued threshold: x <= threshold goes left. */
+  threshold: number;
+  /** Bin threshold: bin code <= binThreshold goes left. */
+  binThreshold: number;
+  missingGoLeft: boolean;
+  /** Leaf value (shrinkage applied); 0 for internal nodes. */
+  value: number;
+}
+
+export interface TreeEnsembleJSON {
+  nOutputs: number;
+  nNodes: number;
+  roots: PackedArray;
+  feature: PackedArray;
+  threshold: PackedArray;
+  binThreshold: PackedArray;
+  missingGoLeft: PackedArray;
+  left: PackedArray;
+  right: PackedArray;
+  value: PackedArray;
+}
+
+export class TreeEnsemble {
+  /** Root node index of each tree; tree t predicts output t mod nOutputs. */
+  roots = new Int32Array(16);
+  nTrees = 0;
+  nNodes = 0;
+  feature = new Int32Array(64);
+  threshold = new Float64Array(64);
+  binThreshold = new Uint8Array(64);
+  missingGoLeft = new Uint8Array(64);
+  /** Left child index, −1 for leaves. */
+  left = new Int32Array(64);
+  right = new Int32Array(64);
+  value = new Float64Array(64);
+
+  constructor(readonly nOutputs: number) {}
+
+  /** Starts a new tree; returns its index. */
+  beginTree(): number {
+    if (this.nTrees === this.roots.length) this.roots = grow(this.roots, this.nTrees * 2);
+    this.roots[this.nTrees] = this.nNodes;
+    return this.nTrees++;
+  }
+
+  /** Appends a node (children are linked later with setChildren); returns its index. */
+  addNode(spec: NodeSpec): number {
+    if (this.nNodes === this.feature.length) this.reserve(this.nNodes * 2);
+    const k = this.nNodes++;
+    this.feature[k] = spec.feature;
+    this.threshold[k] = spec.threshold;
+    this.binThreshold[k] = spec.binThreshold;
+    this.missingGoLeft[k] = spec.missingGoLeft ? 1 : 0;
+    this.left[k] = -1;
+    this.right[k] = -1;
+    this.value[k] = spec.value;
+    return k;
+  }
+
+  setChildren(node: number, left: number, right: number): void {
+    this.left[node] = left;
+    this.right[node] = right;
+  }
+
+  /** Drops every tree from `nTrees` on (early stopping keeps the trees up to the best iteration). */
+  truncate(nTrees: number): void {
+    if (nTrees >= this.nTrees) return;
+    this.nNodes = this.roots[nTrees];
+    this.nTrees = nTrees;
+  }
+
+  /**
+   * Raw predictions for rows of X, row-major n × nOutputs, starting from `baseline` (one value per output).
+   */
+  predictRaw(X: Matrix, baseline: Float64Array): Float64Array {
+    const K = this.nOutputs;
+    const n = X.rows;
+    const p = X.cols;
+    const out = new Float64Array(n * K);
+    const { roots, feature, threshold, missingGoLeft, left, right, value, nTrees } = this;
+    const data = X.data;
+    for (let i = 0; i < n; i++) {
+      const rowBase = i * p;
+      const outBase = i * K;
+      for (let k = 0; k < K; k++) out[outBase + k] = baseline[k];
+      for (let t = 0; t < nTrees; t++) {
+        let node = roots[t];
+        while (left[node] >= 0) {
+          const x = data[rowBase + feature[node]];
+          // x !== x is the NaN test
+          const goLeft = x !== x ? missingGoLeft[node] === 1 : x <= threshold[node];
+          node = goLeft ? left[node] : right[node];
+        }
+        out[outBase + (t % K)] += value[node];
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Adds the predictions of tree `t` for binned samples (column-major codes, nSamples rows) to
+   * raw[offset + i].
+   */
+  addTreePredictionBinned(
+    t: number,
+    binned: Uint8Array,
+    nSamples: number,
+    missingBin: number,
+    raw: Float64Array,
+    offset: number,
+  ): void {
+    const { feature, binThreshold, missingGoLeft, left, right, value } = this;
+    const root = this.roots[t];
+    for (let i = 0; i < nSamples; i++) {
+      let node = root;
+      while (left[node] >= 0) {
+        const b = binned[feature[node] * nSamples + i];
+        const goLeft = b === missingBin ? missingGoLeft[node] === 1 : b <= binThreshold[node];
+        node = goLeft ? left[node] : right[node];
+      }
+      raw[offset + i] += value[node];
+    }
+  }
+
+  toJSON(): TreeEnsembleJSON {
+    const n = this.nNodes;
+    return {
+      nOutputs: this.nOutputs,
+      nNodes: n,
+      roots: pack(this.roots.slice(0, this.nTrees)),
+      feature: pack(this.feature.slice(0, n)),
+      threshold: pack(this.threshold.slice(0, n)),
+      binThreshold: pack(this.binThreshold.slice(0, n)),
+      missingGoLeft: pack(this.missingGoLeft.slice(0, n)),
+      left: pack(this.left.slice(0, n)),
+      right: pack(this.right.slice(0, n)),
+      value: pack(this.value.slice(0, n)),
+    };
+  }
+
+  static fromJSON(json: TreeEnsembleJSON): TreeEnsemble {
+    const e = new TreeEnsemble(json.nOutputs);
+    e.roots = unpackI32(json.roots);
+    e.nTrees = e.roots.length;
+    e.feature = unpackI32(json.feature);
+    e.threshold = unpackF64(json.threshold);
+    e.binThreshold = unpackU8(json.binThreshold);
+    e.missingGoLeft = unpackU8(json.missingGoLeft);
+    e.left = unpackI32(json.left);
+    e.right = unpackI32(json.right);
+    e.value = unpackF64(json.value);
+    e.nNodes = e.feature.length;
+    const arrays = [e.threshold, e.binThreshold, e.missingGoLeft, e.left, e.right, e.value];
+    if (e.nNodes !== json.nNodes || arrays.some((a) => a.length !== e.nNodes)) {
+      throw new ProtocolError(
+        'model.bad_json',
+        'serialised hist_gradient_boosting trees are inconsistent (node arrays differ in length); re-export the model.',
+      );
+    }
+    return e;
+  }
+
+  private reserve(capacity: number): void {
+    this.feature = grow(this.feature, capacity);
+    this.threshold = grow(this.threshold, capacity);
+    this.binThreshold = grow(this.binThreshold, capacity);
+    this.missingGoLeft = grow(this.missingGoLeft, capacity);
+    this.left = grow(this.left, capacity);
+    this.right = grow(this.right, capacity);
+    this.value = grow(this.value, capacity);
+  }
+}
+
+function grow<T extends Int32Array | Float64Array | Uint8Array>(a: T, capacity: number): T {
+  const out = new (a.constructor as { new (n: number): T })(capacity);
+  out.set(a);
+  return out;
+}

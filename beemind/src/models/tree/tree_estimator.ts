@@ -1,0 +1,144 @@
+/**
+ * This module contains the estimator plumbing shared by every tree learner: binning the data, growing the
+ * ensemble (in worker threads when asked), predicting with it, importances, and the JSON state. The public
+ * estimators only declare their hyperparameters and how they map to a ForestConfig.
+ */
+import { NotFittedError } from '../../core/errors.js';
+import { createMatrix, type Matrix } from '../../core/matrix.js';
+import { BaseClassifier, BaseRegressor } from '../estimator.js';
+import { growEnsemble } from './parallel.js';
+import { TreeEnsemble, type TreeEnsembleJSON } from './ensemble.js';
+import type { ForestConfig } from './forest.js';
+import type { GrowConfig } from './grower.js';
+import { resolveCount, resolveMaxFeatures, type Criterion, type MaxFeatures } from './params.js';
+import { buildTrainingSet } from './training_set.js';
+
+/** The hyperparameters every tree learner has (after schema defaults). */
+export interface TreeParams extends Record<string, unknown> {
+  criterion: Criterion;
+  maxDepth: number | null;
+  minSamplesSplit: number;
+  minSamplesLeaf: number;
+  minImpurityDecrease: number;
+  maxFeatures: MaxFeatures;
+  seed: number;
+}
+
+/** Resolves the shared hyperparameters against the training data's shape. */
+export function growConfig(
+  params: TreeParams,
+  splitter: GrowConfig['splitter'],
+  nRows: number,
+  nFeatures: number,
+): GrowConfig {
+  return {
+    criterion: params.criterion,
+    splitter,
+    maxDepth: params.maxDepth ?? Infinity,
+    minSamplesSplit: Math.max(2, resolveCount(params.minSamplesSplit, nRows)),
+    minSamplesLeaf: resolveCount(params.minSamplesLeaf, nRows),
+    maxFeatures: resolveMaxFeatures(params.maxFeatures, nFeatures),
+    minImpurityDecrease: params.minImpurityDecrease,
+  };
+}
+
+/** Everything needed to grow an ensemble for data of a given shape. */
+export interface EnsemblePlan {
+  forest: ForestConfig;
+  /** Worker threads to use (1 = grow on this thread). */
+  threads: number;
+}
+
+async function fitEnsemble(
+  X: Matrix,
+  y: Float64Array,
+  task: 'classification' | 'regression',
+  nClasses: number,
+  seed: number,
+  plan: EnsemblePlan,
+): Promise<TreeEnsemble> {
+  const data = buildTrainingSet(X, y, task, nClasses, { seed, shared: plan.threads > 1 });
+  return growEnsemble(data, plan.forest, plan.threads);
+}
+
+function readState(state: unknown): TreeEnsemble {
+  return TreeEnsemble.fromJSON((state as { ensemble: TreeEnsembleJSON }).ensemble);
+}
+
+/** Base of the tree classifiers: predictProba averages the trees' leaf class frequencies. */
+export abstract class TreeEnsembleClassifier<P extends TreeParams> extends BaseClassifier<P> {
+  protected override readonly acceptsMissing = true;
+  protected ensemble: TreeEnsemble | null = null;
+
+  protected abstract plan(nRows: number, nFeatures: number): EnsemblePlan;
+
+  protected async fitValidated(X: Matrix, y: Float64Array): Promise<void> {
+    this.ensemble = await fitEnsemble(X, y, this.task, this.nClasses, this.params.seed, this.plan(X.rows, X.cols));
+  }
+
+  protected predictProbaValidated(X: Matrix): Matrix {
+    return createMatrix(X.rows, this.nClasses, this.model.predictMean(X));
+  }
+
+  /** Mean decrease in impurity per feature, normalised to sum 1. */
+  featureImportances(): Float64Array {
+    return this.model.importances.slice();
+  }
+
+  /** The fitted trees (read-only use: inspection, export). */
+  get trees(): TreeEnsemble['trees'] {
+    return this.model.trees;
+  }
+
+  protected get model(): TreeEnsemble {
+    if (!this.ensemble) throw new NotFittedError(this.who);
+    return this.ensemble;
+  }
+
+  protected getState(): unknown {
+    return { ensemble: this.model.toJSON() };
+  }
+
+  protected setState(state: unknown): void {
+    this.ensemble = readState(state);
+  }
+}
+
+/** Base of the tree regressors: predict averages the trees' leaf means. */
+export abstract class TreeEnsembleRegressor<P extends TreeParams> extends BaseRegressor<P> {
+  protected override readonly acceptsMissing = true;
+  protected ensemble: TreeEnsemble | null = null;
+
+  protected abstract plan(nRows: number, nFeatures: number): EnsemblePlan;
+
+  protected async fitValidated(X: Matrix, y: Float64Array): Promise<void> {
+    this.ensemble = await fitEnsemble(X, y, this.task, 0, this.params.seed, this.plan(X.rows, X.cols));
+  }
+
+  protected predictValidated(X: Matrix): Float64Array {
+    return this.model.predictMean(X);
+  }
+
+  /** Mean decrease in impurity per feature, normalised to sum 1. */
+  featureImportances(): Float64Array {
+    return this.model.importances.slice();
+  }
+
+  /** The fitted trees (read-only use: inspection, export). */
+  get trees(): TreeEnsemble['trees'] {
+    return this.model.trees;
+  }
+
+  protected get model(): TreeEnsemble {
+    if (!this.ensemble) throw new NotFittedError(this.who);
+    return this.ensemble;
+  }
+
+  protected getState(): unknown {
+    return { ensemble: this.model.toJSON() };
+  }
+
+  protected setState(state: unknown): void {
+    this.ensemble = readState(state);
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * This module contains the plain-object description of a pipeline used by search genomes and events,
+ * `{ steps: [{ kind, params }], model: { family, params } }`, its zod schema, and `pipelineFromSpec`, which
+ * builds an unfitted Pipeline from it through the step and model registries.
+ */
+import { z } from 'zod';
+import '../models/families.js';
+import { ConfigurationError } from '../core/errors.js';
+import type { Task } from '../models/estimator.js';
+import { createModel } from '../models/registry.js';
+import { createTransformer } from '../preprocessing/registry.js';
+import { Pipeline } from './pipeline.js';
+
+const paramsSchema = z.record(z.string(), z.unknown()).default({});
+
+export const pipelineSpecSchema = z.strictObject({
+  steps: z.array(z.strictObject({ kind: z.string().min(1), params: paramsSchema })).default([]),
+  model: z.strictObject({ family: z.string().min(1), params: paramsSchema }),
+});
+
+/** What a caller writes (params may be omitted). */
+export type PipelineSpecInput = z.input<typeof pipelineSpecSchema>;
+/** The normalised description (every params object present). */
+export type PipelineSpec = z.output<typeof pipelineSpecSchema>;
+
+/** Parses a spec, reporting every malformed field. */
+export function parsePipelineSpec(spec: unknown): PipelineSpec {
+  const result = pipelineSpecSchema.safeParse(spec);
+  if (!result.success) {
+    const problems = result.error.issues
+      .map((i) => `${i.path.join('.') || '(spec)'}: ${i.message}`)
+      .join('; ');
+    throw new ConfigurationError(
+      'pipeline.bad_spec',
+      `invalid pipeline description: ${problems}. Expected { steps: [{ kind, params }], model: { family, params } }.`,
+    );
+  }
+  return result.data;
+}
+
+/** An unfitted pipeline for `task`, with every step's and the model's params validated. */
+export function pipelineFromSpec(spec: PipelineSpecInput, task: Task): Pipeline {
+  const { steps, model } = parsePipelineSpec(spec);
+  return new Pipeline(
+    steps.map((s) => createTransformer(s.kind, s.params)),
+    createModel(model.family, task, model.params),
+  );
+}

@@ -1,0 +1,154 @@
+/**
+ * This module contains `simple_imputer`: fills missing values (NaN in numeric columns, null in categorical
+ * ones) with a statistic learned per column at fit, optionally adding `<col>__missing` 0/1 indicator columns.
+ *
+ * - numeric columns use `strategy`: mean, median or most_frequent (the smallest value among ties);
+ * - boolean columns always use their most frequent value, so they stay 0/1;
+ * - categorical columns always use their most frequent category (the alphabetically first among ties),
+ *   because a mean or median of categories is undefined.
+ * A column with no values at all at fit has nothing to impute from: that is a DataError (drop the column).
+ * ±Infinity in numeric columns is rejected (it would poison the mean).
+ */
+import { z } from 'zod';
+import { DataError } from '../core/errors.js';
+import { pack, unpackF64, type PackedArray } from '../core/serialize.js';
+import type { Column } from '../data/frame.js';
+import { BaseTransformer } from './base.js';
+import { requireFinite } from './checks.js';
+import { moments, quantiles, sortedPresent } from './stats.js';
+
+export const simpleImputerSchema = z.strictObject({
+  /** How numeric columns are filled; categorical and boolean columns always use their most frequent value. */
+  strategy: z.enum(['mean', 'median', 'most_frequent']).default('mean'),
+  /** Append a `<col>__missing` 0/1 column for every column that had missing values at fit. */
+  addIndicator: z.boolean().default(false),
+});
+export type SimpleImputerParams = z.output<typeof simpleImputerSchema>;
+
+interface ImputerState {
+  /** Fill value per numeric column, NaN for categorical columns. */
+  numericFill: Float64Array;
+  /** Fill category per categorical column, null for numeric columns. */
+  categoricalFill: (string | null)[];
+  /** Indices of columns that had missing values at fit (they get indicators). */
+  indicated: number[];
+}
+
+/** The most frequent value of numbers (smallest among ties), ignoring NaN. */
+function modeOfNumbers(sorted: Float64Array): number {
+  let best = NaN;
+  let bestCount = 0;
+  for (let i = 0; i < sorted.length;) {
+    let j = i;
+    while (j < sorted.length && sorted[j] === sorted[i]) j++;
+    if (j - i > bestCount) {
+      bestCount = j - i;
+      best = sorted[i];
+    }
+    i = j;
+  }
+  return best;
+}
+
+/** The most frequent category (alphabetically first among ties), ignoring null; null when all are missing. */
+function modeOfCategories(values: readonly (string | null)[]): string | null {
+  const counts = new Map<string, number>();
+  for (const v of values) if (v !== null) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let best: string | null = null;
+  let bestCount = 0;
+  for (const [v, n] of counts) {
+    if (n > bestCount || (n === bestCount && best !== null && v < best)) {
+      best = v;
+      bestCount = n;
+    }
+  }
+  return best;
+}
+
+function hasMissing(c: Column): boolean {
+  if (c.kind === 'categorical') return c.values.includes(null);
+  const v = c.values;
+  for (let i = 0; i < v.length; i++) if (v[i] !== v[i]) return true;
+  return false;
+}
+
+export class SimpleImputer extends BaseTransformer<SimpleImputerParams> {
+  readonly kind = 'simple_imputer';
+  private state: ImputerState | null = null;
+
+  constructor(params: Partial<SimpleImputerParams> = {}) {
+    super(simpleImputerSchema, params, 'simple_imputer');
+  }
+
+  protected fitColumns(columns: readonly Column[]): void {
+    requireFinite(columns, this.kind);
+    const numericFill = new Float64Array(columns.length).fill(NaN);
+    const categoricalFill: (string | null)[] = columns.map(() => null);
+    const indicated: number[] = [];
+    const { strategy } = this.params;
+    columns.forEach((c, j) => {
+      if (hasMissing(c)) indicated.push(j);
+      if (c.kind === 'categorical') {
+        categoricalFill[j] = modeOfCategories(c.values);
+        if (categoricalFill[j] === null) throw allMissing(c.name);
+        return;
+      }
+      const { count, mean } = moments(c.values);
+      if (count === 0) throw allMissing(c.name);
+      const rule = c.kind === 'boolean' ? 'most_frequent' : strategy;
+      if (rule === 'mean') numericFill[j] = mean;
+      else if (rule === 'median') numericFill[j] = quantiles(c.values, [0.5])[0];
+      else numericFill[j] = modeOfNumbers(sortedPresent(c.values));
+    });
+    this.state = { numericFill, categoricalFill, indicated };
+  }
+
+  protected transformColumns(columns: readonly Column[], rows: number): Column[] {
+    requireFinite(columns, this.kind);
+    const { numericFill, categoricalFill, indicated } = this.state!;
+    const out = columns.map((c, j): Column => {
+      if (!hasMissing(c)) return c;
+      if (c.kind === 'categorical') {
+        const fill = categoricalFill[j];
+        return { name: c.name, kind: c.kind, values: c.values.map((v) => v ?? fill) };
+      }
+      const fill = numericFill[j];
+      const values = new Float64Array(rows);
+      const src = c.values;
+      for (let i = 0; i < rows; i++) values[i] = src[i] === src[i] ? src[i] : fill;
+      return { name: c.name, kind: c.kind, values };
+    });
+    if (this.params.addIndicator) {
+      for (const j of indicated) {
+        const c = columns[j];
+        const flags = new Float64Array(rows);
+        if (c.kind === 'categorical') for (let i = 0; i < rows; i++) flags[i] = c.values[i] === null ? 1 : 0;
+        else for (let i = 0; i < rows; i++) flags[i] = c.values[i] !== c.values[i] ? 1 : 0;
+        out.push({ name: `${c.name}__missing`, kind: 'boolean', values: flags });
+      }
+    }
+    return out;
+  }
+
+  protected getState(): unknown {
+    const s = this.state!;
+    return { numericFill: pack(s.numericFill), categoricalFill: s.categoricalFill, indicated: s.indicated };
+  }
+
+  protected setState(state: unknown): void {
+    const s = state as { numericFill: PackedArray; categoricalFill: (string | null)[]; indicated: number[] };
+    this.state = {
+      numericFill: unpackF64(s.numericFill),
+      categoricalFill: s.categoricalFill,
+      indicated: s.indicated,
+    };
+  }
+}
+
+function allMissing(name: string): DataError {
+  return new DataError(
+    'data.all_missing',
+    `column "${name}" has no values at all in the training data, so simple_imputer has nothing to fill it with; ` +
+      'drop the column before fitting.',
+  );
+}

@@ -1,0 +1,144 @@
+/**
+ * This module contains the default pipeline space over the library's model families and preprocessing
+ * steps, per task. Ranges follow FLAML and auto-sklearn (log scale for rates, counts and penalties), trimmed
+ * so that one evaluation stays cheap on small and medium tables. Names match the families' and steps' zod
+ * schemas exactly; parameters left out keep the schema default.
+ */
+import type { Task } from '../models/estimator.js';
+import { restrictFamilies, type PipelineSpace, type StepSlot } from './genome.js';
+import { hp, type Space } from './space/types.js';
+
+/** Preprocessing slots, in pipeline order. */
+export function defaultStepSlots(): StepSlot[] {
+  return [
+    {
+      name: 'imputer',
+      choices: {
+        simple_imputer: {
+          strategy: hp.categorical(['mean', 'median', 'most_frequent']),
+          addIndicator: hp.categorical([false, true]),
+        },
+      },
+    },
+    {
+      name: 'encoder',
+      choices: {
+        one_hot_encoder: { minFrequency: hp.categorical([0, 0.01, 0.05]) },
+        ordinal_encoder: {},
+      },
+    },
+    {
+      name: 'engineering',
+      optional: true,
+      // most good pipelines engineer nothing: the empty slot is drawn half of the time
+      weights: { none: 3 },
+      choices: {
+        log1p: {},
+        pairwise_products: { maxFeatures: hp.int(10, 100, { log: true }) },
+        quantile_binning: { nBins: hp.int(3, 20), encode: hp.categorical(['ordinal', 'onehot']) },
+      },
+    },
+    {
+      name: 'scaler',
+      optional: true,
+      choices: { standard_scaler: {}, robust_scaler: {}, min_max_scaler: {} },
+    },
+    {
+      name: 'selection',
+      optional: true,
+      weights: { none: 3 },
+      choices: {
+        // threshold 0 drops constant columns only: a larger one would depend on the columns' scale
+        variance_threshold: { threshold: hp.constant(0) },
+        mutual_info_select: { fraction: hp.float(0.2, 0.9) },
+        model_select: {
+          family: hp.constant('extra_trees'),
+          modelParams: hp.constant({ nEstimators: 50 }),
+          threshold: hp.categorical(['mean', 'median']),
+        },
+      },
+    },
+  ];
+}
+
+/** Hyperparameters shared by random forest and extra trees. */
+function forestSpace(task: Task): Space {
+  return {
+    ...(task === 'classification' ? { criterion: hp.categorical(['gini', 'entropy']) } : {}),
+    nEstimators: hp.int(16, 256, { log: true }),
+    maxFeatures: hp.float(0.1, 1),
+    minSamplesLeaf: hp.int(1, 20, { log: true }),
+    minSamplesSplit: hp.int(2, 20, { log: true }),
+    bootstrap: hp.categorical([true, false]),
+  };
+}
+
+/** Model family id → hyperparameter space, for the families that support `task`. */
+export function defaultModelSpaces(task: Task): Record<string, Space> {
+  const shared: Record<string, Space> = {
+    hist_gradient_boosting: {
+      learningRate: hp.float(0.01, 1, { log: true }),
+      maxIter: hp.int(16, 512, { log: true }),
+      maxLeafNodes: hp.int(4, 128, { log: true }),
+      minSamplesLeaf: hp.int(1, 100, { log: true }),
+      l2Regularization: hp.float(1e-10, 1, { log: true }),
+    },
+    random_forest: forestSpace(task),
+    extra_trees: forestSpace(task),
+    decision_tree: {
+      ...(task === 'classification' ? { criterion: hp.categorical(['gini', 'entropy']) } : {}),
+      maxDepth: hp.int(2, 20),
+      minSamplesLeaf: hp.int(1, 50, { log: true }),
+      minSamplesSplit: hp.int(2, 40, { log: true }),
+    },
+    knn: {
+      nNeighbors: hp.int(1, 50, { log: true }),
+      weights: hp.categorical(['uniform', 'distance']),
+      p: hp.categorical([1, 2]),
+    },
+    mlp: {
+      hiddenLayerSizes: hp.categorical([[32], [64], [128], [64, 32], [128, 64]]),
+      activation: hp.categorical(['relu', 'tanh']),
+      alpha: hp.float(1e-6, 1e-1, { log: true }),
+      learningRateInit: hp.float(1e-4, 1e-1, { log: true }),
+      maxIter: hp.int(50, 300, { log: true }),
+    },
+  };
+  if (task === 'classification') {
+    return {
+      hist_gradient_boosting: shared.hist_gradient_boosting,
+      random_forest: shared.random_forest,
+      extra_trees: shared.extra_trees,
+      logistic_regression: {
+        C: hp.float(1e-3, 1e3, { log: true }),
+        penalty: hp.categorical(['l2', 'l1']),
+      },
+      knn: shared.knn,
+      mlp: shared.mlp,
+      decision_tree: shared.decision_tree,
+      gaussian_nb: { varSmoothing: hp.float(1e-11, 1e-3, { log: true }) },
+    };
+  }
+  return {
+    hist_gradient_boosting: shared.hist_gradient_boosting,
+    random_forest: shared.random_forest,
+    extra_trees: shared.extra_trees,
+    ridge: { alpha: hp.float(1e-4, 1e3, { log: true }) },
+    lasso: { alpha: hp.float(1e-5, 10, { log: true }) },
+    linear_regression: {},
+    knn: shared.knn,
+    mlp: shared.mlp,
+    decision_tree: shared.decision_tree,
+  };
+}
+
+export interface DefaultSpaceOptions {
+  /** Only these model families (an unknown name is a ConfigurationError listing the known ones). */
+  families?: readonly string[];
+}
+
+/** The default pipeline space for `task`: every preprocessing slot and every family supporting the task. */
+export function defaultPipelineSpace(task: Task, options: DefaultSpaceOptions = {}): PipelineSpace {
+  const space: PipelineSpace = { slots: defaultStepSlots(), models: defaultModelSpaces(task) };
+  return options.families ? restrictFamilies(space, options.families) : space;
+}

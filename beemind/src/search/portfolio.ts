@@ -1,0 +1,123 @@
+/**
+ * This module contains the portfolio: known-good starting genomes per task (library defaults of the strong
+ * families first, then well-tried variants and the cheap baselines), written in the default space, and
+ * fitPortfolio, which adapts a portfolio to any other pipeline space.
+ */
+import type { Random } from '../core/random.js';
+import type { Task } from '../models/estimator.js';
+import { genomeKey, repairGenome, type Genome, type GenomeStep, type PipelineSpace } from './genome.js';
+
+type Params = Record<string, unknown>;
+
+const impute = (strategy: 'mean' | 'median' | 'most_frequent' = 'median'): GenomeStep => ({
+  kind: 'simple_imputer',
+  params: { strategy, addIndicator: false },
+});
+const ordinal: GenomeStep = { kind: 'ordinal_encoder', params: {} };
+const oneHot: GenomeStep = { kind: 'one_hot_encoder', params: { minFrequency: 0 } };
+const standard: GenomeStep = { kind: 'standard_scaler', params: {} };
+
+/** Trees: ordinal codes are enough and keep the tables narrow. */
+function treePipeline(family: string, params: Params): Genome {
+  return { steps: [impute('median'), ordinal], model: { family, params } };
+}
+
+/** Distance- and gradient-based models: one-hot codes and standardised columns. */
+function scaledPipeline(family: string, params: Params): Genome {
+  return { steps: [impute('mean'), oneHot, standard], model: { family, params } };
+}
+
+const hgbDefaults = {
+  learningRate: 0.1,
+  maxIter: 100,
+  maxLeafNodes: 31,
+  minSamplesLeaf: 20,
+  l2Regularization: 1e-10,
+};
+const forestDefaults = { nEstimators: 100, minSamplesLeaf: 1, minSamplesSplit: 2 };
+const mlpDefaults = {
+  hiddenLayerSizes: [64],
+  activation: 'relu',
+  alpha: 1e-4,
+  learningRateInit: 1e-3,
+  maxIter: 200,
+};
+
+/** Known-good genomes for `task`, best bets first. Every entry is valid in defaultPipelineSpace(task). */
+export function defaultPortfolio(task: Task): Genome[] {
+  const criterion = task === 'classification' ? { criterion: 'gini' } : {};
+  const shared = {
+    hgb: treePipeline('hist_gradient_boosting', hgbDefaults),
+    hgbSlow: treePipeline('hist_gradient_boosting', {
+      learningRate: 0.05,
+      maxIter: 300,
+      maxLeafNodes: 15,
+      minSamplesLeaf: 10,
+      l2Regularization: 0.1,
+    }),
+    rf: treePipeline('random_forest', {
+      ...criterion,
+      ...forestDefaults,
+      maxFeatures: task === 'classification' ? 0.3 : 1,
+      bootstrap: true,
+    }),
+    et: treePipeline('extra_trees', {
+      ...criterion,
+      ...forestDefaults,
+      maxFeatures: task === 'classification' ? 0.5 : 1,
+      bootstrap: false,
+    }),
+    knn: scaledPipeline('knn', { nNeighbors: 10, weights: 'distance', p: 2 }),
+    mlp: scaledPipeline('mlp', mlpDefaults),
+    tree: treePipeline('decision_tree', {
+      ...criterion,
+      maxDepth: 8,
+      minSamplesLeaf: 5,
+      minSamplesSplit: 10,
+    }),
+  };
+  if (task === 'classification') {
+    return [
+      shared.hgb,
+      shared.rf,
+      shared.et,
+      scaledPipeline('logistic_regression', { C: 1, penalty: 'l2' }),
+      shared.hgbSlow,
+      shared.knn,
+      shared.mlp,
+      scaledPipeline('logistic_regression', { C: 10, penalty: 'l1' }),
+      treePipeline('gaussian_nb', { varSmoothing: 1e-9 }),
+      shared.tree,
+    ];
+  }
+  return [
+    shared.hgb,
+    shared.rf,
+    shared.et,
+    scaledPipeline('ridge', { alpha: 1 }),
+    shared.hgbSlow,
+    shared.knn,
+    shared.mlp,
+    scaledPipeline('lasso', { alpha: 0.01 }),
+    scaledPipeline('linear_regression', {}),
+    shared.tree,
+  ];
+}
+
+/**
+ * Adapts a portfolio to `space`: genomes of families the space does not allow are dropped, the rest repaired
+ * (steps the space lacks removed, numbers clipped, parameters it adds drawn from `rng`) and deduplicated.
+ */
+export function fitPortfolio(space: PipelineSpace, portfolio: readonly Genome[], rng: Random): Genome[] {
+  const out: Genome[] = [];
+  const seen = new Set<string>();
+  for (const g of portfolio) {
+    if (!Object.hasOwn(space.models, g.model.family)) continue;
+    const fitted = repairGenome(space, g, rng);
+    const key = genomeKey(fitted);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(fitted);
+  }
+  return out;
+}

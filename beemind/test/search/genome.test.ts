@@ -1,0 +1,187 @@
+import { ConfigurationError } from '../../src/core/errors.js';
+import { Random } from '../../src/core/random.js';
+import { defaultPipelineSpace } from '../../src/search/default_space.js';
+import {
+  checkGenome,
+  checkPipelineSpace,
+  compilePipelineSpace,
+  configToGenome,
+  genomeKey,
+  genomeLabel,
+  genomeProblems,
+  genomeToConfig,
+  isValidGenome,
+  repairGenome,
+  restrictFamilies,
+  sampleGenome,
+  type Genome,
+  type PipelineSpace,
+} from '../../src/search/genome.js';
+import { defaultPortfolio, fitPortfolio } from '../../src/search/portfolio.js';
+import { hp } from '../../src/search/space/types.js';
+import { conditionalSpace } from './toys.js';
+
+const TASKS = ['classification', 'regression'] as const;
+
+describe('genomes', () => {
+  it('have a canonical key independent of parameter order', () => {
+    const a: Genome = {
+      steps: [{ kind: 'standard_scaler', params: {} }],
+      model: { family: 'ridge', params: { alpha: 0.1, fitIntercept: true } },
+    };
+    const b: Genome = {
+      model: { params: { fitIntercept: true, alpha: 0.1 + 1e-12 }, family: 'ridge' },
+      steps: [{ params: {}, kind: 'standard_scaler' }],
+    };
+    expect(genomeKey(a)).toBe(genomeKey(b));
+    expect(genomeKey(a)).not.toBe(genomeKey({ ...a, steps: [] }));
+    expect(genomeLabel(a)).toBe('standard_scaler → ridge');
+  });
+
+  it('convert to a configuration of the compiled space and back', () => {
+    const rng = new Random(0);
+    const { space } = compilePipelineSpace(conditionalSpace);
+    expect(Object.keys(space)).toEqual(['pre', 'model']);
+    for (let i = 0; i < 200; i++) {
+      const g = sampleGenome(conditionalSpace, rng);
+      const { config, unplaced } = genomeToConfig(conditionalSpace, g);
+      expect(unplaced).toEqual([]);
+      expect(configToGenome(conditionalSpace, config)).toEqual(g);
+      expect(genomeProblems(conditionalSpace, g)).toEqual([]);
+    }
+  });
+
+  it('sample optional slots empty or filled, with their own parameters', () => {
+    const rng = new Random(1);
+    const kinds = new Set<string>();
+    for (let i = 0; i < 300; i++) {
+      const g = sampleGenome(conditionalSpace, rng);
+      expect(g.steps.length).toBeLessThanOrEqual(1);
+      kinds.add(g.steps[0]?.kind ?? 'none');
+      if (g.steps[0]?.kind === 's1') expect(Number.isInteger(g.steps[0].params.k)).toBe(true);
+      if (g.model.family === 'a') expect('y' in g.model.params).toBe(g.model.params.mode === 'peak');
+    }
+    expect(kinds).toEqual(new Set(['none', 's1', 's2']));
+  });
+
+  it('are checked and repaired against the space', () => {
+    const bad: Genome = {
+      steps: [{ kind: 'nope', params: {} }],
+      model: { family: 'b', params: { z: 5000, extra: 1 } },
+    };
+    const problems = genomeProblems(conditionalSpace, bad);
+    expect(problems).toEqual([
+      'step nope fits no slot of the pipeline space (or is out of order)',
+      'model.z must be an integer in [1, 1000], got 5000',
+      'model.extra is not an active parameter of the space',
+    ]);
+    expect(() => checkGenome(conditionalSpace, bad)).toThrow(ConfigurationError);
+    const fixed = repairGenome(conditionalSpace, bad, new Random(0));
+    expect(fixed).toEqual({ steps: [], model: { family: 'b', params: { z: 1000 } } });
+    expect(isValidGenome(conditionalSpace, fixed)).toBe(true);
+  });
+
+  it('place steps in slot order and reject steps out of order', () => {
+    const ps: PipelineSpace = {
+      slots: [
+        { name: 'first', optional: true, choices: { x: {} } },
+        { name: 'second', optional: true, choices: { y: {} } },
+      ],
+      models: { m: {} },
+    };
+    const ok: Genome = { steps: [{ kind: 'y', params: {} }], model: { family: 'm', params: {} } };
+    expect(genomeToConfig(ps, ok).config).toEqual({ first: { kind: 'none' }, second: { kind: 'y' }, model: { family: 'm' } });
+    const swapped: Genome = {
+      steps: [
+        { kind: 'y', params: {} },
+        { kind: 'x', params: {} },
+      ],
+      model: { family: 'm', params: {} },
+    };
+    expect(isValidGenome(ps, swapped)).toBe(false);
+  });
+
+  it('reject malformed pipeline spaces', () => {
+    expect(() => checkPipelineSpace({ slots: [], models: {} })).toThrow(/at least one model family/);
+    expect(() =>
+      checkPipelineSpace({ slots: [{ name: 'model', choices: { a: {} } }], models: { m: {} } }),
+    ).toThrow(/reserved/);
+    expect(() =>
+      checkPipelineSpace({ slots: [], models: { m: { family: hp.int(1, 2) } } }),
+    ).toThrow(/may not be named "family"/);
+    expect(() => checkPipelineSpace({ slots: [], models: { m: { a: hp.float(1, 0) } } })).toThrow(
+      /space of model family m: a: low \(1\) must be below high \(0\)/,
+    );
+  });
+
+  it('restrict families with a clear error for unknown names', () => {
+    const ps = restrictFamilies(conditionalSpace, ['c', 'a']);
+    expect(Object.keys(ps.models)).toEqual(['c', 'a']);
+    expect(() => restrictFamilies(conditionalSpace, ['a', 'zzz'])).toThrow(/unknown model family zzz.*choose from a, b, c/);
+  });
+});
+
+describe('the default space and portfolio', () => {
+  it.each(TASKS)('is a valid pipeline space for %s whose samples are valid genomes', (task) => {
+    const ps = defaultPipelineSpace(task);
+    expect(() => checkPipelineSpace(ps)).not.toThrow();
+    const rng = new Random(3);
+    const families = new Set<string>();
+    for (let i = 0; i < 300; i++) {
+      const g = sampleGenome(ps, rng);
+      families.add(g.model.family);
+      expect(genomeProblems(ps, g)).toEqual([]);
+      expect(g.steps[0].kind).toBe('simple_imputer');
+      expect(['one_hot_encoder', 'ordinal_encoder']).toContain(g.steps[1].kind);
+    }
+    expect(families).toEqual(new Set(Object.keys(ps.models)));
+  });
+
+  it('has the families of each task', () => {
+    expect(Object.keys(defaultPipelineSpace('classification').models).sort()).toEqual([
+      'decision_tree',
+      'extra_trees',
+      'gaussian_nb',
+      'hist_gradient_boosting',
+      'knn',
+      'logistic_regression',
+      'mlp',
+      'random_forest',
+    ]);
+    expect(Object.keys(defaultPipelineSpace('regression').models).sort()).toEqual([
+      'decision_tree',
+      'extra_trees',
+      'hist_gradient_boosting',
+      'knn',
+      'lasso',
+      'linear_regression',
+      'mlp',
+      'random_forest',
+      'ridge',
+    ]);
+    expect(Object.keys(defaultPipelineSpace('regression', { families: ['ridge'] }).models)).toEqual(['ridge']);
+  });
+
+  it.each(TASKS)('has a %s portfolio of distinct genomes, all valid in the default space', (task) => {
+    const ps = defaultPipelineSpace(task);
+    const portfolio = defaultPortfolio(task);
+    expect(portfolio.length).toBeGreaterThanOrEqual(8);
+    for (const g of portfolio) expect(genomeProblems(ps, g)).toEqual([]);
+    expect(new Set(portfolio.map(genomeKey)).size).toBe(portfolio.length);
+    expect(portfolio[0].model.family).toBe('hist_gradient_boosting');
+    // fitting to its own space changes nothing
+    expect(fitPortfolio(ps, portfolio, new Random(0))).toEqual(portfolio);
+  });
+
+  it('fits a portfolio to a restricted space', () => {
+    const ps = defaultPipelineSpace('classification', { families: ['random_forest', 'knn'] });
+    const fitted = fitPortfolio(ps, defaultPortfolio('classification'), new Random(0));
+    expect(new Set(fitted.map((g) => g.model.family))).toEqual(new Set(['random_forest', 'knn']));
+    // a space without a scaler slot drops the portfolio's scaler steps
+    const noScaler: PipelineSpace = { ...ps, slots: ps.slots.filter((s) => s.name !== 'scaler') };
+    for (const g of fitPortfolio(noScaler, defaultPortfolio('classification'), new Random(0))) {
+      expect(g.steps.map((s) => s.kind)).not.toContain('standard_scaler');
+      expect(isValidGenome(noScaler, g)).toBe(true);
+    }
+  });
+});
