@@ -60,3 +60,23 @@ export { confusionMatrixChart, featureImportanceChart, type ImportanceEntry } fr
 // events
 export * from './events/events.js';
 export { publishRunEvent, subscribeRunEvents, runSnapshots, clearRunHistory, type RunEventListener } from './events/hub.js';
+
+// search and AutoML
+export { hp, type Space, type Param, type Config } from './search/space/types.js';
+export { defaultPipelineSpace } from './search/default_space.js';
+export { defaultPortfolio } from './search/portfolio.js';
+export { genomeKey, type PipelineSpace, type StepSlot } from './search/genome.js';
+export { paretoFront, nonDominatedSort, crowdingDistance } from './search/nsga2.js';
+export { createStrategy, STRATEGY_NAMES, type SearchStrategy, type Proposal, type TrialResult } from './search/strategies/index.js';
+export { evolve, type EvolveControls } from './automl/evolve.js';
+export { type EvolveOptionsInput as EvolveOptions, EvolveOptionsSchema } from './automl/options.js';
+export { Run, Leaderboard, type FamilySummary } from './automl/run.js';
+export { TrainedModel, ImportanceReport } from './automl/trained_model.js';
+export { permutationImportance, type FeatureImportance as PermutationImportance } from './automl/importance.js';
+export { selectEnsemble } from './automl/ensemble.js';
+export { evaluationCache } from './automl/cache.js';
+export { historyChart, lineageChart, paretoChart, modelComparisonChart } from './charts/run_charts.js';
+export { WorkerPool, serveTasks, type Outcome } from './evaluation/pool/index.js';
+
+// notebook display protocol
+export { DISPLAY, isDisplayable, escapeHtml, type MimeBundle, type Displayable } from './display.js';

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { EvaluationError } from '../core/errors.js';
 import { serializeError, type Outcome } from '../evaluation/pool/outcome.js';
 import { WorkerPool } from '../evaluation/pool/worker_pool.js';
+import { pluginUrl } from './plugins.js';
 import { evaluateGenome, type EvaluationData, type EvaluationJob, type EvaluationResult } from './evaluate.js';
 
 export interface EvaluationBackend {
@@ -77,12 +78,14 @@ export class ThreadBackend implements EvaluationBackend {
   readonly concurrency: number;
   private readonly pool: WorkerPool<WorkerTask, EvaluationResult>;
 
-  constructor(workers: number, memoryMb: number) {
+  /** `plugins`: module URLs every worker imports first (custom model families and steps). */
+  constructor(workers: number, memoryMb: number, plugins: readonly string[] = []) {
     this.concurrency = workers;
     this.pool = new WorkerPool<WorkerTask, EvaluationResult>({
       size: workers,
       entry: workerEntry(),
       resourceLimits: { maxOldGenerationSizeMb: memoryMb },
+      workerData: { plugins: plugins.map(pluginUrl) },
     });
   }
 

@@ -5,6 +5,10 @@ import '../models/families.js';
 import { serveTasks } from '../evaluation/pool/serve.js';
 import { evaluateGenome, type EvaluationData, type EvaluationResult } from './evaluate.js';
 import type { WorkerTask } from './backends.js';
+import { workerData } from 'node:worker_threads';
+import { loadPlugins } from './plugins.js';
+
+await loadPlugins((workerData as { plugins?: string[] } | null)?.plugins ?? []);
 
 serveTasks<WorkerTask, EvaluationResult>(async ({ key, job }, context) => {
   const result = await evaluateGenome(context.shared(key) as EvaluationData, job);

@@ -16,7 +16,8 @@ import { publishRunEvent } from '../events/hub.js';
 import type { Outcome } from '../evaluation/pool/outcome.js';
 import { defaultScorer, getScorer, type Scorer } from '../metrics/scorers.js';
 import { defaultPipelineSpace } from '../search/default_space.js';
-import { genomeKey, type PipelineSpace } from '../search/genome.js';
+import { modelFamilies } from '../models/registry.js';
+import { checkPipelineSpace, genomeKey, restrictFamilies, type PipelineSpace } from '../search/genome.js';
 import { paretoFront } from '../search/nsga2.js';
 import { defaultPortfolio } from '../search/portfolio.js';
 import { createStrategy, type Proposal, type SearchStrategy, type TrialResult } from '../search/strategies/index.js';
@@ -26,6 +27,7 @@ import { evaluationCache } from './cache.js';
 import type { EvaluationData, EvaluationJob, EvaluationResult } from './evaluate.js';
 import { finishRun } from './finish.js';
 import { HalvingLadder, rungFractions } from './halving.js';
+import { loadPlugins } from './plugins.js';
 import { parseEvolveOptions, type EvolveOptions, type EvolveOptionsInput, type ObjectiveName } from './options.js';
 import type { Run } from './run.js';
 
@@ -214,8 +216,11 @@ export async function evolve(data: Dataset | Frame, input: EvolveOptionsInput = 
     started,
   };
 
+  await loadPlugins(options.plugins);
   const backend: EvaluationBackend =
-    options.workers > 0 ? new ThreadBackend(options.workers, options.workerMemoryMb) : new InlineBackend();
+    options.workers > 0
+      ? new ThreadBackend(options.workers, options.workerMemoryMb, options.plugins)
+      : new InlineBackend();
   let reason: StopReason;
   let failure: unknown = null;
   try {
@@ -228,6 +233,24 @@ export async function evolve(data: Dataset | Frame, input: EvolveOptionsInput = 
     await backend.close();
   }
   return finishRun(context, reason, failure, controls.signal);
+}
+
+/**
+ * The user's space, or the default space over the registered model families (plugins included); either
+ * restricted to `options.families` when given.
+ */
+function searchSpace(options: EvolveOptions, task: Dataset['task']): PipelineSpace {
+  if (options.space) {
+    const space = checkPipelineSpace(options.space);
+    return options.families ? restrictFamilies(space, options.families) : space;
+  }
+  const registered = new Set(modelFamilies(task).map((f) => f.family));
+  const space = defaultPipelineSpace(task, { families: options.families });
+  const available = Object.keys(space.models).filter((f) => registered.has(f));
+  if (available.length === 0) {
+    throw new ConfigurationError('evolve.no_families', `none of the model families ${Object.keys(space.models).join(', ')} is available for ${task}.`);
+  }
+  return restrictFamilies(space, available);
 }
 
 /** The chosen strategy, seeded, opening with the portfolio of known-good genomes (except grid search). */
@@ -247,7 +270,7 @@ function strategyFor(options: EvolveOptions, space: PipelineSpace, task: Dataset
 
 async function searchLoop(ctx: RunContext, backend: EvaluationBackend, signal?: AbortSignal): Promise<StopReason> {
   const { options, scorer, budget } = ctx;
-  const space = defaultPipelineSpace(ctx.dataset.task, { families: options.families });
+  const space = searchSpace(options, ctx.dataset.task);
   const strategy = strategyFor(options, space, ctx.dataset.task);
   const halving = options.successiveHalving === false ? null : options.successiveHalving === true ? { minFraction: 1 / 9, eta: 3 } : options.successiveHalving;
   const minTrainRows = Math.min(...ctx.data.folds.map((f) => f.train.length));
@@ -281,12 +304,14 @@ async function searchLoop(ctx: RunContext, backend: EvaluationBackend, signal?: 
 
       const ids = proposals.map(() => `d${++droneCounter}`);
       const outcomes = await evaluateBatch(ctx, backend, proposals, fractions, ladder, wantSize);
-      if (stopped && outcomes.some((o) => o === null)) return stopped;
 
+      // Drones cut off by the deadline or an interrupt are dropped; every finished one is kept.
       const results: TrialResult[] = [];
       const finished: Drone[] = [];
       proposals.forEach((p, k) => {
-        const drone = toDrone(ctx, ids[k], p, outcomes[k]!, generation);
+        const outcome = outcomes[k];
+        if (!outcome) return;
+        const drone = toDrone(ctx, ids[k], p, outcome, generation);
         ctx.drones.push(drone);
         finished.push(drone);
         ctx.emit({ type: 'drone.evaluated', runId: ctx.runId, time: now(), drone });
@@ -299,28 +324,37 @@ async function searchLoop(ctx: RunContext, backend: EvaluationBackend, signal?: 
           ),
         });
       });
+      if (results.length < proposals.length) {
+        emitGeneration(ctx, generation, finished);
+        return stopped ?? 'interrupted';
+      }
       budget.countEvaluations(proposals.length);
       strategy.tell(results);
 
-      const best = bestDrone(ctx.drones, scorer.greaterIsBetter);
-      budget.recordGeneration(best?.score ?? null);
-      ctx.emit({
-        type: 'generation.completed',
-        runId: ctx.runId,
-        time: now(),
-        generation,
-        bestId: best?.id ?? null,
-        bestScore: best?.score ?? null,
-        paretoIds: paretoIds(ctx),
-        diversity: diversity(finished.map((d) => d.genome)),
-        evaluated: ctx.drones.length,
-      });
+      budget.recordGeneration(emitGeneration(ctx, generation, finished));
       generation++;
     }
   } finally {
     if (timer) clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/** Emits generation.completed; returns the best score so far. */
+function emitGeneration(ctx: RunContext, generation: number, finished: readonly Drone[]): number | null {
+  const best = bestDrone(ctx.drones, ctx.scorer.greaterIsBetter);
+  ctx.emit({
+    type: 'generation.completed',
+    runId: ctx.runId,
+    time: now(),
+    generation,
+    bestId: best?.id ?? null,
+    bestScore: best?.score ?? null,
+    paretoIds: paretoIds(ctx),
+    diversity: diversity(finished.map((d) => d.genome)),
+    evaluated: ctx.drones.length,
+  });
+  return best?.score ?? null;
 }
 
 /** The ok drone with the best score (earliest on ties). */

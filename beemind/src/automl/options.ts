@@ -5,6 +5,7 @@
 import os from 'node:os';
 import { z } from 'zod';
 import { parseParams } from '../models/estimator.js';
+import type { PipelineSpace } from '../search/genome.js';
 
 export const ObjectiveNameSchema = z.enum(['score', 'fit_seconds', 'model_size', 'predict_seconds']);
 export type ObjectiveName = z.infer<typeof ObjectiveNameSchema>;
@@ -36,6 +37,15 @@ export const EvolveOptionsSchema = z
     populationSize: z.number().int().min(2).default(16),
     /** Restrict the search to these model families. */
     families: z.array(z.string()).optional(),
+    /** Your own pipeline space (step slots and model families with their hyperparameter spaces). */
+    space: z.custom<PipelineSpace>((v) => typeof v === 'object' && v !== null && 'models' in v && 'slots' in v, {
+      message: 'expected a PipelineSpace { slots, models }',
+    }).optional(),
+    /**
+     * Modules (paths or file URLs) imported in this thread and in every evaluation worker before the search,
+     * e.g. to register your own model families or preprocessing steps.
+     */
+    plugins: z.array(z.string()).default([]),
     /** Cross-validation folds, or a holdout fraction. */
     validation: z
       .union([

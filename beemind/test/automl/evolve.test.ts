@@ -1,0 +1,228 @@
+import { fileURLToPath } from 'node:url';
+import { evolve } from '../../src/automl/evolve.js';
+import { evaluationCache } from '../../src/automl/cache.js';
+import { readCSV } from '../../src/data/csv.js';
+import { toDataset, type Dataset } from '../../src/data/dataset.js';
+import { RunEventSchema, type RunEvent } from '../../src/events/events.js';
+import { subscribeRunEvents } from '../../src/events/hub.js';
+import { dominates } from '../../src/search/nsga2.js';
+import { hp } from '../../src/search/space/types.js';
+import type { PipelineSpace } from '../../src/search/genome.js';
+
+const FAST_FAMILIES = ['decision_tree', 'gaussian_nb', 'knn', 'logistic_regression'];
+let iris: Dataset;
+let diabetes: Dataset;
+
+beforeAll(async () => {
+  iris = toDataset(await readCSV('../shared/datasets/iris.csv'), { target: 'species' });
+  diabetes = toDataset(await readCSV('../shared/datasets/diabetes.csv'), { target: 'progression' });
+});
+
+const summary = (run: Awaited<ReturnType<typeof evolve>>) =>
+  run.drones.map((d) => [d.id, d.generation, d.operator, d.parents.join('+'), d.family, d.status, d.score]);
+
+describe('evolve', () => {
+  it('gives the same drones and leaderboard for a seed whatever the number of workers (seed 0 and 7)', async () => {
+    for (const seed of [0, 7]) {
+      const runs = [];
+      for (const workers of [0, 1, 2]) {
+        evaluationCache.clear();
+        runs.push(
+          await evolve(iris, {
+            seed,
+            workers,
+            families: FAST_FAMILIES,
+            populationSize: 6,
+            budget: { evaluations: 12 },
+            importance: false,
+          }),
+        );
+      }
+      expect(runs[0].drones).toHaveLength(12);
+      expect(summary(runs[1])).toEqual(summary(runs[0]));
+      expect(summary(runs[2])).toEqual(summary(runs[0]));
+      expect(runs[2].finished.leaderboard.map((r) => [r.id, r.score])).toEqual(
+        runs[0].finished.leaderboard.map((r) => [r.id, r.score]),
+      );
+      expect(runs[2].testScore).toBe(runs[0].testScore);
+    }
+  });
+
+  it('emits a valid, ordered event stream and a champion that predicts labels', async () => {
+    const events: RunEvent[] = [];
+    const hubEvents: RunEvent[] = [];
+    const unsubscribe = subscribeRunEvents((e) => hubEvents.push(e));
+    const run = await evolve(
+      iris,
+      { seed: 1, workers: 0, families: FAST_FAMILIES, populationSize: 5, budget: { evaluations: 10 } },
+      { onEvent: (e) => events.push(e) },
+    );
+    unsubscribe();
+    for (const e of events) expect(RunEventSchema.safeParse(JSON.parse(JSON.stringify(e))).success).toBe(true);
+    expect(events[0].type).toBe('run.started');
+    expect(events.filter((e) => e.type === 'drone.evaluated')).toHaveLength(10);
+    expect(events.filter((e) => e.type === 'generation.completed')).toHaveLength(2);
+    expect(events.some((e) => e.type === 'importance.computed')).toBe(true);
+    expect(events.at(-1)!.type).toBe('run.finished');
+    expect(hubEvents.filter((e) => e.runId === run.id)).toEqual(events);
+
+    expect(run.status).toBe('completed');
+    expect(run.reason).toBe('evaluations');
+    expect(run.champion).not.toBeNull();
+    const predictions = run.champion!.predict(iris.features.head(3));
+    expect(predictions.every((p) => ['setosa', 'versicolor', 'virginica'].includes(p as string))).toBe(true);
+    expect(run.testScore!).toBeGreaterThan(0.8);
+    const importance = await run.champion!.importance();
+    expect(importance.features.map((f) => f.feature).sort()).toEqual([...iris.featureNames].sort());
+    expect(importance.sorted()[0].feature).toMatch(/^petal/);
+    // every drone's parents were evaluated before it
+    const seen = new Set<string>();
+    for (const d of run.drones) {
+      for (const p of d.parents) expect(seen.has(p)).toBe(true);
+      seen.add(d.id);
+    }
+  });
+
+  it('isolates candidates that throw, hang or exhaust memory, and the run goes on', async () => {
+    const plugin = fileURLToPath(new URL('./fixtures/faulty_model.mjs', import.meta.url));
+    const space: PipelineSpace = {
+      slots: [],
+      models: { faulty: { mode: hp.categorical(['throw', 'hang', 'oom']) }, gaussian_nb: {} },
+    };
+    const run = await evolve(iris, {
+      space,
+      plugins: [plugin],
+      strategy: 'grid',
+      workers: 2,
+      workerMemoryMb: 96,
+      budget: { evaluations: 4, evaluationSeconds: 2 },
+      importance: false,
+    });
+    const byMode = new Map(run.drones.map((d) => [d.genome.model.params.mode ?? d.family, d]));
+    expect(byMode.get('throw')!.status).toBe('failed');
+    expect(byMode.get('throw')!.error).toMatch(/refuses to fit/);
+    expect(byMode.get('hang')!.status).toBe('timeout');
+    expect(byMode.get('hang')!.error).toMatch(/evaluationSeconds/);
+    expect(byMode.get('oom')!.status).toBe('failed');
+    expect(byMode.get('oom')!.error).toMatch(/memory/i);
+    expect(byMode.get('gaussian_nb')!.status).toBe('ok');
+    expect(run.status).toBe('completed');
+    expect(run.champion!.id).toBe(byMode.get('gaussian_nb')!.id);
+  });
+
+  it('ends within its time budget', async () => {
+    const started = performance.now();
+    const run = await evolve(diabetes, { seed: 2, workers: 2, budget: { seconds: 4 } });
+    const elapsed = (performance.now() - started) / 1000;
+    expect(run.reason).toBe('time');
+    expect(elapsed).toBeLessThanOrEqual(5); // the rule: 5% or 1 s over the budget, whichever is larger
+    expect(run.drones.length).toBeGreaterThan(0);
+    expect(run.champion).not.toBeNull();
+  });
+
+  it('stops after `patience` generations without improvement', async () => {
+    const run = await evolve(iris, {
+      workers: 0,
+      families: ['gaussian_nb'],
+      populationSize: 2,
+      budget: { evaluations: 200, patience: 2 },
+      ensemble: false,
+      importance: false,
+    });
+    expect(['stagnation', 'exhausted']).toContain(run.reason);
+    expect(run.drones.length).toBeLessThan(200);
+  });
+
+  it('prunes weak drones on small fractions with successive halving', async () => {
+    const digits = await readCSV('../shared/datasets/digits.csv');
+    const data = toDataset(digits.take(Array.from({ length: 900 }, (_, i) => i)), { target: digits.columnNames.at(-1)! });
+    const run = await evolve(data, {
+      seed: 3,
+      workers: 2,
+      families: ['gaussian_nb', 'decision_tree', 'knn'],
+      successiveHalving: { minFraction: 0.25, eta: 3 },
+      validation: { holdout: 0.25 },
+      populationSize: 9,
+      budget: { evaluations: 18 },
+      importance: false,
+    });
+    const pruned = run.drones.filter((d) => d.status === 'pruned');
+    expect(pruned.length).toBeGreaterThan(0);
+    expect(pruned.every((d) => d.fraction < 1 && d.score !== null)).toBe(true);
+    expect(run.drones.filter((d) => d.status === 'ok').every((d) => d.fraction === 1)).toBe(true);
+    expect(run.finished.leaderboard.every((r) => run.drone(r.id)!.status === 'ok')).toBe(true);
+  });
+
+  it('finds a Pareto front of score against fit time with several objectives (NSGA-II)', async () => {
+    const run = await evolve(iris, {
+      seed: 4,
+      workers: 0,
+      families: FAST_FAMILIES,
+      objectives: ['score', 'fit_seconds'],
+      populationSize: 6,
+      budget: { evaluations: 12 },
+      importance: false,
+    });
+    expect(run.started.objectives.map((o) => o.direction)).toEqual(['maximize', 'minimize']);
+    const last = run.events.filter((e) => e.type === 'generation.completed').at(-1)!;
+    const front = last.type === 'generation.completed' ? last.paretoIds : [];
+    expect(front.length).toBeGreaterThan(0);
+    const points = new Map(run.drones.filter((d) => d.status === 'ok').map((d) => [d.id, [d.objectives[0]!, -d.objectives[1]!]]));
+    for (const id of front) for (const [, p] of points) expect(dominates(p, points.get(id)!)).toBe(false);
+    expect(run.paretoChart().$schema).toMatch(/vega-lite\/v5/);
+  });
+
+  it.each(['random', 'tpe', 'grid'] as const)('runs the %s strategy end to end', async (strategy) => {
+    const run = await evolve(diabetes, {
+      strategy,
+      seed: 5,
+      workers: 0,
+      families: ['ridge', 'lasso', 'decision_tree'],
+      populationSize: 4,
+      budget: { evaluations: 8 },
+      importance: false,
+    });
+    expect(run.drones.length).toBeGreaterThan(0);
+    expect(run.drones.length).toBeLessThanOrEqual(8);
+    expect(run.metric).toBe('r2');
+    expect(run.testScore!).toBeGreaterThan(0.2);
+  });
+
+  it('keeps the drones evaluated so far when interrupted', async () => {
+    const controller = new AbortController();
+    let evaluated = 0;
+    const run = await evolve(
+      iris,
+      { workers: 1, families: FAST_FAMILIES, populationSize: 4, budget: { evaluations: 400 } },
+      {
+        signal: controller.signal,
+        onEvent: (e) => {
+          if (e.type === 'drone.evaluated' && ++evaluated === 4) controller.abort();
+        },
+      },
+    );
+    expect(run.status).toBe('interrupted');
+    expect(run.drones.length).toBeGreaterThanOrEqual(4);
+    expect(run.drones.length).toBeLessThan(400);
+    expect(run.finished.leaderboard.length).toBeGreaterThan(0);
+  });
+
+  it('explains bad options and data clearly', async () => {
+    await expect(evolve(iris.features, {})).rejects.toThrow(/needs to know the target column/);
+    await expect(evolve(iris, { metric: 'r2' })).rejects.toThrow(/metric "r2" is for regression/);
+    await expect(evolve(iris, { budget: { evaluations: 0 } })).rejects.toThrow(/invalid options for evolve\(\): budget.evaluations/);
+    await expect(evolve(iris, { families: ['nope'] })).rejects.toThrow(/nope/);
+  });
+
+  it('reports per-family summaries, lineage and charts', async () => {
+    const run = await evolve(iris, { seed: 6, workers: 0, families: FAST_FAMILIES, populationSize: 6, budget: { evaluations: 12 }, importance: false });
+    const families = run.familySummary();
+    expect(families.reduce((s, f) => s + f.evaluated, 0)).toBe(12);
+    expect(run.lineage().filter((l) => l.generation === 1).some((l) => l.parents.length > 0)).toBe(true);
+    for (const spec of [run.historyChart(), run.lineageChart(), run.comparisonChart(), await run.confusionMatrixChart()]) {
+      expect(JSON.parse(JSON.stringify(spec)).$schema).toMatch(/vega-lite\/v5/);
+    }
+    const cm = await run.confusionMatrix(run.finished.leaderboard[0].id);
+    expect(cm.matrix.flat().reduce((a, b) => a + b, 0)).toBe(run.started.dataset.rows - Math.round(run.started.dataset.rows * 0.2));
+  });
+});

@@ -1,0 +1,36 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const bin = 'beemind/dist/cli/bin.js';
+
+describe('the beemind command line', () => {
+  it('evolves a model from a CSV, prints the leaderboard and writes the run as JSON', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'beemind-cli-')), 'run.json');
+    const { stdout, stderr } = await run('node', [
+      bin, 'evolve', '../shared/datasets/iris.csv', '--target', 'species',
+      '--evaluations', '8', '--population', '4', '--workers', '1', '--seed', '3',
+      '--families', 'decision_tree,gaussian_nb,knn', '--json', out,
+    ]);
+    expect(stdout).toMatch(/8 drones, completed \(evaluations\)/);
+    expect(stdout).toMatch(/rank\s+drone\s+family\s+accuracy/);
+    expect(stdout).toMatch(/most important features/);
+    expect(stderr).toMatch(/8\/8 drones/); // the progress bar
+    const saved = JSON.parse(readFileSync(out, 'utf8'));
+    expect(saved.drones).toHaveLength(8);
+    expect(saved.run.type).toBe('run.finished');
+  });
+
+  it('explains a wrong target and a bad option value, and exits non-zero', async () => {
+    await expect(run('node', [bin, 'evolve', '../shared/datasets/iris.csv', '--target', 'nope', '-q'])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/no column named "nope"; the columns are: sepal_length/),
+    });
+    await expect(run('node', [bin, 'evolve', '../shared/datasets/iris.csv', '--target', 'species', '--seconds', 'soon'])).rejects.toMatchObject({
+      stderr: expect.stringMatching(/"soon" is not a number/),
+    });
+  });
+});

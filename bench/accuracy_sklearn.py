@@ -1,0 +1,61 @@
+"""scikit-learn side of bench/accuracy.mjs: fits each estimator with default settings on the given splits.
+
+Reads a JSON job {datasets: [{name, csv, target, task, train, test}]} from argv[1] and prints
+{dataset: {family: score}} as JSON (accuracy, or R^2, on the test rows).
+"""
+import json
+import sys
+import warnings
+
+import numpy as np
+import pandas as pd
+from sklearn import ensemble, linear_model, naive_bayes, neighbors, neural_network, tree
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import accuracy_score, r2_score
+
+warnings.filterwarnings("ignore", category=ConvergenceWarning)
+
+CLASSIFIERS = {
+    "logistic_regression": lambda: linear_model.LogisticRegression(),
+    "knn": lambda: neighbors.KNeighborsClassifier(),
+    "gaussian_nb": lambda: naive_bayes.GaussianNB(),
+    "decision_tree": lambda: tree.DecisionTreeClassifier(random_state=0),
+    "random_forest": lambda: ensemble.RandomForestClassifier(random_state=0),
+    "extra_trees": lambda: ensemble.ExtraTreesClassifier(random_state=0),
+    "hist_gradient_boosting": lambda: ensemble.HistGradientBoostingClassifier(random_state=0),
+    "mlp": lambda: neural_network.MLPClassifier(random_state=0),
+}
+REGRESSORS = {
+    "linear_regression": lambda: linear_model.LinearRegression(),
+    "ridge": lambda: linear_model.Ridge(),
+    "lasso": lambda: linear_model.Lasso(),
+    "knn": lambda: neighbors.KNeighborsRegressor(),
+    "decision_tree": lambda: tree.DecisionTreeRegressor(random_state=0),
+    "random_forest": lambda: ensemble.RandomForestRegressor(random_state=0),
+    "extra_trees": lambda: ensemble.ExtraTreesRegressor(random_state=0),
+    "hist_gradient_boosting": lambda: ensemble.HistGradientBoostingRegressor(random_state=0),
+    "mlp": lambda: neural_network.MLPRegressor(random_state=0),
+}
+
+
+def main() -> None:
+    job = json.load(open(sys.argv[1]))
+    out = {}
+    for d in job["datasets"]:
+        frame = pd.read_csv(d["csv"])
+        y = frame.pop(d["target"]).to_numpy()
+        X = frame.to_numpy(dtype=float)
+        train, test = np.array(d["train"]), np.array(d["test"])
+        models = CLASSIFIERS if d["task"] == "classification" else REGRESSORS
+        scores = {}
+        for family, make in models.items():
+            model = make().fit(X[train], y[train])
+            pred = model.predict(X[test])
+            score = accuracy_score(y[test], pred) if d["task"] == "classification" else r2_score(y[test], pred)
+            scores[family] = 100 * score
+        out[d["name"]] = scores
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
