@@ -12,6 +12,13 @@ export interface EnsembleCandidate {
   oof: Matrix | Float64Array;
 }
 
+/** Matrix or vector, tested by shape: typed arrays from a worker thread may come from another realm. */
+function isMatrix(p: Matrix | Float64Array): p is Matrix {
+  return !ArrayBuffer.isView(p);
+}
+
+const valuesOf = (p: Matrix | Float64Array): Float64Array => (isMatrix(p) ? p.data : p);
+
 export interface EnsembleSelection {
   members: { id: string; weight: number }[];
   score: number;
@@ -19,7 +26,7 @@ export interface EnsembleSelection {
 
 /** Scores an averaged prediction with a scorer that may want probabilities or class indices. */
 export function scoreAverage(scorer: Scorer, y: Float64Array, average: Matrix | Float64Array): number {
-  if (average instanceof Float64Array) return scorer.score(y, average);
+  if (!isMatrix(average)) return scorer.score(y, average);
   return scorer.score(y, scorer.needsProba ? average : argmaxRows(average));
 }
 
@@ -36,20 +43,20 @@ export function selectEnsemble(
   if (candidates.length === 0) return null;
   const sign = scorer.greaterIsBetter ? 1 : -1;
   const first = candidates[0].oof;
-  const length = first instanceof Float64Array ? first.length : first.data.length;
+  const length = valuesOf(first).length;
   const sum = new Float64Array(length);
   const counts = new Map<string, number>();
   let bestScore = -Infinity;
   let bestCounts = new Map<string, number>();
   const trial = new Float64Array(length);
   const wrap = (data: Float64Array): Matrix | Float64Array =>
-    first instanceof Float64Array ? data : createMatrix(first.rows, first.cols, data);
+    isMatrix(first) ? createMatrix(first.rows, first.cols, data) : data;
 
   for (let step = 1; step <= size; step++) {
     let chosen = -1;
     let chosenScore = -Infinity;
     candidates.forEach((c, k) => {
-      const values = c.oof instanceof Float64Array ? c.oof : c.oof.data;
+      const values = valuesOf(c.oof);
       for (let i = 0; i < length; i++) trial[i] = (sum[i] + values[i]) / step;
       const s = sign * scoreAverage(scorer, y, wrap(trial));
       if (s > chosenScore) {
@@ -58,7 +65,7 @@ export function selectEnsemble(
       }
     });
     const c = candidates[chosen];
-    const values = c.oof instanceof Float64Array ? c.oof : c.oof.data;
+    const values = valuesOf(c.oof);
     for (let i = 0; i < length; i++) sum[i] += values[i];
     counts.set(c.id, (counts.get(c.id) ?? 0) + 1);
     if (chosenScore > bestScore) {

@@ -10,14 +10,14 @@ import { logger } from '../core/logger.js';
 import { Dataset, toDataset } from '../data/dataset.js';
 import type { Frame } from '../data/frame.js';
 import { kFold, trainTestSplit, type Split } from '../data/split.js';
-import type { Drone, Genome, Objective, RunEvent, RunStarted } from '../events/events.js';
+import type { Drone, Objective, RunEvent, RunStarted } from '../events/events.js';
 import { EVENT_PROTOCOL_VERSION } from '../events/events.js';
 import { publishRunEvent } from '../events/hub.js';
 import type { Outcome } from '../evaluation/pool/outcome.js';
 import { defaultScorer, getScorer, type Scorer } from '../metrics/scorers.js';
 import { defaultPipelineSpace } from '../search/default_space.js';
 import { modelFamilies } from '../models/registry.js';
-import { checkPipelineSpace, genomeKey, restrictFamilies, type PipelineSpace } from '../search/genome.js';
+import { checkPipelineSpace, diversity, genomeKey, restrictFamilies, type PipelineSpace } from '../search/genome.js';
 import { paretoFront } from '../search/nsga2.js';
 import { defaultPortfolio } from '../search/portfolio.js';
 import { createStrategy, type Proposal, type SearchStrategy, type TrialResult } from '../search/strategies/index.js';
@@ -104,23 +104,6 @@ function objectiveValues(names: readonly ObjectiveName[], score: number, r: Eval
         return r.predictSeconds;
     }
   });
-}
-
-/** Mean pairwise structural distance of genomes: half model family, half Jaccard distance of step kinds. */
-function diversity(genomes: readonly Genome[]): number {
-  let total = 0;
-  let pairs = 0;
-  for (let a = 0; a < genomes.length; a++) {
-    for (let b = a + 1; b < genomes.length; b++) {
-      const sa = new Set(genomes[a].steps.map((s) => s.kind));
-      const sb = new Set(genomes[b].steps.map((s) => s.kind));
-      const union = new Set([...sa, ...sb]).size;
-      const shared = [...sa].filter((k) => sb.has(k)).length;
-      total += 0.5 * +(genomes[a].model.family !== genomes[b].model.family) + 0.5 * (union ? 1 - shared / union : 0);
-      pairs++;
-    }
-  }
-  return pairs ? total / pairs : 0;
 }
 
 function searchSplits(search: Dataset, options: EvolveOptions): Split[] {
@@ -325,13 +308,13 @@ async function searchLoop(ctx: RunContext, backend: EvaluationBackend, signal?: 
         });
       });
       if (results.length < proposals.length) {
-        emitGeneration(ctx, generation, finished);
+        emitGeneration(ctx, space, generation, finished);
         return stopped ?? 'interrupted';
       }
       budget.countEvaluations(proposals.length);
       strategy.tell(results);
 
-      budget.recordGeneration(emitGeneration(ctx, generation, finished));
+      budget.recordGeneration(emitGeneration(ctx, space, generation, finished));
       generation++;
     }
   } finally {
@@ -341,7 +324,7 @@ async function searchLoop(ctx: RunContext, backend: EvaluationBackend, signal?: 
 }
 
 /** Emits generation.completed; returns the best score so far. */
-function emitGeneration(ctx: RunContext, generation: number, finished: readonly Drone[]): number | null {
+function emitGeneration(ctx: RunContext, space: PipelineSpace, generation: number, finished: readonly Drone[]): number | null {
   const best = bestDrone(ctx.drones, ctx.scorer.greaterIsBetter);
   ctx.emit({
     type: 'generation.completed',
@@ -351,7 +334,7 @@ function emitGeneration(ctx: RunContext, generation: number, finished: readonly 
     bestId: best?.id ?? null,
     bestScore: best?.score ?? null,
     paretoIds: paretoIds(ctx),
-    diversity: diversity(finished.map((d) => d.genome)),
+    diversity: diversity(space, finished.map((d) => d.genome)),
     evaluated: ctx.drones.length,
   });
   return best?.score ?? null;

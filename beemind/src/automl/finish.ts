@@ -3,6 +3,7 @@
  * ensemble when it beats it) refit on the search rows, its test score and permutation importance, and
  * the run.finished event.
  */
+import { ConfigurationError } from '../core/errors.js';
 import { createMatrix } from '../core/matrix.js';
 import { logger } from '../core/logger.js';
 import type { Dataset } from '../data/dataset.js';
@@ -71,22 +72,32 @@ export async function finishRun(ctx: RunContext, reason: StopReason, failure: un
       importanceOf(id),
     );
 
+  /** A finished drone refit on the search rows (once), as a one-member model. */
+  const droneModel = async (droneId: string): Promise<TrainedModel> => {
+    const drone = byId.get(droneId);
+    if (!drone || drone.status === 'failed' || drone.status === 'timeout') {
+      throw new ConfigurationError('run.no_drone', `no finished drone "${droneId}" in run ${ctx.runId}; pick an id from run.leaderboard.`);
+    }
+    const pipeline = fitted.get(droneId) ?? (await refit(ctx, drone));
+    fitted.set(droneId, pipeline);
+    return makeModel([{ droneId, weight: 1, pipeline }], droneId);
+  };
+
+  /** The champion (no id or its id), or any finished drone refit: what the model registry saves. */
+  const modelOf = async (droneId?: string): Promise<TrainedModel> => {
+    if (droneId === undefined || droneId === championId) {
+      if (!champion) throw new ConfigurationError('run.no_champion', `run ${ctx.runId} has no champion (no drone finished, or it stopped early); pass a drone id from run.leaderboard.`);
+      return champion;
+    }
+    return droneModel(droneId);
+  };
+
   /** Permutation importance of a drone (or the champion) on the held-out rows, computed once. */
   const importanceOf = (droneId: string): Promise<ImportanceReport> => {
     let pending = importanceCache.get(droneId);
     if (!pending) {
       pending = (async () => {
-        let model: TrainedModel;
-        if (champion && droneId === championId) model = champion;
-        else {
-          const drone = byId.get(droneId);
-          if (!drone || drone.status === 'failed' || drone.status === 'timeout') {
-            throw new Error(`no finished drone "${droneId}" in run ${ctx.runId}; pick an id from run.leaderboard.`);
-          }
-          const pipeline = fitted.get(droneId) ?? (await refit(ctx, drone));
-          fitted.set(droneId, pipeline);
-          model = makeModel([{ droneId, weight: 1, pipeline }], droneId);
-        }
+        const model = champion && droneId === championId ? champion : await droneModel(droneId);
         const features = permutationImportance(
           (frame) => scoreOn(ctx, model, frame, holdout.target.values),
           holdout.features,
@@ -193,6 +204,7 @@ export async function finishRun(ctx: RunContext, reason: StopReason, failure: un
     greaterIsBetter: ctx.scorer.greaterIsBetter,
     confusion,
     importance: importanceOf,
+    model: modelOf,
   });
   if (failure) throw Object.assign(failure as Error, { run });
   return run;

@@ -55,6 +55,7 @@ export class Run {
   private readonly byId: Map<string, Drone>;
   private readonly confusion: (droneId?: string) => Promise<{ matrix: number[][]; labels: string[] }>;
   private readonly importanceOf: (droneId: string) => Promise<unknown>;
+  private readonly modelOf: (droneId?: string) => Promise<TrainedModel>;
 
   constructor(args: {
     started: RunStarted;
@@ -65,6 +66,7 @@ export class Run {
     greaterIsBetter: boolean;
     confusion: (droneId?: string) => Promise<{ matrix: number[][]; labels: string[] }>;
     importance: (droneId: string) => Promise<unknown>;
+    model: (droneId?: string) => Promise<TrainedModel>;
   }) {
     this.started = args.started;
     this.finished = args.finished;
@@ -78,6 +80,7 @@ export class Run {
     this.leaderboard = new Leaderboard(args.finished.leaderboard, this.metric, this.byId);
     this.confusion = args.confusion;
     this.importanceOf = args.importance;
+    this.modelOf = args.model;
   }
 
   get status() {
@@ -119,6 +122,11 @@ export class Run {
         };
       })
       .sort((a, b) => (a.best === null ? 1 : b.best === null ? -1 : better(a.best, b.best) ? -1 : 1));
+  }
+
+  /** The champion (no id), or any finished drone refit on the search rows, e.g. to save in the model registry. */
+  model(droneId?: string): Promise<TrainedModel> {
+    return this.modelOf(droneId);
   }
 
   /** Permutation importance of any drone (refit on the search rows when it is not the champion). */

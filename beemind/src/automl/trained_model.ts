@@ -2,15 +2,25 @@
  * This module contains TrainedModel: the champion of a run (one pipeline, or a weighted ensemble of
  * pipelines) refit on the search rows, predicting class labels or values for new tables.
  */
-import { DataError } from '../core/errors.js';
+import { DataError, ProtocolError } from '../core/errors.js';
 import { createMatrix, type Matrix } from '../core/matrix.js';
 import { featureImportanceChart } from '../charts/model_charts.js';
 import type { Dataset } from '../data/dataset.js';
 import { getColumn, type Frame } from '../data/frame.js';
 import { DISPLAY, chartBundle, tableBundle, type MimeBundle } from '../display.js';
 import { argmaxRows, type Task } from '../models/estimator.js';
-import type { Pipeline, PipelineJSON } from '../pipeline/pipeline.js';
+import { Pipeline, type PipelineJSON } from '../pipeline/pipeline.js';
 import type { FeatureImportance } from './importance.js';
+
+/** The plain-JSON form of a TrainedModel: every member pipeline with its fitted state. */
+export interface TrainedModelJSON {
+  format: 'beemind.model';
+  version: 1;
+  task: Task;
+  classes: string[] | null;
+  featureNames: string[];
+  members: { droneId: string; weight: number; pipeline: PipelineJSON }[];
+}
 
 export interface ModelMember {
   droneId: string;
@@ -109,7 +119,7 @@ export class TrainedModel {
     return this.computeImportance();
   }
 
-  toJSON(): { format: 'beemind.model'; version: 1; task: Task; classes: string[] | null; featureNames: string[]; members: { droneId: string; weight: number; pipeline: PipelineJSON }[] } {
+  toJSON(): TrainedModelJSON {
     return {
       format: 'beemind.model',
       version: 1,
@@ -118,6 +128,22 @@ export class TrainedModel {
       featureNames: [...this.featureNames],
       members: this.members.map((m) => ({ droneId: m.droneId, weight: m.weight, pipeline: m.pipeline.toJSON() })),
     };
+  }
+
+  /**
+   * Rebuilds a model from its toJSON() output (e.g. loaded from the model registry); it predicts exactly as
+   * the original. Its permutation importance needs data: use permutationImportance() on your own rows.
+   */
+  static fromJSON(json: TrainedModelJSON): TrainedModel {
+    if (json?.format !== 'beemind.model' || json.version !== 1 || !Array.isArray(json.members) || json.members.length === 0) {
+      throw new ProtocolError('model.bad_json', 'not a serialised BeeMind model (expected format "beemind.model", version 1, with members).');
+    }
+    const members = json.members.map((m) => ({ droneId: m.droneId, weight: m.weight, pipeline: Pipeline.fromJSON(m.pipeline) }));
+    return new TrainedModel(json.task, members.length > 1 ? 'ensemble' : members[0].droneId, members, json.featureNames, json.classes, () =>
+      Promise.reject(
+        new DataError('model.no_importance_data', 'this model was loaded without its run, so it has no held-out rows for importance; call permutationImportance() with your own data.'),
+      ),
+    );
   }
 
   [DISPLAY](): MimeBundle {

@@ -100,8 +100,8 @@ export function defaultModelSpaces(task: Task): Record<string, Space> {
       hiddenLayerSizes: hp.categorical([[32], [64], [128], [64, 32], [128, 64]]),
       activation: hp.categorical(['relu', 'tanh']),
       alpha: hp.float(1e-6, 1e-1, { log: true }),
-      learningRateInit: hp.float(1e-4, 1e-1, { log: true }),
-      maxIter: hp.int(50, 300, { log: true }),
+      learningRate: hp.float(1e-4, 1e-1, { log: true }),
+      maxIter: hp.int(20, 200, { log: true }),
     },
   };
   if (task === 'classification') {

@@ -10,7 +10,7 @@
 import { ConfigurationError } from '../core/errors.js';
 import type { Random } from '../core/random.js';
 import { checkSpace } from './space/check.js';
-import { dimensions, type Dimension } from './space/dimensions.js';
+import { configDistance, dimensions, type Dimension } from './space/dimensions.js';
 import { canonicalKey } from './space/key.js';
 import { configProblems, repairConfig } from './space/repair.js';
 import { sampleConfig } from './space/sample.js';
@@ -207,6 +207,27 @@ export function checkGenome(ps: PipelineSpace, genome: Genome): Genome {
 export function repairGenome(ps: PipelineSpace, genome: Genome, rng: Random): Genome {
   const { config } = genomeToConfig(ps, genome);
   return configToGenome(ps, repairConfig(compilePipelineSpace(ps).space, config, rng));
+}
+
+/** Distance in [0, 1] between two valid genomes (see configDistance): 0 for equal genomes. */
+export function genomeDistance(ps: PipelineSpace, a: Genome, b: Genome): number {
+  const { space, dimensions: dims } = compilePipelineSpace(ps);
+  return configDistance(space, genomeToConfig(ps, a).config, genomeToConfig(ps, b).config, dims);
+}
+
+/** Mean pairwise genomeDistance of a population (0 for fewer than two genomes): its diversity. */
+export function diversity(ps: PipelineSpace, genomes: readonly Genome[]): number {
+  const { space, dimensions: dims } = compilePipelineSpace(ps);
+  const configs = genomes.map((g) => genomeToConfig(ps, g).config);
+  let sum = 0;
+  let pairs = 0;
+  for (let i = 0; i < configs.length; i++) {
+    for (let j = i + 1; j < configs.length; j++) {
+      sum += configDistance(space, configs[i], configs[j], dims);
+      pairs++;
+    }
+  }
+  return pairs === 0 ? 0 : sum / pairs;
 }
 
 /** The same pipeline space limited to `families` (in the given order); unknown families are an error. */

@@ -31,7 +31,11 @@ export interface Variation {
 export type MutationKind = 'perturb' | 'resample' | 'family' | 'add_step' | 'remove_step' | 'replace_step';
 
 export interface MutationOptions {
-  /** Standard deviation of numeric perturbations on the unit (log for log parameters) scale; default 0.15. */
+  /**
+   * Largest standard deviation of numeric perturbations on the unit (log for log parameters) scale; each
+   * perturbation draws its own between sigma/10 and sigma (log-uniformly), mixing fine tuning with jumps.
+   * Default 0.2.
+   */
   sigma?: number;
   /** Relative frequency of each kind of mutation among those that apply; defaults below. */
   weights?: Partial<Record<MutationKind, number>>;
@@ -123,9 +127,10 @@ export function mutate(
   const compiled = compilePipelineSpace(ps);
   const config = configOf(ps, genome, rng);
   const active = activeValues(compiled.space, config);
+  const weights = { ...DEFAULT_WEIGHTS, ...options.weights };
   const moves: { kind: MutationKind; dims: Dimension[] }[] = [];
   const add = (kind: MutationKind, dims: Dimension[]): void => {
-    if (dims.length > 0) moves.push({ kind, dims });
+    if (dims.length > 0 && weights[kind] > 0) moves.push({ kind, dims });
   };
   const dims = compiled.dimensions.filter((d) => active.has(d.id));
   const hyper = dims.filter((d) => !isSlotDimension(d) && !isFamilyDimension(d) && hasAlternatives(d));
@@ -154,7 +159,6 @@ export function mutate(
   );
   if (moves.length === 0) return { genome: configToGenome(ps, config), detail: 'no mutation applies' };
 
-  const weights = { ...DEFAULT_WEIGHTS, ...options.weights };
   let total = 0;
   for (const m of moves) total += weights[m.kind];
   let r = rng.float() * total;
@@ -164,10 +168,12 @@ export function mutate(
   let value: unknown;
   let detail: string;
   switch (move.kind) {
-    case 'perturb':
-      value = perturbNumber(d.param as NumericParam, current as number, options.sigma ?? 0.15, rng);
+    case 'perturb': {
+      const sigma = (options.sigma ?? 0.2) * Math.pow(10, -rng.float());
+      value = perturbNumber(d.param as NumericParam, current as number, sigma, rng);
       detail = `perturb ${where(d)}`;
       break;
+    }
     case 'resample':
       value = differentValue(d, current, rng);
       detail = `resample ${where(d)}`;

@@ -94,8 +94,8 @@ describe('evolve', () => {
       plugins: [plugin],
       strategy: 'grid',
       workers: 2,
-      workerMemoryMb: 96,
-      budget: { evaluations: 4, evaluationSeconds: 2 },
+      workerMemoryMb: 64,
+      budget: { evaluations: 4, evaluationSeconds: 6 },
       importance: false,
     });
     const byMode = new Map(run.drones.map((d) => [d.genome.model.params.mode ?? d.family, d]));
@@ -112,10 +112,15 @@ describe('evolve', () => {
 
   it('ends within its time budget', async () => {
     const started = performance.now();
-    const run = await evolve(diabetes, { seed: 2, workers: 2, budget: { seconds: 4 } });
+    const run = await evolve(diabetes, {
+      seed: 2,
+      workers: 2,
+      families: ['ridge', 'lasso', 'knn', 'decision_tree'],
+      budget: { seconds: 6 },
+    });
     const elapsed = (performance.now() - started) / 1000;
     expect(run.reason).toBe('time');
-    expect(elapsed).toBeLessThanOrEqual(5); // the rule: 5% or 1 s over the budget, whichever is larger
+    expect(elapsed).toBeLessThanOrEqual(7); // the rule: 5% or 1 s over the budget, whichever is larger
     expect(run.drones.length).toBeGreaterThan(0);
     expect(run.champion).not.toBeNull();
   });
@@ -178,12 +183,13 @@ describe('evolve', () => {
       seed: 5,
       workers: 0,
       families: ['ridge', 'lasso', 'decision_tree'],
-      populationSize: 4,
-      budget: { evaluations: 8 },
+      validation: { holdout: 0.25 },
+      populationSize: 3,
+      budget: { evaluations: 6 },
       importance: false,
     });
     expect(run.drones.length).toBeGreaterThan(0);
-    expect(run.drones.length).toBeLessThanOrEqual(8);
+    expect(run.drones.length).toBeLessThanOrEqual(6);
     expect(run.metric).toBe('r2');
     expect(run.testScore!).toBeGreaterThan(0.2);
   });

@@ -6,6 +6,8 @@ import {
   checkPipelineSpace,
   compilePipelineSpace,
   configToGenome,
+  diversity,
+  genomeDistance,
   genomeKey,
   genomeLabel,
   genomeProblems,
@@ -90,7 +92,11 @@ describe('genomes', () => {
       models: { m: {} },
     };
     const ok: Genome = { steps: [{ kind: 'y', params: {} }], model: { family: 'm', params: {} } };
-    expect(genomeToConfig(ps, ok).config).toEqual({ first: { kind: 'none' }, second: { kind: 'y' }, model: { family: 'm' } });
+    expect(genomeToConfig(ps, ok).config).toEqual({
+      first: { kind: 'none' },
+      second: { kind: 'y' },
+      model: { family: 'm' },
+    });
     const swapped: Genome = {
       steps: [
         { kind: 'y', params: {} },
@@ -106,18 +112,37 @@ describe('genomes', () => {
     expect(() =>
       checkPipelineSpace({ slots: [{ name: 'model', choices: { a: {} } }], models: { m: {} } }),
     ).toThrow(/reserved/);
-    expect(() =>
-      checkPipelineSpace({ slots: [], models: { m: { family: hp.int(1, 2) } } }),
-    ).toThrow(/may not be named "family"/);
+    expect(() => checkPipelineSpace({ slots: [], models: { m: { family: hp.int(1, 2) } } })).toThrow(
+      /may not be named "family"/,
+    );
     expect(() => checkPipelineSpace({ slots: [], models: { m: { a: hp.float(1, 0) } } })).toThrow(
       /space of model family m: a: low \(1\) must be below high \(0\)/,
     );
   });
 
+  it('measure distances and the diversity of a population', () => {
+    const rng = new Random(4);
+    const gs = Array.from({ length: 6 }, () => sampleGenome(conditionalSpace, rng));
+    expect(genomeDistance(conditionalSpace, gs[0], gs[0])).toBe(0);
+    const d = genomeDistance(conditionalSpace, gs[0], gs[1]);
+    expect(d).toBeGreaterThan(0);
+    expect(d).toBeLessThanOrEqual(1);
+    const tweaked: Genome = { ...gs[0], model: { family: 'b', params: { z: 10 } } };
+    const near: Genome = { ...gs[0], model: { family: 'b', params: { z: 11 } } };
+    expect(genomeDistance(conditionalSpace, tweaked, near)).toBeLessThan(
+      genomeDistance(conditionalSpace, tweaked, gs[1]),
+    );
+    expect(diversity(conditionalSpace, [gs[0], gs[0], gs[0]])).toBe(0);
+    expect(diversity(conditionalSpace, gs)).toBeGreaterThan(0.2);
+    expect(diversity(conditionalSpace, gs.slice(0, 1))).toBe(0);
+  });
+
   it('restrict families with a clear error for unknown names', () => {
     const ps = restrictFamilies(conditionalSpace, ['c', 'a']);
     expect(Object.keys(ps.models)).toEqual(['c', 'a']);
-    expect(() => restrictFamilies(conditionalSpace, ['a', 'zzz'])).toThrow(/unknown model family zzz.*choose from a, b, c/);
+    expect(() => restrictFamilies(conditionalSpace, ['a', 'zzz'])).toThrow(
+      /unknown model family zzz.*choose from a, b, c/,
+    );
   });
 });
 
@@ -159,7 +184,9 @@ describe('the default space and portfolio', () => {
       'random_forest',
       'ridge',
     ]);
-    expect(Object.keys(defaultPipelineSpace('regression', { families: ['ridge'] }).models)).toEqual(['ridge']);
+    expect(Object.keys(defaultPipelineSpace('regression', { families: ['ridge'] }).models)).toEqual([
+      'ridge',
+    ]);
   });
 
   it.each(TASKS)('has a %s portfolio of distinct genomes, all valid in the default space', (task) => {

@@ -15,7 +15,8 @@ export const oneDim = (g: Genome): number => -Math.pow((g.model.params.x as numb
 
 /**
  * Families with conditional structure and an optional step slot. The optimum (1.05) needs family `a`,
- * branch `peak`, x = 0.7, y = 1, and step s1 with k = 3.
+ * branch `peak`, x = 0.7, y = 1, and step s1 with k = 3; family `a` is also the best on average, so the
+ * structure can be learnt (a deceptive toy would only measure exploration).
  */
 export const conditionalSpace: PipelineSpace = {
   slots: [{ name: 'pre', optional: true, choices: { s1: { k: hp.int(1, 5) }, s2: {} } }],
@@ -32,8 +33,8 @@ export function conditional(g: Genome): number {
   if (g.model.family === 'a') {
     f =
       p.mode === 'peak'
-        ? 1 - Math.pow(p.x - 0.7, 2) - 0.1 * Math.pow(p.y - 1, 2)
-        : 0.5 - Math.pow(p.x - 0.7, 2);
+        ? 1 - Math.pow(p.x - 0.7, 2) - 0.02 * Math.pow(p.y - 1, 2)
+        : 0.7 - Math.pow(p.x - 0.7, 2);
   } else if (g.model.family === 'b') {
     f = 0.6 - 0.2 * Math.pow(Math.log10(p.z) - 2, 2);
   } else {

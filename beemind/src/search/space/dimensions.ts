@@ -100,9 +100,14 @@ export function setAt(config: Config, location: readonly string[], value: unknow
 /**
  * Distance in [0, 1] between two valid configurations: the mean over dimensions active in either of
  * |Δ| on the unit scale for numbers, 0/1 for categorical values, and 1 where a dimension is active in only one.
+ * Pass `dims` (dimensions(space)) when measuring many pairs.
  */
-export function configDistance(space: Space, a: Config, b: Config): number {
-  const dims = dimensions(space);
+export function configDistance(
+  space: Space,
+  a: Config,
+  b: Config,
+  dims: readonly Dimension[] = dimensions(space),
+): number {
   const va = activeValues(space, a);
   const vb = activeValues(space, b);
   let sum = 0;

@@ -52,7 +52,8 @@ export interface ConstantParam {
 
 /**
  * A choice between named branches, each with its own sub-space. The value is the branch name; the chosen
- * branch's parameters sit next to it in the same configuration object. Optional weights per branch name.
+ * branch's parameters sit next to it in the same configuration object. Optional sampling weights by branch
+ * name (branches not listed get 1).
  */
 export interface ConditionalParam {
   readonly type: 'conditional';

@@ -77,7 +77,8 @@ export class EvolutionStrategy implements SearchStrategy {
   }
 
   get pending(): number {
-    return this.ledger.pending;
+    // queued proposals are claimed in the ledger but not handed out yet
+    return this.ledger.pending - this.queue.length;
   }
 
   /** Number of generations bred so far (the one being served is `generation - 1`). */
@@ -137,8 +138,9 @@ export class EvolutionStrategy implements SearchStrategy {
   /** Tournament winner: population is sorted best first, so the smallest drawn index wins. */
   private tournament(population: readonly Trial[]): Trial {
     let best = population.length - 1;
-    for (let i = 0; i < this.options.tournamentSize; i++)
+    for (let i = 0; i < this.options.tournamentSize; i++) {
       best = Math.min(best, this.rng.int(population.length));
+    }
     return population[best];
   }
 
@@ -153,6 +155,7 @@ export class EvolutionStrategy implements SearchStrategy {
       const a = this.tournament(population);
       let b = this.tournament(population);
       for (let t = 0; t < 3 && b === a; t++) b = this.tournament(population);
+      if (b === a) b = population[a === population[0] ? 1 : 0]; // two distinct parents
       parents = [a, b];
       operator = 'crossover';
       variation = crossover(this.space, a.genome, b.genome, this.rng);

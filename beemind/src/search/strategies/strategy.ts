@@ -72,8 +72,10 @@ export interface Trial extends TrialResult {
 export class Ledger {
   private readonly seen = new Set<string>();
   private readonly waiting = new Map<string, number>();
-  private readonly told: Trial[] = [];
+  /** Told trials by genome key; a genome told again (e.g. re-evaluated on more data) keeps its place. */
+  private readonly told = new Map<string, Trial>();
   private nextSeq = 0;
+  private sawOk = false;
   /** Number of objectives, known from the first ok result (1 until then). */
   nObjectives = 1;
 
@@ -94,40 +96,36 @@ export class Ledger {
     return this.waiting.size;
   }
 
-  /** Number of proposals made so far. */
-  get proposed(): number {
-    return this.nextSeq;
-  }
-
-  /** Records results and returns them as trials. */
+  /** Records results (the latest result of a genome replaces an earlier one) and returns them as trials. */
   record(results: readonly TrialResult[]): Trial[] {
     const added: Trial[] = [];
     const before = this.nObjectives;
     for (const r of results) {
       const key = genomeKey(r.genome);
-      let seq = this.waiting.get(key);
+      let seq = this.waiting.get(key) ?? this.told.get(key)?.seq;
       if (seq === undefined) {
         seq = this.nextSeq++;
         this.seen.add(key);
-      } else {
-        this.waiting.delete(key);
       }
-      if (r.status === 'ok' && r.objectives.length > 0 && this.told.every((t) => t.status !== 'ok')) {
+      this.waiting.delete(key);
+      if (r.status === 'ok' && r.objectives.length > 0 && !this.sawOk) {
+        this.sawOk = true;
         this.nObjectives = r.objectives.length;
       }
       const trial: Trial = { ...r, key, seq, fitness: [] };
       added.push(trial);
-      this.told.push(trial);
+      this.told.set(key, trial);
     }
     // fitness needs nObjectives, which this batch may have just learnt
-    for (const t of this.nObjectives === before ? added : this.told)
+    for (const t of this.nObjectives === before ? added : this.told.values()) {
       t.fitness = fitnessOf(t, this.nObjectives);
+    }
     return added;
   }
 
   /** Every told trial, in proposal order. */
   trials(): Trial[] {
-    return [...this.told].sort((a, b) => a.seq - b.seq);
+    return [...this.told.values()].sort((a, b) => a.seq - b.seq);
   }
 }
 

@@ -49,8 +49,9 @@ export class NumericParzen {
   private readonly mus: Float64Array;
   private readonly sigmas: Float64Array;
   private readonly weights: Float64Array;
-  /** log of each kernel's mass inside [0, 1], for normalisation. */
-  private readonly logMass: Float64Array;
+  /** log of (weight / (sigma · sqrt(2π) · mass inside [0, 1])) per kernel: everything but the exponent. */
+  private readonly logCoef: Float64Array;
+  private readonly scratch: Float64Array;
 
   /** `values` in [0, 1] with their weights; the prior kernel (centre 0.5, width 1) gets `priorWeight`. */
   constructor(values: readonly number[], weights: readonly number[], priorWeight = 1) {
@@ -60,22 +61,27 @@ export class NumericParzen {
     let total = 0;
     for (const w of this.weights) total += w;
     for (let i = 0; i < n; i++) this.weights[i] /= total;
-    // bandwidth: the larger gap to a neighbour (the bounds count as neighbours), clipped
+    // bandwidth: the larger gap to a neighbour (the outermost kernels look inwards only), clipped
     const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => this.mus[a] - this.mus[b] || a - b);
     this.sigmas = new Float64Array(n);
     const minSigma = 1 / Math.min(100, 1 + n);
     for (let r = 0; r < n; r++) {
       const x = this.mus[order[r]];
-      const left = r === 0 ? 0 : this.mus[order[r - 1]];
-      const right = r === n - 1 ? 1 : this.mus[order[r + 1]];
-      this.sigmas[order[r]] = Math.min(1, Math.max(minSigma, x - left, right - x));
+      const left = r === 0 ? 0 : x - this.mus[order[r - 1]];
+      const right = r === n - 1 ? 0 : this.mus[order[r + 1]] - x;
+      this.sigmas[order[r]] = Math.min(1, Math.max(minSigma, left, right));
     }
     this.sigmas[n - 1] = 1;
-    this.logMass = new Float64Array(n);
+    this.logCoef = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       const mass = normalCdf((1 - this.mus[i]) / this.sigmas[i]) - normalCdf(-this.mus[i] / this.sigmas[i]);
-      this.logMass[i] = Math.log(Math.max(mass, 1e-300));
+      this.logCoef[i] =
+        Math.log(this.weights[i]) -
+        LOG_SQRT_2PI -
+        Math.log(this.sigmas[i]) -
+        Math.log(Math.max(mass, 1e-300));
     }
+    this.scratch = new Float64Array(n);
   }
 
   sample(rng: Random): number {
@@ -88,16 +94,16 @@ export class NumericParzen {
   }
 
   logPdf(x: number): number {
+    const terms = this.scratch;
     let max = -Infinity;
-    const terms = new Float64Array(this.mus.length);
-    for (let i = 0; i < this.mus.length; i++) {
+    for (let i = 0; i < terms.length; i++) {
       const z = (x - this.mus[i]) / this.sigmas[i];
-      terms[i] =
-        Math.log(this.weights[i]) - 0.5 * z * z - LOG_SQRT_2PI - Math.log(this.sigmas[i]) - this.logMass[i];
-      if (terms[i] > max) max = terms[i];
+      const t = this.logCoef[i] - 0.5 * z * z;
+      terms[i] = t;
+      if (t > max) max = t;
     }
     let sum = 0;
-    for (const t of terms) sum += Math.exp(t - max);
+    for (let i = 0; i < terms.length; i++) sum += Math.exp(terms[i] - max);
     return max + Math.log(sum);
   }
 }

@@ -30,7 +30,7 @@ export interface TpeOptions {
   portfolio?: readonly Genome[];
   /** Portfolio and random trials before the model is used; default 10. */
   nStartup?: number;
-  /** Share of trials taken as good; default 0.15. */
+  /** Share of trials taken as good (Optuna's default); default 0.1. */
   gamma?: number;
   /** At most this many good trials; default 25. */
   maxGood?: number;
@@ -38,7 +38,12 @@ export interface TpeOptions {
   nCandidates?: number;
   /** Weight of the prior kernel in every density; default 1. */
   priorWeight?: number;
-  /** Genomes proposed from one model fit; default 4. */
+  /** Share of proposals after the startup drawn at random instead, to keep exploring (as BOHB); default 0. */
+  randomFraction?: number;
+  /**
+   * Genomes proposed from one model fit; default 2. Larger batches keep more workers busy but learn less per
+   * trial (1 is classic sequential TPE). Keep it fixed, not tied to the worker count, for reproducible runs.
+   */
   batchSize?: number;
 }
 
@@ -68,11 +73,12 @@ export class TpeSearch implements SearchStrategy {
     this.portfolio = fitPortfolio(space, options.portfolio ?? [], this.rng.fork());
     this.settings = {
       nStartup: Math.max(0, options.nStartup ?? 10),
-      gamma: options.gamma ?? 0.15,
+      gamma: options.gamma ?? 0.1,
       maxGood: Math.max(1, options.maxGood ?? 25),
       nCandidates: Math.max(1, options.nCandidates ?? 24),
       priorWeight: options.priorWeight ?? 1,
-      batchSize: Math.max(1, options.batchSize ?? 4),
+      randomFraction: options.randomFraction ?? 0,
+      batchSize: Math.max(1, options.batchSize ?? 2),
     };
   }
 
@@ -81,7 +87,8 @@ export class TpeSearch implements SearchStrategy {
   }
 
   get pending(): number {
-    return this.ledger.pending;
+    // queued proposals are claimed in the ledger but not handed out yet
+    return this.ledger.pending - this.queue.length;
   }
 
   ask(n: number): Proposal[] {
@@ -154,6 +161,12 @@ export class TpeSearch implements SearchStrategy {
 
     const out: Proposal[] = [];
     for (let b = 0; b < batchSize; b++) {
+      if (this.rng.float() < this.settings.randomFraction) {
+        const drawn = this.randomProposal(generation);
+        if (drawn.length === 0) break;
+        out.push(...drawn);
+        continue;
+      }
       let proposal: Proposal | null = null;
       for (let attempt = 0; attempt < MAX_TPE_DRAWS && !proposal; attempt++) {
         const genome = configToGenome(this.space, model.sample(this.compiled.space, this.rng));
