@@ -2,6 +2,7 @@
 // RandomForestClassifier(n_estimators=100, n_jobs=2) on the same seeded synthetic 100,000 × 20 binary task.
 // Run from the repository root after `npx tsc -b`:  node bench/forest-speed.mjs [--rows 100000] [--trees 100]
 // The data is written once to a temporary float64 file that both sides read; prints a markdown table.
+/* global process, console, performance */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,11 +67,22 @@ try {
   const python = join(root, '.venv/bin/python');
   const out = execFileSync(
     python,
-    [join(root, 'bench/forest_speed_sklearn.py'), dir, String(nTrain), String(nTest), String(p), String(nTrees)],
+    [
+      join(root, 'bench/forest_speed_sklearn.py'),
+      dir,
+      String(nTrain),
+      String(nTest),
+      String(p),
+      String(nTrees),
+    ],
     { encoding: 'utf8' },
   );
   const sk = JSON.parse(out.trim().split('\n').pop());
-  rows.push({ library: `scikit-learn ${sk.version} (n_jobs=2)`, seconds: sk.fit_seconds, accuracy: sk.accuracy });
+  rows.push({
+    library: `scikit-learn ${sk.version} (n_jobs=2)`,
+    seconds: sk.fit_seconds,
+    accuracy: sk.accuracy,
+  });
 
   for (const nJobs of [1, 2]) {
     const model = createModel('random_forest', 'classification', { nEstimators: nTrees, seed: 0, nJobs });
@@ -84,9 +96,13 @@ try {
 }
 
 const base = rows[0].seconds;
-console.log(`Random forest, ${nTrees} trees, ${nTrain.toLocaleString('en')} × ${p} train / ${nTest.toLocaleString('en')} test rows\n`);
+console.log(
+  `Random forest, ${nTrees} trees, ${nTrain.toLocaleString('en')} × ${p} train / ${nTest.toLocaleString('en')} test rows\n`,
+);
 console.log('| library | fit seconds | test accuracy | ratio to scikit-learn |');
 console.log('|---|---:|---:|---:|');
 for (const r of rows) {
-  console.log(`| ${r.library} | ${r.seconds.toFixed(2)} | ${(100 * r.accuracy).toFixed(2)}% | ${(r.seconds / base).toFixed(2)}× |`);
+  console.log(
+    `| ${r.library} | ${r.seconds.toFixed(2)} | ${(100 * r.accuracy).toFixed(2)}% | ${(r.seconds / base).toFixed(2)}× |`,
+  );
 }

@@ -71,12 +71,22 @@ export { createStrategy, STRATEGY_NAMES, type SearchStrategy, type Proposal, typ
 export { evolve, type EvolveControls } from './automl/evolve.js';
 export { type EvolveOptionsInput as EvolveOptions, EvolveOptionsSchema } from './automl/options.js';
 export { Run, Leaderboard, type FamilySummary } from './automl/run.js';
-export { TrainedModel, ImportanceReport } from './automl/trained_model.js';
+export { TrainedModel, ImportanceReport, type TrainedModelJSON } from './automl/trained_model.js';
 export { permutationImportance, type FeatureImportance as PermutationImportance } from './automl/importance.js';
 export { selectEnsemble } from './automl/ensemble.js';
 export { evaluationCache } from './automl/cache.js';
 export { historyChart, lineageChart, paretoChart, modelComparisonChart } from './charts/run_charts.js';
 export { WorkerPool, serveTasks, type Outcome } from './evaluation/pool/index.js';
+
+// experiment store and model registry
+export { openStore, saveModel, loadModel, storedRunSnapshots } from './store/api.js';
+export { ExperimentStore, closeStores } from './store/experiment_store.js';
+export { ModelRegistry, parseModelSelector, type ModelVersion, type ModelSelector, type SaveModelOptions } from './store/registry.js';
+export { parseModelFile, type ModelFile, type ModelSource, type ModelStage } from './store/model_file.js';
+export type { RunSummary, RunRecord, RunStatus, RunComparison, ComparisonEntry, ListRunsOptions } from './store/queries.js';
+export type { DroneExportFormat } from './store/export.js';
+export { resolveStoreLocation, DEFAULT_STORE_PATH, type StoreLocation } from './store/location.js';
+export { SCHEMA_VERSION as STORE_SCHEMA_VERSION } from './store/migrations.js';
 
 // notebook display protocol
 export { DISPLAY, isDisplayable, escapeHtml, type MimeBundle, type Displayable } from './display.js';

@@ -1,6 +1,7 @@
 /**
  * This module contains the evaluation backends behind one interface: `threads` (a worker_threads pool with
- * per-drone timeouts and crash isolation, the default) and `inline` (the calling thread; no timeouts). A
+ * per-drone timeouts and crash isolation, the default) and `inline` (the calling thread; no timeouts); the
+ * `redis` backend (workers on other machines) lives in ../distributed/backend.ts. A
  * backend receives the search data once and then evaluates jobs; results are identical across backends.
  */
 import { existsSync } from 'node:fs';
@@ -17,7 +18,11 @@ export interface EvaluationBackend {
   readonly concurrency: number;
   /** Hands the search data to the backend (once per run). */
   prepare(key: string, data: EvaluationData): void;
-  evaluate(key: string, job: EvaluationJob, options?: { timeoutMs?: number }): Promise<Outcome<EvaluationResult>>;
+  /**
+   * `id` names the evaluation within the run (drone and rung, e.g. `d7.r0`): a distributed backend makes it
+   * the job id, so a job added or finished twice still counts once.
+   */
+  evaluate(key: string, job: EvaluationJob, options?: { timeoutMs?: number; id?: string }): Promise<Outcome<EvaluationResult>>;
   /** Stops every running evaluation (they resolve as cancelled). */
   cancelAll(): void;
   close(): Promise<void>;

@@ -2,7 +2,8 @@
  * This module contains `evolve()`: the search loop. Batch by batch (one generation), it asks the strategy
  * for genomes, evaluates them on the backend (successive halving on growing fractions when enabled),
  * records each as a drone, emits the event stream, tells the strategy, and stops at the first limit
- * reached; then it builds the champion (the best drone or a greedy ensemble) and explains it.
+ * reached; then it builds the champion (the best drone or a greedy ensemble) and explains it. Events are
+ * committed to the experiment store as they happen, so a run can resume (or warm start another) from it.
  */
 import { randomUUID } from 'node:crypto';
 import { ConfigurationError, DataError } from '../core/errors.js';
@@ -10,26 +11,28 @@ import { logger } from '../core/logger.js';
 import { Dataset, toDataset } from '../data/dataset.js';
 import type { Frame } from '../data/frame.js';
 import { kFold, trainTestSplit, type Split } from '../data/split.js';
-import type { Drone, Objective, RunEvent, RunStarted } from '../events/events.js';
+import type { Drone, Genome, Objective, RunEvent, RunStarted } from '../events/events.js';
 import { EVENT_PROTOCOL_VERSION } from '../events/events.js';
-import { publishRunEvent } from '../events/hub.js';
+import { publishRunEvent, runSnapshots } from '../events/hub.js';
 import type { Outcome } from '../evaluation/pool/outcome.js';
 import { defaultScorer, getScorer, type Scorer } from '../metrics/scorers.js';
 import { defaultPipelineSpace } from '../search/default_space.js';
 import { modelFamilies } from '../models/registry.js';
-import { checkPipelineSpace, diversity, genomeKey, restrictFamilies, type PipelineSpace } from '../search/genome.js';
+import { checkPipelineSpace, diversity, genomeKey, isValidGenome, restrictFamilies, type PipelineSpace } from '../search/genome.js';
 import { paretoFront } from '../search/nsga2.js';
 import { defaultPortfolio } from '../search/portfolio.js';
 import { createStrategy, type Proposal, type SearchStrategy, type TrialResult } from '../search/strategies/index.js';
 import { InlineBackend, ThreadBackend, type EvaluationBackend } from './backends.js';
+import { redactSecrets } from '../distributed/redis_url.js';
 import { Budget, type StopReason } from './budget.js';
 import { evaluationCache } from './cache.js';
 import type { EvaluationData, EvaluationJob, EvaluationResult } from './evaluate.js';
 import { finishRun } from './finish.js';
 import { HalvingLadder, rungFractions } from './halving.js';
 import { loadPlugins } from './plugins.js';
-import { parseEvolveOptions, type EvolveOptions, type EvolveOptionsInput, type ObjectiveName } from './options.js';
+import type { EvolveOptions, EvolveOptionsInput, ObjectiveName } from './options.js';
 import type { Run } from './run.js';
+import { openRunHistory } from '../store/resume.js';
 
 export interface EvolveControls {
   /** Called with every event as it happens (also published to the process-wide event hub). */
@@ -120,8 +123,11 @@ function searchSplits(search: Dataset, options: EvolveOptions): Split[] {
  * number of workers; time limits make the number of drones depend on the machine.
  */
 export async function evolve(data: Dataset | Frame, input: EvolveOptionsInput = {}, controls: EvolveControls = {}): Promise<Run> {
-  const options = parseEvolveOptions(input);
+  // the experiment store: the run to resume (its options come back from it), a warm start, the recorder
+  const history = openRunHistory(input);
+  const options = history.options;
   const dataset = asDataset(data, options);
+  history.checkData(dataset);
   const scorer = options.metric ? getScorer(options.metric, dataset.task) : defaultScorer(dataset.task);
   const objectives = objectiveList(options.objectives, scorer);
   if (dataset.rows < 10) {
@@ -147,26 +153,36 @@ export async function evolve(data: Dataset | Frame, input: EvolveOptionsInput = 
     folds,
   };
   const dataKey = `${search.fingerprint}|${JSON.stringify(options.validation)}|${options.seed}|${options.testSize}`;
-  const runId = randomUUID().slice(0, 8);
+  const resumed = history.resumed;
+  const runId = resumed?.runId ?? randomUUID().slice(0, 8);
   const events: RunEvent[] = [];
-  const emit = (event: RunEvent) => {
+  const predictions = new Map<string, Float64Array>(resumed?.predictions);
+  const recorder = history.recorder(predictions);
+  // a resumed run's history goes to the caller again, and to the hub unless this process saw it already
+  const hubKnowsRun = resumed !== null && runSnapshots().some((s) => s.runId === runId);
+  const announce = (event: RunEvent, replayed = false) => {
     events.push(event);
-    publishRunEvent(event);
+    if (!(replayed && hubKnowsRun)) publishRunEvent(event);
     try {
       controls.onEvent?.(event);
     } catch (error) {
       logger.warn({ err: error }, 'an onEvent callback threw; the run goes on');
     }
   };
+  // the store first: a drone is committed before anyone hears of it, so a kill loses only drones in flight
+  const emit = (event: RunEvent) => {
+    recorder?.record(event);
+    announce(event);
+  };
   const budget = new Budget(options.budget, scorer.greaterIsBetter);
-  const started: RunStarted = {
+  const started: RunStarted = resumed?.started ?? {
     type: 'run.started',
     version: EVENT_PROTOCOL_VERSION,
     runId,
     time: now(),
     name: options.name ?? dataset.name,
     seed: options.seed,
-    config: JSON.parse(JSON.stringify(options)),
+    config: JSON.parse(JSON.stringify(options, redactSecrets)),
     metric: scorer.name,
     objectives,
     dataset: {
@@ -179,7 +195,10 @@ export async function evolve(data: Dataset | Frame, input: EvolveOptionsInput = 
       features: dataset.schema,
     },
   };
-  emit(started);
+  if (resumed) resumed.events.forEach((e) => announce(e, true));
+  else emit(started);
+  // the evaluations budget counts the drones a resumed run already has
+  budget.countEvaluations(resumed?.drones.length ?? 0);
 
   const context: RunContext = {
     runId,
@@ -191,8 +210,8 @@ export async function evolve(data: Dataset | Frame, input: EvolveOptionsInput = 
     dataKey,
     scorer,
     objectives,
-    drones: [],
-    predictions: new Map(),
+    drones: [...(resumed?.drones ?? [])],
+    predictions,
     events,
     emit,
     budget,
@@ -200,15 +219,17 @@ export async function evolve(data: Dataset | Frame, input: EvolveOptionsInput = 
   };
 
   await loadPlugins(options.plugins);
-  const backend: EvaluationBackend =
-    options.workers > 0
+  // The Redis backend is loaded only when asked for: the queue library stays out of local runs.
+  const backend: EvaluationBackend = options.backend
+    ? await (await import('../distributed/backend.js')).RedisBackend.connect({ ...options.backend, runId, plugins: options.plugins })
+    : options.workers > 0
       ? new ThreadBackend(options.workers, options.workerMemoryMb, options.plugins)
       : new InlineBackend();
   let reason: StopReason;
   let failure: unknown = null;
   try {
     backend.prepare(dataKey, evaluationData);
-    reason = await searchLoop(context, backend, controls.signal);
+    reason = await searchLoop(context, backend, controls.signal, history.warmStart);
   } catch (error) {
     failure = error;
     reason = 'interrupted';
@@ -251,7 +272,20 @@ function strategyFor(options: EvolveOptions, space: PipelineSpace, task: Dataset
   }
 }
 
-async function searchLoop(ctx: RunContext, backend: EvaluationBackend, signal?: AbortSignal): Promise<StopReason> {
+/** What the loop evaluates: a strategy's proposal, or a genome of an earlier run (warm start). */
+type Candidate = Pick<Proposal, 'genome' | 'parents'> & { operator: string };
+
+/** A drone as a result the strategy learns from (every objective maximised). */
+function trialResult(ctx: RunContext, drone: Drone): TrialResult {
+  return {
+    id: drone.id,
+    genome: drone.genome,
+    status: drone.status,
+    objectives: drone.objectives.map((v, j) => (v === null ? -Infinity : ctx.objectives[j].direction === 'maximize' ? v : -v)),
+  };
+}
+
+async function searchLoop(ctx: RunContext, backend: EvaluationBackend, signal?: AbortSignal, warmStart: readonly Genome[] = []): Promise<StopReason> {
   const { options, scorer, budget } = ctx;
   const space = searchSpace(options, ctx.dataset.task);
   const strategy = strategyFor(options, space, ctx.dataset.task);
@@ -260,8 +294,15 @@ async function searchLoop(ctx: RunContext, backend: EvaluationBackend, signal?: 
   const fractions = rungFractions(halving, minTrainRows);
   const ladder = new HalvingLadder(fractions, halving?.eta ?? 3, scorer.greaterIsBetter);
   const wantSize = options.objectives.includes('model_size');
-  let generation = 0;
-  let droneCounter = 0;
+  // A resumed run tells the strategy every drone it has (none is evaluated again) and numbers on from them.
+  if (ctx.drones.length > 0) strategy.tell(ctx.drones.map((d) => trialResult(ctx, d)));
+  let generation = ctx.drones.reduce((g, d) => Math.max(g, d.generation + 1), 0);
+  let droneCounter = ctx.drones.reduce((n, d) => Math.max(n, Number(/^d(\d+)$/.exec(d.id)?.[1] ?? 0)), 0);
+  // A warm start evaluates an earlier run's best genomes first; the strategy is then told their results.
+  const known = new Set(ctx.drones.map((d) => genomeKey(d.genome)));
+  const queued: Candidate[] = warmStart
+    .filter((genome) => !known.has(genomeKey(genome)) && isValidGenome(space, genome))
+    .map((genome) => ({ genome, parents: [], operator: 'warm_start' }));
 
   // The deadline and the user's abort both cancel running evaluations; finished drones are kept.
   let stopped: StopReason | null = null;
@@ -282,11 +323,11 @@ async function searchLoop(ctx: RunContext, backend: EvaluationBackend, signal?: 
       if (limit) return limit;
       if (stopped) return stopped;
       const batchSize = Math.min(options.populationSize, budget.evaluationsLeft());
-      const proposals = strategy.ask(batchSize);
+      const proposals: Candidate[] = queued.length > 0 ? queued.splice(0, batchSize) : strategy.ask(batchSize);
       if (proposals.length === 0) return 'exhausted';
 
       const ids = proposals.map(() => `d${++droneCounter}`);
-      const outcomes = await evaluateBatch(ctx, backend, proposals, fractions, ladder, wantSize);
+      const outcomes = await evaluateBatch(ctx, backend, proposals, ids, fractions, ladder, wantSize);
 
       // Drones cut off by the deadline or an interrupt are dropped; every finished one is kept.
       const results: TrialResult[] = [];
@@ -298,14 +339,7 @@ async function searchLoop(ctx: RunContext, backend: EvaluationBackend, signal?: 
         ctx.drones.push(drone);
         finished.push(drone);
         ctx.emit({ type: 'drone.evaluated', runId: ctx.runId, time: now(), drone });
-        results.push({
-          id: drone.id,
-          genome: p.genome,
-          status: drone.status,
-          objectives: drone.objectives.map((v, j) =>
-            v === null ? -Infinity : ctx.objectives[j].direction === 'maximize' ? v : -v,
-          ),
-        });
+        results.push(trialResult(ctx, drone));
       });
       if (results.length < proposals.length) {
         emitGeneration(ctx, space, generation, finished);
@@ -370,7 +404,8 @@ interface BatchOutcome {
 async function evaluateBatch(
   ctx: RunContext,
   backend: EvaluationBackend,
-  proposals: readonly Proposal[],
+  proposals: readonly Candidate[],
+  ids: readonly string[],
   fractions: readonly number[],
   ladder: HalvingLadder,
   measureSize: boolean,
@@ -393,7 +428,7 @@ async function evaluateBatch(
           measureSize: measureSize && last,
         };
         const key = `${ctx.dataKey}|${scorer.name}|${fraction}|${measureSize}|${genomeKey(job.genome)}`;
-        return evaluationCache.getOrEvaluate(key, () => backend.evaluate(ctx.dataKey, job, { timeoutMs }));
+        return evaluationCache.getOrEvaluate(key, () => backend.evaluate(ctx.dataKey, job, { timeoutMs, id: `${ids[k]}.r${r}` }));
       }),
     );
     const scores = settled.map((o) => (o.status === 'ok' ? mean(o.value.foldScores) : null));
@@ -421,7 +456,7 @@ function std(values: readonly number[]): number {
 
 export { std as standardDeviation };
 
-function toDrone(ctx: RunContext, id: string, p: Proposal, b: BatchOutcome, generation: number): Drone {
+function toDrone(ctx: RunContext, id: string, p: Candidate, b: BatchOutcome, generation: number): Drone {
   const base = {
     id,
     generation,

@@ -6,6 +6,7 @@ import os from 'node:os';
 import { z } from 'zod';
 import { parseParams } from '../models/estimator.js';
 import type { PipelineSpace } from '../search/genome.js';
+import { QueueNameSchema } from '../distributed/protocol.js';
 
 export const ObjectiveNameSchema = z.enum(['score', 'fit_seconds', 'model_size', 'predict_seconds']);
 export type ObjectiveName = z.infer<typeof ObjectiveNameSchema>;
@@ -66,11 +67,31 @@ export const EvolveOptionsSchema = z
     workers: z.number().int().min(0).default(Math.max(1, Math.min(os.availableParallelism(), 8))),
     /** Per-worker heap limit, so one drone exhausting memory kills only its worker. */
     workerMemoryMb: z.number().int().min(64).default(2048),
+    /**
+     * Evaluate on `beemind worker` processes, on any machines, through a Redis queue (BullMQ) instead of local
+     * threads: `{ redis: 'redis://user:password@host:6379', queue? }` (rediss:// for TLS). `workers` and
+     * `workerMemoryMb` then do not apply; the workers' own options do. The run records the URL without its password.
+     */
+    backend: z.object({ redis: z.string().min(1), queue: QueueNameSchema.optional() }).strict().optional(),
     ensemble: z.boolean().default(true),
     /** Compute permutation importance of the champion at the end of the run. */
     importance: z.boolean().default(true),
     seed: z.number().int().min(0).default(0),
     name: z.string().optional(),
+    /**
+     * Experiment store file that records the run as it goes, or false for none. Default: the BEEMIND_STORE
+     * environment variable, else `.beemind/experiments.db` under the working directory.
+     */
+    store: z.union([z.string().min(1), z.literal(false)]).optional(),
+    /**
+     * Id of a stored run to continue: its options, drones and lineage are kept, finished drones are not
+     * evaluated again, and new drones join the same run. Options you pass on top may change the budget,
+     * workers or strategy, not what a score means (metric, validation, seed, …). The evaluations budget
+     * counts the drones already in the run; the seconds budget is for this session.
+     */
+    resume: z.string().min(1).optional(),
+    /** Id of a stored run whose best drones (up to populationSize) are evaluated first and seed the search. */
+    warmStart: z.string().min(1).optional(),
   })
   .strict();
 

@@ -3,7 +3,8 @@
 import { main } from './main.js';
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  // exit once piped output has drained (process.exit alone cuts it at the pipe's 64 KiB buffer)
+  (code) => process.stdout.write('', () => process.exit(code)),
   (error) => {
     process.stderr.write(`beemind: unexpected error: ${error?.stack ?? error}\n`);
     process.exit(1);

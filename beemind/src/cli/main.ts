@@ -10,6 +10,8 @@ import { readCSV } from '../data/csv.js';
 import { toDataset } from '../data/dataset.js';
 import { DISPLAY } from '../display.js';
 import { terminalProgress } from './progress.js';
+import { addStoreCommands, evolveStoreOptions } from './store_commands.js';
+import { addWorkerCommand } from './worker.js';
 
 function number(value: string): number {
   const n = Number(value);
@@ -35,7 +37,7 @@ export function buildProgram(): Command {
     .command('evolve')
     .description('search for the best pipeline for a CSV file')
     .argument('<csv>', 'CSV file with a header row')
-    .requiredOption('-t, --target <column>', 'the column to predict')
+    .option('-t, --target <column>', 'the column to predict (required unless --resume)')
     .addOption(new Option('--task <task>', 'override the inferred task').choices(['classification', 'regression']))
     .option('-m, --metric <name>', 'metric to optimise (accuracy, balanced_accuracy, f1_macro, log_loss, roc_auc, r2, rmse, mae)')
     .option('-s, --seconds <n>', 'time budget of the whole run', number)
@@ -51,12 +53,22 @@ export function buildProgram(): Command {
     .option('--halving', 'successive halving: prune weak drones on small data fractions')
     .option('--test-size <fraction>', 'rows held out for the final test score', number)
     .option('-w, --workers <n>', 'evaluation threads (0 = in the main thread)', integer)
+    .addOption(new Option('--redis <url>', 'evaluate on `beemind worker` processes through this Redis (redis:// or rediss://)').env('BEEMIND_REDIS_URL'))
+    .option('--queue <name>', 'the queue the workers listen to (with --redis)')
     .option('--seed <n>', 'random seed', integer, 0)
     .option('--no-ensemble', 'never build an ensemble')
     .option('--json <file>', 'write the run (events, leaderboard) as JSON')
     .option('-q, --quiet', 'no progress bar')
-    .action(async (csv: string, o) => {
-      const data = toDataset(await readCSV(csv), { target: o.target, task: o.task, name: csv });
+    .option('--store <file>', 'experiment store file (default: $BEEMIND_STORE, else .beemind/experiments.db here)')
+    .option('--no-store', 'do not record the run')
+    .option('--resume <run>', 'continue a stored run (same data; its settings unless you pass others)')
+    .option('--warm-start <run>', 'evaluate the best drones of a stored run first')
+    .option('--save-model <name>', 'register the champion in the model registry under this name')
+    .action(async (csv: string, o, command: Command) => {
+      const stored = evolveStoreOptions(o);
+      // a resumed run keeps its recorded settings: the command line's defaults do not override them
+      const given = (key: string) => !o.resume || command.getOptionValueSource(key) === 'cli';
+      const data = toDataset(await readCSV(csv), { target: stored.target, task: o.task, name: csv });
       const budget = {
         ...(o.seconds !== undefined ? { seconds: o.seconds } : {}),
         ...(o.evaluations !== undefined ? { evaluations: o.evaluations } : {}),
@@ -66,7 +78,7 @@ export function buildProgram(): Command {
       const options = {
         ...(Object.keys(budget).length ? { budget } : {}),
         ...(o.metric ? { metric: o.metric } : {}),
-        strategy: o.strategy,
+        ...(given('strategy') ? { strategy: o.strategy } : {}),
         ...(o.population !== undefined ? { populationSize: o.population } : {}),
         ...(o.families ? { families: o.families } : {}),
         ...(o.objectives ? { objectives: o.objectives } : {}),
@@ -75,8 +87,10 @@ export function buildProgram(): Command {
         ...(o.halving ? { successiveHalving: true } : {}),
         ...(o.testSize !== undefined ? { testSize: o.testSize } : {}),
         ...(o.workers !== undefined ? { workers: o.workers } : {}),
-        seed: o.seed,
-        ensemble: o.ensemble,
+        ...(o.redis ? { backend: { redis: o.redis, ...(o.queue ? { queue: o.queue } : {}) } } : {}),
+        ...(given('seed') ? { seed: o.seed } : {}),
+        ...(given('ensemble') ? { ensemble: o.ensemble } : {}),
+        ...stored.options,
       };
       const progress = o.quiet ? null : terminalProgress({ seconds: budget.seconds, evaluations: budget.evaluations ?? (budget.seconds === undefined ? 60 : undefined) });
       const controller = new AbortController();
@@ -99,11 +113,14 @@ export function buildProgram(): Command {
           await writeFile(o.json, JSON.stringify({ run: run.finished, started: run.started, drones: run.drones }, null, 2));
           out.write(`\nwrote ${o.json}\n`);
         }
+        if (o.saveModel) out.write(`\n${await stored.saveModel(run, o.saveModel)}\n`);
       } finally {
         progress?.stop();
         process.off('SIGINT', onSigint);
       }
     });
+  addWorkerCommand(program);
+  addStoreCommands(program);
   return program;
 }
 

@@ -52,7 +52,7 @@ export class BinMapper {
       let m = 0;
       for (let k = 0; k < n; k++) {
         const v = X.data[(rows ? rows[k] : k) * X.cols + j];
-        if (!Number.isNaN(v)) values[m++] = v;
+        if (v === v) values[m++] = v; // skips NaN
       }
       this.cuts.push(findCuts(values.subarray(0, m).sort(), this.maxBins));
     }
@@ -63,11 +63,7 @@ export class BinMapper {
   transform(X: Matrix): Uint8Array {
     const out = new Uint8Array(X.rows * X.cols);
     for (let j = 0; j < X.cols; j++) {
-      const cuts = this.cuts[j];
-      const base = j * X.rows;
-      for (let i = 0; i < X.rows; i++) {
-        out[base + i] = this.binOf(cuts, X.data[i * X.cols + j]);
-      }
+      binColumn(X.data, X.rows, X.cols, j, this.cuts[j], this.maxBins, out.subarray(j * X.rows, (j + 1) * X.rows));
     }
     return out;
   }
@@ -104,13 +100,20 @@ export class BinMapper {
 
 /** Cut points for sorted, non-missing values: midpoints between distinct values, or quantiles. */
 function findCuts(sorted: Float64Array, maxBins: number): Float64Array {
-  const distinct: number[] = [];
-  for (let k = 0; k < sorted.length; k++) {
-    if (k === 0 || sorted[k] !== sorted[k - 1]) distinct.push(sorted[k]);
+  let nDistinct = 0;
+  for (let k = 0; k < sorted.length && nDistinct <= maxBins; k++) {
+    if (k === 0 || sorted[k] !== sorted[k - 1]) nDistinct++;
   }
-  if (distinct.length <= maxBins) {
-    const cuts = new Float64Array(Math.max(0, distinct.length - 1));
-    for (let b = 0; b < cuts.length; b++) cuts[b] = (distinct[b] + distinct[b + 1]) / 2;
+  if (nDistinct <= maxBins) {
+    const cuts = new Float64Array(Math.max(0, nDistinct - 1));
+    let previous = sorted[0];
+    let b = 0;
+    for (let k = 1; k < sorted.length; k++) {
+      if (sorted[k] !== previous) {
+        cuts[b++] = (previous + sorted[k]) / 2;
+        previous = sorted[k];
+      }
+    }
     return cuts;
   }
   // quantile b / maxBins by the "averaged inverted CDF" (scikit-learn's choice): the value at that rank, or
@@ -124,4 +127,57 @@ function findCuts(sorted: Float64Array, maxBins: number): Float64Array {
     if (cuts.length === 0 || cut > cuts[cuts.length - 1]) cuts.push(cut);
   }
   return Float64Array.from(cuts);
+}
+
+/**
+ * Bins column j of row-major `data` into `out`. Equivalent to a binary search over all cuts per value, but a
+ * uniform grid over the cut range first narrows the search to the few cuts in the value's grid cell.
+ */
+function binColumn(
+  data: Float64Array,
+  rows: number,
+  cols: number,
+  j: number,
+  cuts: Float64Array,
+  missingBin: number,
+  out: Uint8Array,
+): void {
+  const L = cuts.length;
+  if (L < 2) {
+    for (let i = 0; i < rows; i++) {
+      const v = data[i * cols + j];
+      out[i] = v !== v ? missingBin : L === 1 && v > cuts[0] ? 1 : 0;
+    }
+    return;
+  }
+  const G = 4 * L;
+  const lo = cuts[0];
+  const scale = G / (cuts[L - 1] - lo);
+  // first[g]: number of cuts in cells before g. Cells are monotone in the value, so a value in cell g has
+  // every cut of an earlier cell below it and every cut of a later cell above it: its bin is in
+  // [first[g], first[g + 1]].
+  const first = new Int32Array(G + 1);
+  for (let b = 0; b < L; b++) first[cellOf(cuts[b], lo, scale, G) + 1]++;
+  for (let g = 0; g < G; g++) first[g + 1] += first[g];
+  for (let i = 0; i < rows; i++) {
+    const v = data[i * cols + j];
+    if (v !== v) {
+      out[i] = missingBin;
+      continue;
+    }
+    const g = cellOf(v, lo, scale, G);
+    let a = first[g];
+    let z = first[g + 1];
+    while (a < z) {
+      const mid = (a + z) >>> 1;
+      if (v <= cuts[mid]) z = mid;
+      else a = mid + 1;
+    }
+    out[i] = a;
+  }
+}
+
+function cellOf(v: number, lo: number, scale: number, G: number): number {
+  const t = (v - lo) * scale;
+  return t < 0 ? 0 : t >= G ? G - 1 : t | 0;
 }

@@ -7,12 +7,24 @@ import { histGradientBoostingFamily } from './hist_gradient_boosting/gradient_bo
 import { decisionTreeFamily } from './tree/decision_tree.js';
 import { extraTreesFamily } from './tree/extra_trees.js';
 import { randomForestFamily } from './tree/random_forest.js';
+import { lassoFamily, linearRegressionFamily, ridgeFamily } from './linear/linear_regression.js';
+import { logisticRegressionFamily } from './linear/logistic_regression.js';
+import { gaussianNbFamily } from './naive_bayes/gaussian_nb.js';
+import { knnFamily } from './neighbors/knn.js';
+import { mlpFamily } from './neural/mlp.js';
 
 const builtIn: ModelFamily[] = [
   histGradientBoostingFamily,
   decisionTreeFamily,
   randomForestFamily,
   extraTreesFamily,
+  logisticRegressionFamily,
+  linearRegressionFamily,
+  ridgeFamily,
+  lassoFamily,
+  knnFamily,
+  gaussianNbFamily,
+  mlpFamily,
 ];
 
 for (const f of builtIn) registerModelFamily(f);

@@ -4,14 +4,15 @@
  * and update the raw predictions, stopping when the validation loss stops improving.
  */
 import type { Matrix } from '../../core/matrix.js';
-import { Random } from '../../core/random.js';
+import { pack, unpackF64, type PackedArray } from '../../core/serialize.js';
+import { trainTestSplit } from '../../data/split.js';
 import { BinMapper } from '../binning.js';
 import { histogramPoolCapacity, TreeGrower, type GrowerNode } from './grower.js';
 import { HistogramBuilder, HistogramPool, histogramSize } from './histogram.js';
 import { allocateWorkspace } from './kernels.js';
-import type { Loss } from './loss.js';
-import { TreeEnsemble } from './predictor.js';
-import { Splitter } from './splitting.js';
+import { lossFor, outputsFor } from './loss.js';
+import { TreeEnsemble, type TreeEnsembleJSON } from './predictor.js';
+import { SPLIT_RESULT_LENGTH, Splitter } from './splitting.js';
 
 export interface BoostingParams {
   learningRate: number;
@@ -28,17 +29,66 @@ export interface BoostingParams {
   seed: number;
 }
 
-/** What a fit produces: everything prediction and inspection need. */
-export interface BoostedModel {
-  baseline: Float64Array;
-  trees: TreeEnsemble;
-  /** Total split gain per feature (not normalised). */
-  gains: Float64Array;
-  /** Boosting iterations run (less than maxIter when early stopping stopped the fit). */
+/** The serialised form of a BoostedModel (plain JSON; arrays packed). */
+export interface BoostedModelJSON {
+  baseline: PackedArray;
+  trees: TreeEnsembleJSON;
+  gains: PackedArray;
   nIter: number;
-  /** Validation loss before the first and after each iteration (empty without early stopping). */
   validationLoss: number[];
 }
+
+/** What a fit produces: everything prediction and inspection need. */
+export class BoostedModel {
+  constructor(
+    /** Constant raw score per output that the trees add to. */
+    readonly baseline: Float64Array,
+    readonly trees: TreeEnsemble,
+    /** Total split gain per feature (not normalised). */
+    readonly gains: Float64Array,
+    /** Boosting iterations run (less than maxIter when early stopping stopped the fit). */
+    readonly nIter: number,
+    /** Validation loss before the first and after each iteration (empty without early stopping). */
+    readonly validationLoss: number[],
+  ) {}
+
+  /** Raw scores, rows × outputs, row-major. */
+  predictRaw(X: Matrix): Float64Array {
+    return this.trees.predictRaw(X, this.baseline);
+  }
+
+  /** Total split gain per feature, normalised to sum 1 (uniform when no tree made a split). */
+  featureImportances(): Float64Array {
+    const { gains } = this;
+    const out = new Float64Array(gains.length);
+    let total = 0;
+    for (let j = 0; j < gains.length; j++) total += gains[j];
+    for (let j = 0; j < gains.length; j++) out[j] = total > 0 ? gains[j] / total : 1 / gains.length;
+    return out;
+  }
+
+  toJSON(): BoostedModelJSON {
+    return {
+      baseline: pack(this.baseline),
+      trees: this.trees.toJSON(),
+      gains: pack(this.gains),
+      nIter: this.nIter,
+      validationLoss: this.validationLoss,
+    };
+  }
+
+  static fromJSON(json: BoostedModelJSON): BoostedModel {
+    return new BoostedModel(
+      unpackF64(json.baseline),
+      TreeEnsemble.fromJSON(json.trees),
+      unpackF64(json.gains),
+      json.nIter,
+      json.validationLoss,
+    );
+  }
+}
+
+type TaskKind = 'classification' | 'regression';
 
 /** Early stopping turns on by itself above this many rows (scikit-learn's rule). */
 const AUTO_EARLY_STOPPING_ROWS = 10_000;
@@ -47,128 +97,190 @@ const MIN_HESSIAN_TO_SPLIT = 1e-3;
 /** Memory allowed for the histogram pool beyond what the leaf limit needs (unlimited leaves, many features). */
 const HISTOGRAM_POOL_BYTES = 64 * 2 ** 20;
 
-/**
- * Fits the boosted trees. `task` decides how the validation split is drawn (stratified for classification);
- * y holds class indices for classification.
- */
+/** Fits the boosted trees; y holds class indices 0..nClasses−1 for classification. */
 export function fitBoosting(
   X: Matrix,
   y: Float64Array,
-  task: 'classification' | 'regression',
-  loss: Loss,
+  task: TaskKind,
+  nClasses: number,
   params: BoostingParams,
 ): BoostedModel {
-  const earlyStopping =
-    params.earlyStopping === 'auto' ? X.rows > AUTO_EARLY_STOPPING_ROWS : params.earlyStopping;
-  const split = earlyStopping ? validationSplit(y, task, params.validationFraction, params.seed) : null;
-
-  const mapper = new BinMapper(params.maxBins).fit(X, { seed: params.seed, rows: split?.train });
-  const binnedAll = mapper.transform(X);
-  const p = X.cols;
-  const binned = split ? takeBinnedRows(binnedAll, X.rows, p, split.train) : binnedAll;
-  const binnedVal = split ? takeBinnedRows(binnedAll, X.rows, p, split.validation) : null;
-  const yTrain = split ? takeValues(y, split.train) : y;
-  const yVal = split ? takeValues(y, split.validation) : null;
-  const n = yTrain.length;
+  const data = prepareData(X, y, task, params);
+  const { n, p, mapper } = data;
+  const K = outputsFor(task, nClasses);
   const missingBin = mapper.missingBin;
+  const { kernels, ws, loss, grower } = createTrainer(data, task, nClasses, params);
+  const baseline = loss.baseline(data.yTrain);
+  const raw = ws.raw;
+  for (let k = 0; k < K; k++) raw.fill(baseline[k], k * n, (k + 1) * n);
 
-  const nBinsNonMissing = new Int32Array(p);
-  const hasMissing = new Uint8Array(p);
-  for (let f = 0; f < p; f++) {
-    nBinsNonMissing[f] = mapper.nBins(f);
-    hasMissing[f] = containsCode(binned, f * n, n, missingBin) ? 1 : 0;
+  const trees = new TreeEnsemble(K);
+  const gains = new Float64Array(p);
+  const validation = data.validation;
+  const validationLoss: number[] = [];
+  const rawVal = validation ? new Float64Array(K * validation.n) : null;
+  if (validation && rawVal) {
+    for (let k = 0; k < K; k++) rawVal.fill(baseline[k], k * validation.n, (k + 1) * validation.n);
+    validationLoss.push(loss.loss(validation.y, rawVal));
   }
 
-  const K = loss.nOutputs;
-  const baseline = loss.baseline(yTrain);
-  const binsPerFeature = missingBin + 1;
+  const gh = ws.gradientPairs;
+  const idx = ws.sampleIndices;
+  let nIter = 0;
+  for (let iter = 0; iter < params.maxIter; iter++) {
+    loss.gradients(ws.y, raw, gh);
+    for (let k = 0; k < K; k++) {
+      const tree = grower.grow(gh.subarray(2 * k * n, 2 * (k + 1) * n));
+      // the leaves own disjoint ranges of the sample indices: update the training predictions from them
+      for (const leaf of tree.leaves) {
+        kernels.addAt(
+          raw.byteOffset + k * n * Float64Array.BYTES_PER_ELEMENT,
+          idx.byteOffset + leaf.start * Int32Array.BYTES_PER_ELEMENT,
+          leaf.nSamples,
+          leaf.value,
+        );
+      }
+      const t = trees.beginTree();
+      addNodes(trees, tree.root, mapper, gains);
+      if (validation && rawVal) {
+        trees.addTreePredictionBinned(
+          t,
+          validation.binned,
+          validation.n,
+          missingBin,
+          rawVal,
+          k * validation.n,
+        );
+      }
+    }
+    nIter = iter + 1;
+    if (validation && rawVal) {
+      validationLoss.push(loss.loss(validation.y, rawVal));
+      if (shouldStop(validationLoss, params.nIterNoChange, params.tol)) break;
+    }
+  }
+  return new BoostedModel(baseline, trees, gains, nIter, validationLoss);
+}
+
+/** The kernel workspace of one fit (every array the WebAssembly kernels touch), its loss and its grower. */
+function createTrainer(data: PreparedData, task: TaskKind, nClasses: number, params: BoostingParams) {
+  const { n, p, mapper } = data;
+  const K = outputsFor(task, nClasses);
+  const binsPerFeature = mapper.missingBin + 1;
   const histSize = histogramSize(p, binsPerFeature);
   const poolCapacity = histogramPoolCapacity(
     params.maxLeafNodes,
     Math.floor(HISTOGRAM_POOL_BYTES / (histSize * Float64Array.BYTES_PER_ELEMENT)),
   );
-  // every array the WebAssembly kernels touch lives in one workspace memory
   const { kernels, arrays: ws } = allocateWorkspace({
     binned: ['u8', n * p],
-    gradients: ['f32', K * n],
-    hessians: ['f32', K * n],
-    orderedGradients: ['f32', n],
-    orderedHessians: ['f32', n],
+    y: ['f64', n],
+    raw: ['f64', K * n],
+    gradientPairs: ['f32', 2 * K * n],
+    orderedPairs: ['f32', 2 * n],
     sampleIndices: ['i32', n],
     partitionBuffer: ['i32', n],
+    lossScratch: ['f64', K],
+    nBinsNonMissing: ['i32', p],
+    hasMissing: ['u8', p],
+    splitResult: ['f64', SPLIT_RESULT_LENGTH],
     histograms: ['f64', poolCapacity * histSize],
   });
-  ws.binned.set(binned);
-  const { gradients, hessians } = ws;
-  const raw = new Float64Array(K * n);
-  for (let k = 0; k < K; k++) raw.fill(baseline[k], k * n, (k + 1) * n);
-
-  const histograms = new HistogramBuilder(
-    kernels,
-    ws.binned,
-    n,
-    p,
-    binsPerFeature,
-    ws.orderedGradients,
-    ws.orderedHessians,
-  );
+  ws.binned.set(data.binned);
+  ws.y.set(data.yTrain);
+  ws.nBinsNonMissing.set(data.nBinsNonMissing);
+  ws.hasMissing.set(data.hasMissing);
+  const histograms = new HistogramBuilder(kernels, ws.binned, n, p, binsPerFeature, ws.orderedPairs);
   const splitter = new Splitter(
     kernels,
-    ws.binned,
-    n,
-    p,
-    binsPerFeature,
-    nBinsNonMissing,
-    hasMissing,
-    missingBin,
+    {
+      binned: ws.binned,
+      nSamples: n,
+      nFeatures: p,
+      binsPerFeature,
+      missingBin: mapper.missingBin,
+      nBinsNonMissing: ws.nBinsNonMissing,
+      hasMissing: ws.hasMissing,
+      partitionBuffer: ws.partitionBuffer,
+      result: ws.splitResult,
+    },
     {
       l2Regularization: params.l2Regularization,
       minSamplesLeaf: params.minSamplesLeaf,
       minHessianToSplit: MIN_HESSIAN_TO_SPLIT,
       minGainToSplit: 0,
     },
-    ws.partitionBuffer,
   );
-  const pool = new HistogramPool(ws.histograms, histSize);
-  const grower = new TreeGrower(histograms, splitter, pool, ws.sampleIndices, {
-    maxLeafNodes: params.maxLeafNodes,
-    maxDepth: params.maxDepth,
-    minSamplesLeaf: params.minSamplesLeaf,
-    l2Regularization: params.l2Regularization,
-    shrinkage: params.learningRate,
-  });
+  const grower = new TreeGrower(
+    histograms,
+    splitter,
+    new HistogramPool(ws.histograms, histSize),
+    ws.sampleIndices,
+    {
+      maxLeafNodes: params.maxLeafNodes,
+      maxDepth: params.maxDepth,
+      minSamplesLeaf: params.minSamplesLeaf,
+      l2Regularization: params.l2Regularization,
+      shrinkage: params.learningRate,
+    },
+  );
+  return { kernels, ws, loss: lossFor(task, nClasses, kernels, ws.lossScratch), grower };
+}
 
-  const trees = new TreeEnsemble(K);
-  const gains = new Float64Array(p);
-  const validationLoss: number[] = [];
-  let rawVal: Float64Array | null = null;
-  if (binnedVal && yVal) {
-    rawVal = new Float64Array(K * yVal.length);
-    for (let k = 0; k < K; k++) rawVal.fill(baseline[k], k * yVal.length, (k + 1) * yVal.length);
-    validationLoss.push(loss.loss(yVal, rawVal));
+interface PreparedData {
+  n: number;
+  p: number;
+  mapper: BinMapper;
+  /** Training rows' bin codes, column-major. */
+  binned: Uint8Array;
+  yTrain: Float64Array;
+  nBinsNonMissing: Int32Array;
+  hasMissing: Uint8Array;
+  validation: { n: number; binned: Uint8Array; y: Float64Array } | null;
+}
+
+/** Splits off the validation rows (when early stopping), learns the bins on the training rows, bins both. */
+function prepareData(X: Matrix, y: Float64Array, task: TaskKind, params: BoostingParams): PreparedData {
+  const earlyStopping =
+    params.earlyStopping === 'auto' ? X.rows > AUTO_EARLY_STOPPING_ROWS : params.earlyStopping;
+  const split =
+    earlyStopping && X.rows >= 2 ? validationSplit(y, task, params.validationFraction, params.seed) : null;
+  const mapper = new BinMapper(params.maxBins).fit(X, { seed: params.seed, rows: split?.train });
+  const binnedAll = mapper.transform(X);
+  const p = X.cols;
+  const binned = split ? takeBinnedRows(binnedAll, X.rows, p, split.train) : binnedAll;
+  const yTrain = split ? takeValues(y, split.train) : y;
+  const n = yTrain.length;
+  const nBinsNonMissing = new Int32Array(p);
+  const hasMissing = new Uint8Array(p);
+  for (let f = 0; f < p; f++) {
+    nBinsNonMissing[f] = mapper.nBins(f);
+    hasMissing[f] = containsCode(binned, f * n, n, mapper.missingBin) ? 1 : 0;
   }
-
-  let nIter = 0;
-  for (let iter = 0; iter < params.maxIter; iter++) {
-    loss.gradients(yTrain, raw, gradients, hessians);
-    for (let k = 0; k < K; k++) {
-      const tree = grower.grow(gradients.subarray(k * n, (k + 1) * n), hessians.subarray(k * n, (k + 1) * n));
-      // the leaves own disjoint ranges of the sample indices: update the training predictions from them
-      const idx = grower.sampleIndices;
-      for (const leaf of tree.leaves) addLeafValue(raw, k * n, idx, leaf.start, leaf.end, leaf.value);
-      const t = trees.beginTree();
-      addNodes(trees, tree.root, mapper, gains);
-      if (rawVal && binnedVal) {
-        trees.addTreePredictionBinned(t, binnedVal, yVal!.length, missingBin, rawVal, k * yVal!.length);
+  const validation = split
+    ? {
+        n: split.validation.length,
+        binned: takeBinnedRows(binnedAll, X.rows, p, split.validation),
+        y: takeValues(y, split.validation),
       }
-    }
-    nIter = iter + 1;
-    if (rawVal && yVal) {
-      validationLoss.push(loss.loss(yVal, rawVal));
-      if (shouldStop(validationLoss, params.nIterNoChange, params.tol)) break;
-    }
-  }
-  return { baseline, trees, gains, nIter, validationLoss };
+    : null;
+  return { n, p, mapper, binned, yTrain, nBinsNonMissing, hasMissing, validation };
+}
+
+/** Seeded train/validation split (stratified for classification), at least one row on each side. */
+function validationSplit(
+  y: Float64Array,
+  task: TaskKind,
+  fraction: number,
+  seed: number,
+): { train: Int32Array; validation: Int32Array } {
+  const n = y.length;
+  const nValidation = Math.min(n - 1, Math.max(1, Math.round(fraction * n)));
+  const { train, test } = trainTestSplit(n, nValidation, {
+    seed,
+    stratify: task === 'classification' ? y : null,
+  });
+  return { train, validation: test };
 }
 
 /**
@@ -185,7 +297,13 @@ function shouldStop(losses: number[], nIterNoChange: number, tol: number): boole
 /** Appends the grown tree to the ensemble depth-first; returns the index of `node`. */
 function addNodes(trees: TreeEnsemble, node: GrowerNode, mapper: BinMapper, gains: Float64Array): number {
   if (!node.left || !node.right) {
-    return trees.addNode({ feature: -1, threshold: 0, binThreshold: 0, missingGoLeft: false, value: node.value });
+    return trees.addNode({
+      feature: -1,
+      threshold: 0,
+      binThreshold: 0,
+      missingGoLeft: false,
+      value: node.value,
+    });
   }
   const s = node.split;
   gains[s.feature] += s.gain;
@@ -200,17 +318,6 @@ function addNodes(trees: TreeEnsemble, node: GrowerNode, mapper: BinMapper, gain
   const right = addNodes(trees, node.right, mapper, gains);
   trees.setChildren(k, left, right);
   return k;
-}
-
-function addLeafValue(
-  raw: Float64Array,
-  offset: number,
-  idx: Int32Array,
-  start: number,
-  end: number,
-  value: number,
-): void {
-  for (let k = start; k < end; k++) raw[offset + idx[k]] += value;
 }
 
 function containsCode(binned: Uint8Array, base: number, n: number, code: number): boolean {
@@ -234,55 +341,4 @@ function takeValues(v: Float64Array, rows: Int32Array): Float64Array {
   const out = new Float64Array(rows.length);
   for (let k = 0; k < rows.length; k++) out[k] = v[rows[k]];
   return out;
-}
-
-/**
- * Seeded train/validation split, stratified by class for classification; both index lists are sorted so
- * that the training rows keep their original order.
- */
-export function validationSplit(
-  y: Float64Array,
-  task: 'classification' | 'regression',
-  fraction: number,
-  seed: number,
-): { train: Int32Array; validation: Int32Array } {
-  const n = y.length;
-  const nVal = Math.min(n - 1, Math.max(1, Math.ceil(fraction * n)));
-  const random = new Random(seed);
-  const isVal = new Uint8Array(n);
-  if (task === 'regression') {
-    const perm = random.permutation(n);
-    for (let k = 0; k < nVal; k++) isVal[perm[k]] = 1;
-  } else {
-    // per class, a share of nVal proportional to its size (largest remainders get the leftover rows)
-    let K = 0;
-    for (let i = 0; i < n; i++) if (y[i] + 1 > K) K = y[i] + 1;
-    const members: number[][] = Array.from({ length: K }, () => []);
-    for (let i = 0; i < n; i++) members[y[i]].push(i);
-    const quota = members.map((m) => (m.length * nVal) / n);
-    const take = quota.map(Math.floor);
-    let left = nVal - take.reduce((a, b) => a + b, 0);
-    const order = quota.map((q, c) => c).sort((a, b) => quota[b] - take[b] - (quota[a] - take[a]) || a - b);
-    for (const c of order) {
-      if (left === 0) break;
-      if (take[c] < members[c].length) {
-        take[c]++;
-        left--;
-      }
-    }
-    for (let c = 0; c < K; c++) {
-      const m = Int32Array.from(members[c]);
-      random.shuffle(m);
-      for (let k = 0; k < take[c]; k++) isVal[m[k]] = 1;
-    }
-  }
-  const train = new Int32Array(n - nVal);
-  const validation = new Int32Array(nVal);
-  let a = 0;
-  let b = 0;
-  for (let i = 0; i < n; i++) {
-    if (isVal[i]) validation[b++] = i;
-    else train[a++] = i;
-  }
-  return { train, validation };
 }

@@ -6,12 +6,10 @@
 import { z } from 'zod';
 import { NotFittedError } from '../../core/errors.js';
 import type { Matrix } from '../../core/matrix.js';
-import { pack, unpackF64, type PackedArray } from '../../core/serialize.js';
 import { BaseClassifier, BaseRegressor, type Task } from '../estimator.js';
 import type { ModelFamily, RestorableEstimator } from '../registry.js';
-import { fitBoosting, type BoostedModel } from './boosting.js';
-import { lossFor, sigmoid } from './loss.js';
-import { TreeEnsemble, type TreeEnsembleJSON } from './predictor.js';
+import { BoostedModel, fitBoosting, type BoostedModelJSON } from './boosting.js';
+import { probabilities } from './loss.js';
 
 /** Hyperparameters (scikit-learn's HistGradientBoosting* names in camelCase, same defaults). */
 export const histGradientBoostingSchema = z.strictObject({
@@ -42,43 +40,6 @@ export const histGradientBoostingSchema = z.strictObject({
 
 export type HistGradientBoostingParams = z.output<typeof histGradientBoostingSchema>;
 
-interface BoostedState {
-  baseline: PackedArray;
-  trees: TreeEnsembleJSON;
-  gains: PackedArray;
-  nIter: number;
-  validationLoss: number[];
-}
-
-function packModel(m: BoostedModel): BoostedState {
-  return {
-    baseline: pack(m.baseline),
-    trees: m.trees.toJSON(),
-    gains: pack(m.gains),
-    nIter: m.nIter,
-    validationLoss: m.validationLoss,
-  };
-}
-
-function unpackModel(s: BoostedState): BoostedModel {
-  return {
-    baseline: unpackF64(s.baseline),
-    trees: TreeEnsemble.fromJSON(s.trees),
-    gains: unpackF64(s.gains),
-    nIter: s.nIter,
-    validationLoss: s.validationLoss,
-  };
-}
-
-/** Total split gain per feature, normalised to sum 1 (uniform when no tree made a split). */
-function normalisedGains(gains: Float64Array): Float64Array {
-  const out = new Float64Array(gains.length);
-  let total = 0;
-  for (let j = 0; j < gains.length; j++) total += gains[j];
-  for (let j = 0; j < gains.length; j++) out[j] = total > 0 ? gains[j] / total : 1 / gains.length;
-  return out;
-}
-
 export class HistGradientBoostingClassifier extends BaseClassifier<HistGradientBoostingParams> {
   readonly family = 'hist_gradient_boosting';
   protected override readonly acceptsMissing = true;
@@ -100,47 +61,24 @@ export class HistGradientBoostingClassifier extends BaseClassifier<HistGradientB
 
   /** Total split gain per feature, normalised to sum 1. */
   featureImportances(): Float64Array {
-    return normalisedGains(this.fittedModel().gains);
+    return this.fittedModel().featureImportances();
   }
 
   protected fitValidated(X: Matrix, y: Float64Array): void {
-    this.model = fitBoosting(X, y, 'classification', lossFor('classification', this.nClasses), this.params);
+    this.model = fitBoosting(X, y, 'classification', this.nClasses, this.params);
   }
 
   protected predictProbaValidated(X: Matrix): Matrix {
-    const m = this.fittedModel();
-    const raw = m.trees.predictRaw(X, m.baseline);
-    const K = this.nClasses;
-    const out = new Float64Array(X.rows * K);
-    if (m.trees.nOutputs === 1) {
-      for (let i = 0; i < X.rows; i++) {
-        const p1 = sigmoid(raw[i]);
-        out[2 * i] = 1 - p1;
-        out[2 * i + 1] = p1;
-      }
-    } else {
-      for (let i = 0; i < X.rows; i++) {
-        const base = i * K;
-        let max = -Infinity;
-        for (let k = 0; k < K; k++) if (raw[base + k] > max) max = raw[base + k];
-        let sum = 0;
-        for (let k = 0; k < K; k++) {
-          const e = Math.exp(raw[base + k] - max);
-          out[base + k] = e;
-          sum += e;
-        }
-        for (let k = 0; k < K; k++) out[base + k] /= sum;
-      }
-    }
-    return { data: out, rows: X.rows, cols: K };
+    const raw = this.fittedModel().predictRaw(X);
+    return { data: probabilities(raw, X.rows, this.nClasses), rows: X.rows, cols: this.nClasses };
   }
 
   protected getState(): unknown {
-    return packModel(this.fittedModel());
+    return this.fittedModel().toJSON();
   }
 
   protected setState(state: unknown): void {
-    this.model = unpackModel(state as BoostedState);
+    this.model = BoostedModel.fromJSON(state as BoostedModelJSON);
   }
 
   private fittedModel(): BoostedModel {
@@ -170,24 +108,23 @@ export class HistGradientBoostingRegressor extends BaseRegressor<HistGradientBoo
 
   /** Total split gain per feature, normalised to sum 1. */
   featureImportances(): Float64Array {
-    return normalisedGains(this.fittedModel().gains);
+    return this.fittedModel().featureImportances();
   }
 
   protected fitValidated(X: Matrix, y: Float64Array): void {
-    this.model = fitBoosting(X, y, 'regression', lossFor('regression', 0), this.params);
+    this.model = fitBoosting(X, y, 'regression', 0, this.params);
   }
 
   protected predictValidated(X: Matrix): Float64Array {
-    const m = this.fittedModel();
-    return m.trees.predictRaw(X, m.baseline);
+    return this.fittedModel().predictRaw(X);
   }
 
   protected getState(): unknown {
-    return packModel(this.fittedModel());
+    return this.fittedModel().toJSON();
   }
 
   protected setState(state: unknown): void {
-    this.model = unpackModel(state as BoostedState);
+    this.model = BoostedModel.fromJSON(state as BoostedModelJSON);
   }
 
   private fittedModel(): BoostedModel {

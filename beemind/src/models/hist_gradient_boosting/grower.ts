@@ -3,7 +3,7 @@
  * (always splitting the open leaf with the largest gain) up to maxLeafNodes leaves and maxDepth, building the
  * histogram of the smaller child and deriving the larger one by subtraction from its parent's.
  */
-import type { HistogramBuilder, HistogramPool } from './histogram.js';
+import { STRIDE, type HistogramBuilder, type HistogramPool } from './histogram.js';
 import { nodeValue, SplitInfo, type Splitter } from './splitting.js';
 
 export interface GrowerOptions {
@@ -64,28 +64,16 @@ export class TreeGrower {
     private readonly options: GrowerOptions,
   ) {}
 
-  grow(gradients: Float32Array, hessians: Float32Array): GrownTree {
+  /** Grows one tree on `gh`, the interleaved gradient/hessian pairs of the samples (a workspace view). */
+  grow(gh: Float32Array): GrownTree {
     const idx = this.sampleIndices;
     const n = idx.length;
     for (let i = 0; i < n; i++) idx[i] = i;
-    let sumG = 0;
-    let sumH = 0;
-    for (let i = 0; i < n; i++) {
-      sumG += gradients[i];
-      sumH += hessians[i];
-    }
 
     const { maxLeafNodes } = this.options;
-    const root = new GrowerNode(0, n, 0, sumG, sumH);
     const leaves: GrowerNode[] = [];
     const splittable: GrowerNode[] = [];
-    if (this.mayBeSplit(root)) {
-      root.histogram = this.pool.acquire();
-      this.histograms.buildRoot(root.histogram, gradients, hessians);
-      this.evaluate(root, splittable, leaves);
-    } else {
-      this.finalize(root, leaves);
-    }
+    const root = this.growRoot(gh, splittable, leaves);
 
     let nLeaves = 1;
     while (splittable.length > 0) {
@@ -104,7 +92,7 @@ export class TreeGrower {
       const splitLeft = !limitReached && this.mayBeSplit(left);
       const splitRight = !limitReached && this.mayBeSplit(right);
       if (splitLeft || splitRight) {
-        this.buildChildHistograms(parentHistogram, left, right, gradients, hessians);
+        this.buildChildHistograms(parentHistogram, left, right, gh);
       } else if (parentHistogram) {
         this.pool.release(parentHistogram);
       }
@@ -120,6 +108,33 @@ export class TreeGrower {
     return { root, leaves };
   }
 
+  /** The root over all n samples: evaluated (its histogram built) if it may be split, else a leaf. */
+  private growRoot(gh: Float32Array, splittable: GrowerNode[], leaves: GrowerNode[]): GrowerNode {
+    const n = this.sampleIndices.length;
+    let sumG = 0;
+    let sumH = 0;
+    if (n < 2 * this.options.minSamplesLeaf) {
+      for (let i = 0; i < n; i++) {
+        sumG += gh[2 * i];
+        sumH += gh[2 * i + 1];
+      }
+      const leaf = new GrowerNode(0, n, 0, sumG, sumH);
+      this.finalize(leaf, leaves);
+      return leaf;
+    }
+    const hist = this.pool.acquire();
+    this.histograms.buildRoot(hist, gh);
+    // the root's totals are the sums over the bins of any one feature
+    for (let o = 0; o < this.histograms.binsPerFeature * STRIDE; o += STRIDE) {
+      sumG += hist[o];
+      sumH += hist[o + 1];
+    }
+    const root = new GrowerNode(0, n, 0, sumG, sumH);
+    root.histogram = hist;
+    this.evaluate(root, splittable, leaves);
+    return root;
+  }
+
   /** Whether a node could be split at all: room for two leaves of minSamplesLeaf, and depth below maxDepth. */
   private mayBeSplit(node: GrowerNode): boolean {
     const { maxDepth, minSamplesLeaf } = this.options;
@@ -131,22 +146,21 @@ export class TreeGrower {
     parent: Float64Array | null,
     left: GrowerNode,
     right: GrowerNode,
-    gradients: Float32Array,
-    hessians: Float32Array,
+    gh: Float32Array,
   ): void {
     const idx = this.sampleIndices;
     const leftIsSmaller = left.nSamples < right.nSamples;
     const smaller = leftIsSmaller ? left : right;
     const larger = leftIsSmaller ? right : left;
     smaller.histogram = this.pool.acquire();
-    this.histograms.build(smaller.histogram, idx, smaller.start, smaller.end, gradients, hessians);
+    this.histograms.build(smaller.histogram, idx, smaller.start, smaller.end, gh);
     if (parent) {
       this.histograms.subtract(parent, smaller.histogram);
       larger.histogram = parent;
     } else {
       // the parent gave its histogram back to the pool: build the larger child's from its samples too
       larger.histogram = this.pool.acquire();
-      this.histograms.build(larger.histogram, idx, larger.start, larger.end, gradients, hessians);
+      this.histograms.build(larger.histogram, idx, larger.start, larger.end, gh);
     }
   }
 

@@ -27,8 +27,7 @@ export class HistogramBuilder {
   /**
    * @param binned bin codes, column-major: feature f of sample i at f * nSamples + i
    * @param binsPerFeature bins reserved per feature, the missing-value bin included
-   * @param orderedGradients scratch, nSamples long: a node's gradients gathered in sample-index order
-   * @param orderedHessians scratch, nSamples long
+   * @param ordered scratch, 2 × nSamples long: a node's gradient/hessian pairs gathered in sample-index order
    */
   constructor(
     private readonly kernels: Kernels,
@@ -36,34 +35,25 @@ export class HistogramBuilder {
     private readonly nSamples: number,
     readonly nFeatures: number,
     readonly binsPerFeature: number,
-    private readonly orderedGradients: Float32Array,
-    private readonly orderedHessians: Float32Array,
+    private readonly ordered: Float32Array,
   ) {
     this.featureBytes = binsPerFeature * STRIDE * Float64Array.BYTES_PER_ELEMENT;
   }
 
-  /** Histogram of all samples in their natural order (the root). */
-  buildRoot(hist: Float64Array, gradients: Float32Array, hessians: Float32Array): void {
+  /** Histogram of all samples in their natural order (the root); `gh` holds interleaved gradient/hessian pairs. */
+  buildRoot(hist: Float64Array, gh: Float32Array): void {
     this.kernels.histogramRoot(
       this.binned.byteOffset,
       this.nSamples,
       this.nFeatures,
       this.featureBytes,
-      gradients.byteOffset,
-      hessians.byteOffset,
+      gh.byteOffset,
       hist.byteOffset,
     );
   }
 
   /** Histogram of the samples sampleIndices[start..end). */
-  build(
-    hist: Float64Array,
-    sampleIndices: Int32Array,
-    start: number,
-    end: number,
-    gradients: Float32Array,
-    hessians: Float32Array,
-  ): void {
+  build(hist: Float64Array, sampleIndices: Int32Array, start: number, end: number, gh: Float32Array): void {
     this.kernels.histogramIndexed(
       this.binned.byteOffset,
       this.nSamples,
@@ -71,10 +61,8 @@ export class HistogramBuilder {
       this.featureBytes,
       sampleIndices.byteOffset + start * Int32Array.BYTES_PER_ELEMENT,
       end - start,
-      gradients.byteOffset,
-      hessians.byteOffset,
-      this.orderedGradients.byteOffset,
-      this.orderedHessians.byteOffset,
+      gh.byteOffset,
+      this.ordered.byteOffset,
       hist.byteOffset,
     );
   }
@@ -91,7 +79,8 @@ export class HistogramPool {
 
   /** @param storage capacity × size values */
   constructor(storage: Float64Array, size: number) {
-    for (let k = storage.length / size - 1; k >= 0; k--) this.free.push(storage.subarray(k * size, (k + 1) * size));
+    for (let k = storage.length / size - 1; k >= 0; k--)
+      this.free.push(storage.subarray(k * size, (k + 1) * size));
   }
 
   get available(): number {

@@ -9,7 +9,14 @@ import { wasmBase64 } from './kernels_wasm.js';
 
 /** The exported kernels; every pointer is a byte offset into the workspace memory. */
 export interface Kernels {
-  histogramRoot(bins: number, n: number, nFeatures: number, featureBytes: number, g: number, h: number, hist: number): void;
+  histogramRoot(
+    bins: number,
+    n: number,
+    nFeatures: number,
+    featureBytes: number,
+    gh: number,
+    hist: number,
+  ): void;
   histogramIndexed(
     bins: number,
     n: number,
@@ -17,13 +24,29 @@ export interface Kernels {
     featureBytes: number,
     idx: number,
     m: number,
-    g: number,
-    h: number,
-    og: number,
-    oh: number,
+    gh: number,
+    ogh: number,
     hist: number,
   ): void;
   subtract(parent: number, child: number, bytes: number): void;
+  bestSplit(
+    hist: number,
+    nFeatures: number,
+    featureBytes: number,
+    nBins: number,
+    hasMissing: number,
+    sumG: number,
+    sumH: number,
+    n: number,
+    l2: number,
+    minSamples: number,
+    minHessian: number,
+    minGain: number,
+    out: number,
+  ): number;
+  logisticGradients(raw: number, y: number, gh: number, n: number): void;
+  softmaxGradients(raw: number, y: number, gh: number, n: number, K: number, scratch: number): void;
+  addAt(values: number, idx: number, m: number, value: number): void;
   partition(
     col: number,
     idx: number,
@@ -51,7 +74,10 @@ interface WasmModule {
 }
 declare const WebAssembly: {
   Module: new (bytes: Uint8Array) => WasmModule;
-  Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => { exports: unknown };
+  Instance: new (
+    module: WasmModule,
+    imports: Record<string, Record<string, unknown>>,
+  ) => { exports: unknown };
   Memory: new (descriptor: { initial: number }) => WasmMemory;
 };
 
@@ -74,7 +100,8 @@ export interface Workspace<S extends WorkspaceSpec> {
 /** Allocates the named arrays (zero-filled, 16-byte aligned) in a fresh kernel memory. */
 export function allocateWorkspace<S extends WorkspaceSpec>(spec: S): Workspace<S> {
   let bytes = 0;
-  for (const [kind, length] of Object.values(spec)) bytes += alignUp(length * arrayTypes[kind].BYTES_PER_ELEMENT);
+  for (const [kind, length] of Object.values(spec))
+    bytes += alignUp(length * arrayTypes[kind].BYTES_PER_ELEMENT);
   const pages = Math.max(1, Math.ceil(bytes / PAGE_BYTES));
   if (pages > MAX_PAGES) {
     throw new DataError(

@@ -1,7 +1,8 @@
 /**
  * This module contains the splitter: it finds a node's best split from its histogram (the bin threshold with
  * the largest L2-regularised gain, under the min-samples and min-hessian limits of each child, missing values
- * sent to whichever side gains more) and partitions the node's sample indices in place by that split.
+ * sent to whichever side gains more) and partitions the node's sample indices in place by that split. Both
+ * scans run in the WebAssembly kernels (kernels.wat, `bestSplit` and `partition`).
  */
 import { STRIDE } from './histogram.js';
 import type { Kernels } from './kernels.js';
@@ -35,49 +36,78 @@ export function nodeValue(sumGradients: number, sumHessians: number, l2: number)
   return -sumGradients / (sumHessians + l2 + 1e-15);
 }
 
+/** The splitter's arrays; every one is a view on the kernel workspace. */
+export interface SplitterData {
+  /** Bin codes, column-major: feature f of sample i at f * nSamples + i. */
+  binned: Uint8Array;
+  nSamples: number;
+  nFeatures: number;
+  /** Histogram bins per feature, the missing-value bin included. */
+  binsPerFeature: number;
+  /** Bin code of missing values (also their histogram bin). */
+  missingBin: number;
+  /** Per feature, the number of bins used by non-missing values. */
+  nBinsNonMissing: Int32Array;
+  /** Per feature, 1 when the training data had missing values. */
+  hasMissing: Uint8Array;
+  /** Scratch for partitioning, nSamples long. */
+  partitionBuffer: Int32Array;
+  /** Scratch for the best-split kernel's answer, SPLIT_RESULT_LENGTH long. */
+  result: Float64Array;
+}
+
+/** Doubles written by the best-split kernel: gain, feature, bin, missingGoLeft, G_L, H_L, n_L. */
+export const SPLIT_RESULT_LENGTH = 7;
+
 export class Splitter {
-  /**
-   * @param binned bin codes, column-major (feature f of sample i at f * nSamples + i)
-   * @param nBinsNonMissing per feature, the number of bins used by non-missing values
-   * @param hasMissing per feature, 1 when the training data had missing values
-   * @param missingBin the bin code of missing values (also their histogram bin)
-   * @param buffer scratch for partitioning, nSamples long; `binned` and `buffer` are kernel workspace views
-   */
+  private readonly featureBytes: number;
+
   constructor(
     private readonly kernels: Kernels,
-    private readonly binned: Uint8Array,
-    private readonly nSamples: number,
-    private readonly nFeatures: number,
-    private readonly binsPerFeature: number,
-    private readonly nBinsNonMissing: Int32Array,
-    private readonly hasMissing: Uint8Array,
-    private readonly missingBin: number,
+    private readonly data: SplitterData,
     private readonly options: SplitterOptions,
-    private readonly buffer: Int32Array,
-  ) {}
+  ) {
+    this.featureBytes = data.binsPerFeature * STRIDE * Float64Array.BYTES_PER_ELEMENT;
+  }
 
   /** Fills `out` with the best split of a node with the given totals; returns whether one was found. */
-  findBestSplit(hist: Float64Array, sumGradients: number, sumHessians: number, nSamples: number, out: SplitInfo): boolean {
-    out.gain = -1;
-    out.feature = -1;
-    const l2 = this.options.l2Regularization;
-    // loss of the node as a leaf, −G²/(H + λ) up to a factor ½ shared by every term of the gain
-    const parentLoss = sumGradients * nodeValue(sumGradients, sumHessians, l2);
-    for (let f = 0; f < this.nFeatures; f++) {
-      const hb = f * this.binsPerFeature * STRIDE;
-      const nnm = this.nBinsNonMissing[f];
-      const missing = this.hasMissing[f];
-      scanLeftToRight(hist, hb, nnm - 1 + missing, sumGradients, sumHessians, nSamples, parentLoss, l2, this.options, f, out);
-      if (missing) {
-        scanRightToLeft(hist, hb, nnm - 2, sumGradients, sumHessians, nSamples, parentLoss, l2, this.options, f, out);
-      }
-    }
-    if (out.feature < 0) return false;
+  findBestSplit(
+    hist: Float64Array,
+    sumGradients: number,
+    sumHessians: number,
+    nSamples: number,
+    out: SplitInfo,
+  ): boolean {
+    const { data, options } = this;
+    const found = this.kernels.bestSplit(
+      hist.byteOffset,
+      data.nFeatures,
+      this.featureBytes,
+      data.nBinsNonMissing.byteOffset,
+      data.hasMissing.byteOffset,
+      sumGradients,
+      sumHessians,
+      nSamples,
+      options.l2Regularization,
+      options.minSamplesLeaf,
+      options.minHessianToSplit,
+      options.minGainToSplit,
+      data.result.byteOffset,
+    );
+    const r = data.result;
+    out.gain = r[0];
+    out.feature = r[1];
+    if (!found) return false;
+    out.bin = r[2];
+    out.missingGoLeft = r[3] === 1;
+    out.sumGradientsLeft = r[4];
+    out.sumHessiansLeft = r[5];
+    out.nLeft = r[6];
     out.sumGradientsRight = sumGradients - out.sumGradientsLeft;
     out.sumHessiansRight = sumHessians - out.sumHessiansLeft;
     out.nRight = nSamples - out.nLeft;
     // a feature without missing values in training sends them, at prediction time, to the larger child
-    if (!this.hasMissing[out.feature]) out.missingGoLeft = out.nLeft > out.nRight;
+    if (!data.hasMissing[out.feature]) out.missingGoLeft = out.nLeft > out.nRight;
     return true;
   }
 
@@ -87,103 +117,16 @@ export class Splitter {
    * position of the right child.
    */
   splitIndices(sampleIndices: Int32Array, start: number, end: number, split: SplitInfo): number {
+    const { data } = this;
     const nLeft = this.kernels.partition(
-      this.binned.byteOffset + split.feature * this.nSamples,
+      data.binned.byteOffset + split.feature * data.nSamples,
       sampleIndices.byteOffset + start * Int32Array.BYTES_PER_ELEMENT,
       end - start,
       split.bin,
-      this.missingBin,
+      data.missingBin,
       split.missingGoLeft ? 1 : 0,
-      this.buffer.byteOffset,
+      data.partitionBuffer.byteOffset,
     );
     return start + nLeft;
-  }
-}
-
-/** Candidate thresholds bin = 0..end−1 with missing values (if any) on the right. */
-function scanLeftToRight(
-  hist: Float64Array,
-  hb: number,
-  end: number,
-  sumGradients: number,
-  sumHessians: number,
-  nSamples: number,
-  parentLoss: number,
-  l2: number,
-  options: SplitterOptions,
-  feature: number,
-  out: SplitInfo,
-): void {
-  const { minSamplesLeaf, minHessianToSplit, minGainToSplit } = options;
-  let gLeft = 0;
-  let hLeft = 0;
-  let nLeft = 0;
-  for (let b = 0; b < end; b++) {
-    const o = hb + b * STRIDE;
-    const count = hist[o + 2];
-    nLeft += count;
-    hLeft += hist[o + 1];
-    gLeft += hist[o];
-    const nRight = nSamples - nLeft;
-    if (nLeft < minSamplesLeaf) continue;
-    if (nRight < minSamplesLeaf) break;
-    const hRight = sumHessians - hLeft;
-    if (hLeft < minHessianToSplit) continue;
-    if (hRight < minHessianToSplit) break;
-    const gRight = sumGradients - gLeft;
-    const gain = parentLoss + (gLeft * gLeft) / (hLeft + l2 + 1e-15) + (gRight * gRight) / (hRight + l2 + 1e-15);
-    if (gain > out.gain && gain > minGainToSplit) {
-      out.gain = gain;
-      out.feature = feature;
-      out.bin = b;
-      out.missingGoLeft = false;
-      out.sumGradientsLeft = gLeft;
-      out.sumHessiansLeft = hLeft;
-      out.nLeft = nLeft;
-    }
-  }
-}
-
-/** Candidate thresholds bin = start..0 with missing values on the left (only for features with missing values). */
-function scanRightToLeft(
-  hist: Float64Array,
-  hb: number,
-  start: number,
-  sumGradients: number,
-  sumHessians: number,
-  nSamples: number,
-  parentLoss: number,
-  l2: number,
-  options: SplitterOptions,
-  feature: number,
-  out: SplitInfo,
-): void {
-  const { minSamplesLeaf, minHessianToSplit, minGainToSplit } = options;
-  let gRight = 0;
-  let hRight = 0;
-  let nRight = 0;
-  for (let b = start; b >= 0; b--) {
-    const o = hb + (b + 1) * STRIDE;
-    const count = hist[o + 2];
-    nRight += count;
-    hRight += hist[o + 1];
-    gRight += hist[o];
-    const nLeft = nSamples - nRight;
-    if (nRight < minSamplesLeaf) continue;
-    if (nLeft < minSamplesLeaf) break;
-    const hLeft = sumHessians - hRight;
-    if (hRight < minHessianToSplit) continue;
-    if (hLeft < minHessianToSplit) break;
-    const gLeft = sumGradients - gRight;
-    const gain = parentLoss + (gLeft * gLeft) / (hLeft + l2 + 1e-15) + (gRight * gRight) / (hRight + l2 + 1e-15);
-    if (gain > out.gain && gain > minGainToSplit) {
-      out.gain = gain;
-      out.feature = feature;
-      out.bin = b;
-      out.missingGoLeft = true;
-      out.sumGradientsLeft = gLeft;
-      out.sumHessiansLeft = hLeft;
-      out.nLeft = nLeft;
-    }
   }
 }

@@ -53,21 +53,109 @@ export function scaleColumns(data: Float64Array, n: number, p: number, scale: Fl
 }
 
 /**
- * out[i, k] = intercept[k] + Σ_j X[i, j] · coef[k, j] for `outputs` linear functions (coef is outputs × p).
+ * out[i·outputs + k] = intercept[k] + Σ_j X[i, j] · coef[k, j] for `outputs` linear functions (coef is
+ * outputs × p, row-major). Used by prediction and by the logistic loss on every solver iteration.
  */
-export function linearPredictor(X: Matrix, coef: Float64Array, intercept: Float64Array, outputs: number): Float64Array {
-  const { rows: n, cols: p, data } = X;
-  const out = new Float64Array(n * outputs);
+export function linearScores(
+  X: Float64Array,
+  n: number,
+  p: number,
+  coef: Float64Array,
+  intercept: Float64Array,
+  outputs: number,
+  interceptScale = 1,
+  out: Float64Array = new Float64Array(n * outputs),
+): Float64Array {
   for (let i = 0; i < n; i++) {
     const base = i * p;
-    for (let k = 0; k < outputs; k++) {
-      const cb = k * p;
-      let s = intercept[k];
-      for (let j = 0; j < p; j++) s += data[base + j] * coef[cb + j];
-      out[i * outputs + k] = s;
+    const o = i * outputs;
+    let k = 0;
+    // four outputs at a time: each x value is loaded once and the four sums run independently
+    for (; k + 3 < outputs; k += 4) {
+      const c0 = k * p;
+      const c1 = c0 + p;
+      const c2 = c1 + p;
+      const c3 = c2 + p;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let j = 0; j < p; j++) {
+        const x = X[base + j];
+        s0 += x * coef[c0 + j];
+        s1 += x * coef[c1 + j];
+        s2 += x * coef[c2 + j];
+        s3 += x * coef[c3 + j];
+      }
+      out[o + k] = s0 + interceptScale * intercept[k];
+      out[o + k + 1] = s1 + interceptScale * intercept[k + 1];
+      out[o + k + 2] = s2 + interceptScale * intercept[k + 2];
+      out[o + k + 3] = s3 + interceptScale * intercept[k + 3];
+    }
+    for (; k < outputs; k++) {
+      const c = k * p;
+      // two partial sums shorten the dependency chain of a single long dot product
+      let s0 = 0;
+      let s1 = 0;
+      let j = 0;
+      for (; j + 1 < p; j += 2) {
+        s0 += X[base + j] * coef[c + j];
+        s1 += X[base + j + 1] * coef[c + j + 1];
+      }
+      if (j < p) s0 += X[base + j] * coef[c + j];
+      out[o + k] = s0 + s1 + interceptScale * intercept[k];
     }
   }
   return out;
+}
+
+/**
+ * out (K × p, row-major, overwritten) = Rᵀ X for residuals R (n × K) and X (n × p): the gradient of a
+ * linear model's loss. Rows go four at a time so each gradient entry is loaded and stored once per block.
+ */
+export function residualProduct(
+  R: Float64Array,
+  X: Float64Array,
+  n: number,
+  p: number,
+  K: number,
+  out: Float64Array,
+): void {
+  out.fill(0, 0, K * p);
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const x0 = i * p;
+    const x1 = x0 + p;
+    const x2 = x1 + p;
+    const x3 = x2 + p;
+    for (let k = 0; k < K; k++) {
+      const r0 = R[i * K + k];
+      const r1 = R[(i + 1) * K + k];
+      const r2 = R[(i + 2) * K + k];
+      const r3 = R[(i + 3) * K + k];
+      const c = k * p;
+      for (let j = 0; j < p; j++)
+        out[c + j] += r0 * X[x0 + j] + r1 * X[x1 + j] + r2 * X[x2 + j] + r3 * X[x3 + j];
+    }
+  }
+  for (; i < n; i++) {
+    const xb = i * p;
+    for (let k = 0; k < K; k++) {
+      const r = R[i * K + k];
+      const c = k * p;
+      for (let j = 0; j < p; j++) out[c + j] += r * X[xb + j];
+    }
+  }
+}
+
+/** Linear predictor of a matrix: rows × outputs scores (see linearScores). */
+export function linearPredictor(
+  X: Matrix,
+  coef: Float64Array,
+  intercept: Float64Array,
+  outputs: number,
+): Float64Array {
+  return linearScores(X.data, X.rows, X.cols, coef, intercept, outputs);
 }
 
 /**

@@ -26,7 +26,11 @@ export interface LbfgsResult {
 const ARMIJO = 1e-4;
 const MAX_BACKTRACKS = 50;
 
-export function minimizeLbfgs(fg: ObjectiveWithGradient, x0: Float64Array, options: LbfgsOptions): LbfgsResult {
+export function minimizeLbfgs(
+  fg: ObjectiveWithGradient,
+  x0: Float64Array,
+  options: LbfgsOptions,
+): LbfgsResult {
   const { maxIter, memory = 10, ftol = 64 * Number.EPSILON } = options;
   const d = x0.length;
   let x = Float64Array.from(x0);

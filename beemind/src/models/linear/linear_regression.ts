@@ -11,7 +11,13 @@ import { pack, unpackF64, type PackedArray } from '../../core/serialize.js';
 import { BaseRegressor } from '../estimator.js';
 import type { ModelFamily } from '../registry.js';
 import { lassoCoordinateDescent } from './coordinate_descent.js';
-import { centerColumns, coefficientImportances, columnNorms, linearPredictor, scaleColumns } from './design.js';
+import {
+  centerColumns,
+  coefficientImportances,
+  columnNorms,
+  linearPredictor,
+  scaleColumns,
+} from './design.js';
 import { penalizedLeastSquares } from './least_squares.js';
 
 /**

@@ -6,11 +6,13 @@
  * Parameter layout: outputs × p coefficients (row-major), then one intercept per output. The intercept
  * enters as interceptScale · u, which lets the caller precondition it (0 turns the intercept off).
  */
+import { linearScores, residualProduct } from './design.js';
 
 export class LogisticLoss {
   /** Number of parameters: outputs · (p + 1). */
   readonly size: number;
-  private readonly z: Float64Array;
+  /** n × outputs scores, reused across evaluations. */
+  private readonly scores: Float64Array;
 
   /**
    * @param X row-major n × p design matrix (trusted, finite)
@@ -27,52 +29,47 @@ export class LogisticLoss {
     private readonly interceptScale: number,
   ) {
     this.size = outputs * (p + 1);
-    this.z = new Float64Array(outputs);
+    this.scores = new Float64Array(n * outputs);
   }
 
   /** C · Σ log-loss at theta; writes its gradient into grad when given. */
   evaluate(theta: Float64Array, grad?: Float64Array): number {
-    const { X, n, p, y, outputs: K, C, z, interceptScale: sb } = this;
+    const { X, n, p, y, outputs: K, C, scores } = this;
+    const sb = this.interceptScale;
     const interceptOffset = K * p;
-    if (grad) grad.fill(0);
+    // all scores first (blocked over outputs), then the per-row loss and residuals
+    linearScores(X, n, p, theta, theta.subarray(interceptOffset), K, sb, scores);
     let loss = 0;
     for (let i = 0; i < n; i++) {
-      const base = i * p;
-      for (let k = 0; k < K; k++) {
-        const cb = k * p;
-        let s = sb * theta[interceptOffset + k];
-        for (let j = 0; j < p; j++) s += X[base + j] * theta[cb + j];
-        z[k] = s;
-      }
+      const o = i * K;
       const label = y[i];
       if (K === 1) {
-        const zi = z[0];
+        const zi = scores[o];
         // softplus(z) − y·z, computed without overflow
         loss += (zi > 0 ? zi + Math.log1p(Math.exp(-zi)) : Math.log1p(Math.exp(zi))) - label * zi;
-        if (grad) z[0] = 1 / (1 + Math.exp(-zi)) - label;
+        if (grad) scores[o] = 1 / (1 + Math.exp(-zi)) - label;
       } else {
         let max = -Infinity;
-        for (let k = 0; k < K; k++) if (z[k] > max) max = z[k];
+        for (let k = 0; k < K; k++) if (scores[o + k] > max) max = scores[o + k];
         let sum = 0;
-        for (let k = 0; k < K; k++) sum += Math.exp(z[k] - max);
-        loss += max + Math.log(sum) - z[label];
+        for (let k = 0; k < K; k++) sum += Math.exp(scores[o + k] - max);
+        loss += max + Math.log(sum) - scores[o + label];
         if (grad) {
-          for (let k = 0; k < K; k++) z[k] = Math.exp(z[k] - max) / sum;
-          z[label] -= 1;
-        }
-      }
-      if (grad) {
-        // z now holds d loss_i / d z_k
-        for (let k = 0; k < K; k++) {
-          const r = z[k];
-          if (r === 0) continue;
-          const cb = k * p;
-          for (let j = 0; j < p; j++) grad[cb + j] += r * X[base + j];
-          grad[interceptOffset + k] += r * sb;
+          for (let k = 0; k < K; k++) scores[o + k] = Math.exp(scores[o + k] - max) / sum;
+          scores[o + label] -= 1;
         }
       }
     }
-    if (grad) for (let t = 0; t < grad.length; t++) grad[t] *= C;
+    if (grad) {
+      // scores now hold the residuals d loss_i / d z_k: gradient = C · [Rᵀ X, sb · Σ_i R_i]
+      residualProduct(scores, X, n, p, K, grad);
+      for (let k = 0; k < K; k++) {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += scores[i * K + k];
+        grad[interceptOffset + k] = s * sb;
+      }
+      for (let t = 0; t < grad.length; t++) grad[t] *= C;
+    }
     return C * loss;
   }
 }

@@ -13,7 +13,13 @@ import type { Matrix } from '../../core/matrix.js';
 import { pack, unpackF64, type PackedArray } from '../../core/serialize.js';
 import { BaseClassifier } from '../estimator.js';
 import type { ModelFamily } from '../registry.js';
-import { centerColumns, coefficientImportances, columnNorms, linearPredictor, scaleColumns } from './design.js';
+import {
+  centerColumns,
+  coefficientImportances,
+  columnNorms,
+  linearPredictor,
+  scaleColumns,
+} from './design.js';
 import { minimizeLbfgs } from './lbfgs.js';
 import { LogisticLoss } from './logistic_loss.js';
 import { minimizeFista } from './proximal.js';

@@ -19,7 +19,11 @@ export interface FistaResult {
   converged: boolean;
 }
 
-export function minimizeFista(f: ObjectiveWithGradient, x0: Float64Array, options: FistaOptions): FistaResult {
+export function minimizeFista(
+  f: ObjectiveWithGradient,
+  x0: Float64Array,
+  options: FistaOptions,
+): FistaResult {
   const { maxIter, l1 } = options;
   const d = x0.length;
   let x = Float64Array.from(x0);
@@ -52,19 +56,25 @@ export function minimizeFista(f: ObjectiveWithGradient, x0: Float64Array, option
     for (let i = 0; i < d; i++) mapping[i] = lipschitz * (yk[i] - xNew[i]);
 
     const objectiveNew = fNew + l1Norm(xNew, l1);
+    if (options.converged(mapping)) {
+      return { x: objectiveNew <= objective ? xNew : x, iterations: iter, converged: true };
+    }
     if (objectiveNew > objective) {
+      // a plain proximal step (no momentum) that cannot decrease the objective: stationary to rounding error
+      if (t === 1) return { x, iterations: iter, converged: true };
       // momentum overshot: restart from the last iterate without momentum
       t = 1;
       yk.set(x);
       continue;
     }
+    // let the step grow again where the objective is flatter than the worst case seen so far
+    lipschitz *= 0.8;
     const tNew = (1 + Math.sqrt(1 + 4 * t * t)) / 2;
     const momentum = (t - 1) / tNew;
     for (let i = 0; i < d; i++) yk[i] = xNew[i] + momentum * (xNew[i] - x[i]);
     [x, xNew] = [xNew, x];
     t = tNew;
     objective = objectiveNew;
-    if (options.converged(mapping)) return { x, iterations: iter, converged: true };
   }
   return { x, iterations: maxIter, converged: false };
 }

@@ -153,5 +153,6 @@ export const knnFamily: ModelFamily = {
   family: 'knn',
   label: 'k-nearest neighbours',
   tasks: ['classification', 'regression'],
-  create: (task, params) => (task === 'classification' ? new KNeighborsClassifier(params) : new KNeighborsRegressor(params)),
+  create: (task, params) =>
+    task === 'classification' ? new KNeighborsClassifier(params) : new KNeighborsRegressor(params),
 };

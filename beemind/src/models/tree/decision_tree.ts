@@ -6,7 +6,12 @@ import { z } from 'zod';
 import type { Task } from '../estimator.js';
 import type { ModelFamily } from '../registry.js';
 import { classificationCriterion, growthParams, maxFeatures, regressionCriterion } from './params.js';
-import { TreeEnsembleClassifier, TreeEnsembleRegressor, growConfig, type EnsemblePlan } from './tree_estimator.js';
+import {
+  TreeEnsembleClassifier,
+  TreeEnsembleRegressor,
+  growConfig,
+  type EnsemblePlan,
+} from './tree_estimator.js';
 
 const shared = {
   ...growthParams,
@@ -18,6 +23,8 @@ const shared = {
 
 export const decisionTreeClassifierSchema = z.strictObject({
   criterion: classificationCriterion.default('gini'),
+  /** 'balanced' weighs each class by n / (k · n_c), as scikit-learn's class_weight. */
+  classWeight: z.enum(['balanced']).nullable().default(null),
   ...shared,
 });
 export const decisionTreeRegressorSchema = z.strictObject({
@@ -28,13 +35,18 @@ export const decisionTreeRegressorSchema = z.strictObject({
 export type DecisionTreeClassifierParams = z.output<typeof decisionTreeClassifierSchema>;
 export type DecisionTreeRegressorParams = z.output<typeof decisionTreeRegressorSchema>;
 
-function plan(params: DecisionTreeClassifierParams | DecisionTreeRegressorParams, nRows: number, nFeatures: number): EnsemblePlan {
+function plan(
+  params: DecisionTreeClassifierParams | DecisionTreeRegressorParams,
+  nRows: number,
+  nFeatures: number,
+): EnsemblePlan {
   return {
     forest: {
       nTrees: 1,
       bootstrap: false,
       maxSamples: null,
       seed: params.seed,
+      classWeight: 'classWeight' in params ? params.classWeight : null,
       grow: growConfig(params, params.splitter, nRows, nFeatures),
     },
     threads: 1,

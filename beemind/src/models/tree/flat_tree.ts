@@ -113,7 +113,10 @@ export class FlatTree {
       tree.missingLeft.length !== n ||
       tree.value.length % tree.nOutputs !== 0
     ) {
-      throw new ProtocolError('tree.bad_json', 'a serialised tree is malformed (its node arrays differ in length).');
+      throw new ProtocolError(
+        'tree.bad_json',
+        'a serialised tree is malformed (its node arrays differ in length).',
+      );
     }
     return tree;
   }
@@ -147,7 +150,14 @@ export class FlatTreeWriter {
     return this.nodes++;
   }
 
-  setSplit(node: number, feature: number, threshold: number, left: number, right: number, missingLeft: boolean): void {
+  setSplit(
+    node: number,
+    feature: number,
+    threshold: number,
+    left: number,
+    right: number,
+    missingLeft: boolean,
+  ): void {
     this.feature[node] = feature;
     this.threshold[node] = threshold;
     this.left[node] = left;

@@ -1,11 +1,9 @@
 /**
- * This module contains the growing of a tree ensemble: per-tree seeds derived from one seed (so tree t is
- * the same whichever thread grows it), bootstrap draws, and the loop that grows trees with one reusable
- * grower.
+ * This module contains the growing of a tree ensemble's trees: per-tree seeds derived from one seed (so tree
+ * t is the same whichever thread grows it, and in whatever order), bootstrap draws, and one reusable grower.
  */
 import { Random } from '../../core/random.js';
-import type { FlatTree } from './flat_tree.js';
-import { TreeGrower, type GrowConfig } from './grower.js';
+import { TreeGrower, type GrowConfig, type GrownTree } from './grower.js';
 import type { TrainingSet } from './training_set.js';
 
 export interface ForestConfig {
@@ -15,40 +13,69 @@ export interface ForestConfig {
   /** Bootstrap draws per tree as a fraction of the rows; null = as many draws as rows. */
   maxSamples: number | null;
   seed: number;
+  /**
+   * Classifiers: 'balanced' weights classes by n / (k · n_c) over the training rows, 'balanced_subsample'
+   * over each tree's bootstrap draws (scikit-learn's class_weight); null weighs every row equally.
+   */
+  classWeight: 'balanced' | 'balanced_subsample' | null;
   grow: GrowConfig;
 }
 
-/** One seed per tree, derived from the ensemble's seed. */
-export function treeSeeds(seed: number, nTrees: number): Uint32Array {
-  const rng = new Random(seed);
-  const seeds = new Uint32Array(nTrees);
-  for (let t = 0; t < nTrees; t++) seeds[t] = rng.nextUint32();
-  return seeds;
+/** Grows tree t of an ensemble, for any t, reusing its buffers. */
+export class ForestGrower {
+  private readonly seeds: Uint32Array;
+  private readonly grower: TreeGrower;
+  private readonly counts: Int32Array | null;
+  private readonly draws: number;
+  /** Per-class weights: fixed ('balanced'), recomputed per tree ('balanced_subsample'), or null. */
+  private readonly classWeight: Float64Array | null;
+
+  constructor(
+    private readonly data: TrainingSet,
+    private readonly config: ForestConfig,
+  ) {
+    const rng = new Random(config.seed);
+    this.seeds = new Uint32Array(config.nTrees);
+    for (let t = 0; t < config.nTrees; t++) this.seeds[t] = rng.nextUint32();
+    this.grower = new TreeGrower(data, config.grow);
+    this.counts = config.bootstrap ? new Int32Array(data.nRows) : null;
+    this.draws =
+      config.maxSamples === null ? data.nRows : Math.max(1, Math.round(config.maxSamples * data.nRows));
+    const weighted = data.task === 'classification' && config.classWeight !== null;
+    this.classWeight = weighted ? new Float64Array(data.nOutputs) : null;
+    if (weighted && (config.classWeight === 'balanced' || !this.counts)) {
+      balancedClassWeights(data.labels, null, this.classWeight!);
+    }
+  }
+
+  growTree(t: number): GrownTree {
+    const rng = new Random(this.seeds[t]);
+    const counts = this.counts;
+    if (counts) {
+      const n = this.data.nRows;
+      counts.fill(0);
+      for (let d = 0; d < this.draws; d++) counts[rng.int(n)]++;
+    }
+    if (counts && this.classWeight && this.config.classWeight === 'balanced_subsample') {
+      balancedClassWeights(this.data.labels, counts, this.classWeight);
+    }
+    return this.grower.grow(counts, this.classWeight, rng);
+  }
 }
 
-/** Grows trees `from` .. `to`-1 of the ensemble on this thread. */
-export function growTrees(
-  data: TrainingSet,
-  config: ForestConfig,
-  from: number,
-  to: number,
-): { trees: FlatTree[]; importances: Float64Array[] } {
-  const seeds = treeSeeds(config.seed, config.nTrees);
-  const grower = new TreeGrower(data, config.grow);
-  const n = data.nRows;
-  const counts = config.bootstrap ? new Int32Array(n) : null;
-  const draws = config.maxSamples === null ? n : Math.max(1, Math.round(config.maxSamples * n));
-  const trees: FlatTree[] = [];
-  const importances: Float64Array[] = [];
-  for (let t = from; t < to; t++) {
-    const rng = new Random(seeds[t]);
-    if (counts) {
-      counts.fill(0);
-      for (let d = 0; d < draws; d++) counts[rng.int(n)]++;
-    }
-    const grown = grower.grow(counts, rng);
-    trees.push(grown.tree);
-    importances.push(grown.importances);
+/**
+ * scikit-learn's 'balanced' class weights, n / (k · n_c) over the classes present, where each row counts
+ * `counts[i]` times (once when counts is null); written into `out`.
+ */
+export function balancedClassWeights(labels: Int32Array, counts: Int32Array | null, out: Float64Array): void {
+  out.fill(0);
+  let n = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const c = counts ? counts[i] : 1;
+    out[labels[i]] += c;
+    n += c;
   }
-  return { trees, importances };
+  let present = 0;
+  for (let c = 0; c < out.length; c++) if (out[c] > 0) present++;
+  for (let c = 0; c < out.length; c++) out[c] = out[c] > 0 ? n / (present * out[c]) : 0;
 }

@@ -15,9 +15,16 @@ import {
 import { growConfig, type EnsemblePlan, type TreeParams } from './tree_estimator.js';
 
 /** Schemas for a forest flavour: `bootstrap` default and the regressor's `maxFeatures` default differ. */
-export function forestSchemas(bootstrap: boolean, classifierMaxFeatures: MaxFeatures, regressorMaxFeatures: MaxFeatures) {
+export function forestSchemas(
+  bootstrap: boolean,
+  classifierMaxFeatures: MaxFeatures,
+  regressorMaxFeatures: MaxFeatures,
+) {
   const common = { ...growthParams, ...ensembleParams, bootstrap: z.boolean().default(bootstrap) };
-  const noMaxSamplesWithoutBootstrap = (p: { bootstrap: boolean; maxSamples: number | null }, ctx: z.RefinementCtx) => {
+  const noMaxSamplesWithoutBootstrap = (
+    p: { bootstrap: boolean; maxSamples: number | null },
+    ctx: z.RefinementCtx,
+  ) => {
     if (!p.bootstrap && p.maxSamples !== null) {
       ctx.addIssue({
         code: 'custom',
@@ -31,6 +38,8 @@ export function forestSchemas(bootstrap: boolean, classifierMaxFeatures: MaxFeat
       .strictObject({
         criterion: classificationCriterion.default('gini'),
         maxFeatures: maxFeatures.default(classifierMaxFeatures),
+        /** scikit-learn's class_weight: 'balanced' over the training rows, 'balanced_subsample' per tree. */
+        classWeight: z.enum(['balanced', 'balanced_subsample']).nullable().default(null),
         ...common,
       })
       .superRefine(noMaxSamplesWithoutBootstrap),
@@ -49,6 +58,7 @@ export interface ForestParams extends TreeParams {
   bootstrap: boolean;
   maxSamples: number | null;
   nJobs: number | null;
+  classWeight?: 'balanced' | 'balanced_subsample' | null;
 }
 
 export function forestPlan(
@@ -64,6 +74,7 @@ export function forestPlan(
       bootstrap: params.bootstrap,
       maxSamples: params.maxSamples,
       seed: params.seed,
+      classWeight: params.classWeight ?? null,
       grow: growConfig(params, splitter, nRows, nFeatures),
     },
     threads: Math.max(1, Math.min(jobs, params.nEstimators)),

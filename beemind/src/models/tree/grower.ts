@@ -65,9 +65,9 @@ export class TreeGrower {
 
   /**
    * Grows a tree on the rows with a positive count in `counts` (bootstrap draws; each row weighted by its
-   * count), or on every row with weight 1 when `counts` is null.
+   * count), or on every row when `counts` is null; classifiers multiply row weights by `classWeight`.
    */
-  grow(counts: Int32Array | null, rng: Random): GrownTree {
+  grow(counts: Int32Array | null, classWeight: Float64Array | null, rng: Random): GrownTree {
     const { idx, label, target, weight } = this.samples;
     const cls = this.data.task === 'classification';
     let nSlots = 0;
@@ -75,9 +75,14 @@ export class TreeGrower {
       const c = counts ? counts[i] : 1;
       if (c === 0) continue;
       idx[nSlots] = i;
-      weight[nSlots] = c;
-      if (cls) label[nSlots] = this.data.labels[i];
-      else target[nSlots] = this.data.targets[i];
+      if (cls) {
+        const l = this.data.labels[i];
+        label[nSlots] = l;
+        weight[nSlots] = classWeight ? c * classWeight[l] : c;
+      } else {
+        target[nSlots] = this.data.targets[i];
+        weight[nSlots] = c;
+      }
       nSlots++;
     }
     return this.growSlots(nSlots, rng);
@@ -85,6 +90,7 @@ export class TreeGrower {
 
   private growSlots(nSlots: number, rng: Random): GrownTree {
     const { config, splitter, criterion, total, k } = this;
+    splitter.resetTree();
     const cls = this.data.task === 'classification';
     const { label, target, weight } = this.samples;
     const writer = new FlatTreeWriter(k);
@@ -129,7 +135,7 @@ export class TreeGrower {
         impurity <= EPSILON;
       let decrease = 0;
       if (!isLeaf) {
-        const split = splitter.findSplit(start, end, total, rng);
+        const split = splitter.findSplit(start, end, depth, total, rng);
         decrease = criterion.cost(total, 0) - split.cost;
         isLeaf = !split.found || decrease / rootWeight + EPSILON < config.minImpurityDecrease;
       }
@@ -146,7 +152,7 @@ export class TreeGrower {
       const left = writer.addNode();
       const right = writer.addNode();
       writer.setSplit(node, split.feature, split.threshold, left, right, split.missingLeft);
-      importances[split.feature] += decrease;
+      importances[split.feature] += Math.max(0, decrease); // rounding can leave a hair below zero
       stack.push(mid, end, depth + 1, right, start, mid, depth + 1, left);
     }
     return { tree: writer.finish(), importances };

@@ -6,7 +6,7 @@
 import { NotFittedError } from '../../core/errors.js';
 import { createMatrix, type Matrix } from '../../core/matrix.js';
 import { BaseClassifier, BaseRegressor } from '../estimator.js';
-import { growEnsemble } from './parallel.js';
+import { growEnsemble, useWorkers } from './parallel.js';
 import { TreeEnsemble, type TreeEnsembleJSON } from './ensemble.js';
 import type { ForestConfig } from './forest.js';
 import type { GrowConfig } from './grower.js';
@@ -57,7 +57,8 @@ async function fitEnsemble(
   seed: number,
   plan: EnsemblePlan,
 ): Promise<TreeEnsemble> {
-  const data = buildTrainingSet(X, y, task, nClasses, { seed, shared: plan.threads > 1 });
+  const shared = useWorkers(X.rows, plan.forest, plan.threads);
+  const data = buildTrainingSet(X, y, task, nClasses, { seed, shared });
   return growEnsemble(data, plan.forest, plan.threads);
 }
 
@@ -73,7 +74,14 @@ export abstract class TreeEnsembleClassifier<P extends TreeParams> extends BaseC
   protected abstract plan(nRows: number, nFeatures: number): EnsemblePlan;
 
   protected async fitValidated(X: Matrix, y: Float64Array): Promise<void> {
-    this.ensemble = await fitEnsemble(X, y, this.task, this.nClasses, this.params.seed, this.plan(X.rows, X.cols));
+    this.ensemble = await fitEnsemble(
+      X,
+      y,
+      this.task,
+      this.nClasses,
+      this.params.seed,
+      this.plan(X.rows, X.cols),
+    );
   }
 
   protected predictProbaValidated(X: Matrix): Matrix {

@@ -1,0 +1,196 @@
+/**
+ * This module contains the multi-layer perceptron (family `mlp`) for classification and regression, like
+ * scikit-learn's `MLPClassifier`/`MLPRegressor` with the Adam solver: trained on TensorFlow.js (see
+ * backend.ts and trainer.ts), predicting in plain JavaScript from the stored weights (see network.ts).
+ */
+import { z } from 'zod';
+import type { Matrix } from '../../core/matrix.js';
+import { Random } from '../../core/random.js';
+import { pack, unpackF32, type PackedArray } from '../../core/serialize.js';
+import { BaseClassifier, BaseRegressor } from '../estimator.js';
+import type { ModelFamily } from '../registry.js';
+import { forward, type NetworkShape, type OutputKind } from './network.js';
+import { trainNetwork, type TrainConfig } from './trainer.js';
+
+export const mlpParams = z.strictObject({
+  /** Units of each hidden layer ([] gives a linear model). */
+  hiddenLayerSizes: z.array(z.number().int().positive()).default(() => [100]),
+  activation: z.enum(['identity', 'logistic', 'tanh', 'relu']).default('relu'),
+  /** L2 penalty on the weights. */
+  alpha: z.number().nonnegative().default(1e-4),
+  /** Adam step size (scikit-learn's learning_rate_init). */
+  learningRate: z.number().positive().default(0.001),
+  /** Rows per mini-batch; 'auto' = min(200, rows). */
+  batchSize: z.union([z.literal('auto'), z.number().int().positive()]).default('auto'),
+  /** Maximum number of epochs. */
+  maxIter: z.number().int().positive().default(200),
+  /** Minimum improvement of the loss (or validation score) that resets the patience counter. */
+  tol: z.number().nonnegative().default(1e-4),
+  /** Hold out validationFraction of the rows and stop when their score stops improving. */
+  earlyStopping: z.boolean().default(false),
+  validationFraction: z.number().gt(0).lt(1).default(0.1),
+  /** Epochs without improvement tolerated before stopping. */
+  nIterNoChange: z.number().int().positive().default(10),
+  beta1: z.number().min(0).lt(1).default(0.9),
+  beta2: z.number().min(0).lt(1).default(0.999),
+  epsilon: z.number().positive().default(1e-8),
+  seed: z.number().int().nonnegative().default(0),
+});
+export type MlpParams = z.output<typeof mlpParams>;
+
+interface MlpState {
+  layerSizes: number[];
+  output: OutputKind;
+  weights: PackedArray;
+  lossCurve: number[];
+  validationScores: number[];
+  /** Backend that trained the weights (predictions do not depend on it). */
+  backend: string;
+}
+
+/** The fitted network and its training record, shared by the classifier and the regressor. */
+class FittedNetwork {
+  shape: NetworkShape | null = null;
+  weights: Float32Array = new Float32Array(0);
+  lossCurve: number[] = [];
+  validationScores: number[] = [];
+  backend = '';
+
+  async train(
+    X: Matrix,
+    y: Float64Array,
+    params: MlpParams,
+    output: OutputKind,
+    outputs: number,
+  ): Promise<void> {
+    const shape: NetworkShape = {
+      layerSizes: [X.cols, ...params.hiddenLayerSizes, outputs],
+      activation: params.activation,
+      output,
+    };
+    const config: TrainConfig = {
+      ...params,
+      shape,
+      batchSize: params.batchSize === 'auto' ? Math.min(200, X.rows) : params.batchSize,
+      random: new Random(params.seed),
+    };
+    const result = await trainNetwork(X, y, config);
+    this.shape = shape;
+    this.weights = result.weights;
+    this.lossCurve = result.lossCurve;
+    this.validationScores = result.validationScores;
+    this.backend = result.backend;
+  }
+
+  predict(X: Matrix): Float64Array {
+    return forward(this.shape!, this.weights, X);
+  }
+
+  getState(): MlpState {
+    const shape = this.shape!;
+    return {
+      layerSizes: shape.layerSizes,
+      output: shape.output,
+      weights: pack(this.weights),
+      lossCurve: this.lossCurve,
+      validationScores: this.validationScores,
+      backend: this.backend,
+    };
+  }
+
+  setState(state: unknown, activation: NetworkShape['activation']): void {
+    const s = state as MlpState;
+    this.shape = { layerSizes: s.layerSizes, activation, output: s.output };
+    this.weights = unpackF32(s.weights);
+    this.lossCurve = s.lossCurve;
+    this.validationScores = s.validationScores;
+    this.backend = s.backend;
+  }
+}
+
+export class MLPClassifier extends BaseClassifier<MlpParams> {
+  readonly family = 'mlp';
+  private readonly network = new FittedNetwork();
+
+  constructor(params?: Record<string, unknown>) {
+    super(mlpParams, params, 'mlp');
+  }
+
+  /** Mean training loss per epoch of the last fit. */
+  get lossCurve(): readonly number[] {
+    return this.network.lossCurve;
+  }
+
+  /** Held-out score per epoch (accuracy or R²) of the last fit with earlyStopping; empty otherwise. */
+  get validationScores(): readonly number[] {
+    return this.network.validationScores;
+  }
+
+  protected async fitValidated(X: Matrix, y: Float64Array): Promise<void> {
+    // two classes: one logistic output unit (like scikit-learn); more: softmax over every class
+    const binary = this.nClasses === 2;
+    await this.network.train(X, y, this.params, binary ? 'sigmoid' : 'softmax', binary ? 1 : this.nClasses);
+  }
+
+  protected predictProbaValidated(X: Matrix): Matrix {
+    const out = this.network.predict(X);
+    if (this.network.shape!.output === 'softmax') return { data: out, rows: X.rows, cols: this.nClasses };
+    const proba = new Float64Array(X.rows * 2);
+    for (let i = 0; i < X.rows; i++) {
+      proba[2 * i] = 1 - out[i];
+      proba[2 * i + 1] = out[i];
+    }
+    return { data: proba, rows: X.rows, cols: 2 };
+  }
+
+  protected getState(): MlpState {
+    return this.network.getState();
+  }
+
+  protected setState(state: unknown): void {
+    this.network.setState(state, this.params.activation);
+  }
+}
+
+export class MLPRegressor extends BaseRegressor<MlpParams> {
+  readonly family = 'mlp';
+  private readonly network = new FittedNetwork();
+
+  constructor(params?: Record<string, unknown>) {
+    super(mlpParams, params, 'mlp');
+  }
+
+  /** Mean training loss per epoch of the last fit. */
+  get lossCurve(): readonly number[] {
+    return this.network.lossCurve;
+  }
+
+  /** Held-out score per epoch (accuracy or R²) of the last fit with earlyStopping; empty otherwise. */
+  get validationScores(): readonly number[] {
+    return this.network.validationScores;
+  }
+
+  protected async fitValidated(X: Matrix, y: Float64Array): Promise<void> {
+    await this.network.train(X, y, this.params, 'identity', 1);
+  }
+
+  protected predictValidated(X: Matrix): Float64Array {
+    return this.network.predict(X);
+  }
+
+  protected getState(): MlpState {
+    return this.network.getState();
+  }
+
+  protected setState(state: unknown): void {
+    this.network.setState(state, this.params.activation);
+  }
+}
+
+export const mlpFamily: ModelFamily = {
+  family: 'mlp',
+  label: 'Neural network (MLP)',
+  tasks: ['classification', 'regression'],
+  create: (task, params) =>
+    task === 'classification' ? new MLPClassifier(params) : new MLPRegressor(params),
+};

@@ -1,0 +1,178 @@
+/**
+ * This module contains the SQLite connection of the experiment store: loading better-sqlite3, refusing
+ * corrupt and foreign files before anything is written to them, WAL mode and the busy timeout, schema
+ * migration on open, and short write transactions retried while another process holds the lock.
+ */
+import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type BetterSqlite3 from 'better-sqlite3';
+import { ConfigurationError, DataError } from '../core/errors.js';
+import { logger } from '../core/logger.js';
+import { APPLICATION_ID, SCHEMA_VERSION, migrate, schemaVersion, tooNew } from './migrations.js';
+
+export type Database = BetterSqlite3.Database;
+
+/** How long a statement waits for another process's lock before SQLite reports it busy. */
+const BUSY_TIMEOUT_MS = 10_000;
+/** Further attempts after SQLite gave up waiting (each after a growing pause). */
+const BUSY_RETRIES = 5;
+const SQLITE_HEADER = 'SQLite format 3\u0000';
+
+let driver: typeof BetterSqlite3 | null = null;
+
+/** better-sqlite3, loaded on first use so the library works (without a store) when its native build is missing. */
+function loadDriver(): typeof BetterSqlite3 {
+  if (driver) return driver;
+  try {
+    driver = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
+    return driver;
+  } catch (error) {
+    throw new ConfigurationError(
+      'store.driver_missing',
+      `the experiment store needs the better-sqlite3 native module, which did not load (${(error as Error).message}); ` +
+        'run `npm rebuild better-sqlite3` (allow its install script), or switch the store off with store: false / BEEMIND_STORE=off.',
+      { cause: error },
+    );
+  }
+}
+
+/** Reads the first bytes of an existing file: null for a missing or empty file (a new store). */
+function fileHeader(file: string): Buffer | null {
+  if (!existsSync(file)) return null;
+  if (!statSync(file).isFile()) {
+    throw new ConfigurationError(
+      'store.not_a_file',
+      `the experiment store path ${file} is not a file; point the store option / BEEMIND_STORE at a file path.`,
+    );
+  }
+  const fd = openSync(file, 'r');
+  try {
+    const header = Buffer.alloc(100);
+    const n = readSync(fd, header, 0, 100, 0);
+    return n === 0 ? null : header.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function corrupt(file: string, detail: string, cause?: unknown): DataError {
+  return new DataError(
+    'store.corrupt',
+    `${file} is not a readable BeeMind experiment store (${detail}); it was left untouched: ` +
+      'move it away (or restore a backup), or point the store option / BEEMIND_STORE at another file.',
+    { cause },
+  );
+}
+
+/** True for SQLite errors meaning the file is damaged or not a database. */
+function isCorruption(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return (
+    code === 'SQLITE_CORRUPT' ||
+    code === 'SQLITE_NOTADB' ||
+    (typeof code === 'string' && code.startsWith('SQLITE_CORRUPT'))
+  );
+}
+
+/** Refuses a database that belongs to another application: its tables are left alone. */
+function checkOwnership(db: Database, file: string): void {
+  const appId = db.pragma('application_id', { simple: true }) as number;
+  if (appId === APPLICATION_ID) return;
+  const tables = (
+    db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as {
+      name: string;
+    }[]
+  ).map((t) => t.name);
+  if (appId === 0 && tables.length === 0) return; // an empty database: ours to initialise
+  if (appId === 0 && tables.includes('beemind_schema')) return;
+  throw new ConfigurationError(
+    'store.foreign',
+    `${file} is a SQLite database of another application (${tables.length ? `tables: ${tables.slice(0, 6).join(', ')}` : `application id ${appId}`}); ` +
+      'BeeMind will not write to it: point the store option / BEEMIND_STORE at another file.',
+  );
+}
+
+export interface OpenOptions {
+  /** Fail when the file does not exist instead of creating it (read-only commands). */
+  mustExist?: boolean;
+}
+
+/**
+ * Opens (creating when needed) the store at `file`: checks it is a BeeMind store, switches it to WAL,
+ * and migrates an older schema. Throws DataError for a corrupt file and ConfigurationError for a foreign
+ * or newer one; neither is modified.
+ */
+export function openDatabase(file: string, options: OpenOptions = {}): Database {
+  const header = fileHeader(file);
+  if (header === null && options.mustExist) {
+    throw new ConfigurationError(
+      'store.missing',
+      `there is no experiment store at ${file} yet; run evolve() with a store first, or pass the right --store path.`,
+    );
+  }
+  if (header !== null && header.subarray(0, 16).toString('latin1') !== SQLITE_HEADER) {
+    throw corrupt(file, 'it does not start with the SQLite header');
+  }
+  const Driver = loadDriver();
+  if (header === null) mkdirSync(path.dirname(file), { recursive: true });
+  let db: Database;
+  try {
+    db = new Driver(file, { timeout: BUSY_TIMEOUT_MS });
+  } catch (error) {
+    if (isCorruption(error)) throw corrupt(file, (error as Error).message, error);
+    throw error;
+  }
+  try {
+    checkOwnership(db, file);
+    const version = schemaVersion(db);
+    if (version > SCHEMA_VERSION) throw tooNew(file, version);
+    withBusyRetry(() => db.pragma('journal_mode = WAL'));
+    // NORMAL is durable across a crash of the process (WAL); only a power cut may lose the last commits
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    if (version < SCHEMA_VERSION) {
+      const migrated = withBusyRetry(() => migrate(db, SCHEMA_VERSION, file));
+      if (version > 0 && migrated > version)
+        logger.info({ file, from: version, to: migrated }, 'migrated the experiment store');
+    }
+    return db;
+  } catch (error) {
+    db.close();
+    if (isCorruption(error)) throw corrupt(file, (error as Error).message, error);
+    throw error;
+  }
+}
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+}
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Runs `fn`, trying again while another process holds the database lock past the busy timeout. The
+ * pause is synchronous, like SQLite's own busy wait, so a transaction is never interleaved with other
+ * work of this thread.
+ */
+export function withBusyRetry<T>(fn: () => T): T {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return fn();
+    } catch (error) {
+      if (!isBusy(error) || attempt >= BUSY_RETRIES) throw error;
+      Atomics.wait(pause, 0, 0, 50 * 2 ** attempt + Math.random() * 50);
+    }
+  }
+}
+
+/** Runs `fn` in a short IMMEDIATE transaction (the write lock taken up front, so it never deadlocks), with retries. */
+export function writeTransaction<T>(db: Database, fn: () => T): T {
+  return withBusyRetry(() => db.transaction(fn).immediate());
+}
+
+/** Maps SQLite corruption found after opening to the store's DataError; other errors pass through. */
+export function explainStoreError(file: string, error: unknown): unknown {
+  return isCorruption(error) ? corrupt(file, (error as Error).message, error) : error;
+}

@@ -1,0 +1,34 @@
+/**
+ * This module contains where the experiment store lives: the `store` option, else the BEEMIND_STORE
+ * environment variable, else `.beemind/experiments.db` under the current working directory (beside the
+ * notebook, for a kernel started in the notebook's folder).
+ */
+import path from 'node:path';
+
+export const DEFAULT_STORE_PATH = path.join('.beemind', 'experiments.db');
+
+/** Values of BEEMIND_STORE that switch the store off. */
+const OFF = new Set(['', '0', 'false', 'off', 'none', 'no']);
+
+export interface StoreLocation {
+  /** Absolute path of the database file, or null when the store is switched off. */
+  path: string | null;
+  /** Whether the user chose it (option or environment); a default store that cannot open only warns. */
+  explicit: boolean;
+}
+
+/** Resolves the store location from the `store` option (a path, or false for none) and the environment. */
+export function resolveStoreLocation(
+  option?: string | false,
+  env: NodeJS.ProcessEnv = process.env,
+): StoreLocation {
+  if (option === false) return { path: null, explicit: true };
+  if (typeof option === 'string') return { path: path.resolve(option), explicit: true };
+  const fromEnv = env.BEEMIND_STORE;
+  if (fromEnv !== undefined) {
+    return OFF.has(fromEnv.trim().toLowerCase())
+      ? { path: null, explicit: true }
+      : { path: path.resolve(fromEnv), explicit: true };
+  }
+  return { path: path.resolve(DEFAULT_STORE_PATH), explicit: false };
+}

@@ -1,0 +1,95 @@
+/**
+ * This module contains the self-contained model file: one JSON document holding a registered model's
+ * fitted pipelines, its registry metadata and where it came from, with a SHA-256 of the model so a
+ * truncated or edited file is refused on import.
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { DataError } from '../core/errors.js';
+import type { TrainedModelJSON } from '../automl/trained_model.js';
+import { ColumnSchemaSchema } from '../events/events.js';
+
+export const ModelStageSchema = z.enum(['none', 'staging', 'production', 'archived']);
+export type ModelStage = z.infer<typeof ModelStageSchema>;
+
+/** Where a registered model came from (nulls for a model saved without its run). */
+export const ModelSourceSchema = z.object({
+  runId: z.string().nullable(),
+  /** The drone saved, or `ensemble`. */
+  droneId: z.string().nullable(),
+  metric: z.string().nullable(),
+  /** Cross-validated score of the drone (or ensemble) in its run. */
+  score: z.number().nullable(),
+  /** Score on the run's held-out test rows (champions only). */
+  testScore: z.number().nullable(),
+  dataset: z
+    .object({
+      name: z.string(),
+      fingerprint: z.string(),
+      target: z.string(),
+      rows: z.number(),
+      features: z.array(ColumnSchemaSchema),
+    })
+    .nullable(),
+});
+export type ModelSource = z.infer<typeof ModelSourceSchema>;
+
+const TrainedModelShape = z
+  .object({
+    format: z.literal('beemind.model'),
+    version: z.literal(1),
+    task: z.enum(['classification', 'regression']),
+    classes: z.array(z.string()).nullable(),
+    featureNames: z.array(z.string()),
+    members: z
+      .array(z.object({ droneId: z.string(), weight: z.number(), pipeline: z.looseObject({}) }))
+      .min(1),
+  })
+  .loose();
+
+export const ModelFileSchema = z.object({
+  format: z.literal('beemind.model-file'),
+  version: z.literal(1),
+  name: z.string(),
+  modelVersion: z.number().int().positive(),
+  stage: ModelStageSchema,
+  tags: z.record(z.string(), z.string()),
+  description: z.string(),
+  createdAt: z.string(),
+  source: ModelSourceSchema,
+  /** SHA-256 (hex) of JSON.stringify(model). */
+  sha256: z.string(),
+  model: TrainedModelShape,
+});
+
+export interface ModelFile extends Omit<z.infer<typeof ModelFileSchema>, 'model'> {
+  model: TrainedModelJSON;
+}
+
+export function modelChecksum(model: TrainedModelJSON): string {
+  return createHash('sha256').update(JSON.stringify(model)).digest('hex');
+}
+
+/** Validates a parsed model file (shape and checksum); `origin` names it in errors. */
+export function parseModelFile(json: unknown, origin: string): ModelFile {
+  const parsed = ModelFileSchema.safeParse(json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues
+      .slice(0, 4)
+      .map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`)
+      .join('; ');
+    throw new DataError(
+      'model_file.invalid',
+      `${origin} is not a BeeMind model file (${problems}); export one with \`beemind models export\` or registry.exportModel().`,
+    );
+  }
+  // the checksum covers the model exactly as written (schema parsing may reorder keys)
+  const file: ModelFile = { ...parsed.data, model: (json as { model: TrainedModelJSON }).model };
+  if (modelChecksum(file.model) !== file.sha256) {
+    throw new DataError(
+      'model_file.checksum',
+      `${origin} was modified or truncated after export (its SHA-256 does not match the model); export it again.`,
+    );
+  }
+  return file;
+}

@@ -1,0 +1,131 @@
+/**
+ * This module contains the write side of run tracking: one short transaction per event, which appends the
+ * event and updates the run's row and (for drone.evaluated) inserts the drone with its out-of-fold
+ * predictions, so every drone is durable once its event has been emitted.
+ */
+import os from 'node:os';
+import type { Drone, RunEvent, RunFinished, RunStarted } from '../events/events.js';
+import { genomeKey } from '../search/genome.js';
+import { writeTransaction, type Database } from './database.js';
+
+function appendEvent(db: Database, event: RunEvent): void {
+  db.prepare('INSERT INTO events (run_id, type, time, payload) VALUES (?, ?, ?, ?)').run(
+    event.runId,
+    event.type,
+    event.time,
+    JSON.stringify(event),
+  );
+}
+
+function insertRun(db: Database, e: RunStarted): void {
+  db.prepare(
+    `INSERT INTO runs (id, name, status, task, target, metric, seed, config, objectives, dataset_name, dataset_rows,
+       dataset_fingerprint, dataset_schema, started_at, updated_at, pid, host, sessions)
+     VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+  ).run(
+    e.runId,
+    e.name,
+    e.dataset.task,
+    e.dataset.target,
+    e.metric,
+    e.seed,
+    JSON.stringify(e.config),
+    JSON.stringify(e.objectives),
+    e.dataset.name,
+    e.dataset.rows,
+    e.dataset.fingerprint,
+    JSON.stringify({ features: e.dataset.features, classes: e.dataset.classes }),
+    e.time,
+    e.time,
+    process.pid,
+    os.hostname(),
+  );
+}
+
+/** Float64 values as little-endian bytes (the layout of every platform Node runs on). */
+function predictionBytes(p: Float64Array | undefined): Buffer | null {
+  return p ? Buffer.from(p.buffer, p.byteOffset, p.byteLength) : null;
+}
+
+function insertDrone(db: Database, runId: string, time: string, d: Drone, predictions?: Float64Array): void {
+  db.prepare(
+    `INSERT INTO drones (run_id, id, generation, operator, parents, family, genome, genome_key, status, score, fold_scores,
+       objectives, fit_seconds, predict_seconds, fraction, error, evaluated_at, predictions)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    runId,
+    d.id,
+    d.generation,
+    d.operator,
+    JSON.stringify(d.parents),
+    d.family,
+    JSON.stringify(d.genome),
+    genomeKey(d.genome),
+    d.status,
+    d.score,
+    JSON.stringify(d.foldScores),
+    JSON.stringify(d.objectives),
+    d.fitSeconds,
+    d.predictSeconds,
+    d.fraction,
+    d.error ?? null,
+    time,
+    predictionBytes(predictions),
+  );
+  db.prepare('UPDATE runs SET evaluated = evaluated + 1, updated_at = ? WHERE id = ?').run(time, runId);
+}
+
+function finish(db: Database, e: RunFinished): void {
+  const best = e.leaderboard[0];
+  db.prepare(
+    `UPDATE runs SET status = ?, reason = ?, finished_at = ?, updated_at = ?, champion_id = ?, best_score = ?, test_score = ?, error = ?
+     WHERE id = ?`,
+  ).run(
+    e.status,
+    e.reason,
+    e.time,
+    e.time,
+    e.championId,
+    best?.score ?? null,
+    e.testScore,
+    e.error ?? null,
+    e.runId,
+  );
+}
+
+/** Records one event of a run (and what it changes) in one transaction. */
+export function writeEvent(db: Database, event: RunEvent, predictions?: Float64Array): void {
+  writeTransaction(db, () => {
+    switch (event.type) {
+      case 'run.started':
+        insertRun(db, event);
+        break;
+      case 'drone.evaluated':
+        insertDrone(db, event.runId, event.time, event.drone, predictions);
+        break;
+      case 'generation.completed':
+        db.prepare('UPDATE runs SET best_score = ?, updated_at = ? WHERE id = ?').run(
+          event.bestScore,
+          event.time,
+          event.runId,
+        );
+        break;
+      case 'run.finished':
+        finish(db, event);
+        break;
+      case 'importance.computed':
+        break;
+    }
+    appendEvent(db, event);
+  });
+}
+
+/** Marks a stored run as running again in this process (a resumed session) with the session's options. */
+export function reopenRun(db: Database, runId: string, config: unknown): void {
+  writeTransaction(db, () => {
+    db.prepare(
+      `UPDATE runs SET status = 'running', reason = NULL, finished_at = NULL, error = NULL, updated_at = ?, pid = ?, host = ?,
+         sessions = sessions + 1, config = ? WHERE id = ?`,
+    ).run(new Date().toISOString(), process.pid, os.hostname(), JSON.stringify(config), runId);
+  });
+}
