@@ -90,3 +90,4 @@ export { SCHEMA_VERSION as STORE_SCHEMA_VERSION } from './store/migrations.js';
 
 // notebook display protocol
 export { DISPLAY, isDisplayable, escapeHtml, type MimeBundle, type Displayable } from './display.js';
+export { tensorflowBackend, activeTensorflowBackend } from './models/neural/backend.js';

@@ -1,6 +1,6 @@
 // Faults on a distributed run: a worker killed mid-job, Redis restarted (losing everything) mid-run.
 import { jest } from '@jest/globals';
-import { Queue, QueueEvents } from 'bullmq';
+import { Queue, QueueEvents, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { evolve } from '../../src/automl/evolve.js';
 import { evaluationCache } from '../../src/automl/cache.js';
@@ -96,32 +96,37 @@ describe('a distributed run', () => {
     const connection = new Redis(server.url, { maxRetriesPerRequest: null });
     const q = new Queue(queue, { connection });
     const queueEvents = new QueueEvents(queue, { connection });
-    await queueEvents.waitUntilReady();
-    const stalled: string[] = [];
-    queueEvents.on('stalled', ({ jobId }) => stalled.push(jobId));
+    try {
+      await queueEvents.waitUntilReady();
+      const stalled: string[] = [];
+      queueEvents.on('stalled', ({ jobId }) => stalled.push(jobId));
 
-    // Kill worker a as soon as it holds a job (a sleepy fit takes 250 ms: it is mid-evaluation).
-    let killedJob: string | null = null;
-    const killer = (async () => {
-      for (let i = 0; i < 400 && killedJob === null; i++) {
-        const held = (await q.getActive()).find((job) => job.processedBy === a.id);
-        if (held) {
-          await a.stop('SIGKILL');
-          killedJob = held.id!;
-        } else await sleep(25);
-      }
-    })();
-    const events: RunEvent[] = [];
-    const run = await evolve(iris, { ...sleepyRun(4), backend: { redis: server.url, queue } }, { onEvent: (e) => events.push(e) });
-    await killer;
+      // Kill worker a while it holds a sleepy job it took less than 100 ms ago (the fit alone takes 250 ms).
+      const sleepyJustTakenByA = (job: Job) =>
+        job.processedBy === a.id && job.data.job.genome.model.family === 'sleepy_centroid' && Date.now() - job.processedOn! < 100;
+      let killedJob: string | null = null;
+      const killer = (async () => {
+        for (let i = 0; i < 400 && killedJob === null; i++) {
+          const held = (await q.getActive()).find(sleepyJustTakenByA);
+          if (held) {
+            await a.stop('SIGKILL');
+            killedJob = held.id!;
+          } else await sleep(20);
+        }
+      })();
+      const events: RunEvent[] = [];
+      const run = await evolve(iris, { ...sleepyRun(4), backend: { redis: server.url, queue } }, { onEvent: (e) => events.push(e) });
+      await killer;
 
-    expect(killedJob).not.toBeNull();
-    expect(stalled).toContain(killedJob);
-    expect(run.drones.map((d) => d.id)).toEqual(Array.from({ length: 12 }, (_, k) => `d${k + 1}`));
-    expect(run.drones.every((d) => d.status === 'ok')).toBe(true);
-    expectSameRun({ run, events }, local);
-    await queueEvents.close();
-    await q.close();
-    connection.disconnect();
+      expect(killedJob).not.toBeNull();
+      expect(stalled).toContain(killedJob);
+      expect(run.drones.map((d) => d.id)).toEqual(Array.from({ length: 12 }, (_, k) => `d${k + 1}`));
+      expect(run.drones.every((d) => d.status === 'ok')).toBe(true);
+      expectSameRun({ run, events }, local);
+    } finally {
+      await queueEvents.close();
+      await q.close();
+      connection.disconnect();
+    }
   });
 });

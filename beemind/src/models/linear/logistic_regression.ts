@@ -67,7 +67,8 @@ export class LogisticRegression extends BaseClassifier<LogisticRegressionParams>
     const outputs = K === 2 ? 1 : K;
     const { data, rows: n, cols: p, mean } = centerColumns(X, fitIntercept);
 
-    // Jacobi preconditioner: the Hessian diagonal at w = 0 is C·c0·||x_j||² (+1 from an L2 penalty)
+    // Jacobi preconditioner: the Hessian diagonal at w = 0 is C·c0·||x_j||² plus 1 from an L2 penalty (kept
+    // for every penalty: it also keeps constant columns at scale 1)
     const c0 = outputs === 1 ? 0.25 : (1 / K) * (1 - 1 / K);
     const norms = columnNorms(data, n, p);
     const scale = new Float64Array(p);
