@@ -1,7 +1,7 @@
 """scikit-learn side of bench/accuracy.mjs: fits each estimator with default settings on the given splits.
 
-Reads a JSON job {datasets: [{name, csv, target, task, train, test}]} from argv[1] and prints
-{dataset: {family: score}} as JSON (accuracy, or R^2, on the test rows).
+Reads a JSON job {datasets: [{name, seed, csv, target, task, train, test}]} from argv[1] and prints
+{dataset: [{family: score} per split, in job order]} as JSON (accuracy %, or R^2 x 100, on the test rows).
 """
 import json
 import sys
@@ -41,8 +41,9 @@ REGRESSORS = {
 def main() -> None:
     job = json.load(open(sys.argv[1]))
     out = {}
+    frames = {}
     for d in job["datasets"]:
-        frame = pd.read_csv(d["csv"])
+        frame = frames.setdefault(d["csv"], pd.read_csv(d["csv"])).copy()
         y = frame.pop(d["target"]).to_numpy()
         X = frame.to_numpy(dtype=float)
         train, test = np.array(d["train"]), np.array(d["test"])
@@ -53,7 +54,7 @@ def main() -> None:
             pred = model.predict(X[test])
             score = accuracy_score(y[test], pred) if d["task"] == "classification" else r2_score(y[test], pred)
             scores[family] = 100 * score
-        out[d["name"]] = scores
+        out.setdefault(d["name"], []).append(scores)
     print(json.dumps(out))
 
 

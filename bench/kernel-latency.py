@@ -2,10 +2,12 @@
 
 Measures, per kernel: startup (process spawn to kernel_info_reply), the round trip of a warm `1+1`
 (execute_request sent to execute_reply received) and of a typed function declaration (a new name each run),
-as median and p90 over --runs runs. Needs `npx tsc -b` and `npm ci` (tslab is a devDependency of the kernel
-workspace); both kernelspecs are registered in a temporary directory. Installs nothing.
+as median and p90 over --runs runs. Both kernelspecs are registered in a temporary directory. Installs
+nothing: build BeeMind first (`npx tsc -b`) and install tslab outside the repository (as a dependency of the
+workspace its TypeScript fork would take over `npx tsc`):
 
-    .venv/bin/python bench/kernel-latency.py [--runs 30] [--startup-runs 30] [--kernels beemind,tslab]
+    npm install --prefix /tmp/beemind-bench-tslab tslab@1.0.22
+    .venv/bin/python bench/kernel-latency.py [--runs 30] [--startup-runs 30] [--tslab /tmp/beemind-bench-tslab]
 """
 from __future__ import annotations
 
@@ -25,15 +27,14 @@ from jupyter_client.manager import KernelManager
 from jupyter_client.session import Session
 
 REPO = Path(__file__).resolve().parents[1]
-TSLAB = REPO / "node_modules" / "tslab" / "bin" / "tslab"
 
 
-def register_kernelspecs(root: Path) -> None:
+def register_kernelspecs(root: Path, tslab_bin: Path) -> None:
     """BeeMind through its own installer; tslab with the kernel.json its installer would write."""
     subprocess.run(["node", str(REPO / "kernel" / "bin" / "beemind-kernel.js"), "install", "--prefix", str(root)], check=True, capture_output=True)
     tslab = root / "share" / "jupyter" / "kernels" / "tslab"
     tslab.mkdir(parents=True, exist_ok=True)
-    spec = {"argv": [shutil.which("node") or "node", str(TSLAB), "kernel", "--config-path", "{connection_file}"], "display_name": "TypeScript (tslab)", "language": "typescript"}
+    spec = {"argv": [shutil.which("node") or "node", str(tslab_bin), "kernel", "--config-path", "{connection_file}"], "display_name": "TypeScript (tslab)", "language": "typescript"}
     (tslab / "kernel.json").write_text(json.dumps(spec))
     os.environ["JUPYTER_PATH"] = str(root / "share" / "jupyter")
 
@@ -127,14 +128,16 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--startup-runs", type=int, default=30)
     parser.add_argument("--kernels", default="beemind,tslab")
+    parser.add_argument("--tslab", default=os.environ.get("TSLAB_PREFIX", "/tmp/beemind-bench-tslab"), help="npm prefix where tslab 1.0.22 is installed")
     args = parser.parse_args()
     if not (REPO / "kernel" / "dist" / "main.js").exists():
         sys.exit("Build first: npx tsc -b")
     kernels = args.kernels.split(",")
-    if "tslab" in kernels and not TSLAB.exists():
-        sys.exit("tslab is missing: run npm ci (it is a devDependency of the kernel workspace)")
+    tslab_bin = Path(args.tslab) / "node_modules" / "tslab" / "bin" / "tslab"
+    if "tslab" in kernels and not tslab_bin.exists():
+        sys.exit(f"tslab is missing: npm install --prefix {args.tslab} tslab@1.0.22 (or --kernels beemind)")
     with tempfile.TemporaryDirectory(prefix="beemind-bench-") as tmp:
-        register_kernelspecs(Path(tmp))
+        register_kernelspecs(Path(tmp), tslab_bin)
         results = {k: bench(k, args.runs, args.startup_runs) for k in kernels}
     load = os.getloadavg()[0]
     print(f"\nKernel latency, median / p90 in ms ({args.runs} runs; {args.startup_runs} startups; load average {load:.1f} on {os.cpu_count()} cores)\n")

@@ -25,7 +25,12 @@ export function addWorkerCommand(program: Command): void {
     )
     .option('-c, --concurrency <n>', 'evaluations at once (default: the number of CPUs)', positiveInteger)
     .option('--queue <name>', 'the queue runs send to', 'beemind')
-    .option('--plugin <module>', 'module registering custom model families or steps (repeatable)', collect, [])
+    .option(
+      '--plugin <module>',
+      'module registering custom model families or steps (repeatable)',
+      collect,
+      [],
+    )
     .option('--memory-mb <n>', 'heap limit of each evaluation thread', positiveInteger)
     .option(
       '--stalled-check <ms>',
@@ -40,7 +45,9 @@ export function addWorkerCommand(program: Command): void {
         plugins: o.plugin,
         ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}),
         ...(o.memoryMb !== undefined ? { memoryMb: o.memoryMb } : {}),
-        ...(o.stalledCheck !== undefined ? { stalledCheckMs: o.stalledCheck, lockMs: 2 * o.stalledCheck } : {}),
+        ...(o.stalledCheck !== undefined
+          ? { stalledCheckMs: o.stalledCheck, lockMs: 2 * o.stalledCheck }
+          : {}),
       });
       process.stdout.write(
         `beemind worker ${worker.id} ready: queue "${worker.queue}" at ${redactRedisUrl(o.redis)}, ${worker.concurrency} at once; Ctrl-C to stop\n`,
@@ -50,7 +57,11 @@ export function addWorkerCommand(program: Command): void {
         const stop = (signal: NodeJS.Signals) => {
           signals++;
           const force = signals > 1;
-          process.stdout.write(force ? `${signal}: stopping now\n` : `${signal}: finishing running evaluations (again to stop now)\n`);
+          process.stdout.write(
+            force
+              ? `${signal}: stopping now\n`
+              : `${signal}: finishing running evaluations (again to stop now)\n`,
+          );
           void worker.close({ force }).then(() => {
             process.off('SIGINT', stop);
             process.off('SIGTERM', stop);

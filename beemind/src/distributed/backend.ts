@@ -5,9 +5,9 @@
  * - The search data travels once: packed, named by its SHA-256 and stored in Redis; workers cache it.
  * - A job is data only (genome, fraction, metric, seed, data key, timeout) with the id `<run>.<drone>.r<rung>`,
  *   so adding it twice, or a worker finishing it twice, still gives one result; each evaluate() resolves once.
- * - Outcomes come back through the queue's completion events; a sweep every few seconds, and right after a
- *   reconnection, re-reads jobs whose event went missing and re-submits jobs Redis lost (e.g. a restart
- *   without persistence), re-uploading the data first.
+ * - Outcomes come back in the queue's completion events (big ones under a result key); a sweep every few
+ *   seconds, and right after a reconnection, re-reads jobs whose event went missing and re-submits jobs Redis
+ *   lost (e.g. a restart without persistence), re-uploading the data first.
  * - cancelAll() (the run's deadline or an interrupt) resolves every unanswered job as cancelled at once,
  *   whether or not workers or Redis are there, and asks workers to stop those evaluations.
  */
@@ -22,7 +22,15 @@ import type { Outcome } from '../evaluation/pool/outcome.js';
 import { parseParams } from '../models/estimator.js';
 import { contentKey, decodeOutcome, encodeDataset } from './codec.js';
 import { closeClient, ConnectionState, createClient, probeRedis, withTimeout } from './connection.js';
-import { DEFAULT_QUEUE, PROTOCOL_VERSION, QueueNameSchema, queueKeys, TIMING, type JobPayload } from './protocol.js';
+import {
+  DEFAULT_QUEUE,
+  PROTOCOL_VERSION,
+  QueueNameSchema,
+  queueKeys,
+  TIMING,
+  type JobPayload,
+  type JobReturn,
+} from './protocol.js';
 import { liveWorkers, type WorkerInfo } from './registry.js';
 import { redactRedisUrl } from './redis_url.js';
 
@@ -32,7 +40,10 @@ export const RedisBackendOptionsSchema = z
     redis: z.string(),
     queue: QueueNameSchema.default(DEFAULT_QUEUE),
     /** Names the run's jobs (default: random). */
-    runId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+    runId: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/)
+      .optional(),
     /** Plugin modules the run uses: workers lacking one of the same file name are reported. */
     plugins: z.array(z.string()).default([]),
     /** How often unanswered jobs are re-checked (a safety net under the completion events). */
@@ -111,7 +122,7 @@ export class RedisBackend implements EvaluationBackend {
     this.runId = options.runId ?? randomUUID().slice(0, 8);
     this.queueName = options.queue;
     this.keys = queueKeys(options.queue);
-    events.on('completed', ({ jobId }) => this.onCompleted(jobId));
+    events.on('completed', ({ jobId, returnvalue }) => this.onCompleted(jobId, returnvalue));
     events.on('failed', ({ jobId, failedReason }) => this.onFailed(jobId, failedReason));
     state.onReconnect(() => this.chore(this.sweep()));
     this.sweepTimer = setInterval(() => {
@@ -135,18 +146,22 @@ export class RedisBackend implements EvaluationBackend {
         // Only infrastructure problems throw in a worker (evaluation errors are outcomes): retry those.
         attempts: 3,
         backoff: { type: 'exponential', delay: 500 },
-        removeOnComplete: true,
+        // completed jobs hold their (small) outcomes: kept a while, for a run that missed the event
+        removeOnComplete: { age: TIMING.keepCompletedSeconds, count: TIMING.keepCompleted },
         removeOnFail: { age: 24 * 3600, count: 1000 },
       },
-      // Completion events are small (outcomes live under their own keys): a short stream is plenty.
-      streams: { events: { maxLen: 5000 } },
+      // Completion events carry outcomes up to 8 KB (bigger ones live under their own keys): keep the stream short.
+      streams: { events: { maxLen: 2000 } },
     });
     queue.on('error', (error: Error) => logger.debug({ err: error }, 'queue error'));
     try {
       await queue.waitUntilReady();
       // Listen from the newest event on: nothing of this run can be missed, nothing older is replayed.
       const newest = await client.xrevrange(queue.keys.events, '+', '-', 'COUNT', 1);
-      const events = new QueueEvents(options.queue, { connection: client, lastEventId: newest[0]?.[0] ?? '0-0' });
+      const events = new QueueEvents(options.queue, {
+        connection: client,
+        lastEventId: newest[0]?.[0] ?? '0-0',
+      });
       events.on('error', (error: Error) => logger.debug({ err: error }, 'queue events error'));
       await events.waitUntilReady();
       const backend = new RedisBackend(options.redis, options, state, client, queue, events);
@@ -162,15 +177,24 @@ export class RedisBackend implements EvaluationBackend {
 
   /** Evaluation slots of the workers connected now (at least 1, so callers can size batches). */
   get concurrency(): number {
-    return Math.max(1, this.workers.reduce((n, w) => n + w.concurrency, 0));
+    return Math.max(
+      1,
+      this.workers.reduce((n, w) => n + w.concurrency, 0),
+    );
   }
 
   get stats(): RedisBackendStats {
     return { ...this.counts, reconnects: this.state.reconnects };
   }
 
-  /** The workers seen at the last check. */
+  /** The workers seen at the last check (every few seconds while jobs wait). */
   get connectedWorkers(): readonly WorkerInfo[] {
+    return this.workers;
+  }
+
+  /** Asks Redis which workers are connected now. */
+  async listWorkers(): Promise<readonly WorkerInfo[]> {
+    await this.refreshWorkers();
     return this.workers;
   }
 
@@ -182,14 +206,24 @@ export class RedisBackend implements EvaluationBackend {
     this.uploads.set(key, upload);
   }
 
-  evaluate(key: string, job: EvaluationJob, options: { timeoutMs?: number; id?: string } = {}): Promise<Outcome<EvaluationResult>> {
+  evaluate(
+    key: string,
+    job: EvaluationJob,
+    options: { timeoutMs?: number; id?: string } = {},
+  ): Promise<Outcome<EvaluationResult>> {
     if (this.closed) return Promise.resolve({ status: 'cancelled' });
     const upload = this.uploads.get(key);
     if (!upload) {
-      return Promise.resolve(failure('RedisBackend.prepare(key, data) was not called for this data before evaluate().'));
+      return Promise.resolve(
+        failure('RedisBackend.prepare(key, data) was not called for this data before evaluate().'),
+      );
     }
     if (!isJsonSafe(job.genome)) {
-      return Promise.resolve(failure('the genome holds values JSON cannot carry (NaN, Infinity, undefined or functions); a distributed job must be plain data.'));
+      return Promise.resolve(
+        failure(
+          'the genome holds values JSON cannot carry (NaN, Infinity, undefined or functions); a distributed job must be plain data.',
+        ),
+      );
     }
     const jobId = `${this.runId}.${safeId(options.id ?? `e${++this.counter}`)}`;
     const existing = this.pending.get(jobId);
@@ -198,7 +232,12 @@ export class RedisBackend implements EvaluationBackend {
     const promise = new Promise<Outcome<EvaluationResult>>((r) => (resolve = r));
     const entry: Pending = {
       jobId,
-      payload: { v: PROTOCOL_VERSION, data: upload.key, job: { ...job }, timeoutMs: options.timeoutMs ?? null },
+      payload: {
+        v: PROTOCOL_VERSION,
+        data: upload.key,
+        job: { ...job },
+        timeoutMs: options.timeoutMs ?? null,
+      },
       resolve,
       promise,
       submitted: false,
@@ -220,12 +259,16 @@ export class RedisBackend implements EvaluationBackend {
     this.outbox = [];
     for (const e of entries) e.resolve({ status: 'cancelled' });
     const submitted = entries.filter((e) => e.submitted).map((e) => e.jobId);
-    if (submitted.length === 0 || this.state.down) return;
-    // Best effort: workers stop these evaluations, and waiting ones leave the queue.
+    if (submitted.length > 0) this.withdraw(submitted);
+  }
+
+  /** Best effort, in the background: workers stop these evaluations, and waiting ones leave the queue. */
+  private withdraw(jobIds: string[]): void {
+    if (this.state.down) return; // nobody to tell; their results expire unread
     this.chore(
       (async () => {
-        await this.client.publish(this.keys.cancel, JSON.stringify(submitted));
-        await Promise.all(submitted.map((id) => this.queue.remove(id).catch(() => 0)));
+        await this.client.publish(this.keys.cancel, JSON.stringify(jobIds));
+        await Promise.all(jobIds.map((id) => this.queue.remove(id).catch(() => 0)));
       })(),
     );
   }
@@ -235,10 +278,12 @@ export class RedisBackend implements EvaluationBackend {
     this.cancelAll();
     this.closed = true;
     clearInterval(this.sweepTimer);
-    await withTimeout(Promise.allSettled([...this.chores]), 1000);
+    // Redis being down must not hold the end of the run (its time budget includes this).
+    const grace = this.state.down ? 0 : 1000;
+    await withTimeout(Promise.allSettled([...this.chores]), grace);
     this.state.shutdown();
-    await withTimeout(Promise.allSettled([this.events.close(), this.queue.close()]), 1000);
-    await closeClient(this.client);
+    await withTimeout(Promise.allSettled([this.events.close(), this.queue.close()]), grace);
+    await closeClient(this.client, grace);
   }
 
   // ---- submission ----
@@ -264,13 +309,21 @@ export class RedisBackend implements EvaluationBackend {
     try {
       const dataKeys = new Set(batch.map((e) => e.payload.data));
       await Promise.all([...this.uploads.values()].filter((u) => dataKeys.has(u.key)).map((u) => u.ready));
-      await this.queue.addBulk(batch.map((e) => ({ name: 'evaluate', data: e.payload, opts: { jobId: e.jobId } })));
+      await this.queue.addBulk(
+        batch.map((e) => ({ name: 'evaluate', data: e.payload, opts: { jobId: e.jobId } })),
+      );
       for (const e of batch) e.submitted = true;
       this.counts.submitted += batch.length;
+      // cancelled while being added: take them out again
+      const cancelled = batch.filter((e) => this.pending.get(e.jobId) !== e).map((e) => e.jobId);
+      if (cancelled.length > 0) this.withdraw(cancelled);
     } catch (error) {
       // Left unsubmitted, they are submitted again by the next sweep.
       for (const e of batch) e.submitted = true;
-      logger.warn({ err: error, jobs: batch.length }, 'adding evaluation jobs to the queue failed; retrying at the next check');
+      logger.warn(
+        { err: error, jobs: batch.length },
+        'adding evaluation jobs to the queue failed; retrying at the next check',
+      );
     }
   }
 
@@ -283,9 +336,12 @@ export class RedisBackend implements EvaluationBackend {
     entry.resolve(outcome);
   }
 
-  private onCompleted(jobId: string): void {
+  private onCompleted(jobId: string, returned: unknown): void {
     const entry = this.pending.get(jobId);
-    if (entry && !entry.reading) this.chore(this.readResult(entry));
+    if (!entry || entry.reading) return;
+    const inline = (returned as JobReturn | null)?.outcome;
+    if (typeof inline === 'string') this.settle(entry, unpack(Buffer.from(inline, 'base64')));
+    else this.chore(this.readResult(entry));
   }
 
   private onFailed(jobId: string, reason: string): void {
@@ -298,7 +354,7 @@ export class RedisBackend implements EvaluationBackend {
     });
   }
 
-  /** Takes the stored outcome (reading deletes it); a completed job without one is submitted again. */
+  /** Takes a stored outcome (reading deletes it); a completed job without one is submitted again. */
   private async readResult(entry: Pending): Promise<void> {
     if (this.pending.get(entry.jobId) !== entry) return;
     entry.reading = true;
@@ -307,13 +363,7 @@ export class RedisBackend implements EvaluationBackend {
       const replies = await this.client.multi().getBuffer(key).del(key).exec();
       const bytes = replies?.[0]?.[1] as Buffer | null | undefined;
       if (bytes) {
-        let outcome: Outcome<EvaluationResult>;
-        try {
-          outcome = decodeOutcome(bytes);
-        } catch (error) {
-          outcome = { status: 'crashed', error: { name: 'ProtocolError', message: (error as Error).message }, seconds: 0 };
-        }
-        this.settle(entry, outcome);
+        this.settle(entry, unpack(bytes));
         return;
       }
       await this.resubmit(entry, 'its worker finished but the result is gone');
@@ -370,12 +420,14 @@ export class RedisBackend implements EvaluationBackend {
       this.onFailed(entry.jobId, job?.failedReason ?? 'failed');
       return;
     }
-    if (state === 'completed' || state === 'unknown') {
-      if ((await this.client.exists(this.keys.result(entry.jobId))) === 1 || state === 'completed') {
-        if (!entry.reading) await this.readResult(entry);
-        return;
-      }
-      await this.resubmit(entry, 'Redis lost the job');
+    if (state === 'completed') {
+      const job = await this.queue.getJob(entry.jobId);
+      this.onCompleted(entry.jobId, job?.returnvalue);
+      return;
+    }
+    if (state === 'unknown') {
+      if ((await this.client.exists(this.keys.result(entry.jobId))) === 1) await this.readResult(entry);
+      else await this.resubmit(entry, 'Redis lost the job');
     }
   }
 
@@ -383,7 +435,9 @@ export class RedisBackend implements EvaluationBackend {
     this.workers = await liveWorkers(this.client, this.queueName);
     for (const w of this.workers) {
       if (this.warnedPluginsFor.has(w.id)) continue;
-      const missing = this.options.plugins.map((p) => p.split(/[\\/]/).pop()!).filter((p) => !w.plugins.includes(p));
+      const missing = this.options.plugins
+        .map((p) => p.split(/[\\/]/).pop()!)
+        .filter((p) => !w.plugins.includes(p));
       if (missing.length === 0) continue;
       this.warnedPluginsFor.add(w.id);
       logger.warn(
@@ -395,7 +449,12 @@ export class RedisBackend implements EvaluationBackend {
 
   private warnIfNobodyListens(): void {
     const now = Date.now();
-    if (this.workers.length > 0 || this.pending.size === 0 || now - this.lastNoWorkerWarning < NO_WORKER_WARN_EVERY_MS) return;
+    if (
+      this.workers.length > 0 ||
+      this.pending.size === 0 ||
+      now - this.lastNoWorkerWarning < NO_WORKER_WARN_EVERY_MS
+    )
+      return;
     this.lastNoWorkerWarning = now;
     logger.warn(
       { queue: this.queueName, waiting: this.pending.size },
@@ -405,9 +464,24 @@ export class RedisBackend implements EvaluationBackend {
 
   /** Tracks background work so close() can let it finish. */
   private chore(work: Promise<unknown>): void {
-    const tracked = work.catch((error: Error) => logger.debug({ err: error }, 'background Redis work failed'));
+    const tracked = work.catch((error: Error) =>
+      logger.debug({ err: error }, 'background Redis work failed'),
+    );
     this.chores.add(tracked);
     void tracked.finally(() => this.chores.delete(tracked));
+  }
+}
+
+/** An outcome from its packed bytes; bytes that do not decode make a crashed outcome that says so. */
+function unpack(bytes: Uint8Array): Outcome<EvaluationResult> {
+  try {
+    return decodeOutcome(bytes);
+  } catch (error) {
+    return {
+      status: 'crashed',
+      error: { name: 'ProtocolError', message: (error as Error).message },
+      seconds: 0,
+    };
   }
 }
 

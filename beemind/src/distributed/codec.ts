@@ -56,14 +56,26 @@ const OutcomeMetaSchema = z.discriminatedUnion('status', [
 function parseMeta<T>(schema: z.ZodType<T>, meta: unknown, what: string): T {
   const parsed = schema.safeParse(meta);
   if (!parsed.success) {
-    throw new ProtocolError('distributed.bad_payload', `a packed ${what} does not have the expected shape: ${parsed.error.issues[0]?.message ?? 'invalid'}.`);
+    throw new ProtocolError(
+      'distributed.bad_payload',
+      `a packed ${what} does not have the expected shape: ${parsed.error.issues[0]?.message ?? 'invalid'}.`,
+    );
   }
   return parsed.data;
 }
 
-function typed<T extends EnvelopeArray>(arrays: EnvelopeArray[], at: number, Ctor: abstract new (...args: never[]) => T, what: string): T {
+function typed<T extends EnvelopeArray>(
+  arrays: EnvelopeArray[],
+  at: number,
+  Ctor: abstract new (...args: never[]) => T,
+  what: string,
+): T {
   const a = arrays[at];
-  if (Object.prototype.toString.call(a) !== `[object ${(Ctor as unknown as { name: string }).name}]`) throw new ProtocolError('distributed.bad_payload', `a packed ${what} refers to a missing or mistyped array.`);
+  if (Object.prototype.toString.call(a) !== `[object ${(Ctor as unknown as { name: string }).name}]`)
+    throw new ProtocolError(
+      'distributed.bad_payload',
+      `a packed ${what} refers to a missing or mistyped array.`,
+    );
   return a as T;
 }
 
@@ -72,7 +84,9 @@ export function encodeDataset(data: EvaluationData): Buffer {
   const arrays: EnvelopeArray[] = [];
   const add = (a: EnvelopeArray) => arrays.push(a) - 1;
   const columns = data.features.columns.map((c) =>
-    c.kind === 'categorical' ? { name: c.name, kind: c.kind, values: [...c.values] } : { name: c.name, kind: c.kind, array: add(c.values) },
+    c.kind === 'categorical'
+      ? { name: c.name, kind: c.kind, values: [...c.values] }
+      : { name: c.name, kind: c.kind, array: add(c.values) },
   );
   const meta: z.infer<typeof DatasetMetaSchema> = {
     v: 1,
@@ -100,7 +114,10 @@ export function decodeDataset(bytes: Uint8Array, options: DecodeOptions = {}): E
     y: typed(arrays, meta.y, Float64Array, 'dataset'),
     task: meta.task,
     nClasses: meta.nClasses,
-    folds: meta.folds.map((f) => ({ train: typed(arrays, f.train, Int32Array, 'dataset'), test: typed(arrays, f.test, Int32Array, 'dataset') })),
+    folds: meta.folds.map((f) => ({
+      train: typed(arrays, f.train, Int32Array, 'dataset'),
+      test: typed(arrays, f.test, Int32Array, 'dataset'),
+    })),
   };
 }
 

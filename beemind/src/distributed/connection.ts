@@ -60,7 +60,13 @@ export class ConnectionState {
       if (this.downSince !== null && now - this.lastLogged >= OUTAGE_LOG_EVERY_MS) {
         this.lastLogged = now;
         logger.warn(
-          { redis: redactRedisUrl(this.url), downSeconds: Math.round((now - this.downSince) / 1000), attempt: this.attempts, nextMs: delay, error: this.lastError },
+          {
+            redis: redactRedisUrl(this.url),
+            downSeconds: Math.round((now - this.downSince) / 1000),
+            attempt: this.attempts,
+            nextMs: delay,
+            error: this.lastError,
+          },
           `${this.who}: still waiting for Redis at ${redactRedisUrl(this.url)}; retrying with backoff`,
         );
       }
@@ -136,7 +142,10 @@ export async function closeClient(client: Redis, ms = 1000): Promise<void> {
     client.disconnect();
     return;
   }
-  await withTimeout(client.quit().catch(() => undefined), ms);
+  await withTimeout(
+    client.quit().catch(() => undefined),
+    ms,
+  );
   client.disconnect();
 }
 
@@ -165,7 +174,8 @@ export async function probeRedis(url: string, who: string): Promise<void> {
     await probe.ping();
   } catch (thrown) {
     const error = (lastError ?? thrown) as Error & { code?: string };
-    const detail = error.code && !error.message.includes(error.code) ? `${error.code}: ${error.message}` : error.message;
+    const detail =
+      error.code && !error.message.includes(error.code) ? `${error.code}: ${error.message}` : error.message;
     if (AUTH_FAILURE.test(detail) || AUTH_FAILURE.test((thrown as Error).message)) {
       throw new ConfigurationError(
         'redis.auth',

@@ -69,7 +69,10 @@ export class DatasetCache {
       );
     }
     if (contentKey(bytes) !== key) {
-      throw new ProtocolError('distributed.data_corrupt', `the search data stored under ${key.slice(0, 12)}… does not match its content key.`);
+      throw new ProtocolError(
+        'distributed.data_corrupt',
+        `the search data stored under ${key.slice(0, 12)}… does not match its content key.`,
+      );
     }
     const data: EvaluationData = decodeDataset(bytes, { shared: true });
     this.pool.share(key, data);

@@ -31,7 +31,9 @@ interface Header {
   arrays: ArrayEntry[];
 }
 
-const TAGS: Record<string, DType> = Object.fromEntries(Object.entries(DTYPES).map(([dtype, Ctor]) => [`[object ${Ctor.name}]`, dtype as DType]));
+const TAGS: Record<string, DType> = Object.fromEntries(
+  Object.entries(DTYPES).map(([dtype, Ctor]) => [`[object ${Ctor.name}]`, dtype as DType]),
+);
 
 // By tag rather than instanceof: arrays made in another realm (a worker thread, a vm context) count too.
 function dtypeOf(a: EnvelopeArray): DType {
@@ -69,8 +71,12 @@ export interface DecodeOptions {
 }
 
 /** Unpacks an envelope; each array gets its own aligned (optionally shared) memory. */
-export function decodeEnvelope(bytes: Uint8Array, options: DecodeOptions = {}): { meta: unknown; arrays: EnvelopeArray[] } {
-  const bad = (why: string) => new ProtocolError('envelope.malformed', `a packed dataset or result is malformed (${why}).`);
+export function decodeEnvelope(
+  bytes: Uint8Array,
+  options: DecodeOptions = {},
+): { meta: unknown; arrays: EnvelopeArray[] } {
+  const bad = (why: string) =>
+    new ProtocolError('envelope.malformed', `a packed dataset or result is malformed (${why}).`);
   if (bytes.length < 8) throw bad('too short');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (view.getUint32(0, true) !== MAGIC) throw bad('wrong magic number');
@@ -78,7 +84,9 @@ export function decodeEnvelope(bytes: Uint8Array, options: DecodeOptions = {}): 
   if (8 + headerLength > bytes.length) throw bad('header past the end');
   let header: Header;
   try {
-    header = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset + 8, headerLength).toString('utf8')) as Header;
+    header = JSON.parse(
+      Buffer.from(bytes.buffer, bytes.byteOffset + 8, headerLength).toString('utf8'),
+    ) as Header;
   } catch {
     throw bad('header is not JSON');
   }

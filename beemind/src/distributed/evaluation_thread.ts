@@ -5,7 +5,12 @@
  */
 import '../models/families.js';
 import { workerData } from 'node:worker_threads';
-import { evaluateGenome, type EvaluationData, type EvaluationJob, type EvaluationResult } from '../automl/evaluate.js';
+import {
+  evaluateGenome,
+  type EvaluationData,
+  type EvaluationJob,
+  type EvaluationResult,
+} from '../automl/evaluate.js';
 import { loadPlugins } from '../automl/plugins.js';
 import { EvaluationError } from '../core/errors.js';
 import { serveTasks } from '../evaluation/pool/serve.js';

@@ -45,10 +45,17 @@ export function parseJobPayload(data: unknown): JobPayload {
   return parsed.data;
 }
 
-/** What a worker returns to BullMQ: just the status (the outcome itself is stored under the result key). */
-export interface JobMarker {
+/**
+ * What a worker returns to BullMQ (it travels in the completion event): the status, and the packed outcome in
+ * base64 when it is small; a larger one (big out-of-fold predictions) is stored under the job's result key.
+ */
+export interface JobReturn {
   status: string;
+  outcome?: string;
 }
+
+/** Outcomes up to this many packed bytes travel in the completion event itself. */
+export const INLINE_OUTCOME_BYTES = 8192;
 
 /** Queue names become part of Redis keys: keep them plain. */
 export const QueueNameSchema = z
@@ -61,7 +68,7 @@ export function queueKeys(queue: string) {
   return {
     /** Packed search data by content key. */
     data: (key: string) => `${base}:data:${key}`,
-    /** A finished evaluation's packed outcome, by job id (written before the job completes). */
+    /** A finished evaluation's packed outcome when too big to travel inline (written before the job completes). */
     result: (jobId: string) => `${base}:result:${jobId}`,
     /** Hash of live workers: id → JSON { host, pid, concurrency, seen }. */
     workers: `${base}:workers`,
@@ -73,8 +80,11 @@ export function queueKeys(queue: string) {
 export const TIMING = {
   /** How long packed search data stays in Redis after the last run using it touched it. */
   dataTtlSeconds: 3600,
-  /** How long an unread result stays (results are deleted when read). */
+  /** How long an unread stored result stays (results are deleted when read). */
   resultTtlSeconds: 3600,
+  /** Completed jobs (and the outcomes in them) are kept this long, at most `keepCompleted` of them. */
+  keepCompletedSeconds: 3600,
+  keepCompleted: 2000,
   /** A worker refreshes its entry in the worker registry this often… */
   heartbeatMs: 2000,
   /** …and counts as gone when it has not for this long. */

@@ -1,8 +1,8 @@
 /**
  * This module contains the queue worker behind `beemind worker`: it takes evaluation jobs from a BullMQ queue,
  * evaluates each in a worker-thread slot (so a hanging drone is stopped at its timeout, a crashing one costs
- * only its thread, and job locks keep being renewed), stores the outcome under the job's result key and
- * completes the job. Evaluation errors are outcomes, never retried; only a worker that dies mid-job (its lock
+ * only its thread, and job locks keep being renewed) and completes the job with the packed outcome (a big
+ * one is stored under the job's result key first). Evaluation errors are outcomes, never retried; only a worker that dies mid-job (its lock
  * expires, another worker's stalled-job check puts the job back) or a missing dataset makes a job run again.
  */
 import { randomUUID } from 'node:crypto';
@@ -23,7 +23,15 @@ import { encodeOutcome } from './codec.js';
 import { closeClient, ConnectionState, createClient, probeRedis, withTimeout } from './connection.js';
 import { DatasetCache } from './dataset_cache.js';
 import type { ThreadTask } from './evaluation_thread.js';
-import { DEFAULT_QUEUE, parseJobPayload, QueueNameSchema, queueKeys, TIMING, type JobMarker } from './protocol.js';
+import {
+  DEFAULT_QUEUE,
+  INLINE_OUTCOME_BYTES,
+  parseJobPayload,
+  QueueNameSchema,
+  queueKeys,
+  TIMING,
+  type JobReturn,
+} from './protocol.js';
 import { heartbeat, leave, type WorkerInfo } from './registry.js';
 import { redactRedisUrl } from './redis_url.js';
 
@@ -74,7 +82,10 @@ export interface RedisWorker {
 function threadEntry(): URL {
   const entry = new URL('../../dist/distributed/evaluation_thread.js', import.meta.url);
   if (!existsSync(fileURLToPath(entry))) {
-    throw new EvaluationError('worker.not_built', `the evaluation thread ${fileURLToPath(entry)} is missing; build the library (npx tsc -b).`);
+    throw new EvaluationError(
+      'worker.not_built',
+      `the evaluation thread ${fileURLToPath(entry)} is missing; build the library (npx tsc -b).`,
+    );
   }
   return entry;
 }
@@ -119,7 +130,7 @@ export async function startWorker(input: WorkerOptionsInput): Promise<RedisWorke
     plugins: options.plugins.map((p) => basename(p)),
   };
 
-  const evaluateJob = async (job: Job): Promise<JobMarker> => {
+  const evaluateJob = async (job: Job): Promise<JobReturn> => {
     let payload;
     try {
       payload = parseJobPayload(job.data);
@@ -131,8 +142,7 @@ export async function startWorker(input: WorkerOptionsInput): Promise<RedisWorke
     if (cancelled.has(jobId)) {
       outcome = { status: 'cancelled' };
     } else {
-      const release = await cache.acquire(payload.data); // throws if the data is missing: retried by BullMQ
-      stats.datasetsLoaded = cache.loads;
+      const release = await cache.acquire(payload.data); // throws if the data is missing: BullMQ retries
       const controller = new AbortController();
       running.set(jobId, controller);
       try {
@@ -149,11 +159,14 @@ export async function startWorker(input: WorkerOptionsInput): Promise<RedisWorke
       stats.cancelled++;
       return { status: outcome.status }; // its run stopped waiting: nobody reads a result
     }
-    // The outcome is stored before the job completes, so a run that misses the completion still finds it.
-    await client.set(keys.result(jobId), encodeOutcome(outcome), 'EX', TIMING.resultTtlSeconds);
     stats.evaluated++;
     if (outcome.status !== 'ok') stats.unsuccessful++;
     logger.debug({ job: jobId, status: outcome.status }, 'evaluated');
+    const packed = encodeOutcome(outcome);
+    if (packed.length <= INLINE_OUTCOME_BYTES)
+      return { status: outcome.status, outcome: packed.toString('base64') };
+    // A big one is stored before the job completes, so a run that misses the completion still finds it.
+    await client.set(keys.result(jobId), packed, 'EX', TIMING.resultTtlSeconds);
     return { status: outcome.status };
   };
 
@@ -170,7 +183,11 @@ export async function startWorker(input: WorkerOptionsInput): Promise<RedisWorke
   });
   worker.on('error', (error) => logger.debug({ err: error }, 'queue worker error'));
   worker.on('failed', (job, error) => {
-    if (job) logger.warn({ job: job.id, error: error.message }, 'a job failed on this worker (infrastructure, not the drone)');
+    if (job)
+      logger.warn(
+        { job: job.id, error: error.message },
+        'a job failed on this worker (infrastructure, not the drone)',
+      );
   });
 
   await subscriber.subscribe(keys.cancel);
@@ -190,7 +207,10 @@ export async function startWorker(input: WorkerOptionsInput): Promise<RedisWorke
     }
   });
 
-  const beat = () => heartbeat(client, options.queue, info).catch((error: Error) => logger.debug({ err: error }, 'heartbeat failed'));
+  const beat = () =>
+    heartbeat(client, options.queue, info).catch((error: Error) =>
+      logger.debug({ err: error }, 'heartbeat failed'),
+    );
   await beat();
   const heartbeatTimer = setInterval(beat, TIMING.heartbeatMs);
   heartbeatTimer.unref();
@@ -198,7 +218,10 @@ export async function startWorker(input: WorkerOptionsInput): Promise<RedisWorke
 
   void worker.run().catch((error: Error) => logger.error({ err: error }, 'the queue worker stopped'));
   await worker.waitUntilReady();
-  logger.info({ id, queue: options.queue, redis: redactRedisUrl(options.redis), concurrency: options.concurrency }, 'worker ready');
+  logger.info(
+    { id, queue: options.queue, redis: redactRedisUrl(options.redis), concurrency: options.concurrency },
+    'worker ready',
+  );
 
   let closing: Promise<void> | null = null;
   return {
@@ -213,7 +236,9 @@ export async function startWorker(input: WorkerOptionsInput): Promise<RedisWorke
         clearInterval(heartbeatTimer);
         if (force) for (const controller of running.values()) controller.abort();
         // Running jobs may take as long as they need; a Redis that is down must not hold the shutdown.
-        const closed = worker.close(force).catch((error: Error) => logger.debug({ err: error }, 'closing the queue worker'));
+        const closed = worker
+          .close(force)
+          .catch((error: Error) => logger.debug({ err: error }, 'closing the queue worker'));
         await (state.down ? withTimeout(closed, 1000) : closed);
         await withTimeout(leave(client, options.queue, id), 1000).catch(() => undefined);
         state.shutdown();

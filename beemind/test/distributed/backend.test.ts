@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { InlineBackend, ThreadBackend, type EvaluationBackend } from '../../src/automl/backends.js';
+import { evolve } from '../../src/automl/evolve.js';
 import { evaluateGenome, type EvaluationData, type EvaluationJob } from '../../src/automl/evaluate.js';
 import { ConfigurationError, EvaluationError } from '../../src/core/errors.js';
 import { readCSV } from '../../src/data/csv.js';
@@ -39,7 +40,14 @@ beforeAll(async () => {
     nClasses: iris.nClasses,
     folds: kFold(iris.rows, 3, { seed: 1, stratify: iris.target.values }),
   };
-  worker = await startWorker({ redis: server.url, queue: 'contract', concurrency: 2, plugins: [FAULTY], stalledCheckMs: 500, lockMs: 1000 });
+  worker = await startWorker({
+    redis: server.url,
+    queue: 'contract',
+    concurrency: 2,
+    plugins: [FAULTY],
+    stalledCheckMs: 500,
+    lockMs: 1000,
+  });
 });
 
 afterAll(async () => {
@@ -57,7 +65,11 @@ interface BackendCase {
 const cases: BackendCase[] = [
   { name: 'inline', make: async () => new InlineBackend(), stoppable: false },
   { name: 'threads', make: async () => new ThreadBackend(2, 256, [FAULTY]), stoppable: true },
-  { name: 'redis', make: () => RedisBackend.connect({ redis: server.url, queue: 'contract' }), stoppable: true },
+  {
+    name: 'redis',
+    make: () => RedisBackend.connect({ redis: server.url, queue: 'contract' }),
+    stoppable: true,
+  },
 ];
 
 // The contract every evaluation backend keeps, run over each implementation.
@@ -70,7 +82,11 @@ describe.each(cases)('the $name backend', ({ make, stoppable }) => {
   afterEach(() => backend.close());
 
   it('gives the same scores and predictions as evaluateGenome, bit for bit', async () => {
-    const jobs = [job('gaussian_nb'), job('decision_tree', { maxDepth: 3 }), job('knn', { nNeighbors: 7 }, 0.5)];
+    const jobs = [
+      job('gaussian_nb'),
+      job('decision_tree', { maxDepth: 3 }),
+      job('knn', { nNeighbors: 7 }, 0.5),
+    ];
     const outcomes = await Promise.all(jobs.map((j, k) => backend.evaluate('iris', j, { id: `d${k}.r0` })));
     for (const [k, outcome] of outcomes.entries()) {
       const local = await evaluateGenome(data, jobs[k]);
@@ -79,7 +95,10 @@ describe.each(cases)('the $name backend', ({ make, stoppable }) => {
       expect(outcome.value.foldScores).toEqual(local.foldScores);
       expect(outcome.value.modelSize).toBe(local.modelSize);
       expect(outcome.value.predictions === null).toBe(local.predictions === null);
-      if (local.predictions) expect(Buffer.from(outcome.value.predictions!.buffer).equals(Buffer.from(local.predictions.buffer))).toBe(true);
+      if (local.predictions)
+        expect(
+          Buffer.from(outcome.value.predictions!.buffer).equals(Buffer.from(local.predictions.buffer)),
+        ).toBe(true);
     }
   });
 
@@ -125,8 +144,13 @@ describe('the redis backend', () => {
       const [a, b] = [await connect(queue), await connect(queue)];
       a.prepare('iris', data);
       b.prepare('same data, another run', data);
-      const twice = [a.evaluate('iris', job('gaussian_nb'), { id: 'd1.r0' }), a.evaluate('iris', job('gaussian_nb'), { id: 'd1.r0' })];
-      const others = [1, 2, 3].map((k) => b.evaluate('same data, another run', job('knn', { nNeighbors: k + 2 }), { id: `d${k}.r0` }));
+      const twice = [
+        a.evaluate('iris', job('gaussian_nb'), { id: 'd1.r0' }),
+        a.evaluate('iris', job('gaussian_nb'), { id: 'd1.r0' }),
+      ];
+      const others = [1, 2, 3].map((k) =>
+        b.evaluate('same data, another run', job('knn', { nNeighbors: k + 2 }), { id: `d${k}.r0` }),
+      );
       const outcomes = await Promise.all([...twice, ...others]);
       expect(outcomes.every((o) => o.status === 'ok')).toBe(true);
       expect(outcomes[0]).toBe(outcomes[1]);
@@ -143,6 +167,44 @@ describe('the redis backend', () => {
     } finally {
       await w.close();
     }
+  });
+
+  it('stores an outcome too big for the completion event under its result key, and deletes it once read', async () => {
+    // iris eight times over: 1200 rows of out-of-fold probabilities (about 29 KB) do not travel inline
+    const tile = <T extends Float64Array | Int32Array>(a: T, times: number, shift = 0): T => {
+      const out = new (a.constructor as new (n: number) => T)(a.length * times);
+      for (let t = 0; t < times; t++)
+        for (let i = 0; i < a.length; i++) out[t * a.length + i] = a[i] + t * shift;
+      return out;
+    };
+    const big: EvaluationData = {
+      ...data,
+      features: {
+        rows: data.features.rows * 8,
+        columns: data.features.columns.map(
+          (c) => ({ ...c, values: tile(c.values as Float64Array, 8) }) as typeof c,
+        ),
+      },
+      y: tile(data.y, 8),
+      folds: data.folds.map((f) => ({
+        train: tile(f.train, 8, data.features.rows),
+        test: tile(f.test, 8, data.features.rows),
+      })),
+    };
+    const backend = await connect('contract');
+    backend.prepare('big', big);
+    const theJob = job('gaussian_nb');
+    const outcome = await backend.evaluate('big', theJob, { id: 'd1.r0' });
+    const local = await evaluateGenome(big, theJob);
+    expect(outcome.status).toBe('ok');
+    if (outcome.status !== 'ok') return;
+    expect(outcome.value.predictions!.byteLength).toBeGreaterThan(16_384);
+    expect(
+      Buffer.from(outcome.value.predictions!.buffer).equals(Buffer.from(local.predictions!.buffer)),
+    ).toBe(true);
+    const redis = new Redis(server.url);
+    expect(await redis.keys(queueKeys('contract').result('*'))).toEqual([]);
+    redis.disconnect();
   });
 
   it('waits for a worker that starts later, and resolves unanswered jobs as cancelled at once', async () => {
@@ -163,7 +225,8 @@ describe('the redis backend', () => {
       expect(await orphan).toEqual({ status: 'cancelled' });
       const connection = new Redis(server.url, { maxRetriesPerRequest: null });
       const q = new Queue(queue, { connection });
-      for (let i = 0; i < 50 && (await q.getWaitingCount()) > 0; i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 50 && (await q.getWaitingCount()) > 0; i++)
+        await new Promise((r) => setTimeout(r, 50));
       expect(await q.getWaitingCount()).toBe(0);
       await q.close();
       connection.disconnect();
@@ -172,14 +235,40 @@ describe('the redis backend', () => {
     }
   });
 
+  it('keeps a run within its time budget when no worker answers', async () => {
+    const iris = toDataset(await readCSV('../shared/datasets/iris.csv'), { target: 'species' });
+    const started = performance.now();
+    const run = await evolve(iris, {
+      backend: { redis: server.url, queue: 'nobody-listens' },
+      budget: { seconds: 2 },
+      store: false,
+      importance: false,
+    });
+    const elapsed = (performance.now() - started) / 1000;
+    expect(run.reason).toBe('time');
+    expect(run.drones).toHaveLength(0);
+    expect(elapsed).toBeLessThan(4); // the budget, plus the finishing steps
+    const connection = new Redis(server.url, { maxRetriesPerRequest: null });
+    const q = new Queue('nobody-listens', { connection });
+    expect(await q.getWaitingCount()).toBe(0); // the cancelled jobs left the queue
+    await q.close();
+    connection.disconnect();
+  });
+
   it('fails a malformed job at once, without retries, and never runs it', async () => {
     const queue = 'contract';
     const connection = new Redis(server.url, { maxRetriesPerRequest: null });
     const q = new Queue(queue, { connection });
     const events = new QueueEvents(queue, { connection });
     await events.waitUntilReady();
-    const failed = new Promise<string>((resolve) => events.on('failed', ({ jobId, failedReason }) => jobId === 'evil' && resolve(failedReason)));
-    await q.add('evaluate', { v: 1, code: 'require("child_process").exec("rm -rf /")' }, { jobId: 'evil', attempts: 5 });
+    const failed = new Promise<string>((resolve) =>
+      events.on('failed', ({ jobId, failedReason }) => jobId === 'evil' && resolve(failedReason)),
+    );
+    await q.add(
+      'evaluate',
+      { v: 1, code: 'require("child_process").exec("rm -rf /")' },
+      { jobId: 'evil', attempts: 5 },
+    );
     expect(await failed).toMatch(/not a BeeMind evaluation/);
     expect((await q.getJob('evil'))!.attemptsMade).toBe(1);
     await events.close();
@@ -196,13 +285,17 @@ describe('the redis backend', () => {
     );
     await expect(RedisBackend.connect({ redis: down })).rejects.not.toThrow(/hunter2/);
     await expect(startWorker({ redis: down })).rejects.toThrow(/the worker cannot reach Redis/);
-    await expect(RedisBackend.connect({ redis: 'http://localhost:6379' })).rejects.toThrow(ConfigurationError);
+    await expect(RedisBackend.connect({ redis: 'http://localhost:6379' })).rejects.toThrow(
+      ConfigurationError,
+    );
     await expect(RedisBackend.connect({ redis: server.url, queue: 'no spaces' })).rejects.toThrow(/queue/);
 
     const wrong = secured.url.replace('pa55%3Aword', 'nope');
     await expect(RedisBackend.connect({ redis: wrong })).rejects.toThrow(/refused the run's credentials/);
     await expect(RedisBackend.connect({ redis: wrong })).rejects.not.toThrow(/nope@/);
-    await expect(RedisBackend.connect({ redis: secured.url.replace(':pa55%3Aword@', '') })).rejects.toThrow(ConfigurationError);
+    await expect(RedisBackend.connect({ redis: secured.url.replace(':pa55%3Aword@', '') })).rejects.toThrow(
+      ConfigurationError,
+    );
   });
 
   it('works with a password in the URL', async () => {
@@ -221,6 +314,7 @@ describe('the redis backend', () => {
     backend.prepare('iris', data);
     const outcome = await backend.evaluate('iris', job('not_registered_anywhere'), { id: 'd1.r0' });
     expect(outcome.status).toBe('failed');
-    if (outcome.status === 'failed') expect(outcome.error.message).toMatch(/start it with `beemind worker --plugin <module>`/);
+    if (outcome.status === 'failed')
+      expect(outcome.error.message).toMatch(/start it with `beemind worker --plugin <module>`/);
   });
 });

@@ -14,94 +14,135 @@ import { expectSameRun, FAST_FAMILIES, loadIris, registerSleepyHere, sleepySpace
 import { BIN, SLEEPY_PLUGIN, spawnWorker, type WorkerProcess } from './helpers/worker_process.js';
 
 const run = promisify(execFile);
+const queue = 'cluster';
 let server: RedisServer;
 let iris: Dataset;
-const workers: WorkerProcess[] = [];
+let a: WorkerProcess;
+let b: WorkerProcess;
+let late: WorkerProcess | null = null;
 
 beforeAll(async () => {
   registerSleepyHere();
   [server, iris] = await Promise.all([startRedisServer(), loadIris()]);
+  [a, b] = await Promise.all([1, 2].map(() => spawnWorker(server.url, queue, ['--plugin', SLEEPY_PLUGIN])));
 });
 
 afterAll(async () => {
-  await Promise.all(workers.map((w) => w.stop('SIGKILL')));
+  await Promise.all([a, b, late].map((w) => w?.stop('SIGKILL')));
   await server?.stop();
 });
 
-async function evolveTwice(options: EvolveOptionsInput, queue: string, duringRemote?: (event: RunEvent) => void) {
+async function evolveTwice(
+  options: EvolveOptionsInput,
+  queue: string,
+  duringRemote?: (event: RunEvent) => void,
+) {
   const base: EvolveOptionsInput = { importance: false, store: false, ...options };
   evaluationCache.clear();
   const localEvents: RunEvent[] = [];
   const local = await evolve(iris, { ...base, workers: 2 }, { onEvent: (e) => localEvents.push(e) });
   evaluationCache.clear(); // nothing may come from this process's cache: every drone is evaluated remotely
   const remoteEvents: RunEvent[] = [];
-  const remote = await evolve(iris, { ...base, backend: { redis: server.url, queue } }, {
-    onEvent: (e) => {
-      remoteEvents.push(e);
-      duringRemote?.(e);
+  const remote = await evolve(
+    iris,
+    { ...base, backend: { redis: server.url, queue } },
+    {
+      onEvent: (e) => {
+        remoteEvents.push(e);
+        duringRemote?.(e);
+      },
     },
-  });
+  );
   return { local: { run: local, events: localEvents }, remote: { run: remote, events: remoteEvents } };
 }
 
 describe('evolve on worker processes', () => {
   it('gives the drones, lineage, events, leaderboard and ensemble of a local run (seeds 1 and 5, halving)', async () => {
-    workers.push(...(await Promise.all([spawnWorker(server.url, 'same'), spawnWorker(server.url, 'same')])));
     const common = { families: FAST_FAMILIES, populationSize: 6, budget: { evaluations: 12 } };
-    const plain = await evolveTwice({ ...common, seed: 1 }, 'same');
+    const plain = await evolveTwice({ ...common, seed: 1 }, queue);
     expect(plain.remote.run.drones).toHaveLength(12);
     expect(plain.remote.run.finished.ensemble).not.toBeNull(); // out-of-fold predictions came back exactly
     expectSameRun(plain.remote, plain.local);
-    const halving = await evolveTwice({ ...common, seed: 5, successiveHalving: { minFraction: 0.25, eta: 2 } }, 'same');
+    const halving = await evolveTwice(
+      { ...common, seed: 5, successiveHalving: { minFraction: 0.25, eta: 2 } },
+      queue,
+    );
     expect(halving.remote.run.drones.some((d) => d.status === 'pruned')).toBe(true);
     expectSameRun(halving.remote, halving.local);
-    const [a, b] = workers.splice(0, 2);
-    await Promise.all([a.stop(), b.stop()]);
-    expect(a.evaluated()).toBeGreaterThan(0);
-    expect(b.evaluated()).toBeGreaterThan(0);
-  });
-
-  it('takes in a worker started while the run goes on', async () => {
-    const first = await spawnWorker(server.url, 'late', ['--plugin', SLEEPY_PLUGIN]);
-    workers.push(first);
-    let late: Promise<WorkerProcess> | null = null;
-    const { local, remote } = await evolveTwice(
-      { space: sleepySpace(150), plugins: [SLEEPY_PLUGIN], validation: { holdout: 0.3 }, populationSize: 4, budget: { evaluations: 24 }, seed: 3 },
-      'late',
-      (e) => {
-        if (e.type === 'generation.completed' && e.generation === 0) late = spawnWorker(server.url, 'late', ['--plugin', SLEEPY_PLUGIN]);
-      },
-    );
-    expect(late).not.toBeNull();
-    const second = await late!;
-    workers.push(second);
-    expectSameRun(remote, local);
-    await Promise.all([first.stop(), second.stop()]);
-    expect(second.evaluated()).toBeGreaterThan(0);
-    expect(first.evaluated()).toBeGreaterThan(0);
   });
 
   it('runs from the command line with --redis, and says when Redis is not there', async () => {
-    const worker = await spawnWorker(server.url, 'cli');
-    workers.push(worker);
     const out = join(mkdtempSync(join(tmpdir(), 'beemind-cli-')), 'run.json');
     const { stdout } = await run(process.execPath, [
-      BIN, 'evolve', '../shared/datasets/iris.csv', '--target', 'species', '--evaluations', '6', '--population', '3',
-      '--families', 'gaussian_nb,knn', '--redis', server.url, '--queue', 'cli', '--no-store', '--json', out, '-q',
+      BIN,
+      'evolve',
+      '../shared/datasets/iris.csv',
+      '--target',
+      'species',
+      '--evaluations',
+      '6',
+      '--population',
+      '3',
+      '--families',
+      'gaussian_nb,knn',
+      '--redis',
+      server.url,
+      '--queue',
+      queue,
+      '--no-store',
+      '--json',
+      out,
+      '-q',
     ]);
     expect(stdout).toMatch(/6 drones, completed \(evaluations\)/);
     const saved = JSON.parse(readFileSync(out, 'utf8'));
     expect(saved.drones).toHaveLength(6);
-    expect(saved.started.config.backend).toEqual({ redis: server.url, queue: 'cli' });
+    expect(saved.started.config.backend).toEqual({ redis: server.url, queue });
 
     const port = await freePort();
-    await expect(run(process.execPath, [BIN, 'worker', '--redis', `redis://:secret@127.0.0.1:${port}`])).rejects.toMatchObject({
+    await expect(
+      run(process.execPath, [BIN, 'worker', '--redis', `redis://:secret@127.0.0.1:${port}`]),
+    ).rejects.toMatchObject({
       code: 2,
-      stderr: expect.stringMatching(new RegExp(`the worker cannot reach Redis at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${port}`)),
+      stderr: expect.stringMatching(
+        new RegExp(`the worker cannot reach Redis at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${port}`),
+      ),
     });
     await expect(run(process.execPath, [BIN, 'worker', '--redis', 'localhost'])).rejects.toMatchObject({
       code: 2,
       stderr: expect.stringMatching(/is not a URL; use redis:\/\/\[user:password@\]host/),
     });
+  });
+
+  it('takes in a worker started while the run goes on, after the first one left (SIGTERM)', async () => {
+    await b.stop('SIGTERM'); // one worker at the start
+    expect(b.evaluated()).toBeGreaterThan(0);
+    let starting: Promise<WorkerProcess> | null = null;
+    let leaving: Promise<number | null> | null = null;
+    const { local, remote } = await evolveTwice(
+      {
+        space: sleepySpace(100),
+        plugins: [SLEEPY_PLUGIN],
+        validation: { holdout: 0.3 },
+        populationSize: 4,
+        budget: { evaluations: 12 },
+        seed: 3,
+      },
+      queue,
+      (e) => {
+        // after the first generation the only worker leaves and another one starts: the run waits for it
+        if (e.type === 'generation.completed' && e.generation === 0) {
+          leaving = a.stop('SIGTERM');
+          starting = spawnWorker(server.url, queue, ['--plugin', SLEEPY_PLUGIN]);
+        }
+      },
+    );
+    expect(starting).not.toBeNull();
+    late = await starting!;
+    expect(await leaving).toBe(0);
+    expectSameRun(remote, local);
+    expect(await late.stop('SIGTERM')).toBe(0);
+    expect(a.evaluated()).toBeGreaterThan(0);
+    expect(late.evaluated()).toBeGreaterThan(0);
   });
 });

@@ -1,4 +1,10 @@
-import { decodeDataset, decodeOutcome, encodeDataset, encodeOutcome, contentKey } from '../../src/distributed/codec.js';
+import {
+  decodeDataset,
+  decodeOutcome,
+  encodeDataset,
+  encodeOutcome,
+  contentKey,
+} from '../../src/distributed/codec.js';
 import { decodeEnvelope, encodeEnvelope } from '../../src/distributed/envelope.js';
 import { parseJobPayload } from '../../src/distributed/protocol.js';
 import { checkRedisUrl, redactRedisUrl, redactSecrets } from '../../src/distributed/redis_url.js';
@@ -21,7 +27,10 @@ const data: EvaluationData = {
   ],
 };
 
-const genome = { steps: [{ kind: 'standard_scaler', params: {} }], model: { family: 'knn', params: { k: 3 } } };
+const genome = {
+  steps: [{ kind: 'standard_scaler', params: {} }],
+  model: { family: 'knn', params: { k: 3 } },
+};
 const payload = {
   v: 1,
   data: 'a'.repeat(64),
@@ -39,11 +48,18 @@ describe('the binary envelope', () => {
     for (const shared of [false, true]) {
       const { meta, arrays } = decodeEnvelope(bytes, { shared });
       expect(meta).toEqual({ hello: 'wörld' });
-      expect(arrays.map((a) => a.constructor.name)).toEqual(['Float64Array', 'Uint8Array', 'Int32Array', 'Float32Array']);
+      expect(arrays.map((a) => a.constructor.name)).toEqual([
+        'Float64Array',
+        'Uint8Array',
+        'Int32Array',
+        'Float32Array',
+      ]);
       expect(Object.is(arrays[0][3], -0)).toBe(true);
       expect(Buffer.from(arrays[0].buffer).equals(Buffer.from(f.buffer))).toBe(true);
       expect([...arrays[2]]).toEqual([...i]);
-      expect(Object.prototype.toString.call(arrays[0].buffer)).toBe(shared ? '[object SharedArrayBuffer]' : '[object ArrayBuffer]');
+      expect(Object.prototype.toString.call(arrays[0].buffer)).toBe(
+        shared ? '[object SharedArrayBuffer]' : '[object ArrayBuffer]',
+      );
     }
   });
 
@@ -62,10 +78,29 @@ describe('the wire forms of data and outcomes', () => {
     expect(back.task).toBe('classification');
     expect(back.nClasses).toBe(2);
     expect(back.features.rows).toBe(5);
-    expect(back.features.columns.map((c) => [c.name, c.kind])).toEqual([['x', 'numeric'], ['flag', 'boolean'], ['colour', 'categorical']]);
-    expect(Array.from(back.features.columns[0].values as Float64Array)).toEqual([1.5, NaN, -Infinity, 4, 0.1 + 0.2]);
+    expect(back.features.columns.map((c) => [c.name, c.kind])).toEqual([
+      ['x', 'numeric'],
+      ['flag', 'boolean'],
+      ['colour', 'categorical'],
+    ]);
+    expect(Array.from(back.features.columns[0].values as Float64Array)).toEqual([
+      1.5,
+      NaN,
+      -Infinity,
+      4,
+      0.1 + 0.2,
+    ]);
     expect(back.features.columns[2].values).toEqual(['red', null, 'blue', 'red', 'ünïcødé']);
-    expect(back.folds.map((f) => [Array.from(f.train), Array.from(f.test)])).toEqual([[[0, 1, 2], [3, 4]], [[2, 3, 4], [0, 1]]]);
+    expect(back.folds.map((f) => [Array.from(f.train), Array.from(f.test)])).toEqual([
+      [
+        [0, 1, 2],
+        [3, 4],
+      ],
+      [
+        [2, 3, 4],
+        [0, 1],
+      ],
+    ]);
     expect(Array.from(back.y)).toEqual([0, 1, 1, 0, 1]);
     expect(contentKey(bytes)).toMatch(/^[0-9a-f]{64}$/);
     expect(contentKey(encodeDataset(data))).toBe(contentKey(bytes)); // same data, same key
@@ -91,22 +126,32 @@ describe('the wire forms of data and outcomes', () => {
     const noPredictions = { ...ok, value: { ...ok.value, predictions: null } };
     expect(decodeOutcome(encodeOutcome(noPredictions))).toEqual(noPredictions);
     const others = [
-      { status: 'failed' as const, error: { name: 'Error', message: 'refuses to fit', code: 'x.y' }, seconds: 0.1 },
+      {
+        status: 'failed' as const,
+        error: { name: 'Error', message: 'refuses to fit', code: 'x.y' },
+        seconds: 0.1,
+      },
       { status: 'crashed' as const, error: { name: 'WorkerExit', message: 'exited' }, seconds: 2 },
       { status: 'timeout' as const, seconds: 3 },
       { status: 'cancelled' as const },
     ];
     for (const o of others) expect(decodeOutcome(encodeOutcome(o))).toEqual(o);
-    expect(() => decodeOutcome(encodeEnvelope({ status: 'ok' }, []))).toThrow(/does not have the expected shape/);
+    expect(() => decodeOutcome(encodeEnvelope({ status: 'ok' }, []))).toThrow(
+      /does not have the expected shape/,
+    );
   });
 });
 
 describe('job payloads', () => {
   it('accepts a BeeMind evaluation and refuses anything else, naming the field', () => {
     expect(parseJobPayload(payload).job.genome).toEqual(genome);
-    expect(() => parseJobPayload({ ...payload, code: 'process.exit(1)' })).toThrow(/not a BeeMind evaluation/);
+    expect(() => parseJobPayload({ ...payload, code: 'process.exit(1)' })).toThrow(
+      /not a BeeMind evaluation/,
+    );
     expect(() => parseJobPayload({ ...payload, data: '../../etc/passwd' })).toThrow(/data/);
-    expect(() => parseJobPayload({ ...payload, job: { ...payload.job, fraction: 2 } })).toThrow(/job\.fraction/);
+    expect(() => parseJobPayload({ ...payload, job: { ...payload.job, fraction: 2 } })).toThrow(
+      /job\.fraction/,
+    );
     expect(() => parseJobPayload({ ...payload, v: 2 })).toThrow(ProtocolError);
     expect(() => parseJobPayload('{"v":1}')).toThrow(ProtocolError);
   });
@@ -118,11 +163,15 @@ describe('Redis URLs', () => {
     expect(redactRedisUrl('rediss://alice:s3cret@example.com')).toBe('rediss://alice:***@example.com');
     expect(redactRedisUrl('redis://example.com:6379')).toBe('redis://example.com:6379');
     expect(redactRedisUrl('redis://bob:s3cret@exa mple')).not.toContain('s3cret');
-    expect(JSON.stringify({ backend: { redis: 'redis://:pw@h:1', queue: 'q' } }, redactSecrets)).toBe('{"backend":{"redis":"redis://:***@h:1","queue":"q"}}');
+    expect(JSON.stringify({ backend: { redis: 'redis://:pw@h:1', queue: 'q' } }, redactSecrets)).toBe(
+      '{"backend":{"redis":"redis://:***@h:1","queue":"q"}}',
+    );
   });
 
   it('accepts redis:// and rediss:// URLs and explains what is wrong with others', () => {
-    expect(checkRedisUrl('rediss://user:pw@cache.example.com:6380/0')).toBe('rediss://user:pw@cache.example.com:6380/0');
+    expect(checkRedisUrl('rediss://user:pw@cache.example.com:6380/0')).toBe(
+      'rediss://user:pw@cache.example.com:6380/0',
+    );
     expect(() => checkRedisUrl('http://:pw@localhost:6379')).toThrow(/not a Redis URL \(scheme http:\)/);
     expect(() => checkRedisUrl('localhost:6379')).toThrow(ConfigurationError);
     expect(() => checkRedisUrl('redis://localhost:6379/zero')).toThrow(/database number/);

@@ -61,23 +61,31 @@ describe('a distributed run', () => {
     let restart: Promise<void> | null = null;
     const events: RunEvent[] = [];
     try {
-      const run = await evolve(iris, { ...sleepyRun(6), backend: { redis: server.url, queue } }, {
-        onEvent: (e) => {
-          events.push(e);
-          // after the first generation, while the second is in flight: down for a second, back empty
-          if (e.type === 'generation.completed' && e.generation === 0) {
-            restart = (async () => {
-              await sleep(150);
-              await server.stop();
-              await sleep(1000);
-              await server.start();
-            })();
-          }
+      const run = await evolve(
+        iris,
+        { ...sleepyRun(6), backend: { redis: server.url, queue } },
+        {
+          onEvent: (e) => {
+            events.push(e);
+            // after the first generation, while the second is in flight: down for a second, back empty
+            if (e.type === 'generation.completed' && e.generation === 0) {
+              restart = (async () => {
+                await sleep(150);
+                await server.stop();
+                await sleep(1000);
+                await server.start();
+              })();
+            }
+          },
         },
-      });
+      );
       await restart;
       expect(restart).not.toBeNull();
-      expect(warnings.some((w) => /run: lost the connection to Redis at redis:\/\/127\.0\.0\.1:\d+; waiting and reconnecting/.test(w))).toBe(true);
+      expect(
+        warnings.some((w) =>
+          /run: lost the connection to Redis at redis:\/\/127\.0\.0\.1:\d+; waiting and reconnecting/.test(w),
+        ),
+      ).toBe(true);
       expect(warnings.some((w) => /run: reconnected to Redis/.test(w))).toBe(true);
       expect(run.drones).toHaveLength(12);
       expect(run.drones.every((d) => d.status === 'ok')).toBe(true);
@@ -103,7 +111,9 @@ describe('a distributed run', () => {
 
       // Kill worker a while it holds a sleepy job it took less than 100 ms ago (the fit alone takes 250 ms).
       const sleepyJustTakenByA = (job: Job) =>
-        job.processedBy === a.id && job.data.job.genome.model.family === 'sleepy_centroid' && Date.now() - job.processedOn! < 100;
+        job.processedBy === a.id &&
+        job.data.job.genome.model.family === 'sleepy_centroid' &&
+        Date.now() - job.processedOn! < 100;
       let killedJob: string | null = null;
       const killer = (async () => {
         for (let i = 0; i < 400 && killedJob === null; i++) {
@@ -115,7 +125,11 @@ describe('a distributed run', () => {
         }
       })();
       const events: RunEvent[] = [];
-      const run = await evolve(iris, { ...sleepyRun(4), backend: { redis: server.url, queue } }, { onEvent: (e) => events.push(e) });
+      const run = await evolve(
+        iris,
+        { ...sleepyRun(4), backend: { redis: server.url, queue } },
+        { onEvent: (e) => events.push(e) },
+      );
       await killer;
 
       expect(killedJob).not.toBeNull();

@@ -35,7 +35,18 @@ export function sleepySpace(ms: number): PipelineSpace {
 
 /** Everything about a drone except its timings. */
 export function droneSummary(run: Run) {
-  return run.drones.map((d) => [d.id, d.generation, d.operator, d.parents.join('+'), d.family, JSON.stringify(d.genome), d.status, d.fraction, d.foldScores, d.score]);
+  return run.drones.map((d) => [
+    d.id,
+    d.generation,
+    d.operator,
+    d.parents.join('+'),
+    d.family,
+    JSON.stringify(d.genome),
+    d.status,
+    d.fraction,
+    d.foldScores,
+    d.score,
+  ]);
 }
 
 /** The event stream without times, timings, run id and the run's config (which names the backend). */
@@ -47,7 +58,16 @@ export function eventSummary(events: readonly RunEvent[]) {
       case 'generation.completed':
         return [e.type, e.generation, e.bestId, e.bestScore, e.paretoIds, e.diversity, e.evaluated];
       case 'run.finished':
-        return [e.type, e.status, e.reason, e.championId, e.ensemble, e.leaderboard.map((r) => [r.id, r.score]), e.testScore, e.evaluated];
+        return [
+          e.type,
+          e.status,
+          e.reason,
+          e.championId,
+          e.ensemble,
+          e.leaderboard.map((r) => [r.id, r.score]),
+          e.testScore,
+          e.evaluated,
+        ];
       default:
         return [e.type];
     }
@@ -55,9 +75,14 @@ export function eventSummary(events: readonly RunEvent[]) {
 }
 
 /** The parts of two runs that must be equal when only the backend differs. */
-export function expectSameRun(remote: { run: Run; events: RunEvent[] }, local: { run: Run; events: RunEvent[] }): void {
+export function expectSameRun(
+  remote: { run: Run; events: RunEvent[] },
+  local: { run: Run; events: RunEvent[] },
+): void {
   expect(droneSummary(remote.run)).toEqual(droneSummary(local.run));
   expect(eventSummary(remote.events)).toEqual(eventSummary(local.events));
-  expect(remote.run.finished.leaderboard.map((r) => [r.id, r.score])).toEqual(local.run.finished.leaderboard.map((r) => [r.id, r.score]));
+  expect(remote.run.finished.leaderboard.map((r) => [r.id, r.score])).toEqual(
+    local.run.finished.leaderboard.map((r) => [r.id, r.score]),
+  );
   expect(remote.run.testScore).toBe(local.run.testScore);
 }

@@ -16,18 +16,38 @@ export interface WorkerProcess {
   evaluated(): number;
 }
 
-export function spawnWorker(url: string, queue: string, extra: string[] = []): Promise<WorkerProcess> {
+export function spawnWorker(
+  url: string,
+  queue: string,
+  extra: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): Promise<WorkerProcess> {
   const child = spawn(
     process.execPath,
-    [BIN, 'worker', '--redis', url, '--queue', queue, '--concurrency', '1', '--stalled-check', '500', ...extra],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BEEMIND_LOG_LEVEL: 'warn' } },
+    [
+      BIN,
+      'worker',
+      '--redis',
+      url,
+      '--queue',
+      queue,
+      '--concurrency',
+      '1',
+      '--stalled-check',
+      '500',
+      ...extra,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BEEMIND_LOG_LEVEL: 'warn', ...env } },
   );
   let out = '';
   child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the worker did not get ready in 30 s:\n${out}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`the worker did not get ready in 30 s:\n${out}`)),
+      30_000,
+    );
     const check = () => {
       const ready = /beemind worker (\S+) ready/.exec(out);
       if (!ready) return;
