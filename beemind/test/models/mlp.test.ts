@@ -183,6 +183,25 @@ describe('MLP regressor', () => {
     // the training loss (half mean squared error) goes down
     expect(model.lossCurve[model.lossCurve.length - 1]).toBeLessThan(model.lossCurve[0]);
   });
+
+  it('starts from the mean target, so an offset target costs no epochs of climbing', async () => {
+    const rng = new Random(7);
+    const X = createMatrix(60, 2);
+    const y = new Float64Array(60);
+    for (let i = 0; i < 60; i++) {
+      X.data[2 * i] = rng.uniform(-1, 1);
+      X.data[2 * i + 1] = rng.uniform(-1, 1);
+      y[i] = 150 + 10 * X.data[2 * i];
+    }
+    // a step too small to move anything: the predictions are the initial network's
+    const model = await new MLPRegressor({ hiddenLayerSizes: [4], learningRate: 1e-9, maxIter: 1 }).fit(X, y);
+    const pred = model.predict(X);
+    const meanPred = pred.reduce((s, v) => s + v, 0) / pred.length;
+    const meanY = y.reduce((s, v) => s + v, 0) / y.length;
+    expect(Math.abs(meanPred - meanY)).toBeLessThan(5);
+    // half the target variance (≈ 17) plus the initial network's noise, not ≈ 150² / 2
+    expect(model.lossCurve[0]).toBeLessThan(100);
+  });
 });
 
 describe('MLP training failures', () => {
