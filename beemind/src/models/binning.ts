@@ -63,7 +63,15 @@ export class BinMapper {
   transform(X: Matrix): Uint8Array {
     const out = new Uint8Array(X.rows * X.cols);
     for (let j = 0; j < X.cols; j++) {
-      binColumn(X.data, X.rows, X.cols, j, this.cuts[j], this.maxBins, out.subarray(j * X.rows, (j + 1) * X.rows));
+      binColumn(
+        X.data,
+        X.rows,
+        X.cols,
+        j,
+        this.cuts[j],
+        this.maxBins,
+        out.subarray(j * X.rows, (j + 1) * X.rows),
+      );
     }
     return out;
   }
