@@ -71,6 +71,7 @@ export { createStrategy, STRATEGY_NAMES, type SearchStrategy, type Proposal, typ
 export { evolve, type EvolveControls } from './automl/evolve.js';
 export { type EvolveOptionsInput as EvolveOptions, EvolveOptionsSchema } from './automl/options.js';
 export { Run, Leaderboard, type FamilySummary } from './automl/run.js';
+export { getRun } from './automl/run_registry.js';
 export { TrainedModel, ImportanceReport, type TrainedModelJSON } from './automl/trained_model.js';
 export { permutationImportance, type FeatureImportance as PermutationImportance } from './automl/importance.js';
 export { selectEnsemble } from './automl/ensemble.js';

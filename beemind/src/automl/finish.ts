@@ -18,6 +18,7 @@ import { selectEnsemble, type EnsembleSelection } from './ensemble.js';
 import { bestDrone, standardDeviation, type RunContext } from './evolve.js';
 import { permutationImportance } from './importance.js';
 import { Run } from './run.js';
+import { registerRun } from './run_registry.js';
 import { ImportanceReport, TrainedModel, type ModelMember } from './trained_model.js';
 
 const ENSEMBLE_CANDIDATES = 20;
@@ -206,6 +207,7 @@ export async function finishRun(ctx: RunContext, reason: StopReason, failure: un
     importance: importanceOf,
     model: modelOf,
   });
+  registerRun(run);
   if (failure) throw Object.assign(failure as Error, { run });
   return run;
 }

@@ -232,3 +232,16 @@ describe('evolve', () => {
     expect(cm.matrix.flat().reduce((a, b) => a + b, 0)).toBe(run.started.dataset.rows - Math.round(run.started.dataset.rows * 0.2));
   });
 });
+
+describe('the run registry', () => {
+  it('finds a finished run by id and computes importance for any finished drone', async () => {
+    const { getRun } = await import('../../src/automl/run_registry.js');
+    const run = await evolve(iris, { seed: 8, workers: 0, families: FAST_FAMILIES, populationSize: 4, budget: { evaluations: 4 }, importance: false });
+    expect(getRun(run.id)).toBe(run);
+    const other = run.finished.leaderboard.at(-1)!.id;
+    const report = (await getRun(run.id)!.importance(other)) as { droneId: string; features: unknown[] };
+    expect(report.droneId).toBe(other);
+    expect(report.features).toHaveLength(4);
+    expect(run.events.at(-1)).toMatchObject({ type: 'importance.computed', droneId: other });
+  });
+});
