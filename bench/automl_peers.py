@@ -14,6 +14,7 @@ import pandas as pd
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.model_selection import cross_val_score
+from sklearn.preprocessing import LabelEncoder
 
 warnings.filterwarnings("ignore")
 SEED = 0
@@ -82,6 +83,8 @@ def main():
     for d in job["datasets"]:
         frame = pd.read_csv(d["csv"])
         y = frame.pop(d["target"]).to_numpy()
+        if d["task"] == "classification":
+            y = LabelEncoder().fit_transform(y)  # TPOT needs integer labels; the others score the same either way
         X = frame.to_numpy(dtype=float)
         tr, te = np.array(d["train"]), np.array(d["test"])
         out[d["name"]] = {}

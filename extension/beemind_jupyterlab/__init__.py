@@ -1,0 +1,11 @@
+"""BeeMind for JupyterLab: the prebuilt labextension (lineage, importance and comparison panels).
+
+`pip install .` at the repository root installs the labextension and the "BeeMind (TypeScript)" kernelspec as
+data files; this module only tells `jupyter labextension develop` where the built extension lives.
+"""
+
+__version__ = "0.1.0"
+
+
+def _jupyter_labextension_paths() -> list[dict[str, str]]:
+    return [{"src": "labextension", "dest": "beemind-jupyterlab"}]

@@ -1,0 +1,192 @@
+/**
+ * This module contains the feature importance panel: permutation importance with its spread (± one standard
+ * deviation over repeats) for the selected drone, the champion by default, asked of the kernel when unknown.
+ * Feature names come from the user's data and are written as text.
+ */
+import type { ImportanceComputed } from 'beemind/events';
+import { clear, el } from '../dom.js';
+import { formatScore } from '../format.js';
+import type { NotebookModel } from '../model/notebook.js';
+import { BeeMindPanel, type PanelContext } from './panel.js';
+
+export class ImportancePanel extends BeeMindPanel {
+  private readonly header: HTMLDivElement;
+  private readonly content: HTMLDivElement;
+
+  constructor(context: PanelContext) {
+    super(context, {
+      id: 'beemind-importance',
+      label: 'BeeMind: feature importance',
+      className: 'jp-BeeMind-importance',
+    });
+    this.header = el('div', { className: 'jp-BeeMind-toolbar' });
+    this.content = el('div', { className: 'jp-BeeMind-importanceList' });
+    this.body.append(this.header, this.content);
+  }
+
+  protected renderContent(model: NotebookModel | null): void {
+    clear(this.header);
+    clear(this.content);
+    const selection = model?.effectiveSelection ?? null;
+    const run = selection ? model!.run(selection.runId) : undefined;
+    const drone = selection && run ? run.drone(selection.droneId) : undefined;
+    // The champion may be an ensemble, which is no single drone but has an importance of its own.
+    const ensemble =
+      !drone && run && selection && selection.droneId === run.championId ? run.finished?.ensemble : null;
+    const targetId = drone?.id ?? (ensemble ? selection!.droneId : '');
+    this.node.dataset.droneId = targetId;
+    this.node.dataset.featureCount = '0';
+    if (!model || !selection || !run || !targetId) {
+      this.node.dataset.state = 'empty';
+      this.content.appendChild(
+        el('p', {
+          className: 'jp-BeeMind-empty',
+          text: 'No drone to explain yet: run evolve() in a cell, then select a drone in the lineage.',
+        }),
+      );
+      return;
+    }
+
+    const role = selection.isDefault ? (run.finished ? 'champion' : 'best so far') : 'selected';
+    const title = drone
+      ? `${drone.id} · ${drone.family} · ${role}`
+      : `ensemble of ${ensemble!.members.map((m) => `${m.id} (${formatScore(m.weight)})`).join(', ')} · champion`;
+    this.header.appendChild(el('div', { className: 'jp-BeeMind-heading', text: title }));
+    if (!selection.isDefault) {
+      const back = el('button', {
+        className: 'jp-BeeMind-button',
+        text: 'Show champion',
+        attrs: { type: 'button' },
+      });
+      back.addEventListener('click', () => model.select(null));
+      this.header.appendChild(back);
+    }
+
+    if (drone && drone.status !== 'ok') {
+      this.node.dataset.state = 'unavailable';
+      this.content.appendChild(
+        el('p', {
+          className: 'jp-BeeMind-empty',
+          text: `This drone ${drone.status === 'failed' ? 'failed' : `was ${drone.status === 'timeout' ? 'stopped at its time limit' : 'pruned'}`}: it has no importance to show.`,
+        }),
+      );
+      if (drone.error)
+        this.content.appendChild(el('pre', { className: 'jp-BeeMind-errorText', text: drone.error }));
+      return;
+    }
+
+    const requested = model.importance(run.runId, targetId);
+    this.node.dataset.state = requested.state;
+    switch (requested.state) {
+      case 'ready':
+        this.renderFeatures(requested.value);
+        return;
+      case 'pending':
+        this.content.appendChild(
+          el('p', {
+            className: 'jp-BeeMind-empty',
+            text: `Computing permutation importance of ${targetId}…`,
+          }),
+        );
+        return;
+      case 'error': {
+        this.content.appendChild(
+          el('p', {
+            className: 'jp-BeeMind-errorText',
+            text: `Importance of ${targetId} could not be computed: ${requested.message}`,
+          }),
+        );
+        this.content.appendChild(this.computeButton(model, run.runId, targetId, 'Try again'));
+        return;
+      }
+      case 'unknown':
+        if (run.isLive) {
+          // The library refits drones for importance only once the search is over.
+          this.content.appendChild(
+            el('p', {
+              className: 'jp-BeeMind-empty',
+              text: 'Importance is computed when the run has finished.',
+            }),
+          );
+        } else if (this.context.settings().autoRequestImportance && model.status.status === 'connected') {
+          // The request changes the model, which schedules the next render ("Computing…").
+          model.requestImportance(run.runId, targetId);
+          this.content.appendChild(
+            el('p', {
+              className: 'jp-BeeMind-empty',
+              text: `Computing permutation importance of ${targetId}…`,
+            }),
+          );
+        } else {
+          this.content.appendChild(this.computeButton(model, run.runId, targetId, 'Compute importance'));
+        }
+    }
+  }
+
+  private computeButton(model: NotebookModel, runId: string, droneId: string, label: string): HTMLElement {
+    const button = el('button', { className: 'jp-BeeMind-button', text: label, attrs: { type: 'button' } });
+    button.addEventListener('click', () => model.requestImportance(runId, droneId));
+    return button;
+  }
+
+  private renderFeatures(result: ImportanceComputed): void {
+    const max = this.context.settings().maxImportanceFeatures;
+    const features = [...result.features].sort((a, b) => b.importance - a.importance);
+    const shown = features.slice(0, max);
+    this.node.dataset.featureCount = String(shown.length);
+    this.content.appendChild(
+      el('div', {
+        className: 'jp-BeeMind-caption',
+        text: `${result.method === 'permutation' ? 'Permutation importance' : 'Model importance'}: drop in ${result.metric} when a feature is shuffled (bar ± 1 std)`,
+      }),
+    );
+    if (shown.length === 0) {
+      this.content.appendChild(
+        el('p', { className: 'jp-BeeMind-empty', text: 'The kernel reported no features.' }),
+      );
+      return;
+    }
+    let lo = 0;
+    let hi = 0;
+    for (const f of shown) {
+      lo = Math.min(lo, f.importance - f.std);
+      hi = Math.max(hi, f.importance + f.std);
+    }
+    const span = hi - lo || 1;
+    const pct = (v: number) => `${(((v - lo) / span) * 100).toFixed(2)}%`;
+    const list = el('div', { className: 'jp-BeeMind-bars', attrs: { role: 'list' } });
+    for (const f of shown) {
+      const track = el('div', { className: 'jp-BeeMind-barTrack' });
+      const bar = el('div', { className: `jp-BeeMind-bar${f.importance < 0 ? ' jp-mod-negative' : ''}` });
+      const a = Math.min(0, f.importance);
+      const b = Math.max(0, f.importance);
+      bar.style.left = pct(a);
+      bar.style.width = `${(((b - a) / span) * 100).toFixed(2)}%`;
+      const whisker = el('div', { className: 'jp-BeeMind-whisker' });
+      whisker.style.left = pct(f.importance - f.std);
+      whisker.style.width = `${(((2 * f.std) / span) * 100).toFixed(2)}%`;
+      const zero = el('div', { className: 'jp-BeeMind-zero' });
+      zero.style.left = pct(0);
+      track.append(zero, bar, whisker);
+      list.appendChild(
+        el('div', { className: 'jp-BeeMind-barRow', attrs: { role: 'listitem' } }, [
+          el('span', { className: 'jp-BeeMind-feature', text: f.feature, title: f.feature }),
+          track,
+          el('span', {
+            className: 'jp-BeeMind-value',
+            text: `${formatScore(f.importance)} ± ${formatScore(f.std)}`,
+          }),
+        ]),
+      );
+    }
+    this.content.appendChild(list);
+    if (features.length > shown.length) {
+      this.content.appendChild(
+        el('div', {
+          className: 'jp-BeeMind-caption',
+          text: `${features.length - shown.length} less important features not shown (setting: Features shown).`,
+        }),
+      );
+    }
+  }
+}

@@ -1,0 +1,236 @@
+/**
+ * This module contains the frontend side of the `beemind` comm protocol v1 (docs/protocol.md, served by
+ * kernel/src/comm/beemind-bridge.ts): the schemas of what the kernel sends, the requests the panels send,
+ * binary-buffer unpacking, and `parseKernelMessage`, which validates every incoming message and never throws.
+ * Run events themselves are validated by the library's own event schema (beemind/events).
+ */
+import {
+  ImportanceComputedSchema,
+  RunEventSchema,
+  type ImportanceComputed,
+  type RunEvent,
+} from 'beemind/events';
+import { z } from 'zod';
+
+export const COMM_TARGET = 'beemind';
+export const PROTOCOL_VERSION = 1;
+
+/** Data of our comm_open; `throttleMs` asks for at most one event batch per interval (10–10000 ms). */
+export function openData(throttleMs?: number): Record<string, unknown> {
+  const data: Record<string, unknown> = { protocol: COMM_TARGET, version: PROTOCOL_VERSION };
+  if (throttleMs !== undefined) data.throttleMs = Math.round(Math.min(10_000, Math.max(10, throttleMs)));
+  return data;
+}
+
+const RunEventsSchema = z.object({ runId: z.string(), events: z.array(z.unknown()) });
+
+const SnapshotSchema = z.object({
+  type: z.literal('snapshot'),
+  version: z.number(),
+  library: z.object({ available: z.boolean(), reason: z.string().optional() }).optional(),
+  runs: z.array(RunEventsSchema),
+});
+
+const EventsSchema = z.object({ type: z.literal('events'), events: z.array(z.unknown()) });
+
+const ResponseSchema = z.union([
+  z.object({ type: z.literal('response'), id: z.string(), ok: z.literal(true), result: z.unknown() }),
+  z.object({
+    type: z.literal('response'),
+    id: z.string(),
+    ok: z.literal(false),
+    error: z.object({ code: z.string(), message: z.string() }),
+  }),
+]);
+
+const ErrorSchema = z.object({
+  type: z.literal('error'),
+  requestId: z.string().optional(),
+  code: z.string().optional(),
+  message: z.string(),
+});
+
+const ConfusionSchema = z.object({ labels: z.array(z.string()), matrix: z.array(z.array(z.number())) });
+
+/** What a run's `importance` request resolves to: the library's report (droneId, metric, features). */
+const ImportanceReportSchema = z.object({
+  droneId: z.string().optional(),
+  metric: z.string().optional(),
+  method: z.enum(['permutation', 'model']).optional(),
+  features: ImportanceComputedSchema.shape.features,
+});
+
+export type ConfusionMatrix = z.infer<typeof ConfusionSchema>;
+
+/** A request from the panels; the kernel answers with a `response` carrying the same id. */
+export type Request =
+  | { method: 'importance'; params: { runId: string; droneId: string } }
+  | { method: 'confusion'; params: { runId: string; droneId: string } }
+  | { method: 'drone'; params: { runId: string; droneId: string } }
+  | { method: 'snapshot' };
+
+export type KernelMessage =
+  | {
+      type: 'snapshot';
+      runs: { runId: string; events: RunEvent[] }[];
+      dropped: number;
+      libraryProblem: string | null;
+    }
+  | { type: 'events'; events: RunEvent[]; dropped: number }
+  | { type: 'response'; requestId: string; result: unknown }
+  | { type: 'error'; requestId?: string; code?: string; message: string }
+  /** Anything this frontend cannot read; `reason` says why (shown in the panels' status line). */
+  | { type: 'invalid'; reason: string };
+
+/** The comm_msg data of a request. */
+export function requestData(id: string, request: Request): Record<string, unknown> {
+  return 'params' in request
+    ? { type: 'request', id, method: request.method, params: request.params }
+    : { type: 'request', id, method: request.method };
+}
+
+/**
+ * Validates a comm message from the kernel; `buffers` are the message's binary buffers, which replace the
+ * `{ "$buffer": i, "dtype", "length" }` placeholders. Malformed run events are dropped one by one and counted.
+ */
+export function parseKernelMessage(
+  raw: unknown,
+  buffers: readonly (ArrayBuffer | ArrayBufferView)[] = [],
+): KernelMessage {
+  const data = buffers.length > 0 ? unpackBuffers(raw, buffers) : raw;
+  const type = typeof data === 'object' && data !== null ? (data as { type?: unknown }).type : undefined;
+  switch (type) {
+    case 'snapshot': {
+      const parsed = SnapshotSchema.safeParse(data);
+      if (!parsed.success) return invalid('snapshot', parsed.error);
+      if (parsed.data.version !== PROTOCOL_VERSION) {
+        return {
+          type: 'invalid',
+          reason: `the kernel speaks beemind protocol v${parsed.data.version}, these panels v${PROTOCOL_VERSION}: install matching versions of beemind-kernel and beemind-jupyterlab`,
+        };
+      }
+      let dropped = 0;
+      const runs = parsed.data.runs.map(({ runId, events }) => {
+        const valid = parseEvents(events);
+        dropped += valid.dropped;
+        return { runId, events: valid.events };
+      });
+      const library = parsed.data.library;
+      const libraryProblem =
+        library && !library.available
+          ? (library.reason ?? 'the beemind library is not available in this kernel')
+          : null;
+      return { type: 'snapshot', runs, dropped, libraryProblem };
+    }
+    case 'events': {
+      const parsed = EventsSchema.safeParse(data);
+      if (!parsed.success) return invalid('events', parsed.error);
+      return { type: 'events', ...parseEvents(parsed.data.events) };
+    }
+    case 'response': {
+      const parsed = ResponseSchema.safeParse(data);
+      if (!parsed.success) return invalid('response', parsed.error);
+      const r = parsed.data;
+      return r.ok
+        ? { type: 'response', requestId: r.id, result: r.result }
+        : { type: 'error', requestId: r.id, code: r.error.code, message: r.error.message };
+    }
+    case 'error': {
+      const parsed = ErrorSchema.safeParse(data);
+      return parsed.success ? parsed.data : invalid('error', parsed.error);
+    }
+    default:
+      return { type: 'invalid', reason: `unknown message type ${JSON.stringify(type ?? null)}` };
+  }
+}
+
+/** Reads the result of a `confusion` response; null when it does not have the documented shape. */
+export function parseConfusion(result: unknown): ConfusionMatrix | null {
+  const parsed = ConfusionSchema.safeParse(result);
+  if (!parsed.success) return null;
+  const { labels, matrix } = parsed.data;
+  const square = matrix.length === labels.length && matrix.every((row) => row.length === labels.length);
+  return square ? parsed.data : null;
+}
+
+/** Reads the result of an `importance` response as an importance.computed event of `runId`/`droneId`. */
+export function parseImportance(result: unknown, runId: string, droneId: string): ImportanceComputed | null {
+  const asEvent = ImportanceComputedSchema.safeParse(result);
+  if (asEvent.success) return asEvent.data;
+  const report = ImportanceReportSchema.safeParse(result);
+  if (!report.success) return null;
+  return {
+    type: 'importance.computed',
+    runId,
+    time: new Date().toISOString(),
+    droneId: report.data.droneId ?? droneId,
+    method: report.data.method ?? 'permutation',
+    metric: report.data.metric ?? 'score',
+    features: report.data.features,
+  };
+}
+
+const DTYPES: Record<string, (buffer: ArrayBuffer, offset: number, length: number) => ArrayLike<number>> = {
+  float64: (b, o, n) => new Float64Array(b, o, n),
+  float32: (b, o, n) => new Float32Array(b, o, n),
+  int32: (b, o, n) => new Int32Array(b, o, n),
+  uint32: (b, o, n) => new Uint32Array(b, o, n),
+  int16: (b, o, n) => new Int16Array(b, o, n),
+  uint16: (b, o, n) => new Uint16Array(b, o, n),
+  int8: (b, o, n) => new Int8Array(b, o, n),
+  uint8: (b, o, n) => new Uint8Array(b, o, n),
+};
+
+const BYTES: Record<string, number> = {
+  float64: 8,
+  float32: 4,
+  int32: 4,
+  uint32: 4,
+  int16: 2,
+  uint16: 2,
+  int8: 1,
+  uint8: 1,
+};
+
+/** Replaces buffer placeholders by plain number arrays (so the JSON schemas apply unchanged). */
+export function unpackBuffers(value: unknown, buffers: readonly (ArrayBuffer | ArrayBufferView)[]): unknown {
+  const walk = (v: unknown, depth: number): unknown => {
+    if (typeof v !== 'object' || v === null || depth > 64) return v;
+    if (Array.isArray(v)) return v.map((x) => walk(x, depth + 1));
+    const ref = v as { $buffer?: unknown; dtype?: unknown; length?: unknown };
+    if (typeof ref.$buffer === 'number' && typeof ref.dtype === 'string' && typeof ref.length === 'number') {
+      const source = buffers[ref.$buffer];
+      const make = DTYPES[ref.dtype];
+      if (!source || !make) return v; // left as is: the schema check reports it
+      const bytes = ArrayBuffer.isView(source) ? source : new Uint8Array(source);
+      // Copy to an aligned buffer: a view's byteOffset need not be a multiple of the element size.
+      const copy = new Uint8Array(bytes.byteLength);
+      copy.set(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      const length = Math.min(ref.length, Math.floor(copy.byteLength / BYTES[ref.dtype]));
+      return Array.from(make(copy.buffer, 0, length));
+    }
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = walk(x, depth + 1);
+    return out;
+  };
+  return walk(value, 0);
+}
+
+function parseEvents(events: unknown[]): { events: RunEvent[]; dropped: number } {
+  const out: RunEvent[] = [];
+  let dropped = 0;
+  for (const event of events) {
+    const parsed = RunEventSchema.safeParse(event);
+    if (parsed.success) out.push(parsed.data);
+    else dropped++;
+  }
+  return { events: out, dropped };
+}
+
+function invalid(what: string, error: z.ZodError): KernelMessage {
+  const issue = error.issues[0];
+  return {
+    type: 'invalid',
+    reason: `malformed ${what} message: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`,
+  };
+}
