@@ -123,6 +123,10 @@ function searchSplits(search: Dataset, options: EvolveOptions): Split[] {
  * number of workers; time limits make the number of drones depend on the machine.
  */
 export async function evolve(data: Dataset | Frame, input: EvolveOptionsInput = {}, controls: EvolveControls = {}): Promise<Run> {
+  // In a notebook, the kernel publishes each cell's interrupt signal here, so an interrupt stops the run
+  // (keeping its drones) even when the cell did not pass one.
+  const cellSignal = (globalThis as Record<symbol, AbortSignal | undefined>)[Symbol.for('beemind.interruptSignal')];
+  if (!controls.signal && cellSignal) controls = { ...controls, signal: cellSignal };
   // the experiment store: the run to resume (its options come back from it), a warm start, the recorder
   const history = openRunHistory(input);
   const options = history.options;

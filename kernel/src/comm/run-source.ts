@@ -1,0 +1,68 @@
+/**
+ * This module contains the RunEventSource contract (what the comm bridge and the progress display need from
+ * the AutoML library) and its adapter over the `beemind` package's event hub. The bridge is tested with a
+ * fake source; the kernel loads the real library lazily, resolving `beemind` from the notebook's directory
+ * first so cells and bridge share one library instance.
+ */
+import path from 'node:path';
+import vm from 'node:vm';
+
+export type RunEventListener = (event: RunEventLike) => void;
+
+/** The fields of a run event the kernel reads; events are forwarded whole. */
+export interface RunEventLike {
+  type: string;
+  runId: string;
+  [field: string]: unknown;
+}
+
+export interface RunEventSource {
+  /** Calls `listener` for every future event; returns the unsubscribe function. */
+  subscribe(listener: RunEventListener): () => void;
+  /** Every run so far with its events. */
+  snapshot(): { runId: string; events: unknown[] }[];
+  /** Permutation importance of a drone, when the library can compute it. */
+  importance?(runId: string, droneId: string): Promise<unknown>;
+  /** Confusion matrix `{ labels, matrix }` of a drone (classification runs), when the library can compute it. */
+  confusion?(runId: string, droneId: string): Promise<unknown>;
+}
+
+interface BeeMindModule {
+  subscribeRunEvents(listener: (event: RunEventLike) => void): () => void;
+  runSnapshots(): { runId: string; events: unknown[] }[];
+  getRun?(
+    runId: string,
+  ): { importance(droneId?: string): Promise<unknown>; confusionMatrix(droneId?: string): Promise<unknown> } | undefined;
+}
+
+/** Imports `beemind` as a cell in `directory` would, falling back to the kernel's own dependency. */
+export async function loadLibrarySource(directory: string): Promise<RunEventSource> {
+  let lib: BeeMindModule;
+  try {
+    const script = new vm.Script('import("beemind")', {
+      filename: path.join(directory, '__beemind_bridge__.js'),
+      importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+    });
+    lib = (await script.runInThisContext()) as BeeMindModule;
+  } catch {
+    const specifier = 'beemind'; // not a literal: the kernel's build does not type-depend on the library
+    lib = (await import(specifier)) as BeeMindModule;
+  }
+  if (typeof lib.subscribeRunEvents !== 'function' || typeof lib.runSnapshots !== 'function') {
+    throw new Error(
+      'this version of the beemind library has no run event hub (subscribeRunEvents/runSnapshots)',
+    );
+  }
+  const getRun = lib.getRun;
+  const runOf = (runId: string) => {
+    const run = getRun?.(runId);
+    if (!run) throw new Error(`no run ${runId} in this kernel`);
+    return run;
+  };
+  return {
+    subscribe: (listener) => lib.subscribeRunEvents(listener),
+    snapshot: () => lib.runSnapshots(),
+    importance: getRun ? async (runId, droneId) => runOf(runId).importance(droneId) : undefined,
+    confusion: getRun ? async (runId, droneId) => runOf(runId).confusionMatrix(droneId) : undefined,
+  };
+}
