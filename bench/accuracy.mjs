@@ -6,28 +6,16 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { accuracy, createModel, frameToMatrix, modelFamilies, r2, readCSV, toDataset, trainTestSplit } from '../beemind/dist/index.js';
+import { join } from 'node:path';
+import { accuracy, createModel, frameToMatrix, modelFamilies, r2, trainTestSplit } from '../beemind/dist/index.js';
+import { DATASET_NAMES, loadBenchDataset, root } from './datasets.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const datasetsDir = resolve(root, '../shared/datasets');
 const SPLITS = Number(process.argv[2] ?? 5);
-const DATASETS = [
-  ['iris', 'species'],
-  ['wine', 'cultivar'],
-  ['breast_cancer', 'diagnosis'],
-  ['digits', null],
-  ['diabetes', 'progression'],
-];
 
 const jobs = [];
 const ours = {};
-for (const [name, targetName] of DATASETS) {
-  const csv = join(datasetsDir, `${name}.csv`);
-  const frame = await readCSV(csv);
-  const target = targetName ?? frame.columnNames.at(-1);
-  const data = toDataset(frame, { target });
+for (const name of DATASET_NAMES) {
+  const { csv, target, data } = await loadBenchDataset(name);
   const stratify = data.task === 'classification' ? data.target.values : null;
   ours[name] = {};
   for (let seed = 0; seed < SPLITS; seed++) {
@@ -61,7 +49,7 @@ const lines = [
 let within = 0;
 let withinFirst = 0;
 let total = 0;
-for (const [name] of DATASETS) {
+for (const name of DATASET_NAMES) {
   for (const [family, scores] of Object.entries(ours[name])) {
     const refs = theirs[name].map((split) => split[family]);
     if (refs[0] === undefined) continue;

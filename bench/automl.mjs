@@ -4,28 +4,17 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { accuracy, evolve, r2, readCSV, toDataset, trainTestSplit } from '../beemind/dist/index.js';
+import { join } from 'node:path';
+import { accuracy, evolve, r2, trainTestSplit } from '../beemind/dist/index.js';
+import { DATASET_NAMES, loadBenchDataset, root } from './datasets.mjs';
 
 const seconds = Number(process.argv[2] ?? 30);
 const peers = process.argv[3] ?? 'sklearn_hgb,optuna_tpe_hgb,flaml,tpot';
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const DATASETS = [
-  ['iris', 'species'],
-  ['wine', 'cultivar'],
-  ['breast_cancer', 'diagnosis'],
-  ['digits', null],
-  ['diabetes', 'progression'],
-];
 
 const jobs = [];
 const ours = {};
-for (const [name, targetName] of DATASETS) {
-  const csv = resolve(root, '../shared/datasets', `${name}.csv`);
-  const frame = await readCSV(csv);
-  const target = targetName ?? frame.columnNames.at(-1);
-  const data = toDataset(frame, { target, name });
+for (const name of DATASET_NAMES) {
+  const { csv, target, data } = await loadBenchDataset(name);
   const { train, test } = trainTestSplit(data.rows, 0.25, {
     seed: 0,
     stratify: data.task === 'classification' ? data.target.values : null,
@@ -56,11 +45,11 @@ const lines = [
   `| dataset | BeeMind | ${names.join(' | ')} |`,
   `|---|---:|${names.map(() => '---:').join('|')}|`,
 ];
-for (const [name] of DATASETS) {
+for (const name of DATASET_NAMES) {
   const o = ours[name];
   lines.push(`| ${name} | ${o.score.toFixed(2)} (${o.seconds.toFixed(0)} s, ${o.drones} drones) | ${names.map((n) => cell(theirs[name][n])).join(' | ')} |`);
 }
-const errors = DATASETS.flatMap(([name]) => names.filter((n) => theirs[name][n]?.error).map((n) => `- ${name} / ${n}: ${theirs[name][n].error}`));
+const errors = DATASET_NAMES.flatMap((name) => names.filter((n) => theirs[name][n]?.error).map((n) => `- ${name} / ${n}: ${theirs[name][n].error}`));
 lines.push('', `Test accuracy % (R² × 100 for diabetes), budget ${seconds} s, 2 cores, seed 0, seeded 75/25 split.`);
 if (errors.length) lines.push('', 'Peers that failed:', ...errors);
 console.log(lines.join('\n'));
