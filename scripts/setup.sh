@@ -1,22 +1,22 @@
 #!/usr/bin/env bash
-# Installs everything BeeMind needs on a fresh machine: redis-server (Debian, for the distributed tests), npm
-# packages (from the lock file), the build, and the project-local Python environment (.venv) with the test
-# tools. Safe to run again.
+# Installs everything BeeMind needs on a fresh machine: Debian's redis-server and chromium (for the
+# distributed and browser tests), npm packages (from the lock file), the build, the project-local Python
+# environment (.venv) with JupyterLab and the test tools, and the JupyterLab extension with the BeeMind
+# kernelspec. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# redis-server: the distributed-evaluation tests start their own instance on a loopback port
-if ! command -v redis-server >/dev/null 2>&1; then
-  echo "==> redis-server (Debian)"
+# Debian packages, installed when missing (one apt-get update for all of them):
+# redis-server — the distributed-evaluation tests start their own instance on a loopback port;
+# chromium — the browser tests (tests/ui) and bench/panels-render.mjs drive it; no browser is ever downloaded.
+missing=()
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "==> Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
   apt-get update
-  apt-get install -y redis-server
-fi
-
-# chromium: the browser tests (tests/ui) and bench/panels-render.mjs drive Debian's Chromium, never a downloaded one
-if ! command -v chromium >/dev/null 2>&1; then
-  echo "==> chromium (Debian)"
-  apt-get update
-  apt-get install -y chromium
+  apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 
 echo "==> npm packages"
