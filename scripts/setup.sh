@@ -16,7 +16,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "==> Debian packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update
-  apt-get install -y --no-install-recommends "${missing[@]}"
+  apt-get install -y "${missing[@]}"
 fi
 
 echo "==> npm packages"
