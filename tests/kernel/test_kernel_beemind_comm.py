@@ -161,3 +161,26 @@ def test_interrupt_stops_a_running_evolve_and_keeps_its_drones(library_kernel: K
     result = [m for m in messages if m["msg_type"] == "execute_result"][0]["content"]["data"]["text/plain"]
     assert result == "[ 'interrupted', true ]"
     assert k.execute("long.drones.length < 400 && long.drones.every((d) => d.id.length > 0)").result == "true"
+
+
+def test_a_new_kernel_shows_runs_recorded_in_the_store_by_an_earlier_one():
+    from kernel_harness import start_kernel, stop_kernel
+
+    first = start_kernel()
+    try:
+        code = EVOLVE_SETUP + (
+            "\nconst run = await evolve(iris, { target: 'species', workers: 0, families: ['gaussian_nb'],"
+            " budget: { evaluations: 2 }, importance: false });\nrun.id"
+        )
+        result = first.execute(code)
+        assert result.status == "ok"
+        run_id = result.result.strip().strip("'\"")
+    finally:
+        stop_kernel(first)
+    second = start_kernel()
+    try:
+        assert second.execute("import { runSnapshots } from 'beemind';\nrunSnapshots().length").status == "ok"
+        _, snapshot = open_beemind(second)
+        assert run_id in [r["runId"] for r in snapshot["runs"]]
+    finally:
+        stop_kernel(second)

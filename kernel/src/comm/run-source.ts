@@ -30,6 +30,8 @@ export interface RunEventSource {
 interface BeeMindModule {
   subscribeRunEvents(listener: (event: RunEventLike) => void): () => void;
   runSnapshots(): { runId: string; events: unknown[] }[];
+  /** Runs recorded in the experiment store of the working directory (the notebook's folder). */
+  storedRunSnapshots?(options: { limit?: number }): { runId: string; events: unknown[] }[];
   getRun?(
     runId: string,
   ): { importance(droneId?: string): Promise<unknown>; confusionMatrix(droneId?: string): Promise<unknown> } | undefined;
@@ -61,8 +63,29 @@ export async function loadLibrarySource(directory: string): Promise<RunEventSour
   };
   return {
     subscribe: (listener) => lib.subscribeRunEvents(listener),
-    snapshot: () => lib.runSnapshots(),
+    snapshot: () => mergeSnapshots(storedRuns(lib), lib.runSnapshots()),
     importance: getRun ? async (runId, droneId) => runOf(runId).importance(droneId) : undefined,
     confusion: getRun ? async (runId, droneId) => runOf(runId).confusionMatrix(droneId) : undefined,
   };
+}
+
+/** How many earlier runs from the experiment store a snapshot carries. */
+const STORED_RUNS = 20;
+
+function storedRuns(lib: BeeMindModule): { runId: string; events: unknown[] }[] {
+  if (!lib.storedRunSnapshots) return [];
+  try {
+    return lib.storedRunSnapshots({ limit: STORED_RUNS });
+  } catch {
+    return []; // an unreadable store must not break the live panels
+  }
+}
+
+/**
+ * Earlier runs from the store (so a reopened notebook shows them), then this kernel's runs; a run present in
+ * both is taken from this kernel, whose copy is the newest.
+ */
+export function mergeSnapshots<T extends { runId: string }>(stored: readonly T[], live: readonly T[]): T[] {
+  const liveIds = new Set(live.map((r) => r.runId));
+  return [...stored.filter((r) => !liveIds.has(r.runId)), ...live];
 }
