@@ -19,7 +19,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = (path) => join(root, 'beemind/dist', path);
 const PLUGIN = join(root, 'bench/queue-sleepy-model.mjs');
 await import(PLUGIN);
-const { readCSV } = await import(dist('data/csv.js'));
+const { loadDataset } = await import(dist('data/datasets.js'));
 const { toDataset } = await import(dist('data/dataset.js'));
 const { trainTestSplit } = await import(dist('data/split.js'));
 const { evaluateGenome } = await import(dist('automl/evaluate.js'));
@@ -110,7 +110,7 @@ function spawnWorker(url) {
 
 // ---- data and jobs ----
 async function evaluationData(name) {
-  const frame = await readCSV(join(root, '../shared/datasets', `${name}.csv`));
+  const frame = await loadDataset(name);
   const ds = toDataset(frame, { target: frame.columnNames.at(-1) });
   // one holdout split: one fit per evaluation, so a sleeping fit makes the evaluation last `ms`
   return {

@@ -20,6 +20,14 @@ export * from './data/frame.js';
 export { DataFrame, fromTable } from './data/data_frame.js';
 export { readCSV, parseCSV, type ReadCSVOptions } from './data/csv.js';
 export { Dataset, toDataset, inferTask, type DatasetOptions, type TargetInfo } from './data/dataset.js';
+export {
+  datasetNames,
+  datasetInfo,
+  loadDataset,
+  loadDatasetAsDataset,
+  type DatasetInfo,
+  type LoadDatasetOptions,
+} from './data/datasets.js';
 export { type ColumnSchema, fingerprintFrame } from './data/schema.js';
 export { trainTestSplit, kFold, splitDataset, type Split } from './data/split.js';
 

@@ -2,16 +2,18 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 const bin = 'beemind/dist/cli/bin.js';
+const iris = fileURLToPath(new URL('../datasets/iris.csv', import.meta.url));
 
 describe('the beemind command line', () => {
   it('evolves a model from a CSV, prints the leaderboard and writes the run as JSON', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'beemind-cli-')), 'run.json');
     const { stdout, stderr } = await run('node', [
-      bin, 'evolve', '../shared/datasets/iris.csv', '--target', 'species',
+      bin, 'evolve', iris, '--target', 'species',
       '--evaluations', '8', '--population', '4', '--workers', '1', '--seed', '3',
       '--families', 'decision_tree,gaussian_nb,knn', '--json', out,
     ]);
@@ -25,11 +27,11 @@ describe('the beemind command line', () => {
   });
 
   it('explains a wrong target and a bad option value, and exits non-zero', async () => {
-    await expect(run('node', [bin, 'evolve', '../shared/datasets/iris.csv', '--target', 'nope', '-q'])).rejects.toMatchObject({
+    await expect(run('node', [bin, 'evolve', iris, '--target', 'nope', '-q'])).rejects.toMatchObject({
       code: 2,
       stderr: expect.stringMatching(/no column named "nope"; the columns are: sepal_length/),
     });
-    await expect(run('node', [bin, 'evolve', '../shared/datasets/iris.csv', '--target', 'species', '--seconds', 'soon'])).rejects.toMatchObject({
+    await expect(run('node', [bin, 'evolve', iris, '--target', 'species', '--seconds', 'soon'])).rejects.toMatchObject({
       stderr: expect.stringMatching(/"soon" is not a number/),
     });
   });

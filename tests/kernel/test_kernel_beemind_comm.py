@@ -10,7 +10,7 @@ import pytest
 
 from kernel_harness import Kernel
 
-EVOLVE_SETUP = "import { readCSV, evolve, publishRunEvent } from 'beemind';\nconst iris = await readCSV('../shared/datasets/iris.csv');"
+EVOLVE_SETUP = "import { loadDataset, evolve, publishRunEvent } from 'beemind';\nconst iris = await loadDataset('iris');"
 
 
 def open_beemind(kernel: Kernel, data: dict | None = None) -> tuple[str, dict]:

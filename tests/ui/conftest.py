@@ -2,8 +2,8 @@
 labextension and BeeMind kernelspec, and Playwright driving Debian's Chromium (never a downloaded browser).
 
 The server's root is a temporary copy of the repository's layout: notebooks/ (the examples plus the tests'
-own notebooks), node_modules/ (a link, so cells import `beemind`) and ../shared/datasets (a link), so the
-notebooks' relative dataset paths work and the tests write nothing into the repository.
+own notebooks) and node_modules/ (a link, so cells import `beemind` and its shipped datasets), so the tests
+write nothing into the repository.
 """
 
 from __future__ import annotations
@@ -40,7 +40,6 @@ def lab_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for notebook in (REPO / "notebooks").glob("*.ipynb"):
         shutil.copy(notebook, root / "notebooks" / notebook.name)
     (root / "node_modules").symlink_to(REPO / "node_modules")
-    (base / "shared").symlink_to((REPO / ".." / "shared").resolve())
     return root
 
 

@@ -84,15 +84,6 @@ export async function finishRun(ctx: RunContext, reason: StopReason, failure: un
     return makeModel([{ droneId, weight: 1, pipeline }], droneId);
   };
 
-  /** The champion (no id or its id), or any finished drone refit: what the model registry saves. */
-  const modelOf = async (droneId?: string): Promise<TrainedModel> => {
-    if (droneId === undefined || droneId === championId) {
-      if (!champion) throw new ConfigurationError('run.no_champion', `run ${ctx.runId} has no champion (no drone finished, or it stopped early); pass a drone id from run.leaderboard.`);
-      return champion;
-    }
-    return droneModel(droneId);
-  };
-
   /** Permutation importance of a drone (or the champion) on the held-out rows, computed once. */
   const importanceOf = (droneId: string): Promise<ImportanceReport> => {
     let pending = importanceCache.get(droneId);
@@ -205,7 +196,7 @@ export async function finishRun(ctx: RunContext, reason: StopReason, failure: un
     greaterIsBetter: ctx.scorer.greaterIsBetter,
     confusion,
     importance: importanceOf,
-    model: modelOf,
+    model: droneModel,
   });
   registerRun(run);
   if (failure) throw Object.assign(failure as Error, { run });

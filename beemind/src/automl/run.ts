@@ -5,6 +5,7 @@
 import { confusionMatrixChart } from '../charts/model_charts.js';
 import { historyChart, lineageChart, modelComparisonChart, paretoChart } from '../charts/run_charts.js';
 import type { VegaLiteSpec } from '../charts/spec.js';
+import { EvaluationError } from '../core/errors.js';
 import { DISPLAY, escapeHtml, tableBundle, type MimeBundle } from '../display.js';
 import type { Drone, LeaderboardRow, RunEvent, RunFinished, RunStarted } from '../events/events.js';
 import type { TrainedModel } from './trained_model.js';
@@ -47,15 +48,14 @@ export class Run {
   readonly greaterIsBetter: boolean;
   readonly drones: readonly Drone[];
   readonly leaderboard: Leaderboard;
-  /** The best drone (or ensemble) refit on the search rows; null when the run ended before any drone finished. */
-  readonly champion: TrainedModel | null;
   readonly started: RunStarted;
   readonly finished: RunFinished;
   readonly events: readonly RunEvent[];
+  readonly #champion: TrainedModel | null;
   private readonly byId: Map<string, Drone>;
   private readonly confusion: (droneId?: string) => Promise<{ matrix: number[][]; labels: string[] }>;
   private readonly importanceOf: (droneId: string) => Promise<unknown>;
-  private readonly modelOf: (droneId?: string) => Promise<TrainedModel>;
+  private readonly droneModel: (droneId: string) => Promise<TrainedModel>;
 
   constructor(args: {
     started: RunStarted;
@@ -66,7 +66,8 @@ export class Run {
     greaterIsBetter: boolean;
     confusion: (droneId?: string) => Promise<{ matrix: number[][]; labels: string[] }>;
     importance: (droneId: string) => Promise<unknown>;
-    model: (droneId?: string) => Promise<TrainedModel>;
+    /** A finished drone refit on the search rows. */
+    model: (droneId: string) => Promise<TrainedModel>;
   }) {
     this.started = args.started;
     this.finished = args.finished;
@@ -75,12 +76,12 @@ export class Run {
     this.greaterIsBetter = args.greaterIsBetter;
     this.drones = args.drones;
     this.events = args.events;
-    this.champion = args.champion;
+    this.#champion = args.champion;
     this.byId = new Map(args.drones.map((d) => [d.id, d]));
     this.leaderboard = new Leaderboard(args.finished.leaderboard, this.metric, this.byId);
     this.confusion = args.confusion;
     this.importanceOf = args.importance;
-    this.modelOf = args.model;
+    this.droneModel = args.model;
   }
 
   get status() {
@@ -94,6 +95,42 @@ export class Run {
 
   get testScore(): number | null {
     return this.finished.testScore;
+  }
+
+  /** Whether the run built a champion (false when it was interrupted or no drone finished). */
+  get hasChampion(): boolean {
+    return this.#champion !== null;
+  }
+
+  /**
+   * The best drone (or ensemble) refit on the search rows. Throws an EvaluationError saying why when the run
+   * built none (interrupted, no drone finished, every drone failed); check `hasChampion` first if that can be.
+   */
+  get champion(): TrainedModel {
+    if (this.#champion === null) throw this.noChampion();
+    return this.#champion;
+  }
+
+  /** Why there is no champion, and what to do about it. */
+  private noChampion(): EvaluationError {
+    const f = this.finished;
+    const failed = this.drones.filter((d) => d.status === 'failed' || d.status === 'timeout').length;
+    const why =
+      f.status === 'failed'
+        ? `the run stopped on an error${f.error ? ` (${f.error})` : ''}`
+        : this.drones.length === 0
+          ? `it stopped (${f.reason}) before any drone was evaluated`
+          : f.leaderboard.length === 0
+            ? `none of its ${this.drones.length} drones finished (${failed} failed or timed out${failed < this.drones.length ? `, ${this.drones.length - failed} pruned or cut short` : ''})`
+            : f.error
+              ? `building it failed (${f.error})`
+              : 'it was interrupted, and a champion is only built when a run ends on its own';
+    return new EvaluationError(
+      'run.no_champion',
+      `run ${this.id} has no champion: ${why}. Give evolve() a bigger budget (budget.seconds or budget.evaluations), ` +
+        `look at the failed drones' errors in run.drones and at run.leaderboard, or take a finished drone with ` +
+        `run.model(id); check run.hasChampion before using run.champion.`,
+    );
   }
 
   drone(id: string): Drone | undefined {
@@ -125,22 +162,24 @@ export class Run {
   }
 
   /** The champion (no id), or any finished drone refit on the search rows, e.g. to save in the model registry. */
-  model(droneId?: string): Promise<TrainedModel> {
-    return this.modelOf(droneId);
+  async model(droneId?: string): Promise<TrainedModel> {
+    if (droneId === undefined || droneId === this.finished.championId) return this.champion;
+    return this.droneModel(droneId);
   }
 
   /** Permutation importance of any drone (refit on the search rows when it is not the champion). */
-  importance(droneId?: string): Promise<unknown> {
-    return this.importanceOf(droneId ?? this.finished.championId ?? '');
+  async importance(droneId?: string): Promise<unknown> {
+    return this.importanceOf(droneId ?? this.champion.id);
   }
 
   /** Confusion matrix (classification) of a drone's out-of-fold predictions, or of the champion on the test rows. */
-  confusionMatrix(droneId?: string): Promise<{ matrix: number[][]; labels: string[] }> {
+  async confusionMatrix(droneId?: string): Promise<{ matrix: number[][]; labels: string[] }> {
+    if (droneId === undefined && !this.hasChampion) throw this.noChampion();
     return this.confusion(droneId);
   }
 
   async confusionMatrixChart(droneId?: string): Promise<VegaLiteSpec> {
-    const { matrix, labels } = await this.confusion(droneId);
+    const { matrix, labels } = await this.confusionMatrix(droneId);
     return confusionMatrixChart(matrix, labels, `Confusion matrix (${droneId ?? 'champion'})`);
   }
 

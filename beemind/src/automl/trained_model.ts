@@ -6,7 +6,7 @@ import { DataError, ProtocolError } from '../core/errors.js';
 import { createMatrix, type Matrix } from '../core/matrix.js';
 import { featureImportanceChart } from '../charts/model_charts.js';
 import type { Dataset } from '../data/dataset.js';
-import { getColumn, type Frame } from '../data/frame.js';
+import { columnNames, type Frame } from '../data/frame.js';
 import { DISPLAY, chartBundle, tableBundle, type MimeBundle } from '../display.js';
 import { argmaxRows, type Task } from '../models/estimator.js';
 import { Pipeline, type PipelineJSON } from '../pipeline/pipeline.js';
@@ -54,6 +54,26 @@ export class ImportanceReport {
   }
 }
 
+/**
+ * The columns a model was trained on (`featureNames`), taken from `frame` by name in training order; other
+ * columns are ignored. Throws one DataError naming every missing column (`origin` names the data in it),
+ * or when there are no rows.
+ */
+export function selectFeatures(frame: Frame, featureNames: readonly string[], origin = 'the data'): Frame {
+  const byName = new Map(frame.columns.map((c) => [c.name, c]));
+  const missing = featureNames.filter((name) => !byName.has(name));
+  if (missing.length > 0) {
+    const quoted = missing.map((name) => `"${name}"`).join(', ');
+    throw new DataError(
+      'data.missing_columns',
+      `${origin} lacks ${missing.length === 1 ? 'the column' : `${missing.length} columns`} ${quoted} that the model was trained on; ` +
+        `it needs every feature column: ${featureNames.join(', ')} (other columns are ignored). The columns are: ${columnNames(frame).join(', ')}.`,
+    );
+  }
+  if (frame.rows === 0) throw new DataError('data.empty', `${origin} has no rows to predict.`);
+  return { rows: frame.rows, columns: featureNames.map((name) => byName.get(name)!) };
+}
+
 export class TrainedModel {
   constructor(
     readonly task: Task,
@@ -69,13 +89,9 @@ export class TrainedModel {
     return this.members.length > 1;
   }
 
-  private checkColumns(frame: Frame): void {
-    for (const name of this.featureNames) getColumn(frame, name);
-    if (frame.rows === 0) throw new DataError('data.empty', 'predict got no rows.');
-  }
-
+  /** The feature columns of `data`, in training order (extra columns, such as the target, are dropped). */
   private features(data: Frame | Dataset): Frame {
-    return 'features' in data ? data.features : data;
+    return selectFeatures('features' in data ? data.features : data, this.featureNames);
   }
 
   /** Class probabilities (weighted average over members), rows × classes. */
@@ -84,7 +100,6 @@ export class TrainedModel {
       throw new DataError('model.no_proba', 'predictProba is for classification; this model does regression.');
     }
     const frame = this.features(data);
-    this.checkColumns(frame);
     let sum: Matrix | null = null;
     for (const m of this.members) {
       const p = m.pipeline.predictProba(frame);
@@ -98,7 +113,6 @@ export class TrainedModel {
   predictRaw(data: Frame | Dataset): Float64Array {
     if (this.task === 'classification') return argmaxRows(this.predictProba(data));
     const frame = this.features(data);
-    this.checkColumns(frame);
     const out = new Float64Array(frame.rows);
     for (const m of this.members) {
       const p = m.pipeline.predict(frame);

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The `beemind` executable: runs the command line and exits with its status.
+// Runs the command line and exits with its status. The `beemind` executable is bin/beemind.js, which imports
+// this module (npm links that committed file even before this one is compiled).
 import { main } from './main.js';
 
 main(process.argv.slice(2)).then(

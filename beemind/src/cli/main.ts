@@ -1,17 +1,20 @@
 /**
  * The `beemind` command line: evolve a model from a CSV file, with a live progress bar, and print the
- * leaderboard, the champion, its test score and its most important features.
+ * leaderboard, the champion, its test score and its most important features (and, with --predict, the
+ * champion's predictions for another CSV file). Usage errors exit 2 after the usage, like data errors.
  */
 import { writeFile } from 'node:fs/promises';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { evolve } from '../automl/evolve.js';
-import { BeeMindError } from '../core/errors.js';
+import { BeeMindError, EvaluationError } from '../core/errors.js';
 import { readCSV } from '../data/csv.js';
 import { toDataset } from '../data/dataset.js';
 import { DISPLAY } from '../display.js';
+import { checkProba, PROBA_HELP, addPredictCommand, readPredictData, writePredictions } from './predict.js';
 import { terminalProgress } from './progress.js';
 import { addStoreCommands, evolveStoreOptions } from './store_commands.js';
 import { addWorkerCommand } from './worker.js';
+import { addDatasetCommands } from './datasets.js';
 
 function number(value: string): number {
   const n = Number(value);
@@ -64,11 +67,18 @@ export function buildProgram(): Command {
     .option('--resume <run>', 'continue a stored run (same data; its settings unless you pass others)')
     .option('--warm-start <run>', 'evaluate the best drones of a stored run first')
     .option('--save-model <name>', 'register the champion in the model registry under this name')
+    .option('--predict <csv>', "after the run, the champion predicts this CSV file (its feature columns; others are ignored)")
+    .option('-o, --out <file>', 'with --predict: write the predictions CSV to this file (default: stdout, and the summary goes to stderr)')
+    .option('--proba', `with --predict: ${PROBA_HELP}`)
     .action(async (csv: string, o, command: Command) => {
+      if (!o.predict && (o.out || o.proba)) command.error('error: --out and --proba need --predict <csv>', { code: 'beemind.usage' });
       const stored = evolveStoreOptions(o);
       // a resumed run keeps its recorded settings: the command line's defaults do not override them
       const given = (key: string) => !o.resume || command.getOptionValueSource(key) === 'cli';
       const data = toDataset(await readCSV(csv), { target: stored.target, task: o.task, name: csv });
+      // the file to predict is checked before the run, not after it
+      checkProba(o.proba, data.task, `target "${stored.target}"`);
+      const toPredict = o.predict ? await readPredictData(o.predict, data.featureNames) : null;
       const budget = {
         ...(o.seconds !== undefined ? { seconds: o.seconds } : {}),
         ...(o.evaluations !== undefined ? { evaluations: o.evaluations } : {}),
@@ -98,10 +108,11 @@ export function buildProgram(): Command {
       process.once('SIGINT', onSigint);
       try {
         const run = await evolve(data, options, { onEvent: progress?.listener, signal: controller.signal });
-        const out = process.stdout;
+        // predictions without --out go to stdout, so the summary moves to stderr
+        const out = toPredict && !o.out ? process.stderr : process.stdout;
         out.write(`\n${run.toString()}\n\n`);
         out.write(`${run.leaderboard[DISPLAY]()['text/plain'].split('\n').slice(0, 11).join('\n')}\n`);
-        if (run.champion) {
+        if (run.hasChampion) {
           out.write(`\nchampion: ${run.champion.id}${run.champion.isEnsemble ? ` (${run.champion.members.length} members)` : ''}\n`);
           const report = await run.champion.importance().catch(() => null);
           if (report) {
@@ -113,12 +124,19 @@ export function buildProgram(): Command {
           await writeFile(o.json, JSON.stringify({ run: run.finished, started: run.started, drones: run.drones }, null, 2));
           out.write(`\nwrote ${o.json}\n`);
         }
+        if (toPredict) {
+          if (!run.hasChampion) throw new EvaluationError('cli.no_champion', 'the run has no champion (no drone succeeded), so nothing was predicted.');
+          const wrote = writePredictions(run.champion, toPredict, stored.target, o);
+          if (wrote) out.write(`\n${wrote}\n`);
+        }
         if (o.saveModel) out.write(`\n${await stored.saveModel(run, o.saveModel)}\n`);
       } finally {
         progress?.stop();
         process.off('SIGINT', onSigint);
       }
     });
+  addPredictCommand(program);
+  addDatasetCommands(program);
   addWorkerCommand(program);
   addStoreCommands(program);
   return program;
@@ -130,10 +148,8 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (error) {
-    const e = error as { code?: string; exitCode?: number; message?: string };
-    if (typeof e.code === 'string' && e.code.startsWith('commander.')) {
-      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : (e.exitCode ?? 1);
-    }
+    // commander has printed the message and the usage; only --help, `help` and --version succeed
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     if (error instanceof BeeMindError) {
       process.stderr.write(`beemind: ${error.message}\n`);
       return 2;

@@ -14,10 +14,11 @@ import { resolveStoreLocation } from '../store/location.js';
 import { parseModelSelector, type ModelVersion } from '../store/registry.js';
 import type { RunSummary } from '../store/queries.js';
 
-const STORE_HELP = 'experiment store file (default: $BEEMIND_STORE, else .beemind/experiments.db here)';
+export const STORE_HELP =
+  'experiment store file (default: $BEEMIND_STORE, else .beemind/experiments.db here)';
 
 /** The store a read command works on; it must exist already. */
-function storeAt(file: string | undefined): ExperimentStore {
+export function storeAt(file: string | undefined): ExperimentStore {
   const location = resolveStoreLocation(file);
   return ExperimentStore.open(location.path ?? resolveStoreLocation(undefined, {}).path!, {
     mustExist: true,

@@ -3,8 +3,16 @@
  * from arquero tables, and `toDataset` to choose a target.
  */
 import { DataError } from '../core/errors.js';
+import { DISPLAY, formatSignificant, tableBundle, type TableBundle } from '../core/html_table.js';
 import { createFrame, getColumn, takeFrameRows, type Column, type Frame } from './frame.js';
 import { describeColumn, type ColumnSchema } from './schema.js';
+
+/** Frames longer than this show their first and last rows only, as pandas does. */
+const DISPLAY_MAX_ROWS = 60;
+const DISPLAY_HEAD_ROWS = 10;
+const DISPLAY_TAIL_ROWS = 5;
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export class DataFrame implements Frame {
   readonly rows: number;
@@ -49,36 +57,21 @@ export class DataFrame implements Frame {
   }
 
   head(n = 5): DataFrame {
-    return this.take(Array.from({ length: Math.min(n, this.rows) }, (_, i) => i));
+    return this.take(range(0, Math.min(n, this.rows)));
   }
 
   /** Row-oriented plain objects (missing values as null), for display and export. */
   toObjects(): Record<string, string | number | boolean | null>[] {
-    const out: Record<string, string | number | boolean | null>[] = [];
-    for (let i = 0; i < this.rows; i++) {
-      const rowObject: Record<string, string | number | boolean | null> = {};
-      for (const c of this.columns) {
-        const v = c.values[i];
-        if (c.kind === 'categorical') rowObject[c.name] = v as string | null;
-        else if (Number.isNaN(v as number)) rowObject[c.name] = null;
-        else rowObject[c.name] = c.kind === 'boolean' ? v === 1 : (v as number);
-      }
-      out.push(rowObject);
-    }
-    return out;
+    return range(0, this.rows).map((i) =>
+      Object.fromEntries(this.columns.map((c) => [c.name, plainValue(c, i)])),
+    );
   }
 
   /** Column-oriented plain arrays, the shape arquero's `table()` takes. */
   toColumns(): Record<string, (string | number | boolean | null)[]> {
-    const out: Record<string, (string | number | boolean | null)[]> = {};
-    for (const c of this.columns) {
-      out[c.name] = Array.from(c.values as ArrayLike<string | number | null>, (v) => {
-        if (c.kind === 'categorical') return v;
-        if (Number.isNaN(v as number)) return null;
-        return c.kind === 'boolean' ? v === 1 : v;
-      });
-    }
-    return out;
+    return Object.fromEntries(
+      this.columns.map((c) => [c.name, range(0, this.rows).map((i) => plainValue(c, i))]),
+    );
   }
 
   /** An arquero table with the same data (arquero is ESM-only, so this is async). */
@@ -87,16 +80,49 @@ export class DataFrame implements Frame {
     return aq.table(this.toColumns());
   }
 
-  /** Human-readable summary for console.log in a notebook or terminal. */
+  /**
+   * The frame as a table: row numbers, column names with each column's kind, missing values as `NaN`, the
+   * first 10 and last 5 rows (with a `…` row) beyond 60 rows, and the size underneath. Text and HTML.
+   */
+  [DISPLAY](): TableBundle {
+    const cut = this.rows > DISPLAY_MAX_ROWS;
+    const shown = cut
+      ? [...range(0, DISPLAY_HEAD_ROWS), ...range(this.rows - DISPLAY_TAIL_ROWS, this.rows)]
+      : range(0, this.rows);
+    return tableBundle(
+      ['', ...this.columnNames],
+      shown.map((i) => [i, ...this.columns.map((c) => plainValue(c, i))]),
+      {
+        subheader: ['', ...this.columns.map((c) => c.kind)],
+        ...(cut ? { cutAt: DISPLAY_HEAD_ROWS } : {}),
+        footer: `${plural(this.rows, 'row')} × ${plural(this.columns.length, 'column')}`,
+        format: formatSignificant,
+        alignRight: [true, ...this.columns.map((c) => c.kind === 'numeric')],
+        missing: 'NaN',
+      },
+    );
+  }
+
+  /** The display's text table, for console.log in a terminal. */
   toString(): string {
-    return `DataFrame(${this.rows} rows × ${this.columns.length} columns: ${this.columns
-      .map((c) => `${c.name}: ${c.kind}`)
-      .join(', ')})`;
+    return this[DISPLAY]()['text/plain'];
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString();
   }
+}
+
+/** A cell as a plain value: text, number or boolean, null when missing. */
+function plainValue(c: Column, i: number): string | number | boolean | null {
+  if (c.kind === 'categorical') return c.values[i];
+  const v = c.values[i];
+  if (Number.isNaN(v)) return null;
+  return c.kind === 'boolean' ? v === 1 : v;
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
 }
 
 /** Wraps an arquero table: numbers → numeric, booleans → boolean, anything else → categorical text. */

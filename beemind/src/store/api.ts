@@ -14,8 +14,11 @@ export function openStore(path?: string): ExperimentStore {
   return ExperimentStore.open(path);
 }
 
-/** Saves a run's champion (or `options.drone`), or a model, as the next version of `name`. */
-export function saveModel(
+/**
+ * Saves a run's champion (or `options.drone`, refit first), or a model, as the next version of `name`. The
+ * promise resolves once the version is written, so await it before loadModel() of the same name.
+ */
+export async function saveModel(
   from: Run | TrainedModel,
   name: string,
   options: SaveModelOptions & { store?: string } = {},
@@ -24,12 +27,15 @@ export function saveModel(
   return ExperimentStore.open(store).models.save(name, from, rest);
 }
 
-/** Loads a registered model: a version number, `latest` (default), or the newest version in a stage. */
-export function loadModel(
+/**
+ * Loads a registered model: a version number, `latest` (default), or the newest version in a stage. Async like
+ * saveModel, so that `await saveModel(...)` and `await loadModel(...)` read alike; errors reject the promise.
+ */
+export async function loadModel(
   name: string,
   version: ModelSelector = 'latest',
   options: { store?: string } = {},
-): TrainedModel {
+): Promise<TrainedModel> {
   return ExperimentStore.open(options.store).models.load(name, version);
 }
 

@@ -4,6 +4,7 @@
  * truncated or edited file is refused on import.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DataError } from '../core/errors.js';
 import type { TrainedModelJSON } from '../automl/trained_model.js';
@@ -92,4 +93,25 @@ export function parseModelFile(json: unknown, origin: string): ModelFile {
     );
   }
   return file;
+}
+
+/** Reads and validates the model file at `path` (written by `beemind models export` or exportToFile()). */
+export function readModelFile(path: string): ModelFile {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new DataError(
+        'model_file.missing',
+        `there is no model file ${path}; write one with \`beemind models export NAME --out ${path}\` or registry.exportToFile().`,
+        { cause: error },
+      );
+    throw new DataError(
+      'model_file.unreadable',
+      `could not read the model file ${path}: ${(error as Error).message}.`,
+      { cause: error },
+    );
+  }
+  return parseModelFile(json, path);
 }

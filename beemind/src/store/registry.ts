@@ -3,15 +3,16 @@
  * tags, a description and a stage (none, staging, production, archived), loaded back by name and
  * version, `latest` or stage in any process, and exported to / imported from one self-contained file.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { Run } from '../automl/run.js';
 import { TrainedModel, type TrainedModelJSON } from '../automl/trained_model.js';
-import { ConfigurationError, DataError } from '../core/errors.js';
+import { ConfigurationError } from '../core/errors.js';
 import { writeTransaction, type Database } from './database.js';
 import {
   ModelStageSchema,
   modelChecksum,
   parseModelFile,
+  readModelFile,
   type ModelFile,
   type ModelSource,
   type ModelStage,
@@ -96,6 +97,17 @@ export function parseModelSelector(text: string | undefined): ModelSelector {
   return checkStage(text);
 }
 
+/**
+ * Reads a model reference typed on a command line: `name`, `name:version`, `name:latest`, `name:stage` or
+ * `name@stage` (e.g. `churn`, `churn:3`, `churn@production`). Model names never contain `:` or `@`.
+ */
+export function parseModelReference(text: string): { name: string; selector: ModelSelector } {
+  const at = Math.max(text.lastIndexOf(':'), text.lastIndexOf('@'));
+  const name = at < 0 ? text : text.slice(0, at);
+  checkName(name);
+  return { name, selector: at < 0 ? 'latest' : parseModelSelector(text.slice(at + 1)) };
+}
+
 function toVersion(row: ModelRow): ModelVersion {
   return {
     name: row.name,
@@ -145,7 +157,8 @@ export class ModelRegistry {
 
   /**
    * Saves a model under `name` as its next version. With a Run, saves its champion (or `options.drone`,
-   * refit on the run's search rows) and records the run, drone and scores.
+   * refit on the run's search rows) and records the run, drone and scores. Async only for that refit: the
+   * version is committed to the store before the promise resolves.
    */
   async save(name: string, from: Run | TrainedModel, options: SaveModelOptions = {}): Promise<ModelVersion> {
     checkName(name);
@@ -260,7 +273,7 @@ export class ModelRegistry {
     return JSON.parse(row.artifact) as Artifact;
   }
 
-  /** The model, ready to predict exactly as when it was saved. */
+  /** The model, ready to predict exactly as when it was saved (synchronous; loadModel() is the async entry point). */
   load(name: string, selector: ModelSelector = 'latest'): TrainedModel {
     return TrainedModel.fromJSON(this.artifact(name, this.resolve(name, selector)).model);
   }
@@ -343,20 +356,7 @@ export class ModelRegistry {
     file: string | unknown,
     options: { name?: string; stage?: ModelStage; tags?: Record<string, string> } = {},
   ): ModelVersion {
-    const origin = typeof file === 'string' ? file : 'the model JSON';
-    let json: unknown = file;
-    if (typeof file === 'string') {
-      try {
-        json = JSON.parse(readFileSync(file, 'utf8'));
-      } catch (error) {
-        throw new DataError(
-          'model_file.unreadable',
-          `could not read the model file ${file}: ${(error as Error).message}.`,
-          { cause: error },
-        );
-      }
-    }
-    const parsed = parseModelFile(json, origin);
+    const parsed = typeof file === 'string' ? readModelFile(file) : parseModelFile(file, 'the model JSON');
     TrainedModel.fromJSON(parsed.model); // refuse a file whose pipelines cannot be rebuilt before registering it
     const name = options.name ?? parsed.name;
     checkName(name);

@@ -1,8 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { evolve } from '../../src/automl/evolve.js';
 import { evaluationCache } from '../../src/automl/cache.js';
-import { readCSV } from '../../src/data/csv.js';
+import { loadDataset } from '../../src/data/datasets.js';
 import { toDataset, type Dataset } from '../../src/data/dataset.js';
+import { EvaluationError } from '../../src/core/errors.js';
+import { DISPLAY } from '../../src/display.js';
 import { RunEventSchema, type RunEvent } from '../../src/events/events.js';
 import { subscribeRunEvents } from '../../src/events/hub.js';
 import { dominates } from '../../src/search/nsga2.js';
@@ -14,8 +16,8 @@ let iris: Dataset;
 let diabetes: Dataset;
 
 beforeAll(async () => {
-  iris = toDataset(await readCSV('../shared/datasets/iris.csv'), { target: 'species' });
-  diabetes = toDataset(await readCSV('../shared/datasets/diabetes.csv'), { target: 'progression' });
+  iris = toDataset(await loadDataset('iris'), { target: 'species' });
+  diabetes = toDataset(await loadDataset('diabetes'), { target: 'progression' });
 });
 
 const summary = (run: Awaited<ReturnType<typeof evolve>>) =>
@@ -68,11 +70,11 @@ describe('evolve', () => {
 
     expect(run.status).toBe('completed');
     expect(run.reason).toBe('evaluations');
-    expect(run.champion).not.toBeNull();
-    const predictions = run.champion!.predict(iris.features.head(3));
+    expect(run.hasChampion).toBe(true);
+    const predictions = run.champion.predict(iris.features.head(3));
     expect(predictions.every((p) => ['setosa', 'versicolor', 'virginica'].includes(p as string))).toBe(true);
     expect(run.testScore!).toBeGreaterThan(0.8);
-    const importance = await run.champion!.importance();
+    const importance = await run.champion.importance();
     expect(importance.features.map((f) => f.feature).sort()).toEqual([...iris.featureNames].sort());
     expect(importance.sorted()[0].feature).toMatch(/^petal/);
     // every drone's parents were evaluated before it
@@ -107,7 +109,7 @@ describe('evolve', () => {
     expect(byMode.get('oom')!.error).toMatch(/memory/i);
     expect(byMode.get('gaussian_nb')!.status).toBe('ok');
     expect(run.status).toBe('completed');
-    expect(run.champion!.id).toBe(byMode.get('gaussian_nb')!.id);
+    expect(run.champion.id).toBe(byMode.get('gaussian_nb')!.id);
   });
 
   it('ends within its time budget', async () => {
@@ -122,7 +124,7 @@ describe('evolve', () => {
     expect(run.reason).toBe('time');
     expect(elapsed).toBeLessThanOrEqual(7); // the rule: 5% or 1 s over the budget, whichever is larger
     expect(run.drones.length).toBeGreaterThan(0);
-    expect(run.champion).not.toBeNull();
+    expect(run.hasChampion).toBe(true);
   });
 
   it('stops after `patience` generations without improvement', async () => {
@@ -139,7 +141,7 @@ describe('evolve', () => {
   });
 
   it('prunes weak drones on small fractions with successive halving', async () => {
-    const digits = await readCSV('../shared/datasets/digits.csv');
+    const digits = await loadDataset('digits');
     const data = toDataset(digits.take(Array.from({ length: 900 }, (_, i) => i)), { target: digits.columnNames.at(-1)! });
     const run = await evolve(data, {
       seed: 3,
@@ -211,6 +213,47 @@ describe('evolve', () => {
     expect(run.drones.length).toBeGreaterThanOrEqual(4);
     expect(run.drones.length).toBeLessThan(400);
     expect(run.finished.leaderboard.length).toBeGreaterThan(0);
+  });
+
+  it('has no champion when interrupted before any drone, and says why and what to do', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const run = await evolve(iris, { workers: 0, families: ['gaussian_nb'], budget: { evaluations: 4 }, importance: false }, { signal: controller.signal });
+    expect(run.status).toBe('interrupted');
+    expect(run.hasChampion).toBe(false);
+    expect(() => run.champion).toThrow(EvaluationError);
+    expect(() => run.champion).toThrow(
+      expect.objectContaining({
+        code: 'run.no_champion',
+        message: expect.stringMatching(/has no champion: it stopped \(interrupted\) before any drone was evaluated\. Give evolve\(\) a bigger budget.*run\.hasChampion/),
+      }),
+    );
+    await expect(run.model()).rejects.toMatchObject({ code: 'run.no_champion' });
+    await expect(run.importance()).rejects.toMatchObject({ code: 'run.no_champion' });
+    // a run without champion still shows, serializes and has its (empty) leaderboard
+    expect(run.leaderboard.length).toBe(0);
+    expect(run.toString()).toMatch(/best none/);
+    expect(run[DISPLAY]()['text/html']).toMatch(/<table/);
+    expect(() => JSON.stringify(run)).not.toThrow();
+  });
+
+  it('has no champion when every drone fails, and points at the failed drones', async () => {
+    const plugin = fileURLToPath(new URL('./fixtures/faulty_model.mjs', import.meta.url));
+    const run = await evolve(iris, {
+      space: { slots: [], models: { faulty: { mode: hp.categorical(['throw']) } } },
+      plugins: [plugin],
+      strategy: 'grid',
+      workers: 1,
+      budget: { evaluations: 2 },
+      importance: false,
+    });
+    expect(run.drones.length).toBeGreaterThan(0);
+    expect(run.drones.every((d) => d.status === 'failed')).toBe(true);
+    expect(run.hasChampion).toBe(false);
+    expect(() => run.champion).toThrow(
+      new RegExp(`none of its ${run.drones.length} drones finished \\(${run.drones.length} failed or timed out.*errors in run\\.drones`),
+    );
+    expect(run[DISPLAY]()['text/plain']).toMatch(/best none/);
   });
 
   it('explains bad options and data clearly', async () => {

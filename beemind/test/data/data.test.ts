@@ -1,8 +1,13 @@
+import { fileURLToPath } from 'node:url';
+import { inspect } from 'node:util';
 import { parseCSV, readCSV } from '../../src/data/csv.js';
-import { fromTable } from '../../src/data/data_frame.js';
+import { loadDataset } from '../../src/data/datasets.js';
+import { DataFrame, fromTable } from '../../src/data/data_frame.js';
 import { toDataset } from '../../src/data/dataset.js';
 import { kFold, splitDataset, trainTestSplit } from '../../src/data/split.js';
 import { DataError } from '../../src/core/errors.js';
+import { DISPLAY } from '../../src/core/html_table.js';
+import { cat, num } from '../helpers/frames.js';
 
 const text = `age,city,member,score,label
 34,Paris,yes,1.5,good
@@ -28,7 +33,7 @@ describe('readCSV and type inference', () => {
   });
 
   it('reads a file path and reports an unreadable path with the fix', async () => {
-    const df = await readCSV('../shared/datasets/iris.csv');
+    const df = await readCSV(fileURLToPath(new URL('../../datasets/iris.csv', import.meta.url)));
     expect(df.rows).toBe(150);
     await expect(readCSV('no/such/file.csv')).rejects.toThrow(/cannot read CSV file "no\/such\/file.csv"/);
   });
@@ -46,7 +51,7 @@ describe('readCSV and type inference', () => {
 
 describe('datasets', () => {
   it('encodes a text target and infers classification', async () => {
-    const ds = toDataset(await readCSV('../shared/datasets/iris.csv'), { target: 'species' });
+    const ds = toDataset(await loadDataset('iris'), { target: 'species' });
     expect(ds.task).toBe('classification');
     expect(ds.target.classes).toEqual(['setosa', 'versicolor', 'virginica']);
     expect(ds.featureNames).toHaveLength(4);
@@ -54,9 +59,9 @@ describe('datasets', () => {
   });
 
   it('infers regression for a continuous target and classification for few integers', async () => {
-    const diabetes = toDataset(await readCSV('../shared/datasets/diabetes.csv'), { target: 'progression' });
+    const diabetes = toDataset(await loadDataset('diabetes'), { target: 'progression' });
     expect(diabetes.task).toBe('regression');
-    const digits = await readCSV('../shared/datasets/digits.csv');
+    const digits = await loadDataset('digits');
     const ds = toDataset(digits, { target: digits.columnNames.at(-1)! });
     expect(ds.task).toBe('classification');
     expect(ds.nClasses).toBe(10);
@@ -94,6 +99,80 @@ describe('datasets', () => {
   });
 });
 
+describe('DataFrame display', () => {
+  const bundle = (df: DataFrame) => df[DISPLAY]();
+  const bodyRows = (html: string) =>
+    html.split('<tbody>')[1].split('</tbody>')[0].match(/<tr>/g)?.length ?? 0;
+
+  it('shows each column kind in the header, missing values as NaN and the size', async () => {
+    const { 'text/html': html, 'text/plain': plain } = bundle(await readCSV(text));
+    const head = html.split('<thead>')[1].split('</thead>')[0];
+    expect(head).toMatch(
+      /<th[^>]*>age<\/th><th>city<\/th><th>member<\/th><th[^>]*>score<\/th><th>label<\/th>/,
+    );
+    expect(head).toMatch(
+      /<th[^>]*>numeric<\/th><th>categorical<\/th><th>boolean<\/th><th[^>]*>numeric<\/th><th>categorical<\/th><\/tr>$/,
+    );
+    // missing numbers (age, score) and a missing category (city) show as NaN, styled apart from the values
+    expect(html.match(/<td style="[^"]*font-style:italic">NaN<\/td>/g)).toHaveLength(4);
+    expect(html).toMatch(/<td>true<\/td>/);
+    expect(html).toContain('4 rows × 5 columns');
+    const lines = plain.split('\n');
+    expect(lines[0].trim().split(/\s+/)).toEqual(['age', 'city', 'member', 'score', 'label']);
+    expect(lines[1].trim().split(/\s+/)).toEqual([
+      'numeric',
+      'categorical',
+      'boolean',
+      'numeric',
+      'categorical',
+    ]);
+    expect(lines[3].trim().split(/\s+/)).toEqual(['1', 'NaN', 'Lyon', 'false', 'NaN', 'bad']);
+    expect(lines.at(-1)).toBe('4 rows × 5 columns');
+  });
+
+  it('cuts a long frame to its first 10 and last 5 rows with a … row, and counts every row', () => {
+    const rows = Array.from({ length: 100 }, (_, i) => i);
+    const thirds = rows.map((i) => i / 3);
+    const long = new DataFrame([
+      num('x', thirds),
+      cat(
+        'c',
+        thirds.map((_, i) => `c${i}`),
+      ),
+    ]);
+    const { 'text/html': html, 'text/plain': text } = bundle(long);
+    expect(bodyRows(html)).toBe(16);
+    expect(html).toContain('100 rows × 2 columns');
+    const lines = text.split('\n');
+    expect(lines).toHaveLength(2 + 10 + 1 + 5 + 1);
+    const labels = lines.slice(2).map((l) => l.trim().split(/\s+/)[0]);
+    expect(labels).toEqual('0 1 2 3 4 5 6 7 8 9 … 95 96 97 98 99 100'.split(' '));
+    expect(lines[3].trim().split(/\s+/)).toEqual(['1', '0.333333', 'c1']); // 6 significant digits
+    expect(lines.at(-1)).toBe('100 rows × 2 columns');
+    // 60 rows show whole, like pandas
+    expect(bodyRows(bundle(long.head(60))['text/html'])).toBe(60);
+    expect(bundle(long.head(1))['text/plain'].split('\n').at(-1)).toBe('1 row × 2 columns');
+  });
+
+  it('escapes column names and values', () => {
+    const df = parseCSV('<script>alert(1)</script>,b\n<img src=x onerror=alert(1)>,1\n');
+    const html = bundle(df)['text/html'];
+    expect(html).not.toMatch(/<script|<img/);
+    expect(html).toContain('<th>&lt;script&gt;alert(1)&lt;/script&gt;</th>');
+    expect(html).toContain('<td>&lt;img src=x onerror=alert(1)&gt;</td>');
+  });
+
+  it('formats numbers without float noise and shows in the terminal as its text table', () => {
+    const df = new DataFrame([num('v', [0.1 + 0.2, 123456.789, 1e-7, 42, -2.5e12])]);
+    const text = bundle(df)['text/plain'];
+    const shown = text.split('\n').map((l) => l.trim().split(/\s+/)[1]);
+    expect(shown.slice(2, 7)).toEqual(['0.3', '123457', '1e-7', '42', '-2500000000000']);
+    expect(String(df)).toBe(text);
+    expect(inspect(df)).toBe(text);
+    expect(String(df.head(2))).toMatch(/2 rows × 1 column$/);
+  });
+});
+
 describe('splits', () => {
   const y = Float64Array.from({ length: 100 }, (_, i) => (i < 80 ? 0 : 1));
 
@@ -119,7 +198,7 @@ describe('splits', () => {
   });
 
   it('splits a dataset keeping its classes', async () => {
-    const ds = toDataset(await readCSV('../shared/datasets/iris.csv'), { target: 'species' });
+    const ds = toDataset(await loadDataset('iris'), { target: 'species' });
     const { train, test } = splitDataset(ds, { seed: 0 });
     expect(train.rows + test.rows).toBe(150);
     expect(test.target.classes).toEqual(ds.target.classes);

@@ -5,7 +5,7 @@ import { InlineBackend, ThreadBackend, type EvaluationBackend } from '../../src/
 import { evolve } from '../../src/automl/evolve.js';
 import { evaluateGenome, type EvaluationData, type EvaluationJob } from '../../src/automl/evaluate.js';
 import { ConfigurationError, EvaluationError } from '../../src/core/errors.js';
-import { readCSV } from '../../src/data/csv.js';
+import { loadDataset } from '../../src/data/datasets.js';
 import { toDataset } from '../../src/data/dataset.js';
 import { kFold } from '../../src/data/split.js';
 import { RedisBackend } from '../../src/distributed/backend.js';
@@ -32,7 +32,7 @@ const job = (family: string, params: Record<string, unknown> = {}, fraction = 1)
 
 beforeAll(async () => {
   [server, secured] = await Promise.all([startRedisServer(), startRedisServer({ password: 'pa55:word' })]);
-  const iris = toDataset(await readCSV('../shared/datasets/iris.csv'), { target: 'species' });
+  const iris = toDataset(await loadDataset('iris'), { target: 'species' });
   data = {
     features: { rows: iris.rows, columns: iris.features.columns },
     y: iris.target.values,
@@ -236,7 +236,7 @@ describe('the redis backend', () => {
   });
 
   it('keeps a run within its time budget when no worker answers', async () => {
-    const iris = toDataset(await readCSV('../shared/datasets/iris.csv'), { target: 'species' });
+    const iris = toDataset(await loadDataset('iris'), { target: 'species' });
     const started = performance.now();
     const run = await evolve(iris, {
       backend: { redis: server.url, queue: 'nobody-listens' },

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
 import { evolve } from '../../src/automl/evolve.js';
 import { evaluationCache } from '../../src/automl/cache.js';
 import type { EvolveOptionsInput } from '../../src/automl/options.js';
@@ -14,6 +15,7 @@ import { expectSameRun, FAST_FAMILIES, loadIris, registerSleepyHere, sleepySpace
 import { BIN, SLEEPY_PLUGIN, spawnWorker, type WorkerProcess } from './helpers/worker_process.js';
 
 const run = promisify(execFile);
+const IRIS = fileURLToPath(new URL('../../datasets/iris.csv', import.meta.url));
 const queue = 'cluster';
 let server: RedisServer;
 let iris: Dataset;
@@ -76,7 +78,7 @@ describe('evolve on worker processes', () => {
     const { stdout } = await run(process.execPath, [
       BIN,
       'evolve',
-      '../shared/datasets/iris.csv',
+      IRIS,
       '--target',
       'species',
       '--evaluations',

@@ -1,12 +1,14 @@
 // TLS (rediss://) with a password: a worker and a run from the command line through a TLS-only Redis.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
 import { RedisBackend } from '../../src/distributed/backend.js';
 import { EvaluationError } from '../../src/core/errors.js';
 import { startRedisServer, type RedisServer } from './helpers/redis_server.js';
 import { BIN, spawnWorker, type WorkerProcess } from './helpers/worker_process.js';
 
 const run = promisify(execFile);
+const IRIS = fileURLToPath(new URL('../../datasets/iris.csv', import.meta.url));
 let server: RedisServer;
 let worker: WorkerProcess | null = null;
 
@@ -37,7 +39,7 @@ describe('Redis over TLS', () => {
       [
         BIN,
         'evolve',
-        '../shared/datasets/iris.csv',
+        IRIS,
         '--target',
         'species',
         '--evaluations',

@@ -3,22 +3,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BIN, runNode, tempStore, type Finished } from './helpers.js';
+import { ok, runCLI } from '../helpers/cli.js';
+import { tempStore } from './helpers.js';
 
-const IRIS = fileURLToPath(new URL('../../../../shared/datasets/iris.csv', import.meta.url));
+const IRIS = fileURLToPath(new URL('../../datasets/iris.csv', import.meta.url));
 const FAMILIES = 'decision_tree,gaussian_nb,knn';
 
 let dir: string;
 /** Runs the CLI in `dir` (so the default store is `dir/.beemind/experiments.db`). */
-const cli = (...args: string[]): Promise<Finished> => {
-  const { BEEMIND_STORE: _ignored, ...env } = process.env;
-  return runNode([BIN, ...args], undefined, { cwd: dir, env });
-};
-
-const ok = (r: Finished) => {
-  if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr}`);
-  return r.stdout;
-};
+const cli = (...args: string[]) => runCLI(dir, args);
 
 /** The id in evolve's summary line `Run <id>: …`. */
 const runId = (stdout: string) => /^Run (\w+):/m.exec(stdout)![1];

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { evolve } from '../../src/automl/evolve.js';
 import type { Run } from '../../src/automl/run.js';
 import { TrainedModel } from '../../src/automl/trained_model.js';
-import { readCSV } from '../../src/data/csv.js';
+import { loadDataset } from '../../src/data/datasets.js';
 import { toDataset, type Dataset } from '../../src/data/dataset.js';
 import { ExperimentStore, closeStores } from '../../src/store/experiment_store.js';
 import { loadModel, saveModel } from '../../src/store/api.js';
@@ -19,8 +19,8 @@ let diabetesRun: Run;
 
 beforeAll(async () => {
   store = tempStore();
-  iris = toDataset(await readCSV('../shared/datasets/iris.csv'), { target: 'species' });
-  diabetes = toDataset(await readCSV('../shared/datasets/diabetes.csv'), { target: 'progression' });
+  iris = toDataset(await loadDataset('iris'), { target: 'species' });
+  diabetes = toDataset(await loadDataset('diabetes'), { target: 'progression' });
   irisRun = await evolve(iris, {
     store,
     workers: 0,
@@ -92,7 +92,7 @@ describe('the model registry', () => {
     expect(registry.list().map((v) => v.name)).toEqual(['iris', 'iris']);
 
     // the loaded models predict exactly as the run's own
-    expect(predictions(registry.load('iris', 1), iris)).toEqual(predictions(irisRun.champion!, iris));
+    expect(predictions(registry.load('iris', 1), iris)).toEqual(predictions(irisRun.champion, iris));
     expect(predictions(registry.load('iris', 'latest'), iris)).toEqual(
       predictions(await irisRun.model(second), iris),
     );
@@ -114,12 +114,26 @@ describe('the model registry', () => {
     const iv = await saveModel(irisRun, 'iris-fresh', { store });
     const dv = await saveModel(diabetesRun, 'diabetes', { store, tags: { kind: 'regression' } });
     expect(await predictInFreshProcess(store, 'iris-fresh', String(iv.version), 'iris')).toEqual(
-      predictions(irisRun.champion!, iris),
+      predictions(irisRun.champion, iris),
     );
     const fresh = await predictInFreshProcess(store, 'diabetes', 'latest', 'diabetes');
-    expect(fresh).toEqual(predictions(diabetesRun.champion!, diabetes));
+    expect(fresh).toEqual(predictions(diabetesRun.champion, diabetes));
     expect(fresh.values.every((v: number) => Number.isFinite(v))).toBe(true);
-    expect(loadModel('diabetes', dv.version, { store }).featureNames).toEqual(diabetes.featureNames);
+    expect((await loadModel('diabetes', dv.version, { store })).featureNames).toEqual(diabetes.featureNames);
+  });
+
+  it('saves and loads with await alike, with identical predictions', async () => {
+    const pending = saveModel(irisRun, 'round-trip', { store });
+    expect(pending).toBeInstanceOf(Promise);
+    const saved = await pending;
+    const loading = loadModel('round-trip', 'latest', { store });
+    expect(loading).toBeInstanceOf(Promise);
+    const model = await loading;
+    expect(model.id).toBe(saved.droneId);
+    expect(predictions(model, iris)).toEqual(predictions(irisRun.champion, iris));
+    await expect(loadModel('no-such-model', 'latest', { store })).rejects.toMatchObject({
+      code: 'registry.no_model',
+    });
   });
 
   it('exports a model as one file and imports it into another store', async () => {
@@ -164,11 +178,13 @@ describe('the model registry', () => {
   });
 
   it('saves a model built without a run, an ensemble included', async () => {
-    const model = TrainedModel.fromJSON(irisRun.champion!.toJSON());
+    const model = TrainedModel.fromJSON(irisRun.champion.toJSON());
     const v = await saveModel(model, 'bare', { store });
-    expect(v).toMatchObject({ runId: null, metric: null, score: null, droneId: irisRun.champion!.id });
-    expect(predictions(loadModel('bare', 1, { store }), iris)).toEqual(predictions(irisRun.champion!, iris));
-    await expect(loadModel('bare', 1, { store }).importance()).rejects.toMatchObject({
+    expect(v).toMatchObject({ runId: null, metric: null, score: null, droneId: irisRun.champion.id });
+    expect(predictions(await loadModel('bare', 1, { store }), iris)).toEqual(
+      predictions(irisRun.champion, iris),
+    );
+    await expect((await loadModel('bare', 1, { store })).importance()).rejects.toMatchObject({
       code: 'model.no_importance_data',
     });
 

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { evolve } from '../../src/automl/evolve.js';
-import { readCSV } from '../../src/data/csv.js';
+import { loadDataset } from '../../src/data/datasets.js';
 import { toDataset, type Dataset } from '../../src/data/dataset.js';
 import { genomeKey } from '../../src/search/genome.js';
 import { ExperimentStore, closeStores } from '../../src/store/experiment_store.js';
@@ -23,8 +23,8 @@ const small = {
 };
 
 beforeAll(async () => {
-  iris = toDataset(await readCSV('../shared/datasets/iris.csv'), { target: 'species' });
-  diabetes = toDataset(await readCSV('../shared/datasets/diabetes.csv'), { target: 'progression' });
+  iris = toDataset(await loadDataset('iris'), { target: 'species' });
+  diabetes = toDataset(await loadDataset('diabetes'), { target: 'progression' });
 });
 
 afterAll(() => closeStores());

@@ -1,5 +1,5 @@
 // What the distributed tests compare between a run on workers and a local run, and the spaces they search.
-import { readCSV } from '../../../src/data/csv.js';
+import { loadDataset } from '../../../src/data/datasets.js';
 import { toDataset, type Dataset } from '../../../src/data/dataset.js';
 import { createMatrix } from '../../../src/core/matrix.js';
 import { BaseClassifier } from '../../../src/models/estimator.js';
@@ -14,7 +14,7 @@ import { defineSleepyCentroid } from '../fixtures/sleepy_model.mjs';
 export const FAST_FAMILIES = ['gaussian_nb', 'decision_tree', 'knn'];
 
 export async function loadIris(): Promise<Dataset> {
-  return toDataset(await readCSV('../shared/datasets/iris.csv'), { target: 'species' });
+  return toDataset(await loadDataset('iris'), { target: 'species' });
 }
 
 /** Registers the sleepy test family in this thread too (the run refits its champion here). */
