@@ -5,6 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
 import { Converter } from '../src/converter/converter.js';
+import { IMPORT_FUNCTION, Importer } from '../src/packages/importer.js';
+import { PackageLocator } from '../src/packages/locate.js';
 
 const directory = mkdtempSync(path.join(os.tmpdir(), 'beemind-converter-'));
 writeFileSync(
@@ -16,6 +18,11 @@ writeFileSync(
   'export declare const answer: number;\nexport default function twice(x: number): number;\n',
 );
 const converter = new Converter(directory);
+// What the kernel's worker installs: the importer that cells' imports call (in the main context's global,
+// where runInThisContext runs the cells, not jest's sandbox global).
+Object.assign(vm.runInThisContext('globalThis'), {
+  [IMPORT_FUNCTION]: (specifier: string) => new Importer(new PackageLocator(directory)).import(specifier),
+});
 let cells = 0;
 
 /** Compiles and runs a cell like the kernel does; returns its value or the compile error. */

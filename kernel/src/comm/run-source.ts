@@ -1,11 +1,9 @@
 /**
  * This module contains the RunEventSource contract (what the comm bridge and the progress display need from
  * the AutoML library) and its adapter over the `beemind` package's event hub. The bridge is tested with a
- * fake source; the kernel loads the real library lazily, resolving `beemind` from the notebook's directory
- * first so cells and bridge share one library instance.
+ * fake source; the kernel loads the real library lazily through the cells' importer (packages/importer.ts),
+ * so cells and bridge share one library instance.
  */
-import path from 'node:path';
-import vm from 'node:vm';
 
 export type RunEventListener = (event: RunEventLike) => void;
 
@@ -34,22 +32,16 @@ interface BeeMindModule {
   storedRunSnapshots?(options: { limit?: number }): { runId: string; events: unknown[] }[];
   getRun?(
     runId: string,
-  ): { importance(droneId?: string): Promise<unknown>; confusionMatrix(droneId?: string): Promise<unknown> } | undefined;
+  ):
+    | { importance(droneId?: string): Promise<unknown>; confusionMatrix(droneId?: string): Promise<unknown> }
+    | undefined;
 }
 
-/** Imports `beemind` as a cell in `directory` would, falling back to the kernel's own dependency. */
-export async function loadLibrarySource(directory: string): Promise<RunEventSource> {
-  let lib: BeeMindModule;
-  try {
-    const script = new vm.Script('import("beemind")', {
-      filename: path.join(directory, '__beemind_bridge__.js'),
-      importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-    });
-    lib = (await script.runInThisContext()) as BeeMindModule;
-  } catch {
-    const specifier = 'beemind'; // not a literal: the kernel's build does not type-depend on the library
-    lib = (await import(specifier)) as BeeMindModule;
-  }
+/** Imports `beemind` as a cell would (the notebook's copy, else the kernel's), so cells and bridge share one instance. */
+export async function loadLibrarySource(importer: {
+  import(specifier: string): Promise<unknown>;
+}): Promise<RunEventSource> {
+  const lib = (await importer.import('beemind')) as BeeMindModule;
   if (typeof lib.subscribeRunEvents !== 'function' || typeof lib.runSnapshots !== 'function') {
     throw new Error(
       'this version of the beemind library has no run event hub (subscribeRunEvents/runSnapshots)',

@@ -3,7 +3,7 @@
  * names it declares at top level, its import bindings (to carry into later cells), the names it already
  * exports, and whether it ends with an expression (whose value becomes the execute_result).
  */
-import ts from 'typescript';
+import ts from './typescript.cjs';
 import type { ImportBindings } from './declarations.js';
 
 export interface CellFacts {

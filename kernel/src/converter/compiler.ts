@@ -7,7 +7,8 @@
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import ts from 'typescript';
+import ts from './typescript.cjs';
+import { PackageLocator } from '../packages/locate.js';
 
 const require = createRequire(import.meta.url);
 
@@ -105,7 +106,10 @@ export class CellProgram {
   private projectVersion = 0;
   private service: ts.LanguageService | undefined;
 
-  constructor(readonly directory: string) {
+  constructor(
+    readonly directory: string,
+    private readonly packages: PackageLocator = new PackageLocator(directory),
+  ) {
     const canonical = (f: string) => f;
     this.moduleCache = ts.createModuleResolutionCache(directory, canonical, this.options);
     const typeCache = ts.createTypeReferenceDirectiveResolutionCache(
@@ -139,7 +143,7 @@ export class CellProgram {
         literals.map((literal) =>
           ts.resolveModuleName(
             literal.text,
-            containingFile,
+            this.importingFile(literal.text, containingFile),
             options,
             resolution,
             moduleCache,
@@ -168,6 +172,28 @@ export class CellProgram {
           ),
         ),
     };
+  }
+
+  /**
+   * The file a cell's import is resolved from: the cell itself, or, for a package that only the kernel has, a
+   * file in the kernel's package folder, so the types come from the copy that will run (see packages/locate.ts).
+   */
+  private importingFile(specifier: string, containingFile: string): string {
+    if (!this.files.has(containingFile)) return containingFile;
+    const location = this.packages.locate(specifier);
+    return location?.fromKernel ? path.join(location.base, '__beemind_import__.ts') : containingFile;
+  }
+
+  /** Forgets every module resolution and missing file (after `%npm install`), so new packages are found. */
+  forgetResolutions(): void {
+    this.moduleCache.clear();
+    this.moduleCache.getPackageJsonInfoCache().clear();
+    for (const [name, snapshot] of this.disk) if (snapshot === undefined) this.disk.delete(name);
+    this.current = undefined;
+    this.service?.dispose();
+    this.service = undefined;
+    this.dirty = true;
+    this.projectVersion += 1;
   }
 
   /** Replaces the set of virtual files (name → text); unchanged texts keep their version. */

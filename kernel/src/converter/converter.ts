@@ -4,13 +4,14 @@
  * frontend asks for (completion, inspection, is-complete) from the same language service.
  */
 import path from 'node:path';
-import ts from 'typescript';
+import ts from './typescript.cjs';
 import type { CompleteResult, InspectResult, IsCompleteResult } from '../executor/executor.js';
 import type { ErrorContent } from '../protocol/messages.js';
+import { isBareSpecifier, PackageLocator } from '../packages/locate.js';
 import { analyzeCell, type CellFacts } from './analyze.js';
 import { CellProgram } from './compiler.js';
 import { DeclarationStore } from './declarations.js';
-import { formatDiagnostics, IGNORED_DIAGNOSTICS } from './diagnostics.js';
+import { formatDiagnostics, IGNORED_DIAGNOSTICS, missingModule } from './diagnostics.js';
 import { PRELUDE, PRELUDE_FILE } from './prelude.js';
 import { hoistIntoAsyncWrapper, importsToDynamic } from './transform.js';
 
@@ -40,8 +41,11 @@ export class Converter {
   private readonly preludeFile: string;
   private readonly cache = new Map<string, CacheEntry>();
 
-  constructor(readonly directory: string) {
-    this.cells = new CellProgram(directory);
+  constructor(
+    readonly directory: string,
+    private readonly packages: PackageLocator = new PackageLocator(directory),
+  ) {
+    this.cells = new CellProgram(directory, packages);
     this.store = new DeclarationStore(path.join(directory, '__beemind_declarations__.d.ts'));
     this.cellFile = path.join(directory, '__beemind_cell__.ts');
     this.preludeFile = path.join(directory, PRELUDE_FILE);
@@ -71,7 +75,9 @@ export class Converter {
     if (!sf || sf.text !== file) throw new Error('the cell file is missing from the program');
     const syntax = program.getSyntacticDiagnostics(sf).filter(relevant);
     const errors = syntax.length > 0 ? syntax : program.getSemanticDiagnostics(sf).filter(relevant);
-    if (errors.length > 0) return { ok: false, error: formatDiagnostics(errors, code, label) };
+    if (errors.length > 0) {
+      return { ok: false, error: formatDiagnostics(errors, code, label, (d) => this.installHint(d)) };
+    }
 
     const last = [...sf.statements].reverse().find((s) => s.getStart(sf) < code.length);
     const lastExpression = last && ts.isExpressionStatement(last) ? last : undefined;
@@ -100,6 +106,19 @@ export class Converter {
     this.cache.set(key, { compiled, facts, dts });
     if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value as string);
     return { ok: true, compiled };
+  }
+
+  /** For an import of a package found nowhere: where it was looked for and how to install it. */
+  private installHint(diagnostic: ts.Diagnostic): string | undefined {
+    const specifier = missingModule(diagnostic);
+    if (specifier === undefined || !isBareSpecifier(specifier)) return undefined;
+    return this.packages.locate(specifier) ? undefined : this.packages.missingMessage(specifier);
+  }
+
+  /** Called after packages were installed or removed: imports are resolved afresh from the next cell on. */
+  packagesChanged(): void {
+    this.cells.forgetResolutions();
+    this.cache.clear();
   }
 
   complete(code: string, cursor: number): CompleteResult {

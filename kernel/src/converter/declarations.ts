@@ -5,7 +5,7 @@
  * re-running a cell with `const x = …` never collides with itself. Keeping a single file keeps the program's
  * root files fixed, which lets TypeScript reuse the previous program's structure on every cell.
  */
-import ts from 'typescript';
+import ts from './typescript.cjs';
 import { importBindings } from './analyze.js';
 
 /** One top-level declaration of an earlier cell, with the names it binds. */

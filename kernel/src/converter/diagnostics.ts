@@ -2,7 +2,7 @@
  * This module contains the formatting of TypeScript diagnostics as a Jupyter error: each one with the cell's
  * line and column, the offending source line and a caret underline.
  */
-import ts from 'typescript';
+import ts from './typescript.cjs';
 import type { ErrorContent } from '../protocol/messages.js';
 
 const RED = '\x1b[31m';
@@ -13,16 +13,25 @@ const RESET = '\x1b[0m';
 /** Codes that do not stop a cell: importing a JavaScript package without types is allowed (as `any`). */
 export const IGNORED_DIAGNOSTICS = new Set([7016]);
 
+/** "Cannot find module 'x' or its corresponding type declarations": the module name, when that is the error. */
+export function missingModule(diagnostic: ts.Diagnostic): string | undefined {
+  if (diagnostic.code !== 2307) return undefined;
+  const text = ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n');
+  return /^Cannot find module '([^']+)'/.exec(text)?.[1];
+}
+
 export function formatDiagnostics(
   diagnostics: readonly ts.Diagnostic[],
   code: string,
   label: string,
+  explain: (diagnostic: ts.Diagnostic) => string | undefined = () => undefined,
 ): ErrorContent {
   const lines = code.split('\n');
   const traceback: string[] = [];
   const summaries: string[] = [];
   for (const d of diagnostics) {
-    const message = ts.flattenDiagnosticMessageText(d.messageText, '\n');
+    const hint = explain(d);
+    const message = ts.flattenDiagnosticMessageText(d.messageText, '\n') + (hint ? `\n${hint}` : '');
     let where = label;
     if (d.file && d.start !== undefined) {
       if (d.start >= code.length) {

@@ -1,12 +1,14 @@
 /**
  * This module contains the two AST transformers that turn a type-checked cell into a script that runs in the
  * kernel's global scope:
- *  - before type erasure: static imports become `await import()` bindings (type-only bindings dropped, which
- *    needs the checker), and the declarations carried from earlier cells are removed;
+ *  - before type erasure: static imports become `await __beemind_import__()` bindings (type-only bindings
+ *    dropped, which needs the checker), `import()` expressions call the same importer (packages/importer.ts),
+ *    and the declarations carried from earlier cells are removed;
  *  - after type erasure: top-level bindings are hoisted to `var`s (so they outlive the cell as globals), the
  *    body is wrapped in an async arrow (top-level await), and a final expression becomes its return value.
  */
-import ts from 'typescript';
+import ts from './typescript.cjs';
+import { IMPORT_FUNCTION } from '../packages/importer.js';
 import { bindingNames, hasModifier } from './analyze.js';
 
 /** Replaces imports by dynamic imports and drops everything past the user's code (carried declarations). */
@@ -16,11 +18,18 @@ export function importsToDynamic(
 ): ts.TransformerFactory<ts.SourceFile> {
   return (context) => (sf) => {
     const f = context.factory;
+    // The cell's own `import(x)` expressions go through the kernel's importer too.
+    const rerouteImportCalls = (node: ts.Node): ts.Node => {
+      const visited = ts.visitEachChild(node, rerouteImportCalls, context);
+      return ts.isCallExpression(visited) && visited.expression.kind === ts.SyntaxKind.ImportKeyword
+        ? ts.setTextRange(importCall(f, visited.arguments), visited)
+        : visited;
+    };
     const statements: ts.Statement[] = [];
     for (const node of sf.statements) {
       if (node.getStart(sf) >= userEnd) continue;
       if (!ts.isImportDeclaration(node)) {
-        statements.push(node);
+        statements.push(ts.visitNode(node, rerouteImportCalls, ts.isStatement));
         continue;
       }
       const load = dynamicImport(f, node);
@@ -77,13 +86,12 @@ function dynamicImport(f: ts.NodeFactory, node: ts.ImportDeclaration): ts.Expres
       ]),
     );
   }
-  return f.createAwaitExpression(
-    f.createCallExpression(
-      f.createToken(ts.SyntaxKind.ImportKeyword) as unknown as ts.Expression,
-      undefined,
-      args,
-    ),
-  );
+  return f.createAwaitExpression(importCall(f, args));
+}
+
+/** `__beemind_import__(…)`: the kernel's importer, which finds packages in the notebook's folder or the kernel's. */
+function importCall(f: ts.NodeFactory, args: readonly ts.Expression[]): ts.Expression {
+  return f.createCallExpression(f.createIdentifier(IMPORT_FUNCTION), undefined, args);
 }
 
 function constStatement(

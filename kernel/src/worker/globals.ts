@@ -1,12 +1,13 @@
 /**
  * This module contains what the executor installs in its thread's global scope: the cell-visible helpers
- * (`display`, `clearOutput`, `kernel`; typed in converter/prelude.ts), stdout/stderr capture into the output
+ * (`display`, `clearOutput`, `kernel`; typed in converter/prelude.ts), the importer cells' imports call, stdout/stderr capture into the output
  * channel, and the safety nets that keep an exception in a timer or callback from killing the kernel.
  */
 import { Displayable, vegaLiteBundle, type MimeData } from '../display/mime.js';
+import { IMPORT_FUNCTION, type Importer } from '../packages/importer.js';
 import type { Session } from './session.js';
 
-export function installGlobals(session: Session): void {
+export function installGlobals(session: Session, importer: Importer): void {
   const display = Object.assign(
     (value: unknown, options?: { id?: string; metadata?: Record<string, unknown> }) =>
       session.display(value, options),
@@ -43,7 +44,14 @@ export function installGlobals(session: Session): void {
     clearOutput,
     page: (content: string | MimeData) => session.page(content),
   });
-  for (const [name, value] of Object.entries({ display, clearOutput, kernel })) {
+  const importModule = (specifier: string, options?: ImportCallOptions) =>
+    importer.import(specifier, options);
+  for (const [name, value] of Object.entries({
+    display,
+    clearOutput,
+    kernel,
+    [IMPORT_FUNCTION]: importModule,
+  })) {
     Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
   }
 

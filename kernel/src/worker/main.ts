@@ -9,6 +9,8 @@ import { BeeMindBridge } from '../comm/beemind-bridge.js';
 import { loadLibrarySource, type RunEventSource } from '../comm/run-source.js';
 import { RunProgress } from '../display/progress.js';
 import { logger } from '../log.js';
+import { Importer } from '../packages/importer.js';
+import { PackageLocator } from '../packages/locate.js';
 import { installGlobals } from './globals.js';
 import { Session } from './session.js';
 
@@ -26,8 +28,11 @@ const converter = new Promise<Converter>((resolve, reject) => {
   resolveConverter = resolve;
   rejectConverter = reject;
 });
+// Packages come from the notebook's folder upward, then from the kernel's own (see packages/locate.ts).
+const packages = new PackageLocator(directory);
+const importer = new Importer(packages);
 let library: Promise<RunEventSource> | undefined;
-const librarySource = () => (library ??= loadLibrarySource(directory));
+const librarySource = () => (library ??= loadLibrarySource(importer));
 const session = new Session(post, directory, converter);
 const progress = new RunProgress({ show: (value, id) => session.display(value, { id }) }, (active) => {
   session.activeRuns = active;
@@ -37,7 +42,7 @@ new BeeMindBridge(librarySource).register(session.comms);
 session
   .protectAsync(async () => {
     const { Converter } = await import('../converter/converter.js');
-    const c = new Converter(directory);
+    const c = new Converter(directory, packages);
     c.compile(
       'const __beemind_warmup__: number[] = [1, 2].map((x) => x + 1);\n__beemind_warmup__.length',
       'warm-up',
@@ -50,7 +55,7 @@ session
     return c;
   })
   .then(resolveConverter, rejectConverter);
-installGlobals(session);
+installGlobals(session, importer);
 
 async function serve(call: WorkerCall): Promise<unknown> {
   switch (call.kind) {

@@ -19,6 +19,7 @@ import type { Converter } from '../converter/converter.js';
 import type { JsonObject } from '../protocol/messages.js';
 import { CommManager } from '../comm/comms.js';
 import { DISPLAY, toBundle } from '../display/mime.js';
+import { runNpm, splitMagics } from '../packages/npm-magic.js';
 import { OutputChannel } from './output.js';
 import { errorContent, ScriptRegistry } from './traceback.js';
 
@@ -125,7 +126,29 @@ export class Session {
   private async run(converter: Converter, request: ExecuteRequest, cell: ActiveCell): Promise<void> {
     const label = request.storeHistory ? `cell[${request.executionCount}]` : 'cell';
     try {
-      const value = await this.evaluate(converter, request.code, label);
+      const { commands, code } = splitMagics(request.code);
+      for (const args of commands) {
+        const status = await runNpm(args, {
+          cwd: this.directory,
+          write: (stream, text) => this.output.write(stream, text),
+          signal: cell.controller.signal,
+        });
+        converter.packagesChanged();
+        if (status !== 0) {
+          const evalue = `'npm ${args.join(' ')}' failed with exit code ${status} (its output is above); the rest of the cell was not run.`;
+          return cell.finish({
+            status: 'error',
+            interrupted: false,
+            ename: 'NpmError',
+            evalue,
+            traceback: [`NpmError: ${evalue}`],
+          });
+        }
+      }
+      if (commands.length > 0 && code.trim() === '') {
+        return cell.finish({ status: 'ok', payload: this.payload, userExpressions: {} });
+      }
+      const value = await this.evaluate(converter, code, label);
       if ('error' in value) return cell.finish({ status: 'error', interrupted: false, ...value.error });
       let resultText: string | undefined;
       const bundle =
