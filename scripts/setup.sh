@@ -36,4 +36,5 @@ if [ -f tests/requirements.txt ]; then .venv/bin/python -m pip install --quiet -
 echo "==> JupyterLab extension and BeeMind kernelspec (into .venv)"
 PATH="$PWD/.venv/bin:$PATH" npm run build -w extension
 .venv/bin/python -m pip install --quiet .
+node kernel/bin/beemind-kernel.js install --prefix .venv
 echo "==> setup done"

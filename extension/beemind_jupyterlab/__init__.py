@@ -1,7 +1,8 @@
 """BeeMind for JupyterLab: the prebuilt labextension (lineage, importance and comparison panels).
 
-`pip install .` at the repository root installs the labextension and the "BeeMind (TypeScript)" kernelspec as
-data files; this module only tells `jupyter labextension develop` where the built extension lives.
+`pip install .` at the repository root installs the labextension as data files; the kernelspec comes from the
+npm package (`npx beemind-kernel install --sys-prefix`). This module only tells `jupyter labextension develop`
+where the built extension lives.
 """
 
 __version__ = "0.1.0"

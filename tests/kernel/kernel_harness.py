@@ -145,9 +145,10 @@ class Kernel:
                 return out
 
 
-def start_kernel(**launch: Any) -> Kernel:
+def start_kernel(cwd: Path = REPO, **launch: Any) -> Kernel:
+    """Starts a BeeMind kernel whose notebook folder is `cwd` (the repository root unless given)."""
     km = KernelManager(kernel_name=KERNEL_NAME)
-    km.start_kernel(cwd=str(REPO), **launch)
+    km.start_kernel(cwd=str(cwd), **launch)
     kc = km.client()
     kc.start_channels()
     kc.wait_for_ready(timeout=FIRST_TIMEOUT)
