@@ -47,6 +47,8 @@ session
       'const __beemind_warmup__: number[] = [1, 2].map((x) => x + 1);\n__beemind_warmup__.length',
       'warm-up',
     );
+    // the first kernel on this machine leaves a code cache of the compiler for the next ones
+    (await import('../converter/typescript-loader.cjs')).saveTypeScriptCodeCache();
     await librarySource().then(
       (source) => progress.attach(source),
       (error: unknown) =>
