@@ -127,3 +127,10 @@ def test_readme_commands_run_on_the_bundled_datasets(tmp_path: Path, redis_url: 
         assert done.returncode == 0, f"{line}\nexit {done.returncode}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
     predictions = (tmp_path / "predictions.csv").read_text().splitlines()
     assert predictions[0].startswith("diagnosis") and len(predictions) == 570
+
+
+def test_the_bins_work_in_the_checkout_after_setup():
+    """`npm ci` links the bins before the build; committed launchers make them work once it has run."""
+    for bin_name, word in (("beemind", "evolve"), ("beemind-kernel", "install")):
+        done = subprocess.run(["npx", "--no-install", bin_name, "--help"], cwd=REPO, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0 and word in done.stdout, f"{bin_name}: {done.stdout}\n{done.stderr}"
