@@ -13,6 +13,7 @@ import {
   openData,
   parseKernelMessage,
   requestData,
+  type KernelMessage as BeeMindMessage,
   type Request,
 } from './protocol.js';
 
@@ -243,8 +244,20 @@ export class KernelBridge implements IDisposable, RequestPort {
     this.model.setStatus({ status: 'disconnected', message });
   }
 
+  /** Folds one kernel message into the model; nothing a kernel sends may throw out of the comm callback. */
   private onData(data: unknown, buffers: readonly (ArrayBuffer | ArrayBufferView)[] = []): void {
-    const message = parseKernelMessage(data, buffers);
+    try {
+      this.apply(parseKernelMessage(data, buffers));
+    } catch (error) {
+      console.warn('BeeMind: ignored a message from the kernel that could not be applied', error);
+      this.model.setStatus({
+        status: this.model.status.status,
+        message: `Ignored a message from the kernel: ${String(error).slice(0, 200)}`,
+      });
+    }
+  }
+
+  private apply(message: BeeMindMessage): void {
     switch (message.type) {
       case 'snapshot':
         this.model.droppedEvents += message.dropped;

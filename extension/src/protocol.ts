@@ -92,13 +92,21 @@ export function requestData(id: string, request: Request): Record<string, unknow
 /**
  * Validates a comm message from the kernel; `buffers` are the message's binary buffers, which replace the
  * `{ "$buffer": i, "dtype", "length" }` placeholders. Malformed run events are dropped one by one and counted.
+ * Never throws: whatever cannot be read is an `invalid` message saying why.
  */
 export function parseKernelMessage(
   raw: unknown,
   buffers: readonly (ArrayBuffer | ArrayBufferView)[] = [],
 ): KernelMessage {
-  const data = buffers.length > 0 ? unpackBuffers(raw, buffers) : raw;
-  const type = typeof data === 'object' && data !== null ? (data as { type?: unknown }).type : undefined;
+  try {
+    return parse(buffers.length > 0 ? unpackBuffers(raw, buffers) : raw);
+  } catch (error) {
+    return { type: 'invalid', reason: `unreadable message: ${clip(String(error))}` };
+  }
+}
+
+function parse(data: unknown): KernelMessage {
+  const type = ownField(data, 'type');
   switch (type) {
     case 'snapshot': {
       const parsed = SnapshotSchema.safeParse(data);
@@ -140,8 +148,20 @@ export function parseKernelMessage(
       return parsed.success ? parsed.data : invalid('error', parsed.error);
     }
     default:
-      return { type: 'invalid', reason: `unknown message type ${JSON.stringify(type ?? null)}` };
+      return { type: 'invalid', reason: `unknown message type ${clip(JSON.stringify(type ?? null))}` };
   }
+}
+
+/** A field the object itself has (never one inherited, e.g. through a `__proto__` key). */
+function ownField(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null && Object.hasOwn(value, key)
+    ? (value as Record<string, unknown>)[key]
+    : undefined;
+}
+
+/** How much of a kernel's text a status line quotes. */
+function clip(text: string, max = 200): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 /** Reads the result of a `confusion` response; null when it does not have the documented shape. */
@@ -170,47 +190,53 @@ export function parseImportance(result: unknown, runId: string, droneId: string)
   };
 }
 
-const DTYPES: Record<string, (buffer: ArrayBuffer, offset: number, length: number) => ArrayLike<number>> = {
-  float64: (b, o, n) => new Float64Array(b, o, n),
-  float32: (b, o, n) => new Float32Array(b, o, n),
-  int32: (b, o, n) => new Int32Array(b, o, n),
-  uint32: (b, o, n) => new Uint32Array(b, o, n),
-  int16: (b, o, n) => new Int16Array(b, o, n),
-  uint16: (b, o, n) => new Uint16Array(b, o, n),
-  int8: (b, o, n) => new Int8Array(b, o, n),
-  uint8: (b, o, n) => new Uint8Array(b, o, n),
-};
+interface TypedArrayOf {
+  new (buffer: ArrayBuffer, offset: number, length: number): ArrayLike<number>;
+  readonly BYTES_PER_ELEMENT: number;
+}
 
-const BYTES: Record<string, number> = {
-  float64: 8,
-  float32: 4,
-  int32: 4,
-  uint32: 4,
-  int16: 2,
-  uint16: 2,
-  int8: 1,
-  uint8: 1,
-};
+/** The dtypes of buffer placeholders (a Map: a dtype such as `__proto__` finds nothing). */
+const DTYPES = new Map<string, TypedArrayOf>([
+  ['float64', Float64Array],
+  ['float32', Float32Array],
+  ['int32', Int32Array],
+  ['uint32', Uint32Array],
+  ['int16', Int16Array],
+  ['uint16', Uint16Array],
+  ['int8', Int8Array],
+  ['uint8', Uint8Array],
+]);
 
-/** Replaces buffer placeholders by plain number arrays (so the JSON schemas apply unchanged). */
+/**
+ * Replaces buffer placeholders by plain number arrays (so the JSON schemas apply unchanged). A placeholder
+ * with an unknown dtype, a missing buffer or a length that is not a whole number ≥ 0 is left as is, for the
+ * schema check to report; object keys are copied as own fields, so `__proto__` stays a plain key.
+ */
 export function unpackBuffers(value: unknown, buffers: readonly (ArrayBuffer | ArrayBufferView)[]): unknown {
   const walk = (v: unknown, depth: number): unknown => {
     if (typeof v !== 'object' || v === null || depth > 64) return v;
     if (Array.isArray(v)) return v.map((x) => walk(x, depth + 1));
-    const ref = v as { $buffer?: unknown; dtype?: unknown; length?: unknown };
-    if (typeof ref.$buffer === 'number' && typeof ref.dtype === 'string' && typeof ref.length === 'number') {
-      const source = buffers[ref.$buffer];
-      const make = DTYPES[ref.dtype];
-      if (!source || !make) return v; // left as is: the schema check reports it
+    const [index, dtype, length] = ['$buffer', 'dtype', 'length'].map((k) => ownField(v, k));
+    if (typeof index === 'number' && typeof dtype === 'string' && typeof length === 'number') {
+      const source = Number.isSafeInteger(index) && index >= 0 ? buffers[index] : undefined;
+      const make = DTYPES.get(dtype);
+      if (!source || !make || !Number.isSafeInteger(length) || length < 0) return v;
       const bytes = ArrayBuffer.isView(source) ? source : new Uint8Array(source);
       // Copy to an aligned buffer: a view's byteOffset need not be a multiple of the element size.
       const copy = new Uint8Array(bytes.byteLength);
       copy.set(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-      const length = Math.min(ref.length, Math.floor(copy.byteLength / BYTES[ref.dtype]));
-      return Array.from(make(copy.buffer, 0, length));
+      const count = Math.min(length, Math.floor(copy.byteLength / make.BYTES_PER_ELEMENT));
+      return Array.from(new make(copy.buffer, 0, count));
     }
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = walk(x, depth + 1);
+    for (const [k, x] of Object.entries(v)) {
+      Object.defineProperty(out, k, {
+        value: walk(x, depth + 1),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
     return out;
   };
   return walk(value, 0);

@@ -138,6 +138,29 @@ describe('KernelBridge', () => {
     expect(model.runs).toHaveLength(1);
   });
 
+  it('never lets a kernel message throw out of the comm callback: it is logged and shown', () => {
+    const kernel = new FakeKernel();
+    const { model } = connect(kernel);
+    const warn = console.warn;
+    const warnings: unknown[][] = [];
+    console.warn = (...args: unknown[]) => void warnings.push(args);
+    const applyEvents = model.applyEvents.bind(model);
+    try {
+      model.applyEvents = () => {
+        throw new Error('model bug');
+      };
+      const events = syntheticRun({ drones: 2, runId: 'b', finished: false });
+      expect(() => kernel.comms[0].deliver({ type: 'events', version: 1, events })).not.toThrow();
+      expect(model.status.message).toMatch(/Ignored a message from the kernel: .*model bug/);
+      expect(warnings).toHaveLength(1);
+      model.applyEvents = applyEvents;
+      kernel.stream(events);
+      expect(model.run('b')!.drones).toHaveLength(2);
+    } finally {
+      console.warn = warn;
+    }
+  });
+
   it('disposes cleanly: comm closed, target removed', () => {
     const kernel = new FakeKernel();
     const { bridge } = connect(kernel);

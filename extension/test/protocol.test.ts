@@ -150,3 +150,71 @@ describe('requests and results', () => {
     expect(parseConfusion({ labels: ['a', 'b'], matrix: [[1, 2]] })).toBeNull();
   });
 });
+
+describe('hostile messages', () => {
+  const placeholder = (ref: Record<string, unknown>) => ({
+    type: 'response',
+    version: 1,
+    id: 'r1',
+    ok: true,
+    result: { values: ref },
+  });
+
+  it('never throws on a buffer placeholder with a negative, fractional or huge length', () => {
+    for (const length of [-1, -1e9, 1.5, Number.MAX_SAFE_INTEGER, Infinity, NaN]) {
+      const message = parseKernelMessage(placeholder({ $buffer: 0, dtype: 'float64', length }), [
+        new Float64Array([1, 2]),
+      ]);
+      expect(message.type).toBe('response');
+      if (message.type === 'response') {
+        const values = (message.result as { values: unknown }).values;
+        expect(Array.isArray(values) ? values.length : 0).toBeLessThanOrEqual(2);
+      }
+    }
+  });
+
+  it('reads dtypes as own entries only: __proto__, constructor and toString are no dtypes', () => {
+    for (const dtype of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf']) {
+      const ref = { $buffer: 0, dtype, length: 2 };
+      const message = parseKernelMessage(placeholder(ref), [new Float64Array([1, 2])]);
+      expect(message).toEqual({ type: 'response', requestId: 'r1', result: { values: ref } });
+    }
+  });
+
+  it('never lets a __proto__ key supply inherited fields to the schemas', () => {
+    const inherited = JSON.parse(
+      '{"__proto__": {"type": "error", "message": "from the prototype"}, "x": {"$buffer": 0, "dtype": "uint8", "length": 1}}',
+    ) as unknown;
+    for (const buffers of [[], [new Uint8Array([7])]]) {
+      const message = parseKernelMessage(inherited, buffers);
+      expect(message.type).toBe('invalid');
+    }
+    const nested = JSON.parse(
+      '{"type": "response", "version": 1, "id": "r1", "ok": true, "result": {"__proto__": {"polluted": true}}}',
+    ) as unknown;
+    const message = parseKernelMessage(nested, [new Uint8Array([1])]);
+    expect(message.type).toBe('response');
+    if (message.type === 'response') {
+      const result = message.result as Record<string, unknown>;
+      expect(Object.getPrototypeOf(result)).toBe(Object.prototype);
+      expect(result.polluted).toBeUndefined();
+    }
+  });
+
+  it('turns anything that throws while reading into an invalid message', () => {
+    const hostile = {
+      get type(): string {
+        throw new Error('getter bomb');
+      },
+    };
+    expect(parseKernelMessage(hostile)).toMatchObject({
+      type: 'invalid',
+      reason: expect.stringContaining('getter bomb'),
+    });
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
+    expect(parseKernelMessage({ type: 'events', events: [revoked.proxy] }, [new Uint8Array(1)]).type).toBe(
+      'invalid',
+    );
+  });
+});

@@ -3,6 +3,7 @@ import { BeeMindBridge } from '../src/comm/beemind-bridge.js';
 import { BINARY_THRESHOLD, packBuffers } from '../src/comm/binary.js';
 import { CommManager } from '../src/comm/comms.js';
 import type { RunEventLike, RunEventSource } from '../src/comm/run-source.js';
+import { FakeSource } from './fakes.js';
 import type { Output } from '../src/protocol/messages.js';
 
 function manager() {
@@ -53,6 +54,18 @@ describe('CommManager', () => {
     expect(errors).toEqual(['the comm target bad: handler broke']);
   });
 
+  it('lists a comm whose id is __proto__ as an own entry', async () => {
+    const { comms } = manager();
+    comms.registerTarget('t', () => undefined);
+    await comms.handleOpen('__proto__', 't', empty);
+    const info = comms.info();
+    expect(Object.hasOwn(info, '__proto__')).toBe(true);
+    expect(JSON.parse(JSON.stringify({ comms: info }))).toEqual({
+      comms: JSON.parse('{"__proto__": {"target_name": "t"}}'),
+    });
+    expect(Object.getPrototypeOf(info)).toBe(Object.prototype);
+  });
+
   it('opens comms from the kernel side', () => {
     const { comms, sent } = manager();
     const comm = comms.open('frontend', { hello: 1 });
@@ -85,30 +98,6 @@ describe('packBuffers', () => {
     expect([...new Float64Array(buffers[1].buffer)]).toEqual(long);
   });
 });
-
-class FakeSource implements RunEventSource {
-  readonly history: { runId: string; events: RunEventLike[] }[] = [];
-  private readonly listeners = new Set<(e: RunEventLike) => void>();
-  subscribe(listener: (e: RunEventLike) => void) {
-    this.listeners.add(listener);
-    return () => void this.listeners.delete(listener);
-  }
-  snapshot() {
-    return this.history.map((r) => ({ runId: r.runId, events: r.events.slice() }));
-  }
-  async importance(runId: string, droneId: string) {
-    return { runId, droneId, features: [{ feature: 'f1', importance: 0.5, std: 0.1 }] };
-  }
-  publish(event: RunEventLike) {
-    let run = this.history.find((r) => r.runId === event.runId);
-    if (!run) this.history.push((run = { runId: event.runId, events: [] }));
-    run.events.push(event);
-    for (const l of this.listeners) l(event);
-  }
-  get subscribers() {
-    return this.listeners.size;
-  }
-}
 
 const drone = (runId: string, id: string) => ({
   type: 'drone.evaluated',
@@ -236,5 +225,103 @@ describe('BeeMindBridge', () => {
     expect(source.subscribers).toBe(1);
     comms.handleClose('b1', empty);
     expect(source.subscribers).toBe(0);
+  });
+
+  it('disposes the old comm when a comm_open reuses its id (as ipykernel, the new open wins)', async () => {
+    const source = new FakeSource();
+    const { comms, sent, messages } = await openBridge(source);
+    await comms.handleOpen('b1', 'beemind', {
+      data: { protocol: 'beemind', version: 1 },
+      metadata: {},
+      buffers: [],
+    });
+    expect(source.subscribers).toBe(1);
+    expect(comms.info()).toEqual({ b1: { target_name: 'beemind' } });
+    // the frontend's comm b1 is the new one: no comm_close goes out for the old
+    expect(sent.map((s) => s.msgType)).toEqual(['comm_msg', 'comm_msg']);
+    source.publish({ type: 'run.started', runId: 'r1' });
+    expect(messages().filter((m) => m.type === 'events')).toHaveLength(1);
+    comms.handleClose('b1', empty);
+    expect(source.subscribers).toBe(0);
+  });
+
+  it('echoes at most 200 characters of an input in an error (a 20 MB id comes back clipped)', async () => {
+    const { messages, send } = await openBridge(new FakeSource());
+    await send({ type: 'request', id: 'i'.repeat(20_000_000), method: 'nope' });
+    await send({ type: 'configure', throttleMs: 100, ['k'.repeat(1_000_000)]: 1 });
+    await send({
+      type: 'request',
+      id: 'q',
+      method: 'drone',
+      params: { runId: 'r'.repeat(1_000_000), droneId: 'd' },
+    });
+    const errors = messages().slice(1);
+    expect(errors.map((m) => m.type)).toEqual(['error', 'error', 'error']);
+    // lengths only: a failing comparison must not print 20 MB
+    expect(String(errors[0].requestId).length).toBe(201);
+    expect(String(errors[0].requestId).endsWith('i…')).toBe(true);
+    expect(errors.map((error) => JSON.stringify(error).length < 2_000)).toEqual([true, true, true]);
+  });
+});
+
+describe('BeeMindBridge, library loaded later', () => {
+  it('tells the comms opened before a cell loaded the library: a new snapshot, then its events', async () => {
+    const { comms, sent } = manager();
+    const bridge = new BeeMindBridge(async () => {
+      throw new Error('it is loaded when a cell imports it');
+    });
+    bridge.register(comms);
+    const open = { data: { protocol: 'beemind', version: 1, throttleMs: 10 }, metadata: {}, buffers: [] };
+    await comms.handleOpen('early', 'beemind', open);
+    const data = () => sent.map((s) => (s.content as { data: Record<string, unknown> }).data);
+    expect(data()[0]).toMatchObject({
+      type: 'snapshot',
+      library: { available: false, reason: expect.stringContaining('when a cell imports it') },
+    });
+    const source = new FakeSource();
+    source.publish({ type: 'run.started', runId: 'r0' });
+    bridge.libraryLoaded(source);
+    expect(data()[1]).toEqual({
+      type: 'snapshot',
+      version: 1,
+      library: { available: true },
+      runs: [{ runId: 'r0', events: [{ type: 'run.started', runId: 'r0' }] }],
+    });
+    source.publish({ type: 'run.finished', runId: 'r0' });
+    expect(data()[2]).toMatchObject({ type: 'events', events: [{ type: 'run.finished', runId: 'r0' }] });
+    await comms.handleMsg('early', {
+      data: { type: 'request', id: 'q', method: 'snapshot' },
+      metadata: {},
+      buffers: [],
+    });
+    expect(data()[3]).toMatchObject({ type: 'response', id: 'q', ok: true });
+    // a comm opened afterwards gets the library at once; a closed one is not told again
+    comms.handleClose('early', empty);
+    await comms.handleOpen('late', 'beemind', open);
+    expect(data()[4]).toMatchObject({ type: 'snapshot', library: { available: true } });
+    bridge.libraryLoaded(source);
+    expect(sent).toHaveLength(5);
+    expect(source.subscribers).toBe(1);
+  });
+});
+
+describe('CommManager, comm ids reused', () => {
+  it('runs the close handlers of a replaced comm and forgets it, without a comm_close to the frontend', async () => {
+    const { comms, sent } = manager();
+    const closed: string[] = [];
+    let opened = 0;
+    comms.registerTarget('t', (comm) => {
+      const n = ++opened;
+      comm.onClose(() => closed.push(`comm ${n}`));
+      comm.onMsg(() => comm.send({ from: n }));
+    });
+    await comms.handleOpen('c1', 't', empty);
+    await comms.handleOpen('c1', 't', empty);
+    expect(closed).toEqual(['comm 1']);
+    await comms.handleMsg('c1', empty);
+    expect(sent.map((s) => [s.msgType, s.content])).toEqual([
+      ['comm_msg', { comm_id: 'c1', data: { from: 2 } }],
+    ]);
+    expect(comms.list()).toHaveLength(1);
   });
 });

@@ -1,8 +1,10 @@
 // The protocol handler against a stub executor and a recording port: no ZeroMQ, no compiler.
-import { randomUUID } from 'node:crypto';
 import type { ExecuteOutcome, ExecuteRequest, Executor } from '../src/executor/executor.js';
 import { JupyterHandler, type KernelPort } from '../src/protocol/handler.js';
 import type { JsonObject, JupyterMessage, OutputSink } from '../src/protocol/messages.js';
+import { request } from './fakes.js';
+import { captureLogs } from './log-capture.js';
+import { nest } from './properties/hostile.js';
 
 interface Sent {
   kind: 'reply' | 'publish';
@@ -55,6 +57,7 @@ class StubExecutor implements Executor {
     this.release?.();
   }
   async complete(code: string, cursorPos: number) {
+    if (code.startsWith('explode')) throw new Error(`cannot complete ${code}`);
     return { matches: ['max'], cursor_start: cursorPos - 2, cursor_end: cursorPos, metadata: {} };
   }
   async inspect() {
@@ -63,39 +66,29 @@ class StubExecutor implements Executor {
   async isComplete(code: string) {
     return { status: code.endsWith('{') ? ('incomplete' as const) : ('complete' as const), indent: '  ' };
   }
+  readonly commCalls: string[] = [];
   async commOpen(request: { commId: string; targetName: string }, sink: OutputSink) {
+    this.commCalls.push(`open ${request.commId}`);
     if (request.targetName !== 'known')
       sink({ msgType: 'comm_close', content: { comm_id: request.commId, data: {} } });
   }
-  async commMsg() {}
-  async commClose() {}
+  async commMsg(message: { commId: string }) {
+    this.commCalls.push(`msg ${message.commId}`);
+  }
+  async commClose(message: { commId: string }) {
+    this.commCalls.push(`close ${message.commId}`);
+  }
   async commInfo(target?: string) {
     return target === 'none' ? {} : { c1: { target_name: 'known' } };
   }
+  failInterrupt = false;
   async interrupt() {
+    if (this.failInterrupt) throw new RangeError('no inspector');
     this.interrupts++;
   }
   async shutdown() {
     this.shutdowns++;
   }
-}
-
-function request(msgType: string, content: JsonObject = {}): JupyterMessage {
-  return {
-    identities: [],
-    header: {
-      msg_id: randomUUID(),
-      session: 's',
-      username: 'u',
-      date: new Date().toISOString(),
-      msg_type: msgType,
-      version: '5.3',
-    },
-    parent_header: {},
-    metadata: {},
-    content,
-    buffers: [],
-  };
 }
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
@@ -328,5 +321,110 @@ describe('JupyterHandler', () => {
     handler.handle('shell', request('execute_request', { code: '1' }));
     await tick();
     expect(executor.executed).toEqual([]);
+  });
+
+  describe('hostile and failing requests', () => {
+    let logs: ReturnType<typeof captureLogs>;
+    beforeEach(() => (logs = captureLogs()));
+    afterEach(() => logs.restore());
+
+    describe('every request gets a reply', () => {
+      it('answers a history search with a malformed pattern such as [z-a]', async () => {
+        const { port, handler } = setup();
+        const query = request('history_request', { hist_access_type: 'search', pattern: '[z-a]' });
+        handler.handle('shell', query);
+        await tick();
+        expect(port.of(query.header.msg_id)).toEqual(['status:busy', 'history_reply', 'status:idle']);
+      });
+
+      it('answers with an error reply (ename, evalue) when serving a request throws, then stays idle', async () => {
+        const { port, handler } = setup();
+        const complete = request('complete_request', { code: 'explode', cursor_pos: 7 });
+        handler.handle('shell', complete);
+        await tick();
+        expect(port.of(complete.header.msg_id)).toEqual(['status:busy', 'complete_reply', 'status:idle']);
+        const reply = port.sent.find((s) => s.msgType === 'complete_reply')!.content;
+        expect(reply).toMatchObject({ status: 'error', ename: 'Error', evalue: 'cannot complete explode' });
+        expect(logs.some((l) => l.level === 'error')).toBe(true);
+      });
+
+      it('answers a failing control request and an unsupported request type with an error reply', async () => {
+        const { port, executor, handler } = setup();
+        executor.failInterrupt = true;
+        handler.handle('control', request('interrupt_request'));
+        handler.handle('shell', request('frobnicate_request'));
+        handler.handle('control', request('debug_request'));
+        await tick();
+        const replies = port.sent.filter((s) => s.kind === 'reply');
+        expect(replies.map((s) => [s.channel, s.msgType, s.content.status]).sort()).toEqual([
+          ['control', 'debug_reply', 'error'],
+          ['control', 'interrupt_reply', 'error'],
+          ['shell', 'frobnicate_reply', 'error'],
+        ]);
+        expect(port.sent.find((s) => s.msgType === 'interrupt_reply')!.content).toMatchObject({
+          ename: 'RangeError',
+          evalue: 'no inspector',
+        });
+      });
+    });
+
+    it('caps the inputs an error reply echoes (a 20 MB input comes back as 200 characters and an ellipsis)', async () => {
+      const { port, handler } = setup();
+      const huge = 'explode' + 'x'.repeat(20_000_000);
+      handler.handle('shell', request('complete_request', { code: huge, cursor_pos: 0 }));
+      handler.handle('shell', request(`${'y'.repeat(1_000_000)}_request`));
+      await tick();
+      const reply = port.sent.find((s) => s.msgType === 'complete_reply')!.content;
+      expect(reply.status).toBe('error');
+      // lengths only: a failing comparison must not print 20 MB
+      expect(String(reply.evalue).length).toBe(201);
+      expect(/^cannot complete explodex+…$/.test(String(reply.evalue))).toBe(true);
+      expect(JSON.stringify(port.sent).length < 10_000).toBe(true);
+      expect(JSON.stringify(logs.calls).length < 10_000).toBe(true);
+    });
+
+    describe('comm data is bounded before it reaches the executor', () => {
+      it('drops a comm_msg nested 100,000 deep with a log line, and serves the next one', async () => {
+        const { port, executor, handler } = setup();
+        const bad = request('comm_msg', { comm_id: 'c1', data: nest(100_000) });
+        handler.handle('shell', bad);
+        await tick();
+        expect(executor.commCalls).toEqual([]);
+        expect(port.of(bad.header.msg_id)).toEqual(['status:busy', 'status:idle']);
+        expect(logs.calls.some((l) => l.level === 'warn' && /dropped/.test(l.message))).toBe(true);
+        handler.handle('shell', request('comm_msg', { comm_id: 'c1', data: nest(10) }));
+        await tick();
+        expect(executor.commCalls).toEqual(['msg c1']);
+      });
+
+      it('answers a comm_open with too deep data or metadata with a comm_close, without opening it', async () => {
+        const { port, executor, handler } = setup();
+        const open = request('comm_open', { comm_id: 'c2', target_name: 'known', data: nest(100_000) });
+        handler.handle('shell', open);
+        const withMetadata = request('comm_open', { comm_id: 'c3', target_name: 'known', data: {} });
+        withMetadata.metadata = nest(5_000) as JsonObject;
+        handler.handle('shell', withMetadata);
+        await tick();
+        expect(executor.commCalls).toEqual([]);
+        expect(port.of(open.header.msg_id)).toEqual(['status:busy', 'comm_close', 'status:idle']);
+        expect(port.sent.filter((s) => s.msgType === 'comm_close').map((s) => s.content)).toEqual([
+          { comm_id: 'c2', data: {} },
+          { comm_id: 'c3', data: {} },
+        ]);
+      });
+
+      it('still closes a comm whose comm_close carries too deep data, and drops comm ids over 200 characters', async () => {
+        const { port, executor, handler } = setup();
+        handler.handle('shell', request('comm_close', { comm_id: 'c4', data: nest(100_000) }));
+        handler.handle('shell', request('comm_msg', { comm_id: 'i'.repeat(20_000_000), data: {} }));
+        handler.handle(
+          'shell',
+          request('comm_open', { comm_id: 'j'.repeat(1000), target_name: 'x', data: {} }),
+        );
+        await tick();
+        expect(executor.commCalls).toEqual(['close c4']);
+        expect(JSON.stringify(port.sent).length < 10_000).toBe(true);
+      });
+    });
   });
 });

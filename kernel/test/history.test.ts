@@ -44,4 +44,12 @@ describe('History', () => {
     expect(globToRegExp('a.c').test('abc')).toBe(false);
     expect(globToRegExp('(x)*').test('(x) + 1')).toBe(true);
   });
+
+  it('never throws on a malformed class: an out-of-order range such as [z-a] matches nothing', () => {
+    const h = filled();
+    expect(() => globToRegExp('[z-a]')).not.toThrow();
+    expect(h.query({ hist_access_type: 'search', pattern: '[z-a]' })).toEqual([]);
+    expect(h.query({ hist_access_type: 'search', pattern: '6 [z-a*] 7' }).length).toBe(2);
+    expect(globToRegExp('x[z-a]').test('x')).toBe(false);
+  });
 });

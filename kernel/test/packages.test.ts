@@ -1,7 +1,7 @@
 // Where a notebook's imports come from: the notebook's folder upward first, the kernel's own packages as the
 // fallback (type-checked and run from the same copy), a clear error naming a package that is nowhere; and the
 // `%npm` line magic's parsing.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
@@ -98,6 +98,28 @@ describe('package locations', () => {
   });
 });
 
+describe("the kernel's own copy", () => {
+  it('tells the copy installed with the kernel (or a link to it) from a copy in the notebook folder', () => {
+    expect(new PackageLocator(bareFolder()).isKernelCopy('beemind')).toBe(true);
+    const planted = bareFolder();
+    writePackage(
+      planted,
+      'beemind',
+      'export const which = "planted";\n',
+      'export declare const which: string;\n',
+    );
+    expect(new PackageLocator(planted).isKernelCopy('beemind')).toBe(false);
+    const linked = bareFolder();
+    mkdirSync(path.join(linked, 'node_modules'));
+    symlinkSync(
+      findPackageDir(kernelPackageBases()[0], 'beemind')!,
+      path.join(linked, 'node_modules', 'beemind'),
+    );
+    expect(new PackageLocator(linked).isKernelCopy('beemind')).toBe(true);
+    expect(new PackageLocator(bareFolder()).isKernelCopy('no-such-package-beemind-test')).toBe(false);
+  });
+});
+
 describe('imports in a notebook', () => {
   it('imports and type-checks beemind in a folder with no node_modules anywhere above it', async () => {
     const nb = notebook(bareFolder());
@@ -152,6 +174,30 @@ describe('imports in a notebook', () => {
     );
     nb.converter.packagesChanged(); // what the kernel does after `%npm …`
     expect(await nb.run("import { late } from 'late-package';\nlate")).toBe('here');
+  });
+});
+
+describe('import hooks', () => {
+  it("runs a package's hook around each import of it (and its subpaths), before the import resolves", async () => {
+    const dir = bareFolder();
+    writePackage(dir, 'hooked', 'export const v = 1;\n', 'export declare const v: number;\n');
+    writePackage(dir, 'other', 'export const w = 2;\n', 'export declare const w: number;\n');
+    const importer = new Importer(new PackageLocator(dir));
+    const seen: string[] = [];
+    importer.hook('hooked', async (load, specifier) => {
+      seen.push(`before ${specifier}`);
+      const module = await load();
+      await new Promise((r) => setTimeout(r, 10));
+      seen.push('after');
+      return module;
+    });
+    const module = (await importer.import('hooked')) as { v: number };
+    seen.push('resolved');
+    expect(module.v).toBe(1);
+    expect(((await importer.import('other')) as { w: number }).w).toBe(2);
+    await expect(importer.import('hooked/missing.js')).rejects.toThrow();
+    expect(((await importer.importDirect('hooked')) as { v: number }).v).toBe(1);
+    expect(seen).toEqual(['before hooked', 'after', 'resolved', 'before hooked/missing.js']);
   });
 });
 

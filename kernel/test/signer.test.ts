@@ -1,6 +1,6 @@
 // Signing and the wire format: HMAC over the four JSON frames only, constant-time verification, empty key.
 import { createHmac } from 'node:crypto';
-import { Signer } from '../src/transport/signer.js';
+import { SignatureHistory, Signer } from '../src/transport/signer.js';
 import { DELIMITER, MessageFactory, decode, encode } from '../src/transport/wire.js';
 
 const frames = ['{"msg_id":"1"}', '{}', '{}', '{"code":"1+1"}'].map((s) => Buffer.from(s));
@@ -94,5 +94,36 @@ describe('wire format', () => {
     expect(a.header.session).toBe(b.header.session);
     expect(a.header.msg_id).not.toBe(b.header.msg_id);
     expect(Number.isNaN(Date.parse(a.header.date))).toBe(false);
+  });
+
+  it('drops a replayed message: a signature already seen is rejected, as jupyter_client does', () => {
+    const history = new SignatureHistory();
+    const encoded = encode(factory.create('execute_request', { code: '1' }, null), signer);
+    expect(decode(encoded, signer, history).ok).toBe(true);
+    expect(decode(encoded, signer, history)).toEqual({ ok: false, reason: 'replayed signature' });
+    // a forged copy does not enter the history, so it cannot shadow a later genuine message
+    const other = encode(factory.create('execute_request', { code: '2' }, null), signer);
+    const forged = [...other];
+    forged[forged.length - 1] = Buffer.from('{"code":"evil"}');
+    expect(decode(forged, signer, history)).toEqual({ ok: false, reason: 'bad signature' });
+    expect(decode(other, signer, history).ok).toBe(true);
+  });
+
+  it('remembers a bounded number of signatures, forgetting the oldest first', () => {
+    const history = new SignatureHistory(3);
+    const messages = [1, 2, 3, 4].map((i) => encode(factory.create('x', { i }, null), signer));
+    for (const m of messages) expect(decode(m, signer, history).ok).toBe(true);
+    expect(history.size).toBe(3);
+    expect(decode(messages[3], signer, history).ok).toBe(false);
+    expect(decode(messages[0], signer, history).ok).toBe(true); // forgotten, accepted again
+  });
+
+  it('keeps no history when signing is off (every signature is empty)', () => {
+    const unsigned = new Signer('');
+    const history = new SignatureHistory();
+    const encoded = encode(factory.create('kernel_info_request', {}, null), unsigned);
+    expect(decode(encoded, unsigned, history).ok).toBe(true);
+    expect(decode(encoded, unsigned, history).ok).toBe(true);
+    expect(history.size).toBe(0);
   });
 });

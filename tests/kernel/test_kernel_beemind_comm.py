@@ -3,12 +3,15 @@ throttled event batches with binary buffers, requests, malformed messages, live 
 an interrupted `evolve` that keeps its drones."""
 from __future__ import annotations
 
+import json
 import struct
+import tempfile
 import uuid
+from pathlib import Path
 
 import pytest
 
-from kernel_harness import Kernel
+from kernel_harness import Kernel, start_kernel, stop_kernel
 
 EVOLVE_SETUP = "import { loadDataset, evolve, publishRunEvent } from 'beemind';\nconst iris = await loadDataset('iris');"
 
@@ -164,8 +167,6 @@ def test_interrupt_stops_a_running_evolve_and_keeps_its_drones(library_kernel: K
 
 
 def test_a_new_kernel_shows_runs_recorded_in_the_store_by_an_earlier_one():
-    from kernel_harness import start_kernel, stop_kernel
-
     first = start_kernel()
     try:
         code = EVOLVE_SETUP + (
@@ -184,3 +185,87 @@ def test_a_new_kernel_shows_runs_recorded_in_the_store_by_an_earlier_one():
         assert run_id in [r["runId"] for r in snapshot["runs"]]
     finally:
         stop_kernel(second)
+
+
+# --- when the library loads ------------------------------------------------------------------------------------
+
+# A `beemind` planted in a notebook's folder: it leaves a file behind when imported, and has a run event hub.
+PLANTED = """import { writeFileSync } from 'node:fs';
+writeFileSync(new URL('../../imported.txt', import.meta.url), 'imported');
+const listeners = new Set();
+const history = new Map();
+export const planted = 'yes';
+export function subscribeRunEvents(listener) { listeners.add(listener); return () => listeners.delete(listener); }
+export function runSnapshots() { return [...history].map(([runId, events]) => ({ runId, events: events.slice() })); }
+export function publishRunEvent(event) {
+  if (!history.has(event.runId)) history.set(event.runId, []);
+  history.get(event.runId).push(event);
+  for (const listener of listeners) listener(event);
+}
+"""
+PLANTED_TYPES = """export declare const planted: string;
+export declare function publishRunEvent(event: { type: string; runId: string; [field: string]: unknown }): void;
+"""
+
+
+def test_a_beemind_package_in_the_notebook_folder_runs_only_when_a_cell_imports_it(tmp_path: Path):
+    package = tmp_path / "node_modules" / "beemind"
+    package.mkdir(parents=True)
+    exports = {".": {"types": "./index.d.ts", "default": "./index.js"}}
+    (package / "package.json").write_text(json.dumps({"name": "beemind", "version": "9.9.9", "type": "module", "exports": exports}))
+    (package / "index.js").write_text(PLANTED)
+    (package / "index.d.ts").write_text(PLANTED_TYPES)
+    marker = tmp_path / "imported.txt"
+    k = start_kernel(cwd=tmp_path)
+    try:
+        # the panels open the comm as soon as the notebook is open: that loads nothing from the folder
+        comm_id, snapshot = open_beemind(k)
+        assert snapshot["library"]["available"] is False
+        assert "when a cell imports" in snapshot["library"]["reason"]
+        assert k.execute("1 + 1").result == "2"
+        assert not marker.exists()
+
+        run = k.execute(
+            "import { planted, publishRunEvent } from 'beemind';\n"
+            "publishRunEvent({ type: 'run.started', runId: 'p1', name: 'planted run', config: { budget: { evaluations: 2 } } });\n"
+            "planted"
+        )
+        assert run.status == "ok", run.reply["content"]
+        assert run.result == "'yes'" and marker.exists()
+        # the progress display follows the library that this very cell loaded
+        progress = run.of_type("display_data")
+        assert [p["content"]["transient"]["display_id"] for p in progress] == ["beemind-run-p1"]
+        # the open comm is told: a snapshot of the loaded library, then its events
+        requeue_comm_messages(k, run)
+        found = next_messages(k, comm_id, until=lambda d: any(e["runId"] == "p1" for e in d.get("events", [])))
+        assert found[0]["type"] == "snapshot" and found[0]["library"] == {"available": True}
+    finally:
+        stop_kernel(k)
+
+
+def test_the_panels_load_the_library_installed_with_the_kernel_at_once():
+    with tempfile.TemporaryDirectory(prefix="beemind-notebook-") as tmp:
+        assert not any((p / "node_modules").exists() for p in [Path(tmp), *Path(tmp).parents])
+        k = start_kernel(cwd=Path(tmp))
+        try:
+            _, snapshot = open_beemind(k)
+            assert snapshot["library"] == {"available": True}
+        finally:
+            stop_kernel(k)
+
+
+def test_evolve_shows_its_progress_bar_when_its_own_cell_first_loads_the_library():
+    k = start_kernel()
+    try:
+        run = k.execute(
+            EVOLVE_SETUP + "\nconst first = await evolve(iris, { target: 'species', budget: { evaluations: 4 }, populationSize: 4,"
+            " validation: { folds: 3 }, workers: 0, importance: false });\nfirst.id",
+            timeout=300,
+        )
+        assert run.status == "ok", run.reply["content"]
+        run_id = run.result.strip("'")
+        assert run.of_type("display_data")[0]["content"]["transient"]["display_id"] == f"beemind-run-{run_id}"
+        assert "4/4 drones" in run.of_type("update_display_data")[-1]["content"]["data"]["text/plain"]
+    finally:
+        stop_kernel(k)
+

@@ -5,14 +5,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
+import random
 import time
 import uuid
 from datetime import datetime
 
 import pytest
 import zmq
+from jupyter_client.session import Session
 
-from kernel_harness import Kernel, start_kernel, stop_kernel
+from kernel_harness import TIMEOUT, Kernel, start_kernel, stop_kernel
 
 
 def test_kernel_info_reply_has_every_field(kernel: Kernel):
@@ -272,6 +275,158 @@ def test_a_throwing_comm_handler_is_reported_not_fatal(kernel: Kernel):
     kernel.send_shell("comm_msg", {"comm_id": comm_id, "data": {}})
     kernel.iopub_until(lambda m: m["msg_type"] == "stream" and "handler bug" in m["content"]["text"])
     assert kernel.execute("'fine'").result == "'fine'"
+
+
+def test_comm_replies_after_an_await_have_the_comm_msg_as_parent(kernel: Kernel):
+    assert kernel.execute(
+        "kernel.comms.registerTarget('later', (comm) => comm.onMsg(async (m) => {\n"
+        "  comm.send({ step: 'before' });\n"
+        "  await new Promise((r) => setTimeout(r, 50));\n"
+        "  console.log('after the await');\n"
+        "  comm.send({ step: 'after', echo: m.data });\n"
+        "}));"
+    ).status == "ok"
+    comm_id = uuid.uuid4().hex
+    kernel.collect(kernel.send_shell("comm_open", {"comm_id": comm_id, "target_name": "later", "data": {}}), TIMEOUT)
+    msg_id = kernel.send_shell("comm_msg", {"comm_id": comm_id, "data": {"n": 1}})
+    messages = kernel.collect(msg_id, TIMEOUT)
+    comm_data = [m["content"]["data"] for m in messages if m["msg_type"] == "comm_msg"]
+    assert comm_data == [{"step": "before"}, {"step": "after", "echo": {"n": 1}}]
+    assert "after the await" in "".join(m["content"]["text"] for m in messages if m["msg_type"] == "stream")
+    kernel.send_shell("comm_close", {"comm_id": comm_id, "data": {}})
+
+
+def test_a_comm_payload_that_is_not_json_is_dropped_not_fatal(kernel: Kernel):
+    run = kernel.execute("const loop: any = { n: 1 };\nloop.self = loop;\nkernel.comms.open('cyclic', loop);\n'after'")
+    assert run.status == "ok", run.reply["content"]
+    assert run.result == "'after'"
+    assert kernel.execute("'still alive'").result == "'still alive'"
+
+
+def test_a_history_search_with_a_malformed_pattern_is_answered(kernel: Kernel):
+    for pattern in ["[z-a]", "[", "[]]", "*[!]*"]:
+        msg_id = kernel.kc.history(hist_access_type="search", pattern=pattern)
+        reply = kernel.shell_reply(msg_id, timeout=10)
+        assert reply["msg_type"] == "history_reply"
+        assert reply["content"]["status"] in ("ok", "error")
+
+
+# --- hostile peers ---------------------------------------------------------------------------------------------
+
+
+def raw_socket(kernel: Kernel, channel: str = "shell") -> zmq.Socket:
+    info = kernel.km.get_connection_info()
+    socket = zmq.Context.instance().socket(zmq.DEALER)
+    socket.linger = 0
+    socket.connect(f"{info['transport']}://{info['ip']}:{info[f'{channel}_port']}")
+    return socket
+
+
+def signing_session(kernel: Kernel) -> Session:
+    info = kernel.km.get_connection_info()
+    key = info["key"] if isinstance(info["key"], bytes) else info["key"].encode()
+    return Session(key=key, signature_scheme=info["signature_scheme"])
+
+
+def replies_to(socket: zmq.Socket, session: Session, msg_id: str, seconds: float) -> list[dict]:
+    """The replies on a raw socket to one request, read for `seconds`."""
+    found = []
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        if not socket.poll(int(left * 1000)):
+            break
+        _, frames = session.feed_identities(socket.recv_multipart())
+        reply = session.deserialize(frames)
+        if reply["parent_header"].get("msg_id") == msg_id:
+            found.append(reply)
+    return found
+
+
+def test_garbage_frames_never_stop_the_receive_loop(kernel: Kernel):
+    session = signing_session(kernel)
+    rng = random.Random(42)
+
+    def signed(parts: list[bytes]) -> list[bytes]:
+        return [b"<IDS|MSG>", session.sign(parts), *parts]
+
+    garbage = [
+        [b""],
+        [b"no delimiter at all"],
+        [b"<IDS|MSG>"],
+        [b"<IDS|MSG>", b"", b"", b"", b"", b""],
+        [b"<IDS|MSG>", b"0" * 64, b"{", b"}", b"[", b"]"],
+        [bytes(rng.getrandbits(8) for _ in range(rng.randint(0, 200))) for _ in range(8)],
+        [b"<IDS|MSG>", b"\xff" * 64, b"\xff\xfe", b"\x00", b"", b"\x80"],
+        [b"id", b"<IDS|MSG>", b"<IDS|MSG>", b"sig", b"{}", b"{}", b"{}", b"{}"],
+        signed([b"not json", b"{}", b"{}", b"{}"]),
+        signed([b"[]", b"{}", b"{}", b"{}"]),
+        signed([b'{"msg_type": 5, "msg_id": []}', b"{}", b"{}", b"{}"]),
+        signed([b'{"msg_id": "g1", "msg_type": "comm_msg"}', b"null", b"[]", b'"not an object"']),
+        signed([b'{"msg_id": "g2", "msg_type": "history_request"}', b"{}", b"{}", b'{"hist_access_type": "search", "pattern": "[z-a]"}']),
+    ]
+    shell = raw_socket(kernel)
+    control = raw_socket(kernel, "control")
+    try:
+        for frames in garbage:
+            shell.send_multipart(frames)
+            control.send_multipart(frames)
+        request = session.msg("kernel_info_request", {})
+        session.send(shell, request)
+        assert replies_to(shell, session, request["header"]["msg_id"], TIMEOUT)[0]["msg_type"] == "kernel_info_reply"
+        request = session.msg("kernel_info_request", {})
+        session.send(control, request)
+        assert replies_to(control, session, request["header"]["msg_id"], TIMEOUT)[0]["msg_type"] == "kernel_info_reply"
+    finally:
+        shell.close()
+        control.close()
+    assert kernel.shell_reply(kernel.kc.kernel_info())["content"]["status"] == "ok"
+    assert kernel.execute("'still serving'").result == "'still serving'"
+
+
+def test_replayed_and_oversized_messages_are_dropped_with_a_log_line(tmp_path):
+    log = open(tmp_path / "kernel-stderr.log", "w")
+    k = start_kernel(stderr=log, env={**os.environ, "BEEMIND_KERNEL_MAX_MESSAGE_BYTES": str(64 * 1024)})
+    sockets = []
+    try:
+        session = signing_session(k)
+        shell = raw_socket(k)
+        sockets.append(shell)
+        # a signed message sent twice is served once: the second copy is a replay
+        request = session.msg("kernel_info_request", {})
+        frames = session.serialize(request)
+        shell.send_multipart(frames)
+        shell.send_multipart(frames)
+        assert len(replies_to(shell, session, request["header"]["msg_id"], 3.0)) == 1
+
+        # a frame over the limit is never read (ZeroMQ disconnects the peer): no log line, no hashing
+        big = raw_socket(k)
+        sockets.append(big)
+        big.send_multipart([b"<IDS|MSG>", b"0" * 64, b"{}", b"{}", b"{}", b"x" * (200 * 1024)])
+        time.sleep(1.0)
+        # a small forged message is read and dropped as usual
+        small = raw_socket(k)
+        sockets.append(small)
+        small.send_multipart([b"<IDS|MSG>", b"0" * 64, b"{}", b"{}", b"{}", b"{}"])
+        time.sleep(1.0)
+
+        # the kernel still serves, a large message under the limit included
+        request = session.msg("kernel_info_request", {"pad": "x" * (32 * 1024)})
+        session.send(shell, request)
+        assert replies_to(shell, session, request["header"]["msg_id"], TIMEOUT)[0]["msg_type"] == "kernel_info_reply"
+    finally:
+        for s in sockets:
+            s.close()
+        stop_kernel(k)
+        log.close()
+    reasons = []
+    for line in (tmp_path / "kernel-stderr.log").read_text().splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if entry.get("msg") == "dropped an invalid message":
+            reasons.append(entry.get("reason"))
+    assert reasons == ["replayed signature", "bad signature"]
 
 
 # --- signatures ----------------------------------------------------------------------------------------------

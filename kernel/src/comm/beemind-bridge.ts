@@ -2,8 +2,11 @@
  * This module contains the `beemind` comm target: when a frontend opens it, the kernel sends a snapshot of
  * every run in this kernel, then streams the library's run events in throttled batches (large numeric
  * arrays as binary buffers), and answers requests (a drone's record, a drone's importance). Every incoming
- * message is validated; a malformed one gets an error message, never an exception. Protocol: docs/protocol.md.
+ * message is validated; a malformed one gets an error message, never an exception, quoting at most
+ * MAX_ECHO_CHARS of it. When the library is not loaded yet at open (a notebook-folder copy waits for a cell to
+ * import it), the comm gets a fresh snapshot once a cell has loaded it. Protocol: docs/protocol.md.
  */
+import { clip } from '../limits.js';
 import type { Comm, CommData, CommManager } from './comms.js';
 import { packBuffers } from './binary.js';
 import {
@@ -27,8 +30,19 @@ export type SourceLoader = () => Promise<RunEventSource>;
 
 export class BeeMindBridge {
   private source: Promise<RunEventSource | { error: string }> | undefined;
+  /** The library once a cell loaded it (read synchronously: it may arrive while a comm opens). */
+  private loaded: RunEventSource | undefined;
+  /** Open comms, so that a library loaded later reaches those opened without it. */
+  private readonly connections = new Set<Connection>();
 
   constructor(private readonly load: SourceLoader) {}
+
+  /** A cell loaded the library: comms opened without it get a snapshot and its events from now on. */
+  libraryLoaded(source: RunEventSource): void {
+    this.loaded = source;
+    this.source = Promise.resolve(source);
+    for (const connection of this.connections) connection.attach(source);
+  }
 
   /** Registers the `beemind` target on a comm manager. */
   register(comms: CommManager): void {
@@ -54,11 +68,13 @@ export class BeeMindBridge {
       return;
     }
     const loaded = await this.loadSource();
-    const source = 'error' in loaded ? undefined : loaded;
-    const library: LibraryStatus = source
-      ? { available: true }
-      : { available: false, reason: (loaded as { error: string }).error };
-    new Connection(comm, source, library, opened.data.throttleMs ?? DEFAULT_THROTTLE_MS);
+    if (comm.isClosed) return;
+    const connection = new Connection(comm, opened.data.throttleMs ?? DEFAULT_THROTTLE_MS, () =>
+      this.connections.delete(connection),
+    );
+    this.connections.add(connection);
+    if ('error' in loaded) connection.attach(this.loaded, loaded.error);
+    else connection.attach(loaded);
   }
 }
 
@@ -67,24 +83,31 @@ class Connection {
   private pending: unknown[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastFlush = 0;
-  private readonly unsubscribe: () => void;
+  private source: RunEventSource | undefined;
+  private unsubscribe: () => void = () => undefined;
 
   constructor(
     private readonly comm: Comm,
-    private readonly source: RunEventSource | undefined,
-    library: LibraryStatus,
     private throttleMs: number,
+    private readonly onDispose: () => void,
   ) {
+    comm.onMsg((m) => this.onMessage(m));
+    comm.onClose(() => this.dispose());
+  }
+
+  /** Sends a snapshot of `source` (or why there is no library) and streams its events; once with a source. */
+  attach(source: RunEventSource | undefined, reason = 'the beemind library is not available'): void {
+    if (this.source || this.comm.isClosed) return;
+    this.source = source;
     // Subscribe before taking the snapshot (both synchronous): no event can fall between them.
-    this.unsubscribe = source ? source.subscribe((event) => this.enqueue(event)) : () => undefined;
-    send(comm, {
+    if (source) this.unsubscribe = source.subscribe((event) => this.enqueue(event));
+    const library: LibraryStatus = source ? { available: true } : { available: false, reason };
+    send(this.comm, {
       type: 'snapshot',
       version: PROTOCOL_VERSION,
       library,
       runs: source ? source.snapshot() : [],
     });
-    comm.onMsg((m) => this.onMessage(m));
-    comm.onClose(() => this.dispose());
   }
 
   private enqueue(event: RunEventLike): void {
@@ -119,7 +142,7 @@ class Connection {
         version: PROTOCOL_VERSION,
         code: 'invalid_message',
         message: `comm message rejected: ${describeIssues(parsed.error)}`,
-        ...(typeof raw?.id === 'string' ? { requestId: raw.id } : {}),
+        ...(typeof raw?.id === 'string' ? { requestId: clip(raw.id) } : {}),
       });
       return;
     }
@@ -176,6 +199,7 @@ class Connection {
   }
 
   private dispose(): void {
+    this.onDispose();
     this.unsubscribe();
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;

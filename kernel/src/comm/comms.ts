@@ -1,9 +1,13 @@
 /**
  * This module contains the comm manager of the executor: targets that frontends can open comms on, comms
  * opened from either side, and message dispatch. A comm_open to an unknown target is answered with a
- * comm_close; a throwing handler is reported on stderr and never stops the kernel.
+ * comm_close; a comm_open reusing the id of an open comm replaces it, as in ipykernel, and the old comm is
+ * disposed (its close handlers run) without a comm_close to the frontend, whose id now names the new comm. A
+ * throwing handler is reported on stderr and never stops the kernel.
  */
 import { randomUUID } from 'node:crypto';
+import { clip } from '../limits.js';
+import { logger } from '../log.js';
 import type { Output } from '../protocol/messages.js';
 
 export interface CommData {
@@ -78,7 +82,7 @@ export class Comm {
   dispatchClose(message: CommData): void {
     if (this.closed) return;
     this.closed = true;
-    this.manager.forget(this.id);
+    this.manager.forget(this);
     for (const handler of this.closeHandlers) {
       try {
         handler(message);
@@ -128,14 +132,21 @@ export class CommManager {
   info(targetName?: string): Record<string, { target_name: string }> {
     const out: Record<string, { target_name: string }> = {};
     for (const comm of this.comms.values()) {
+      // defined, not assigned: a comm id such as `__proto__` is a key like any other
       if (targetName === undefined || comm.targetName === targetName)
-        out[comm.id] = { target_name: comm.targetName };
+        Object.defineProperty(out, comm.id, {
+          value: { target_name: comm.targetName },
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
     }
     return out;
   }
 
   /** A frontend opened a comm. */
   async handleOpen(commId: string, targetName: string, message: CommData): Promise<void> {
+    this.comms.get(commId)?.dispatchClose({ data: {}, metadata: {}, buffers: [] });
     const handler = this.targets.get(targetName);
     if (!handler || commId === '') {
       this.port.emit({ msgType: 'comm_close', content: { comm_id: commId, data: {} } });
@@ -153,16 +164,24 @@ export class CommManager {
   async handleMsg(commId: string, message: CommData): Promise<void> {
     const comm = this.comms.get(commId);
     if (comm) await comm.dispatchMsg(message);
+    else unknownComm('comm_msg', commId);
   }
 
   handleClose(commId: string, message: CommData): void {
-    this.comms.get(commId)?.dispatchClose(message);
+    const comm = this.comms.get(commId);
+    if (comm) comm.dispatchClose(message);
+    else unknownComm('comm_close', commId);
   }
 
   /** @internal */
-  forget(commId: string): void {
-    this.comms.delete(commId);
+  forget(comm: Comm): void {
+    if (this.comms.get(comm.id) === comm) this.comms.delete(comm.id);
   }
+}
+
+/** A message for a comm that is not open (closed meanwhile, or never opened) is dropped, as in ipykernel. */
+function unknownComm(type: string, commId: string): void {
+  logger.warn({ msg_type: type, comm_id: clip(commId, 40) }, 'dropped a message to a comm that is not open');
 }
 
 function toBytes(view: ArrayBufferView): Uint8Array {

@@ -3,6 +3,7 @@
  * what a frontend may send, and the shapes of what the kernel sends back. Types derive from the schemas.
  */
 import { z } from 'zod';
+import { clip } from '../limits.js';
 
 export const COMM_TARGET = 'beemind';
 export const PROTOCOL_VERSION = 1;
@@ -55,10 +56,10 @@ export interface LibraryStatus {
   reason?: string;
 }
 
-/** A readable one-line summary of zod issues for an error message. */
+/** A readable one-line summary of zod issues for an error message (each clipped: paths and keys are input). */
 export function describeIssues(error: z.ZodError): string {
   return error.issues
     .slice(0, 5)
-    .map((i) => `${i.path.length > 0 ? i.path.join('.') : 'message'}: ${i.message}`)
+    .map((i) => clip(`${i.path.length > 0 ? i.path.map(String).join('.') : 'message'}: ${i.message}`))
     .join('; ');
 }

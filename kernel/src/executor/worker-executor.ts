@@ -6,6 +6,7 @@
  */
 import { Session as InspectorSession } from 'node:inspector';
 import { Worker } from 'node:worker_threads';
+import { KernelProtocolError } from '../errors.js';
 import { logger } from '../log.js';
 import type { OutputSink } from '../protocol/messages.js';
 import type {
@@ -39,6 +40,8 @@ export interface WorkerExecutorOptions {
   directory: string;
   /** Called when the worker died and a fresh one (with empty state) replaced it. */
   onRestart?: (reason: string) => void;
+  /** The worker's entry module (tests use a stand-in). */
+  entry?: URL;
 }
 
 export class WorkerExecutor implements Executor {
@@ -61,7 +64,7 @@ export class WorkerExecutor implements Executor {
 
   private spawn(): void {
     const data: WorkerData = { directory: this.options.directory };
-    const worker = new Worker(new URL('../worker/main.js', import.meta.url), {
+    const worker = new Worker(this.options.entry ?? new URL('../worker/main.js', import.meta.url), {
       workerData: data,
       stdout: false,
       stderr: false,
@@ -138,11 +141,23 @@ export class WorkerExecutor implements Executor {
     this.options.onRestart?.(reason);
   }
 
+  /** Sends a call to the worker; a call that cannot be posted (e.g. data too deep to clone) is rejected at once. */
   private call<T>(call: WorkerCall): Promise<T> {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.post({ kind: 'call', id, call });
+      try {
+        this.post({ kind: 'call', id, call });
+      } catch (error) {
+        this.pending.delete(id);
+        reject(
+          new KernelProtocolError(
+            'executor.post_failed',
+            `The ${call.kind} request could not be sent to the executor: ${(error as Error).message}`,
+            { cause: error },
+          ),
+        );
+      }
     });
   }
 

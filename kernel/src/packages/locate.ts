@@ -82,6 +82,21 @@ export class PackageLocator {
     return undefined;
   }
 
+  /**
+   * Whether package `name` resolves, for the notebook, to the very copy installed with the kernel (found
+   * through the kernel's folders, or a notebook-folder entry that is a link to that same copy): loading it
+   * runs no code of the notebook's folder.
+   */
+  isKernelCopy(name: string): boolean {
+    const location = this.locate(name);
+    if (!location) return false;
+    if (location.fromKernel) return true;
+    const own = realDirectory(findPackageDir(this.notebookDirectory, name));
+    return (
+      own !== undefined && this.kernelBases.some((base) => realDirectory(findPackageDir(base, name)) === own)
+    );
+  }
+
   /** The error text for a package found nowhere: which package, where it was looked for, how to install it. */
   missingMessage(specifier: string): string {
     const name = packageName(specifier);
@@ -90,6 +105,14 @@ export class PackageLocator {
       `or a folder above it, nor among the packages installed with the BeeMind kernel. Install it with a cell ` +
       `'%npm install ${name}' (or 'npm install ${name}' in a terminal in that folder), then run this cell again.`
     );
+  }
+}
+
+function realDirectory(dir: string | undefined): string | undefined {
+  try {
+    return dir === undefined ? undefined : realpathSync(dir);
+  } catch {
+    return undefined;
   }
 }
 

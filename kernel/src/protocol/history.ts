@@ -70,7 +70,11 @@ export class History {
   }
 }
 
-/** IPython-style glob: `*` any run, `?` one character, `[...]` a class; anchored at both ends. */
+/**
+ * IPython-style glob: `*` any run, `?` one character, `[...]` a class (`[!...]` negated); anchored at both ends.
+ * As SQLite's GLOB (which IPython's history search uses), an out-of-order range such as `z-a` matches nothing
+ * while the rest of its class still does. Never throws: any pattern is a valid query.
+ */
 export function globToRegExp(glob: string): RegExp {
   let source = '';
   for (let i = 0; i < glob.length; i++) {
@@ -81,11 +85,34 @@ export function globToRegExp(glob: string): RegExp {
       const close = glob.indexOf(']', i + 1);
       if (close < 0) source += '\\[';
       else {
-        const body = glob.slice(i + 1, close).replace(/\\/g, '\\\\');
-        source += `[${body.startsWith('!') ? `^${body.slice(1)}` : body}]`;
+        source += characterClass(glob.slice(i + 1, close));
         i = close;
       }
-    } else source += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    } else source += escapeChar(c);
   }
-  return new RegExp(`^${source}$`);
+  try {
+    return new RegExp(`^${source}$`);
+  } catch {
+    return /(?!)/; // unreachable by construction; a pattern must never fail the request
+  }
+}
+
+/** A glob class body (`a-z0`, `!xy`) as a regular expression class, every character escaped. */
+function characterClass(body: string): string {
+  const negated = body.startsWith('!');
+  const chars = negated ? body.slice(1) : body;
+  let items = '';
+  for (let i = 0; i < chars.length; i++) {
+    if (chars[i + 1] === '-' && i + 2 < chars.length) {
+      const [low, high] = [chars[i], chars[i + 2]];
+      if (low <= high) items += `${escapeChar(low)}-${escapeChar(high)}`;
+      i += 2;
+    } else items += escapeChar(chars[i]);
+  }
+  if (items === '') return negated ? '[\\s\\S]' : '(?!)';
+  return `[${negated ? '^' : ''}${items}]`;
+}
+
+function escapeChar(c: string): string {
+  return c.replace(/[-.*+?^${}()|[\]\\/]/g, '\\$&');
 }

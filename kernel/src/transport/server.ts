@@ -1,13 +1,16 @@
 /**
  * This module contains the ZeroMQ transport: it binds the five Jupyter sockets, echoes heartbeats, decodes and
- * verifies incoming messages (a message with a bad signature is dropped and logged, never answered) and sends
- * signed messages through one ordered queue per socket.
+ * verifies incoming messages (a message with a bad signature, or a replay of one already received, is dropped
+ * and logged, never answered) and sends signed messages through one ordered queue per socket. The sockets
+ * read no frame larger than BEEMIND_KERNEL_MAX_MESSAGE_BYTES (256 MiB by default): ZeroMQ disconnects a peer
+ * that sends one, before the kernel buffers or hashes it.
  */
 import { Publisher, Reply, Router } from 'zeromq';
+import { maxMessageBytes } from '../limits.js';
 import { logger } from '../log.js';
 import type { JupyterMessage } from '../protocol/messages.js';
 import { endpoint, type ConnectionInfo, type SocketName } from './connection.js';
-import { Signer } from './signer.js';
+import { SignatureHistory, Signer } from './signer.js';
 import { decode, encode } from './wire.js';
 
 type Socket = Router | Publisher | Reply;
@@ -15,11 +18,18 @@ type Socket = Router | Publisher | Reply;
 export type IncomingChannel = 'shell' | 'control' | 'stdin';
 export type MessageListener = (channel: IncomingChannel, message: JupyterMessage) => void;
 
+export interface TransportOptions {
+  /** The largest frame read (ZeroMQ's maxMessageSize); from BEEMIND_KERNEL_MAX_MESSAGE_BYTES by default. */
+  maxMessageBytes?: number;
+}
+
 /** Enough for a flood of outputs to queue rather than be dropped by ZeroMQ's default of 1000 messages. */
 const IOPUB_HIGH_WATER_MARK = 100_000;
 
 export class ZmqTransport {
   private readonly queues = new Map<SocketName, Promise<void>>();
+  /** Signatures of the messages received on any channel, to refuse replays. */
+  private readonly history = new SignatureHistory();
   private closed = false;
 
   private constructor(
@@ -28,14 +38,15 @@ export class ZmqTransport {
   ) {}
 
   /** Binds every socket of the connection info; resolves once all are listening. */
-  static async bind(info: ConnectionInfo): Promise<ZmqTransport> {
+  static async bind(info: ConnectionInfo, options: TransportOptions = {}): Promise<ZmqTransport> {
     const signer = new Signer(info.key, info.signature_scheme);
+    const common = { linger: 0, maxMessageSize: options.maxMessageBytes ?? maxMessageBytes() };
     const sockets: Record<SocketName, Socket> = {
-      shell: new Router({ linger: 0 }),
-      control: new Router({ linger: 0 }),
-      stdin: new Router({ linger: 0 }),
-      iopub: new Publisher({ linger: 0, sendHighWaterMark: IOPUB_HIGH_WATER_MARK }),
-      hb: new Reply({ linger: 0 }),
+      shell: new Router(common),
+      control: new Router(common),
+      stdin: new Router(common),
+      iopub: new Publisher({ ...common, sendHighWaterMark: IOPUB_HIGH_WATER_MARK }),
+      hb: new Reply(common),
     };
     await Promise.all(
       (Object.keys(sockets) as SocketName[]).map((name) => sockets[name].bind(endpoint(info, name))),
@@ -60,7 +71,17 @@ export class ZmqTransport {
   /** Signs and queues a message on a socket; sends on one socket keep their order. */
   send(name: SocketName, message: JupyterMessage): Promise<void> {
     if (this.closed) return Promise.resolve();
-    const frames = encode(message, this.signer);
+    let frames: Uint8Array[];
+    try {
+      frames = encode(message, this.signer);
+    } catch (error) {
+      // e.g. a cyclic comm payload from a cell: that one message is lost, the kernel goes on
+      logger.error(
+        { err: error, socket: name, msg_type: message.header.msg_type },
+        'a message could not be encoded',
+      );
+      return Promise.resolve();
+    }
     const socket = this.sockets[name];
     const previous = this.queues.get(name) ?? Promise.resolve();
     const next = previous.then(() =>
@@ -92,7 +113,7 @@ export class ZmqTransport {
     const socket = this.sockets[channel] as Router;
     try {
       for await (const frames of socket) {
-        const decoded = decode(frames, this.signer);
+        const decoded = decode(frames, this.signer, this.history);
         if (!decoded.ok) {
           // Logged without the frames: a forged message must not learn anything, not even the expected digest.
           logger.warn({ channel, reason: decoded.reason }, 'dropped an invalid message');

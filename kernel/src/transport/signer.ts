@@ -1,10 +1,12 @@
 /**
  * This module contains message signing: HMAC over the four JSON frames of a Jupyter message (header, parent
- * header, metadata, content — never the binary buffers), compared in constant time. An empty key disables
- * signing, as the protocol specifies.
+ * header, metadata, content — never the binary buffers), compared in constant time, and the history of recent
+ * signatures that refuses a replayed message (as jupyter_client's Session does with its digest history). An
+ * empty key disables signing, as the protocol specifies.
  */
 import { createHmac, getHashes, timingSafeEqual } from 'node:crypto';
 import { KernelConfigurationError } from '../errors.js';
+import { SIGNATURE_HISTORY } from '../limits.js';
 
 export class Signer {
   private readonly algorithm: string;
@@ -44,5 +46,24 @@ export class Signer {
     const actual = Buffer.from(signature, 'latin1');
     // timingSafeEqual needs equal lengths; a length mismatch leaks only the (public) digest length.
     return actual.length === expected.length && timingSafeEqual(actual, expected);
+  }
+}
+
+/** The signatures of the last `capacity` accepted messages; the oldest is forgotten first. */
+export class SignatureHistory {
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly capacity = SIGNATURE_HISTORY) {}
+
+  get size(): number {
+    return this.seen.size;
+  }
+
+  /** Records a signature; false when it was already recorded (the message is a replay). */
+  remember(signature: string): boolean {
+    if (this.seen.has(signature)) return false;
+    this.seen.add(signature);
+    if (this.seen.size > this.capacity) this.seen.delete(this.seen.values().next().value as string);
+    return true;
   }
 }

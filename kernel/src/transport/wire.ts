@@ -10,7 +10,7 @@ import {
   type JupyterMessage,
   type OutgoingParts,
 } from '../protocol/messages.js';
-import type { Signer } from './signer.js';
+import type { SignatureHistory, Signer } from './signer.js';
 
 export const DELIMITER = '<IDS|MSG>';
 const DELIMITER_BYTES = Buffer.from(DELIMITER);
@@ -19,13 +19,19 @@ const encoder = new TextEncoder();
 /** The outcome of decoding: a message, or why the frames were rejected. */
 export type Decoded = { ok: true; message: JupyterMessage } | { ok: false; reason: string };
 
-/** Parses and verifies the frames of one received message. Never throws on hostile input. */
-export function decode(frames: readonly Uint8Array[], signer: Signer): Decoded {
+/**
+ * Parses and verifies the frames of one received message; with a `history`, a message whose (valid) signature
+ * was seen before is rejected as a replay. Never throws on hostile input.
+ */
+export function decode(frames: readonly Uint8Array[], signer: Signer, history?: SignatureHistory): Decoded {
   const at = frames.findIndex((f) => f.length === DELIMITER_BYTES.length && DELIMITER_BYTES.equals(f));
   if (at < 0 || frames.length < at + 6) return { ok: false, reason: 'missing delimiter or frames' };
   const signature = Buffer.from(frames[at + 1]).toString('latin1');
   const parts = frames.slice(at + 2, at + 6);
   if (!signer.verify(signature, parts)) return { ok: false, reason: 'bad signature' };
+  // Only verified signatures enter the history: a forger cannot make a genuine message look replayed.
+  if (signer.enabled && history && !history.remember(signature))
+    return { ok: false, reason: 'replayed signature' };
   try {
     const [header, parent, metadata, content] = parts.map((p) => JSON.parse(Buffer.from(p).toString('utf8')));
     if (!isObject(header) || typeof header.msg_type !== 'string' || typeof header.msg_id !== 'string') {
