@@ -24,7 +24,7 @@ import { contentKey, decodeOutcome, encodeDataset } from './codec.js';
 import { closeClient, ConnectionState, createClient, probeRedis, withTimeout } from './connection.js';
 import {
   DEFAULT_QUEUE,
-  PROTOCOL_VERSION,
+  jobPayload,
   QueueNameSchema,
   queueKeys,
   TIMING,
@@ -232,12 +232,7 @@ export class RedisBackend implements EvaluationBackend {
     const promise = new Promise<Outcome<EvaluationResult>>((r) => (resolve = r));
     const entry: Pending = {
       jobId,
-      payload: {
-        v: PROTOCOL_VERSION,
-        data: upload.key,
-        job: { ...job },
-        timeoutMs: options.timeoutMs ?? null,
-      },
+      payload: jobPayload(upload.key, job, options.timeoutMs),
       resolve,
       promise,
       submitted: false,

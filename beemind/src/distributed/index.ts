@@ -18,4 +18,4 @@ export {
 } from './worker.js';
 export type { WorkerInfo } from './registry.js';
 export { checkRedisUrl, redactRedisUrl } from './redis_url.js';
-export { DEFAULT_QUEUE } from './protocol.js';
+export { DEFAULT_QUEUE, DEFAULT_WORKER_LIMITS, type WorkerLimits } from './protocol.js';

@@ -4,7 +4,9 @@
  * Workers validate every payload with the schema before touching it.
  */
 import { z } from 'zod';
+import type { EvaluationJob } from '../automl/evaluate.js';
 import { ProtocolError } from '../core/errors.js';
+import { ownData } from '../core/untrusted.js';
 import { GenomeSchema } from '../events/events.js';
 
 export const PROTOCOL_VERSION = 1;
@@ -26,15 +28,59 @@ export const JobPayloadSchema = z
         measureSize: z.boolean(),
       })
       .strict(),
-    /** The per-evaluation limit; the worker terminates the evaluation thread past it. */
+    /**
+     * The run's per-evaluation limit (null: none); the worker terminates the evaluation thread past it, or past
+     * its own limit per job if that is lower (see limits.ts).
+     */
     timeoutMs: z.number().positive().nullable(),
   })
   .strict();
 
 export type JobPayload = z.infer<typeof JobPayloadSchema>;
 
+/** The job a run adds to the queue for one evaluation of the data stored under `dataKey`. */
+export function jobPayload(dataKey: string, job: EvaluationJob, timeoutMs?: number): JobPayload {
+  return { v: PROTOCOL_VERSION, data: dataKey, job: { ...job }, timeoutMs: timeoutMs ?? null };
+}
+
+/** Object keys no job may hold: copied into an object, they would reach its prototype. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** What a job's plain data may hold at most: a run's jobs hold a few hundred short values. */
+export const JOB_DATA_LIMITS = { nesting: 32, values: 10_000, stringLength: 10_000 } as const;
+
+/** The first problem of a job's data that its schema does not see (keys reaching prototypes, sheer size), or null. */
+function plainDataProblem(data: unknown): string | null {
+  const { nesting, values, stringLength } = JOB_DATA_LIMITS;
+  const stack: [unknown, string, number][] = [[data, 'payload', 0]];
+  let count = 1;
+  while (stack.length > 0) {
+    const [value, path, depth] = stack.pop()!;
+    if (typeof value === 'string' && value.length > stringLength)
+      return `${path}: a string longer than ${stringLength} characters`;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= nesting) return `${path}: nested deeper than ${nesting} levels`;
+    const keys = Object.keys(value);
+    count += keys.length;
+    if (count > values) return `payload: more than ${values} values`;
+    for (const key of keys) {
+      if (FORBIDDEN_KEYS.has(key)) return `${path}: the key "${key}" is not allowed`;
+      stack.push([(value as Record<string, unknown>)[key], `${path}.${key}`, depth + 1]);
+    }
+  }
+  return null;
+}
+
 export function parseJobPayload(data: unknown): JobPayload {
-  const parsed = JobPayloadSchema.safeParse(data);
+  const problem = plainDataProblem(data);
+  if (problem !== null) {
+    throw new ProtocolError(
+      'distributed.bad_job',
+      `a queued job was refused (${problem}); a BeeMind run never sends such a job: is someone else writing to this queue?`,
+    );
+  }
+  // own fields only: a `__proto__` key cannot supply the fields a job lacks
+  const parsed = JobPayloadSchema.safeParse(ownData(data));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new ProtocolError(
@@ -53,6 +99,19 @@ export interface JobReturn {
   status: string;
   outcome?: string;
 }
+
+/** A worker's own limits per job (`beemind worker --max-job-seconds`, `--max-job-memory-mb`; see limits.ts). */
+export interface WorkerLimits {
+  /** Longest an evaluation may run, in seconds. */
+  maxJobSeconds: number;
+  /** Largest JS heap of an evaluation thread, in MB. */
+  maxJobMemoryMb: number;
+}
+
+export const DEFAULT_WORKER_LIMITS: WorkerLimits = { maxJobSeconds: 600, maxJobMemoryMb: 2048 };
+
+/** Longest `maxJobSeconds` may be: Node fires longer timers at once (they would mean no limit). */
+export const MAX_JOB_SECONDS = 7 * 24 * 3600;
 
 /** Outcomes up to this many packed bytes travel in the completion event itself. */
 export const INLINE_OUTCOME_BYTES = 8192;

@@ -4,6 +4,8 @@
  * only its thread, and job locks keep being renewed) and completes the job with the packed outcome (a big
  * one is stored under the job's result key first). Evaluation errors are outcomes, never retried; only a worker that dies mid-job (its lock
  * expires, another worker's stalled-job check puts the job back) or a missing dataset makes a job run again.
+ * Every job is held to the worker's own limits (time, memory, hyperparameter bounds: see limits.ts); a job
+ * outside them is answered at once as a failed evaluation.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -14,23 +16,26 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { z } from 'zod';
 import type { EvaluationResult } from '../automl/evaluate.js';
 import { loadPlugins, pluginUrl } from '../automl/plugins.js';
-import { EvaluationError } from '../core/errors.js';
+import { EvaluationError, ProtocolError } from '../core/errors.js';
 import { logger } from '../core/logger.js';
 import { parseParams } from '../models/estimator.js';
-import type { Outcome } from '../evaluation/pool/outcome.js';
+import { serializeError, type Outcome } from '../evaluation/pool/outcome.js';
 import { WorkerPool } from '../evaluation/pool/worker_pool.js';
 import { encodeOutcome } from './codec.js';
 import { closeClient, ConnectionState, createClient, probeRedis, withTimeout } from './connection.js';
 import { DatasetCache } from './dataset_cache.js';
 import type { ThreadTask } from './evaluation_thread.js';
+import { explainLimitOutcome, validateJob, type ValidJob } from './limits.js';
 import {
   DEFAULT_QUEUE,
+  DEFAULT_WORKER_LIMITS,
   INLINE_OUTCOME_BYTES,
-  parseJobPayload,
+  MAX_JOB_SECONDS,
   QueueNameSchema,
   queueKeys,
   TIMING,
   type JobReturn,
+  type WorkerLimits,
 } from './protocol.js';
 import { heartbeat, leave, type WorkerInfo } from './registry.js';
 import { redactRedisUrl } from './redis_url.js';
@@ -44,8 +49,10 @@ export const WorkerOptionsSchema = z
     concurrency: z.number().int().min(1).max(256).default(Math.max(1, os.availableParallelism())),
     /** Modules imported by every evaluation thread (custom model families, steps). Never taken from jobs. */
     plugins: z.array(z.string()).default([]),
-    /** Heap limit per evaluation thread. */
-    memoryMb: z.number().int().min(64).default(2048),
+    /** Longest one evaluation may run, whatever its job says (a job's own timeout can only lower it). */
+    maxJobSeconds: z.number().positive().max(MAX_JOB_SECONDS).default(DEFAULT_WORKER_LIMITS.maxJobSeconds),
+    /** JS heap limit of each evaluation thread (typed arrays are outside it: hyperparameter bounds keep those in check). */
+    maxJobMemoryMb: z.number().int().min(64).default(DEFAULT_WORKER_LIMITS.maxJobMemoryMb),
     /** How long a job stays locked without renewal; a killed worker's job goes back to the queue after it. */
     lockMs: z.number().int().min(200).default(TIMING.lockMs),
     /** How often this worker looks for jobs whose worker died. */
@@ -63,6 +70,8 @@ export interface WorkerStats {
   evaluated: number;
   /** Of those, the ones whose outcome was not ok (failed, timeout, crashed). */
   unsuccessful: number;
+  /** Of those, the ones refused before evaluation: outside this worker's limits. */
+  refused: number;
   cancelled: number;
   /** Datasets fetched from Redis. */
   datasetsLoaded: number;
@@ -73,6 +82,8 @@ export interface RedisWorker {
   readonly id: string;
   readonly queue: string;
   readonly concurrency: number;
+  /** The limits it holds every job to. */
+  readonly limits: Readonly<WorkerLimits>;
   readonly stats: Readonly<WorkerStats>;
   /** Stops taking jobs, lets running ones finish (or stops them at once with `force`), and disconnects. */
   close(options?: { force?: boolean }): Promise<void>;
@@ -115,13 +126,13 @@ export async function startWorker(input: WorkerOptionsInput): Promise<RedisWorke
   const pool = new WorkerPool<ThreadTask, EvaluationResult>({
     size: options.concurrency,
     entry: threadEntry(),
-    resourceLimits: { maxOldGenerationSizeMb: options.memoryMb },
+    resourceLimits: { maxOldGenerationSizeMb: options.maxJobMemoryMb },
     workerData: { plugins: options.plugins.map(pluginUrl) },
   });
   const cache = new DatasetCache(client, options.queue, pool, options.cacheSize);
   const running = new Map<string, AbortController>();
   const cancelled = new CancelledJobs();
-  const stats: WorkerStats = { evaluated: 0, unsuccessful: 0, cancelled: 0, datasetsLoaded: 0 };
+  const stats: WorkerStats = { evaluated: 0, unsuccessful: 0, refused: 0, cancelled: 0, datasetsLoaded: 0 };
   const info: WorkerInfo = {
     id,
     host: os.hostname(),
@@ -131,13 +142,21 @@ export async function startWorker(input: WorkerOptionsInput): Promise<RedisWorke
   };
 
   const evaluateJob = async (job: Job): Promise<JobReturn> => {
-    let payload;
-    try {
-      payload = parseJobPayload(job.data);
-    } catch (error) {
-      throw new UnrecoverableError((error as Error).message); // a malformed job never gets better
-    }
     const jobId = job.id!;
+    let valid: ValidJob;
+    try {
+      valid = validateJob(job.data, options);
+    } catch (error) {
+      if (error instanceof ProtocolError) throw new UnrecoverableError(error.message); // never gets better
+      // Well-formed but outside this worker's limits: answered at once, as the failed drone it is.
+      stats.refused++;
+      logger.warn(
+        { job: jobId, error: (error as Error).message },
+        "refused a job outside this worker's limits",
+      );
+      return complete(jobId, { status: 'failed', error: serializeError(error), seconds: 0 });
+    }
+    const { payload } = valid;
     let outcome: Outcome<EvaluationResult>;
     if (cancelled.has(jobId)) {
       outcome = { status: 'cancelled' };
@@ -148,13 +167,18 @@ export async function startWorker(input: WorkerOptionsInput): Promise<RedisWorke
       try {
         outcome = await pool.run(
           { key: payload.data, job: payload.job },
-          { timeoutMs: payload.timeoutMs ?? undefined, signal: controller.signal },
+          { timeoutMs: valid.timeoutMs, signal: controller.signal },
         );
       } finally {
         running.delete(jobId);
         release();
       }
     }
+    return complete(jobId, explainLimitOutcome(outcome, valid, options));
+  };
+
+  /** Counts an outcome and hands it to BullMQ (a big one stored under the job's result key first). */
+  const complete = async (jobId: string, outcome: Outcome<EvaluationResult>): Promise<JobReturn> => {
     if (outcome.status === 'cancelled') {
       stats.cancelled++;
       return { status: outcome.status }; // its run stopped waiting: nobody reads a result
@@ -219,7 +243,14 @@ export async function startWorker(input: WorkerOptionsInput): Promise<RedisWorke
   void worker.run().catch((error: Error) => logger.error({ err: error }, 'the queue worker stopped'));
   await worker.waitUntilReady();
   logger.info(
-    { id, queue: options.queue, redis: redactRedisUrl(options.redis), concurrency: options.concurrency },
+    {
+      id,
+      queue: options.queue,
+      redis: redactRedisUrl(options.redis),
+      concurrency: options.concurrency,
+      maxJobSeconds: options.maxJobSeconds,
+      maxJobMemoryMb: options.maxJobMemoryMb,
+    },
     'worker ready',
   );
 
@@ -228,6 +259,7 @@ export async function startWorker(input: WorkerOptionsInput): Promise<RedisWorke
     id,
     queue: options.queue,
     concurrency: options.concurrency,
+    limits: { maxJobSeconds: options.maxJobSeconds, maxJobMemoryMb: options.maxJobMemoryMb },
     get stats() {
       return { ...stats, datasetsLoaded: cache.loads };
     },

@@ -8,9 +8,14 @@
 import { z } from 'zod';
 import { ConfigurationError, NotFittedError } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
+import { ownData, StateReader } from '../core/untrusted.js';
 import { checkMatrix, checkPredictMatrix, checkTarget } from '../core/validate.js';
 
 export type Task = 'classification' | 'regression';
+
+/** Bounds on the shape a saved model may claim (far above anything real). */
+const MAX_FEATURES = 1_000_000;
+const MAX_CLASSES = 100_000;
 
 export interface FitOptions {
   /** Classifiers: number of classes (default max(y)+1). Needed when a fold lacks the last class. */
@@ -54,7 +59,8 @@ export function parseParams<S extends z.ZodType>(
   who: string,
   noun = 'hyperparameters',
 ): z.output<S> {
-  const result = schema.safeParse(params ?? {});
+  // own fields only: a `__proto__` key in a model file must not supply hyperparameters
+  const result = schema.safeParse(ownData(params ?? {}));
   if (!result.success) {
     const problems = result.error.issues
       .map((i) => `${i.path.join('.') || '(params)'}: ${i.message}`)
@@ -67,7 +73,7 @@ export function parseParams<S extends z.ZodType>(
 /**
  * Base class: validates hyperparameters at construction and inputs at fit/predict, then calls the subclass's
  * trusted implementation. Subclasses implement fitValidated, predictValidated, (predictProbaValidated),
- * getState/setState.
+ * getState/setState; setState reads untrusted state (a model file) and checks every field it uses.
  */
 export abstract class BaseEstimator<P extends Record<string, unknown>> implements Estimator {
   abstract readonly family: string;
@@ -122,13 +128,25 @@ export abstract class BaseEstimator<P extends Record<string, unknown>> implement
     };
   }
 
-  /** Restores fitted state produced by toJSON (called by the registry's estimatorFromJSON). */
+  /**
+   * Restores fitted state produced by toJSON (called by the registry's estimatorFromJSON). The state is
+   * checked completely (a ProtocolError names what is wrong): a restored model predicts or it is refused.
+   */
   restore(state: unknown): this {
     if (state === null || state === undefined) return this;
-    const s = state as { nFeatures: number; nClasses: number; model: unknown };
-    this.nFeatures = s.nFeatures;
-    this.nClasses = s.nClasses;
-    this.setState(s.model);
+    const s = StateReader.of(state, this.who);
+    const nFeatures = s.integer('nFeatures', 1, MAX_FEATURES);
+    const nClasses = this.task === 'classification' ? s.integer('nClasses', 2, MAX_CLASSES) : s.integer('nClasses', 0, 0);
+    // the family's reader checks its state against these
+    this.nFeatures = nFeatures;
+    this.nClasses = nClasses;
+    try {
+      this.setState(s.object('model'));
+    } catch (error) {
+      this.nFeatures = 0;
+      this.nClasses = 0;
+      throw error;
+    }
     this.fitted = true;
     return this;
   }
@@ -136,7 +154,8 @@ export abstract class BaseEstimator<P extends Record<string, unknown>> implement
   protected abstract fitValidated(X: Matrix, y: Float64Array): Promise<void> | void;
   protected abstract predictValidated(X: Matrix): Float64Array;
   protected abstract getState(): unknown;
-  protected abstract setState(state: unknown): void;
+  /** Reads (and checks) what getState returned, with nFeatures and nClasses already restored. */
+  protected abstract setState(state: StateReader): void;
 }
 
 /**

@@ -3,6 +3,7 @@
  * model from its JSON. Families register themselves in models/families.ts.
  */
 import { ConfigurationError, ProtocolError } from '../core/errors.js';
+import { quote } from '../core/text.js';
 import type { Estimator, EstimatorJSON, Task } from './estimator.js';
 
 export interface RestorableEstimator extends Estimator {
@@ -34,7 +35,7 @@ export function getModelFamily(id: string): ModelFamily {
   if (!f) {
     throw new ConfigurationError(
       'model.unknown_family',
-      `unknown model family "${id}"; known families: ${[...families.keys()].join(', ')}.`,
+      `unknown model family ${quote(id)}; known families: ${[...families.keys()].join(', ')}.`,
     );
   }
   return f;
@@ -46,7 +47,7 @@ export function createModel(family: string, task: Task, params?: Record<string, 
   if (!f.tasks.includes(task)) {
     throw new ConfigurationError(
       'model.unsupported_task',
-      `model family "${family}" does not support ${task}; it supports ${f.tasks.join(' and ')}.`,
+      `model family ${quote(family)} does not support ${quote(task)}; it supports ${f.tasks.join(' and ')}.`,
     );
   }
   return f.create(task, params);

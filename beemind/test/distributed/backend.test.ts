@@ -7,12 +7,12 @@ import { evaluateGenome, type EvaluationData, type EvaluationJob } from '../../s
 import { ConfigurationError, EvaluationError } from '../../src/core/errors.js';
 import { loadDataset } from '../../src/data/datasets.js';
 import { toDataset } from '../../src/data/dataset.js';
-import { kFold } from '../../src/data/split.js';
 import { RedisBackend } from '../../src/distributed/backend.js';
 import { queueKeys } from '../../src/distributed/protocol.js';
 import { startWorker, type RedisWorker } from '../../src/distributed/worker.js';
 import '../../src/models/families.js';
 import { freePort, startRedisServer, type RedisServer } from './helpers/redis_server.js';
+import { irisEvaluationData } from './helpers/runs.js';
 
 const FAULTY = fileURLToPath(new URL('../automl/fixtures/faulty_model.mjs', import.meta.url));
 
@@ -32,14 +32,7 @@ const job = (family: string, params: Record<string, unknown> = {}, fraction = 1)
 
 beforeAll(async () => {
   [server, secured] = await Promise.all([startRedisServer(), startRedisServer({ password: 'pa55:word' })]);
-  const iris = toDataset(await loadDataset('iris'), { target: 'species' });
-  data = {
-    features: { rows: iris.rows, columns: iris.features.columns },
-    y: iris.target.values,
-    task: iris.task,
-    nClasses: iris.nClasses,
-    folds: kFold(iris.rows, 3, { seed: 1, stratify: iris.target.values }),
-  };
+  data = await irisEvaluationData();
   worker = await startWorker({
     redis: server.url,
     queue: 'contract',

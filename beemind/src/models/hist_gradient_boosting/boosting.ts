@@ -4,7 +4,8 @@
  * and update the raw predictions, stopping when the validation loss stops improving.
  */
 import type { Matrix } from '../../core/matrix.js';
-import { pack, unpackF64, type PackedArray } from '../../core/serialize.js';
+import { pack, type PackedArray } from '../../core/serialize.js';
+import type { StateReader } from '../../core/untrusted.js';
 import { trainTestSplit } from '../../data/split.js';
 import { BinMapper } from '../binning.js';
 import { histogramPoolCapacity, TreeGrower, type GrowerNode } from './grower.js';
@@ -77,13 +78,22 @@ export class BoostedModel {
     };
   }
 
-  static fromJSON(json: BoostedModelJSON): BoostedModel {
+  /** Reads and checks a saved model (toJSON's output) for `task` with `nFeatures` features and `nClasses` classes. */
+  static read(state: StateReader, task: TaskKind, nFeatures: number, nClasses: number): BoostedModel {
+    const K = outputsFor(task, nClasses);
+    const trees = TreeEnsemble.read(state.object('trees'), nFeatures, K);
+    const nIter = state.integer('nIter', 0);
+    if (trees.nTrees !== nIter * K) {
+      state.fail(
+        `${state.field('nIter')} is ${nIter}, but there are ${trees.nTrees} trees (${K} per iteration)`,
+      );
+    }
     return new BoostedModel(
-      unpackF64(json.baseline),
-      TreeEnsemble.fromJSON(json.trees),
-      unpackF64(json.gains),
-      json.nIter,
-      json.validationLoss,
+      state.f64('baseline', { length: K }),
+      trees,
+      state.f64('gains', { length: nFeatures, min: 0 }),
+      nIter,
+      state.numbers('validationLoss', { nan: true, infinite: true }),
     );
   }
 }

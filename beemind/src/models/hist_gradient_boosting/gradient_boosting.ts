@@ -4,11 +4,13 @@
  * and the `hist_gradient_boosting` model family. Missing values (NaN) are handled natively.
  */
 import { z } from 'zod';
+import { HYPERPARAMETER_LIMITS } from '../limits.js';
 import { NotFittedError } from '../../core/errors.js';
 import type { Matrix } from '../../core/matrix.js';
+import type { StateReader } from '../../core/untrusted.js';
 import { BaseClassifier, BaseRegressor, type Task } from '../estimator.js';
 import type { ModelFamily, RestorableEstimator } from '../registry.js';
-import { BoostedModel, fitBoosting, type BoostedModelJSON } from './boosting.js';
+import { BoostedModel, fitBoosting } from './boosting.js';
 import { probabilities } from './loss.js';
 
 /** Hyperparameters (scikit-learn's HistGradientBoosting* names in camelCase, same defaults). */
@@ -16,11 +18,11 @@ export const histGradientBoostingSchema = z.strictObject({
   /** Shrinkage applied to every leaf value. */
   learningRate: z.number().positive().default(0.1),
   /** Boosting iterations (trees per output). */
-  maxIter: z.number().int().min(1).default(100),
+  maxIter: z.number().int().min(1).max(HYPERPARAMETER_LIMITS.iterations).default(100),
   /** Most leaves per tree; null for no limit. */
-  maxLeafNodes: z.number().int().min(2).nullable().default(31),
+  maxLeafNodes: z.number().int().min(2).max(HYPERPARAMETER_LIMITS.leaves).nullable().default(31),
   /** Deepest a tree may grow (edges from the root); null for no limit. */
-  maxDepth: z.number().int().min(1).nullable().default(null),
+  maxDepth: z.number().int().min(1).max(HYPERPARAMETER_LIMITS.depth).nullable().default(null),
   /** Fewest training samples a leaf may hold. */
   minSamplesLeaf: z.number().int().min(1).default(20),
   /** L2 penalty on leaf values (added to each leaf's hessian sum). */
@@ -32,7 +34,7 @@ export const histGradientBoostingSchema = z.strictObject({
   /** Share of the training rows held out for early stopping. */
   validationFraction: z.number().gt(0).lt(1).default(0.1),
   /** Iterations without an improvement of more than `tol` before early stopping stops. */
-  nIterNoChange: z.number().int().min(1).default(10),
+  nIterNoChange: z.number().int().min(1).max(HYPERPARAMETER_LIMITS.iterations).default(10),
   tol: z.number().min(0).default(1e-7),
   /** Seeds the validation split and the binning subsample. */
   seed: z.number().int().default(0),
@@ -77,8 +79,8 @@ export class HistGradientBoostingClassifier extends BaseClassifier<HistGradientB
     return this.fittedModel().toJSON();
   }
 
-  protected setState(state: unknown): void {
-    this.model = BoostedModel.fromJSON(state as BoostedModelJSON);
+  protected setState(state: StateReader): void {
+    this.model = BoostedModel.read(state, this.task, this.nFeatures, this.nClasses);
   }
 
   private fittedModel(): BoostedModel {
@@ -123,8 +125,8 @@ export class HistGradientBoostingRegressor extends BaseRegressor<HistGradientBoo
     return this.fittedModel().toJSON();
   }
 
-  protected setState(state: unknown): void {
-    this.model = BoostedModel.fromJSON(state as BoostedModelJSON);
+  protected setState(state: StateReader): void {
+    this.model = BoostedModel.read(state, this.task, this.nFeatures, this.nClasses);
   }
 
   private fittedModel(): BoostedModel {

@@ -4,9 +4,10 @@
  * node), with fast prediction on raw feature values (NaN follows each node's missing direction) and on bin
  * codes (used for the validation set during early stopping).
  */
-import { ProtocolError } from '../../core/errors.js';
 import type { Matrix } from '../../core/matrix.js';
-import { pack, unpackF64, unpackI32, unpackU8, type PackedArray } from '../../core/serialize.js';
+import { pack, type PackedArray } from '../../core/serialize.js';
+import type { StateReader } from '../../core/untrusted.js';
+import { checkLeafValue, checkTreeLinks } from '../tree/flat_tree.js';
 
 /** One node as handed over by the grower; leaves have feature −1. */
 export interface NodeSpec {
@@ -151,24 +152,47 @@ export class TreeEnsemble {
     };
   }
 
-  static fromJSON(json: TreeEnsembleJSON): TreeEnsemble {
-    const e = new TreeEnsemble(json.nOutputs);
-    e.roots = unpackI32(json.roots);
+  /**
+   * Reads and checks serialised trees (toJSON's output) of a model with `nFeatures` features and `nOutputs`
+   * outputs: tree t holds nodes roots[t] to roots[t + 1] − 1 (the last one up to nNodes − 1), linked as
+   * checkTreeLinks requires; leaves have left = right = −1 and a finite value.
+   */
+  static read(state: StateReader, nFeatures: number, nOutputs: number): TreeEnsemble {
+    const e = new TreeEnsemble(state.integer('nOutputs', nOutputs, nOutputs));
+    const n = state.integer('nNodes', 0);
+    e.nNodes = n;
+    e.roots = state.i32('roots', { min: 0, max: Math.max(0, n - 1), increasing: true });
     e.nTrees = e.roots.length;
-    e.feature = unpackI32(json.feature);
-    e.threshold = unpackF64(json.threshold);
-    e.binThreshold = unpackU8(json.binThreshold);
-    e.missingGoLeft = unpackU8(json.missingGoLeft);
-    e.left = unpackI32(json.left);
-    e.right = unpackI32(json.right);
-    e.value = unpackF64(json.value);
-    e.nNodes = e.feature.length;
-    const arrays = [e.threshold, e.binThreshold, e.missingGoLeft, e.left, e.right, e.value];
-    if (e.nNodes !== json.nNodes || arrays.some((a) => a.length !== e.nNodes)) {
-      throw new ProtocolError(
-        'model.bad_json',
-        'serialised hist_gradient_boosting trees are inconsistent (node arrays differ in length); re-export the model.',
+    if (e.nTrees > 0 ? e.roots[0] !== 0 : n !== 0)
+      state.fail(`${state.field('roots')} must start at node 0 and cover every node`);
+    if (e.nTrees % nOutputs !== 0)
+      state.fail(
+        `${state.field('roots')} lists ${e.nTrees} trees, not a multiple of the ${nOutputs} outputs`,
       );
+    e.feature = state.i32('feature', { length: n, min: -1, max: nFeatures - 1 });
+    e.threshold = state.f64('threshold', { length: n, infinite: true, nan: true });
+    e.binThreshold = state.u8('binThreshold', { length: n });
+    e.missingGoLeft = state.u8('missingGoLeft', { length: n, max: 1 });
+    e.left = state.i32('left', { length: n });
+    e.right = state.i32('right', { length: n });
+    e.value = state.f64('value', { length: n, nan: true, infinite: true });
+    const isLeaf = (node: number) => e.left[node] < 0;
+    for (let t = 0; t < e.nTrees; t++) {
+      const start = e.roots[t];
+      const end = t + 1 < e.nTrees ? e.roots[t + 1] : n;
+      checkTreeLinks(state, t, start, end, e.left, e.right, isLeaf, e.threshold);
+      for (let node = start; node < end; node++) {
+        if (isLeaf(node)) {
+          if (e.left[node] !== -1 || e.right[node] !== -1) {
+            state.fail(
+              `tree ${t} node ${node} is a leaf, so its children must be −1, not ${e.left[node]} and ${e.right[node]}`,
+            );
+          }
+          checkLeafValue(state, t, node, e.value[node]);
+        } else if (e.feature[node] < 0) {
+          state.fail(`tree ${t} node ${node} has children but tests feature ${e.feature[node]}`);
+        }
+      }
     }
     return e;
   }

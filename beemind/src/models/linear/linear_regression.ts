@@ -5,9 +5,11 @@
  * the intercept recovered afterwards.
  */
 import { z } from 'zod';
+import { HYPERPARAMETER_LIMITS } from '../limits.js';
 import { NotFittedError } from '../../core/errors.js';
 import type { Matrix } from '../../core/matrix.js';
-import { pack, unpackF64, type PackedArray } from '../../core/serialize.js';
+import { pack, type PackedArray } from '../../core/serialize.js';
+import type { StateReader } from '../../core/untrusted.js';
 import { BaseRegressor } from '../estimator.js';
 import type { ModelFamily } from '../registry.js';
 import { lassoCoordinateDescent } from './coordinate_descent.js';
@@ -39,7 +41,7 @@ export const lassoParams = z.strictObject({
   alpha: z.number().nonnegative().default(1),
   fitIntercept: z.boolean().default(true),
   /** Coordinate-descent sweeps. */
-  maxIter: z.number().int().positive().default(1000),
+  maxIter: z.number().int().positive().max(HYPERPARAMETER_LIMITS.iterations).default(1000),
   /** Duality-gap tolerance relative to ||y||². */
   tol: z.number().positive().default(1e-4),
 });
@@ -90,10 +92,9 @@ abstract class LinearRegressor<P extends { fitIntercept: boolean }> extends Base
     return { coef: pack(this.coef), intercept: this.intercept };
   }
 
-  protected setState(state: unknown): void {
-    const s = state as LinearState;
-    this.coef = unpackF64(s.coef);
-    this.intercept = s.intercept;
+  protected setState(state: StateReader): void {
+    this.coef = state.f64('coef', { length: this.nFeatures });
+    this.intercept = state.number('intercept');
   }
 }
 

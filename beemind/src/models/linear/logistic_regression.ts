@@ -8,9 +8,11 @@
  * the Hessian diagonal at w = 0, with the penalty re-weighted so the objective is exactly the original one.
  */
 import { z } from 'zod';
+import { HYPERPARAMETER_LIMITS } from '../limits.js';
 import { NotFittedError } from '../../core/errors.js';
 import type { Matrix } from '../../core/matrix.js';
-import { pack, unpackF64, type PackedArray } from '../../core/serialize.js';
+import { pack, type PackedArray } from '../../core/serialize.js';
+import type { StateReader } from '../../core/untrusted.js';
 import { BaseClassifier } from '../estimator.js';
 import type { ModelFamily } from '../registry.js';
 import {
@@ -30,7 +32,7 @@ export const logisticRegressionParams = z.strictObject({
   /** Inverse regularisation strength: smaller is stronger. */
   C: z.number().positive().default(1),
   /** Solver iterations (L-BFGS or FISTA steps). */
-  maxIter: z.number().int().positive().default(100),
+  maxIter: z.number().int().positive().max(HYPERPARAMETER_LIMITS.iterations).default(100),
   /** Stop when the largest gradient entry of the sample-averaged objective is below tol. */
   tol: z.number().positive().default(1e-4),
   fitIntercept: z.boolean().default(true),
@@ -169,13 +171,14 @@ export class LogisticRegression extends BaseClassifier<LogisticRegressionParams>
     };
   }
 
-  protected setState(state: unknown): void {
-    const s = state as LogisticState;
-    this.coef = unpackF64(s.coef);
-    this.intercept = unpackF64(s.intercept);
-    this.outputs = s.outputs;
-    this.iterations = s.iterations;
-    this.converged = s.converged;
+  protected setState(state: StateReader): void {
+    // one sigmoid output for two classes, one softmax output per class otherwise
+    const outputs = this.nClasses === 2 ? 1 : this.nClasses;
+    this.outputs = state.integer('outputs', outputs, outputs);
+    this.coef = state.f64('coef', { length: outputs * this.nFeatures });
+    this.intercept = state.f64('intercept', { length: outputs });
+    this.iterations = state.integer('iterations', 0);
+    this.converged = state.boolean('converged');
   }
 }
 

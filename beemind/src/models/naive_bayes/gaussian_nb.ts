@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import type { Matrix } from '../../core/matrix.js';
-import { pack, unpackF64, type PackedArray } from '../../core/serialize.js';
+import { pack, type PackedArray } from '../../core/serialize.js';
+import type { StateReader } from '../../core/untrusted.js';
 import { BaseClassifier } from '../estimator.js';
 import type { ModelFamily } from '../registry.js';
 
@@ -133,11 +134,14 @@ export class GaussianNB extends BaseClassifier<GaussianNbParams> {
     return { theta: pack(this.theta), variance: pack(this.variance), logPrior: pack(this.logPrior) };
   }
 
-  protected setState(state: unknown): void {
-    const s = state as GaussianNbState;
-    this.theta = unpackF64(s.theta);
-    this.variance = unpackF64(s.variance);
-    this.logPrior = unpackF64(s.logPrior);
+  protected setState(state: StateReader): void {
+    const size = this.nClasses * this.nFeatures;
+    this.theta = state.f64('theta', { length: size });
+    this.variance = state.f64('variance', { length: size, positive: true });
+    // log-probabilities: −Infinity for a class absent from the training data, but not for every class
+    this.logPrior = state.f64('logPrior', { length: this.nClasses, max: 0, infinite: true });
+    if (!this.logPrior.some(Number.isFinite))
+      state.fail(`${state.field('logPrior')} gives every class probability 0`);
   }
 }
 

@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import type { Matrix } from '../../core/matrix.js';
-import { pack, unpackF64, type PackedArray } from '../../core/serialize.js';
+import { pack, type PackedArray } from '../../core/serialize.js';
+import type { StateReader } from '../../core/untrusted.js';
 import { BaseClassifier, BaseRegressor } from '../estimator.js';
 import type { ModelFamily } from '../registry.js';
 import { kNearest, type NeighborResult } from './brute_force.js';
@@ -61,11 +62,16 @@ class NeighborMemory {
     return { X: pack(this.X), y: pack(this.y), rows: this.rows };
   }
 
-  setState(state: unknown): void {
-    const s = state as KnnState;
-    this.X = unpackF64(s.X);
-    this.y = unpackF64(s.y);
-    this.rows = s.rows;
+  /** Reads the memorised rows of a model with `nFeatures` features (and `nClasses` classes, 0 for regression). */
+  setState(state: StateReader, nFeatures: number, nClasses: number): void {
+    const rows = state.integer('rows', 1);
+    this.X = state.f64('X', { length: rows * nFeatures });
+    // class indices for a classifier, finite values for a regressor
+    this.y = state.f64('y', {
+      length: rows,
+      ...(nClasses > 0 ? { integer: true, min: 0, max: nClasses - 1 } : {}),
+    });
+    this.rows = rows;
   }
 }
 
@@ -104,8 +110,8 @@ export class KNeighborsClassifier extends BaseClassifier<KnnParams> {
     return this.memory.getState();
   }
 
-  protected setState(state: unknown): void {
-    this.memory.setState(state);
+  protected setState(state: StateReader): void {
+    this.memory.setState(state, this.nFeatures, this.nClasses);
   }
 }
 
@@ -144,8 +150,8 @@ export class KNeighborsRegressor extends BaseRegressor<KnnParams> {
     return this.memory.getState();
   }
 
-  protected setState(state: unknown): void {
-    this.memory.setState(state);
+  protected setState(state: StateReader): void {
+    this.memory.setState(state, this.nFeatures, this.nClasses);
   }
 }
 

@@ -4,17 +4,22 @@
  * backend.ts and trainer.ts), predicting in plain JavaScript from the stored weights (see network.ts).
  */
 import { z } from 'zod';
+import { HYPERPARAMETER_LIMITS } from '../limits.js';
 import type { Matrix } from '../../core/matrix.js';
 import { Random } from '../../core/random.js';
-import { pack, unpackF32, type PackedArray } from '../../core/serialize.js';
+import { pack, type PackedArray } from '../../core/serialize.js';
+import type { StateReader } from '../../core/untrusted.js';
 import { BaseClassifier, BaseRegressor } from '../estimator.js';
 import type { ModelFamily } from '../registry.js';
-import { forward, type NetworkShape, type OutputKind } from './network.js';
+import { forward, parameterCount, type NetworkShape, type OutputKind } from './network.js';
 import { trainNetwork, type TrainConfig } from './trainer.js';
 
 export const mlpParams = z.strictObject({
   /** Units of each hidden layer ([] gives a linear model). */
-  hiddenLayerSizes: z.array(z.number().int().positive()).default(() => [100]),
+  hiddenLayerSizes: z
+    .array(z.number().int().positive().max(HYPERPARAMETER_LIMITS.hiddenUnits))
+    .max(HYPERPARAMETER_LIMITS.hiddenLayers)
+    .default(() => [100]),
   activation: z.enum(['identity', 'logistic', 'tanh', 'relu']).default('relu'),
   /** L2 penalty on the weights. */
   alpha: z.number().nonnegative().default(1e-4),
@@ -23,14 +28,14 @@ export const mlpParams = z.strictObject({
   /** Rows per mini-batch; 'auto' = min(200, rows). */
   batchSize: z.union([z.literal('auto'), z.number().int().positive()]).default('auto'),
   /** Maximum number of epochs. */
-  maxIter: z.number().int().positive().default(200),
+  maxIter: z.number().int().positive().max(HYPERPARAMETER_LIMITS.iterations).default(200),
   /** Minimum improvement of the loss (or validation score) that resets the patience counter. */
   tol: z.number().nonnegative().default(1e-4),
   /** Hold out validationFraction of the rows and stop when their score stops improving. */
   earlyStopping: z.boolean().default(false),
   validationFraction: z.number().gt(0).lt(1).default(0.1),
   /** Epochs without improvement tolerated before stopping. */
-  nIterNoChange: z.number().int().positive().default(10),
+  nIterNoChange: z.number().int().positive().max(HYPERPARAMETER_LIMITS.iterations).default(10),
   beta1: z.number().min(0).lt(1).default(0.9),
   beta2: z.number().min(0).lt(1).default(0.999),
   epsilon: z.number().positive().default(1e-8),
@@ -98,13 +103,29 @@ class FittedNetwork {
     };
   }
 
-  setState(state: unknown, activation: NetworkShape['activation']): void {
-    const s = state as MlpState;
-    this.shape = { layerSizes: s.layerSizes, activation, output: s.output };
-    this.weights = unpackF32(s.weights);
-    this.lossCurve = s.lossCurve;
-    this.validationScores = s.validationScores;
-    this.backend = s.backend;
+  /**
+   * Reads the saved network, checked against the model: layers nFeatures → params.hiddenLayerSizes →
+   * outputs (with their output kind), and one finite weight per parameter.
+   */
+  setState(
+    state: StateReader,
+    params: MlpParams,
+    nFeatures: number,
+    output: OutputKind,
+    outputs: number,
+  ): void {
+    const expected = [nFeatures, ...params.hiddenLayerSizes, outputs];
+    const layerSizes = state.integers('layerSizes', 1, 2 ** 31 - 1, { length: expected.length });
+    if (layerSizes.some((size, l) => size !== expected[l])) {
+      state.fail(
+        `${state.field('layerSizes')} is [${layerSizes.join(', ')}], but this model's layers are [${expected.join(', ')}]`,
+      );
+    }
+    this.shape = { layerSizes, activation: params.activation, output: state.oneOf('output', [output]) };
+    this.weights = state.f32('weights', { length: parameterCount(layerSizes) });
+    this.lossCurve = state.numbers('lossCurve', { nan: true, infinite: true });
+    this.validationScores = state.numbers('validationScores', { nan: true, infinite: true });
+    this.backend = state.string('backend');
   }
 }
 
@@ -147,8 +168,15 @@ export class MLPClassifier extends BaseClassifier<MlpParams> {
     return this.network.getState();
   }
 
-  protected setState(state: unknown): void {
-    this.network.setState(state, this.params.activation);
+  protected setState(state: StateReader): void {
+    const binary = this.nClasses === 2;
+    this.network.setState(
+      state,
+      this.params,
+      this.nFeatures,
+      binary ? 'sigmoid' : 'softmax',
+      binary ? 1 : this.nClasses,
+    );
   }
 }
 
@@ -182,8 +210,8 @@ export class MLPRegressor extends BaseRegressor<MlpParams> {
     return this.network.getState();
   }
 
-  protected setState(state: unknown): void {
-    this.network.setState(state, this.params.activation);
+  protected setState(state: StateReader): void {
+    this.network.setState(state, this.params, this.nFeatures, 'identity', 1);
   }
 }
 

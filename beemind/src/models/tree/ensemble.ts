@@ -2,10 +2,10 @@
  * This module contains a fitted tree ensemble (a single decision tree is an ensemble of one): the mean of
  * its trees' leaf values for each row, its normalised feature importances, and its JSON form.
  */
-import { ProtocolError } from '../../core/errors.js';
 import type { Matrix } from '../../core/matrix.js';
-import { pack, unpackF64, type PackedArray } from '../../core/serialize.js';
-import { FlatTree, type FlatTreeJSON } from './flat_tree.js';
+import { pack, type PackedArray } from '../../core/serialize.js';
+import type { StateReader } from '../../core/untrusted.js';
+import { FlatTree, type FlatTreeJSON, type TreeShape } from './flat_tree.js';
 
 export interface TreeEnsembleJSON {
   trees: FlatTreeJSON[];
@@ -41,11 +41,11 @@ export class TreeEnsemble {
     return { trees: this.trees.map((t) => t.toJSON()), importances: pack(this.importances) };
   }
 
-  static fromJSON(json: TreeEnsembleJSON): TreeEnsemble {
-    if (!Array.isArray(json?.trees) || json.trees.length === 0) {
-      throw new ProtocolError('tree.bad_json', 'a serialised tree ensemble has no trees.');
-    }
-    return new TreeEnsemble(json.trees.map(FlatTree.fromJSON), unpackF64(json.importances));
+  /** Reads and checks a serialised ensemble (toJSON's output) of a model of `shape` (nFeatures required). */
+  static read(state: StateReader, shape: TreeShape & { nFeatures: number }): TreeEnsemble {
+    const trees = state.list('trees').map((tree, t) => FlatTree.read(tree, t, shape));
+    if (trees.length === 0) state.fail('the tree ensemble has no trees');
+    return new TreeEnsemble(trees, state.f64('importances', { length: shape.nFeatures, min: 0 }));
   }
 }
 

@@ -6,9 +6,9 @@
  * (NaN) goes left when missingLeft[n] is 1. Leaves have feature = -1 and left = their row in `value`
  * (nOutputs values per leaf: class frequencies, or the mean target).
  */
-import { ProtocolError } from '../../core/errors.js';
 import type { Matrix } from '../../core/matrix.js';
-import { pack, unpackF64, unpackI32, unpackU8, type PackedArray } from '../../core/serialize.js';
+import { pack, type PackedArray } from '../../core/serialize.js';
+import { StateReader } from '../../core/untrusted.js';
 
 export interface FlatTreeJSON {
   nOutputs: number;
@@ -93,32 +93,111 @@ export class FlatTree {
     };
   }
 
-  static fromJSON(json: FlatTreeJSON): FlatTree {
-    const tree = new FlatTree(
-      unpackI32(json.feature),
-      unpackF64(json.threshold),
-      unpackI32(json.left),
-      unpackI32(json.right),
-      unpackU8(json.missingLeft),
-      unpackF64(json.value),
-      json.nOutputs,
-    );
-    const n = tree.nodeCount;
-    if (
-      !(tree.nOutputs >= 1) ||
-      n === 0 ||
-      tree.threshold.length !== n ||
-      tree.left.length !== n ||
-      tree.right.length !== n ||
-      tree.missingLeft.length !== n ||
-      tree.value.length % tree.nOutputs !== 0
-    ) {
-      throw new ProtocolError(
-        'tree.bad_json',
-        'a serialised tree is malformed (its node arrays differ in length).',
-      );
+  /**
+   * Reads a serialised tree, checking everything prediction relies on (see checkTreeLinks); `shape` gives
+   * what the owning model expects: its number of features and outputs, and whether the leaf values are
+   * class probabilities.
+   */
+  static fromJSON(json: FlatTreeJSON, shape: TreeShape = {}): FlatTree {
+    return FlatTree.read(StateReader.of(json, 'a serialised tree', 'tree'), 0, shape);
+  }
+
+  /** Reads tree number `t` of a model's state (see fromJSON). */
+  static read(state: StateReader, t: number, shape: TreeShape = {}): FlatTree {
+    const k = state.integer('nOutputs', shape.nOutputs ?? 1, shape.nOutputs ?? 1024);
+    const feature = state.i32('feature');
+    const n = feature.length;
+    if (n === 0) state.fail(`tree ${t} has no nodes`);
+    const threshold = state.f64('threshold', { length: n, infinite: true, nan: true });
+    const left = state.i32('left', { length: n });
+    const right = state.i32('right', { length: n });
+    const missingLeft = state.u8('missingLeft', { length: n, max: 1 });
+    let leaves = 0;
+    for (let node = 0; node < n; node++) {
+      const f = feature[node];
+      if (f === -1) leaves++;
+      else if (f < 0 || (shape.nFeatures !== undefined && f >= shape.nFeatures)) {
+        state.fail(
+          `tree ${t} node ${node} tests feature ${f}, but the model has ${shape.nFeatures ?? 'no such'} features`,
+        );
+      }
     }
-    return tree;
+    const value = state.f64('value', { length: leaves * k, nan: true, infinite: true });
+    for (let i = 0; i < value.length; i++)
+      checkLeafValue(state, t, Math.floor(i / k), value[i], shape.probabilities);
+    checkTreeLinks(state, t, 0, n, left, right, (node) => feature[node] < 0, threshold);
+    // a leaf's `left` is its row in `value`: each row belongs to one leaf
+    const rowUsed = new Uint8Array(leaves);
+    for (let node = 0; node < n; node++) {
+      if (feature[node] >= 0) continue;
+      const row = left[node];
+      if (row < 0 || row >= leaves || rowUsed[row]) {
+        state.fail(
+          `tree ${t} leaf node ${node} has value row ${row}, but each of the ${leaves} rows belongs to one leaf`,
+        );
+      }
+      rowUsed[row] = 1;
+    }
+    return new FlatTree(feature, threshold, left, right, missingLeft, value, k);
+  }
+}
+
+/** A leaf value must be finite, and a class probability in [0, 1]. */
+export function checkLeafValue(
+  state: StateReader,
+  t: number,
+  leaf: number,
+  v: number,
+  probability = false,
+): void {
+  if (!Number.isFinite(v)) state.fail(`tree ${t} leaf ${leaf} has value ${v}`);
+  if (probability && !(v >= 0 && v <= 1))
+    state.fail(`tree ${t} leaf ${leaf} has value ${v}, but a class probability is in [0, 1]`);
+}
+
+/** What a model expects of its trees. */
+export interface TreeShape {
+  nFeatures?: number;
+  nOutputs?: number;
+  /** Leaf values are class probabilities (in [0, 1]). */
+  probabilities?: boolean;
+}
+
+/**
+ * Checks the links of tree `t`, held in nodes [start, end) of flat arrays: every internal node's children
+ * come after it and lie in the tree, and every node but the root is the child of exactly one node. So the
+ * tree has no cycle and every node is reached exactly once: prediction always ends at a leaf. Thresholds
+ * may be +Infinity (only missing values go right) but never NaN. Both tree builders number nodes this way
+ * (a node is written before its children).
+ */
+export function checkTreeLinks(
+  state: StateReader,
+  t: number,
+  start: number,
+  end: number,
+  left: Int32Array,
+  right: Int32Array,
+  isLeaf: (node: number) => boolean,
+  threshold?: Float64Array,
+): void {
+  const parents = new Uint8Array(end - start);
+  const size = start === 0 ? `the tree has only ${end} nodes` : `tree ${t} has nodes ${start} to ${end - 1}`;
+  for (let node = start; node < end; node++) {
+    if (isLeaf(node)) continue;
+    if (threshold && Number.isNaN(threshold[node])) state.fail(`tree ${t} node ${node} has threshold NaN`);
+    for (const [side, child] of [
+      ['left', left[node]],
+      ['right', right[node]],
+    ] as const) {
+      if (child <= node)
+        state.fail(`tree ${t} node ${node} has ${side} child ${child}, which does not come after it`);
+      if (child >= end) state.fail(`tree ${t} node ${node} has ${side} child ${child}, but ${size}`);
+      if (parents[child - start]++ > 0)
+        state.fail(`tree ${t} node ${child} is the child of more than one node`);
+    }
+  }
+  for (let node = start + 1; node < end; node++) {
+    if (parents[node - start] === 0) state.fail(`tree ${t} node ${node} is the child of no node`);
   }
 }
 

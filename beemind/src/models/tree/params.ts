@@ -3,6 +3,7 @@
  * camelCase, scikit-learn defaults) and their resolution into concrete counts for a given dataset.
  */
 import { z } from 'zod';
+import { HYPERPARAMETER_LIMITS } from '../limits.js';
 
 /** Split quality for classification: Gini impurity or entropy (`log_loss` is scikit-learn's alias). */
 export const classificationCriterion = z.enum(['gini', 'entropy', 'log_loss']);
@@ -42,7 +43,7 @@ function countOrFraction(min: number) {
 /** Hyperparameters every tree learner shares, with scikit-learn's defaults. */
 export const growthParams = {
   /** Deepest level a node may sit at (root = 0); null grows until leaves are pure. */
-  maxDepth: z.number().int().min(1).nullable().default(null),
+  maxDepth: z.number().int().min(1).max(HYPERPARAMETER_LIMITS.depth).nullable().default(null),
   /** Rows a node needs before it may be split (integer count, or fraction of the rows). */
   minSamplesSplit: countOrFraction(2).default(2),
   /** Rows each child of a split must keep (integer count, or fraction of the rows). */
@@ -53,13 +54,14 @@ export const growthParams = {
 
 /** Hyperparameters of the tree ensembles (random forest, extra trees). */
 export const ensembleParams = {
-  nEstimators: z.number().int().min(1).default(100),
+  nEstimators: z.number().int().min(1).max(HYPERPARAMETER_LIMITS.trees).default(100),
   /** Rows drawn per tree when bootstrapping, as a fraction of the training rows; null = all rows. */
   maxSamples: z.number().gt(0).max(1).nullable().default(null),
   /** Worker threads used to grow trees (null = 1, -1 = all cores); results do not depend on it. */
   nJobs: z
     .number()
     .int()
+    .max(HYPERPARAMETER_LIMITS.threads)
     .refine((v) => v >= 1 || v === -1, 'must be a positive integer or -1 (all cores)')
     .nullable()
     .default(null),

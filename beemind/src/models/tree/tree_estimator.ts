@@ -5,9 +5,10 @@
  */
 import { NotFittedError } from '../../core/errors.js';
 import { createMatrix, type Matrix } from '../../core/matrix.js';
+import type { StateReader } from '../../core/untrusted.js';
 import { BaseClassifier, BaseRegressor } from '../estimator.js';
 import { growEnsemble, useWorkers } from './parallel.js';
-import { TreeEnsemble, type TreeEnsembleJSON } from './ensemble.js';
+import { TreeEnsemble } from './ensemble.js';
 import type { ForestConfig } from './forest.js';
 import type { GrowConfig } from './grower.js';
 import { resolveCount, resolveMaxFeatures, type Criterion, type MaxFeatures } from './params.js';
@@ -62,8 +63,17 @@ async function fitEnsemble(
   return growEnsemble(data, plan.forest, plan.threads);
 }
 
-function readState(state: unknown): TreeEnsemble {
-  return TreeEnsemble.fromJSON((state as { ensemble: TreeEnsembleJSON }).ensemble);
+/** Reads and checks the saved ensemble of a fitted tree estimator (nFeatures and nClasses already read). */
+function readState(
+  state: StateReader,
+  estimator: { nFeatures: number; nClasses: number; task: string },
+): TreeEnsemble {
+  const classification = estimator.task === 'classification';
+  return TreeEnsemble.read(state.object('ensemble'), {
+    nFeatures: estimator.nFeatures,
+    nOutputs: classification ? estimator.nClasses : 1,
+    probabilities: classification,
+  });
 }
 
 /** Base of the tree classifiers: predictProba averages the trees' leaf class frequencies. */
@@ -107,8 +117,8 @@ export abstract class TreeEnsembleClassifier<P extends TreeParams> extends BaseC
     return { ensemble: this.model.toJSON() };
   }
 
-  protected setState(state: unknown): void {
-    this.ensemble = readState(state);
+  protected setState(state: StateReader): void {
+    this.ensemble = readState(state, this);
   }
 }
 
@@ -146,7 +156,7 @@ export abstract class TreeEnsembleRegressor<P extends TreeParams> extends BaseRe
     return { ensemble: this.model.toJSON() };
   }
 
-  protected setState(state: unknown): void {
-    this.ensemble = readState(state);
+  protected setState(state: StateReader): void {
+    this.ensemble = readState(state, this);
   }
 }

@@ -4,7 +4,9 @@ import { toDataset, type Dataset } from '../../../src/data/dataset.js';
 import { createMatrix } from '../../../src/core/matrix.js';
 import { BaseClassifier } from '../../../src/models/estimator.js';
 import { registerModelFamily } from '../../../src/models/registry.js';
+import type { EvaluationData, EvaluationJob } from '../../../src/automl/evaluate.js';
 import type { Run } from '../../../src/automl/run.js';
+import { kFold } from '../../../src/data/split.js';
 import type { RunEvent } from '../../../src/events/events.js';
 import type { PipelineSpace } from '../../../src/search/genome.js';
 import { hp } from '../../../src/search/space/types.js';
@@ -15,6 +17,34 @@ export const FAST_FAMILIES = ['gaussian_nb', 'decision_tree', 'knn'];
 
 export async function loadIris(): Promise<Dataset> {
   return toDataset(await loadDataset('iris'), { target: 'species' });
+}
+
+/** Iris as a run shares it with its evaluations: every row, three stratified folds. */
+export async function irisEvaluationData(): Promise<EvaluationData> {
+  const iris = await loadIris();
+  return {
+    features: { rows: iris.rows, columns: iris.features.columns },
+    y: iris.target.values,
+    task: iris.task,
+    nClasses: iris.nClasses,
+    folds: kFold(iris.rows, 3, { seed: 1, stratify: iris.target.values }),
+  };
+}
+
+/** One evaluation of a model (after `steps`) on all training rows, scored by accuracy. */
+export function evaluationJob(
+  family: string,
+  params: Record<string, unknown> = {},
+  steps: EvaluationJob['genome']['steps'] = [],
+): EvaluationJob {
+  return {
+    genome: { steps, model: { family, params } },
+    fraction: 1,
+    metric: 'accuracy',
+    seed: 0,
+    wantPredictions: false,
+    measureSize: false,
+  };
 }
 
 /** Registers the sleepy test family in this thread too (the run refits its champion here). */
