@@ -94,6 +94,7 @@ export { ModelRegistry, parseModelSelector, type ModelVersion, type ModelSelecto
 export { parseModelFile, type ModelFile, type ModelSource, type ModelStage } from './store/model_file.js';
 export type { RunSummary, RunRecord, RunStatus, RunComparison, ComparisonEntry, ListRunsOptions } from './store/queries.js';
 export type { DroneExportFormat } from './store/export.js';
+export type { BackupResult } from './store/backup.js';
 export { resolveStoreLocation, DEFAULT_STORE_PATH, type StoreLocation } from './store/location.js';
 export { SCHEMA_VERSION as STORE_SCHEMA_VERSION } from './store/migrations.js';
 

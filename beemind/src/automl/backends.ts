@@ -46,6 +46,8 @@ export class InlineBackend implements EvaluationBackend {
   }
 
   async evaluate(key: string, job: EvaluationJob): Promise<Outcome<EvaluationResult>> {
+    // let the event loop run between evaluations: timers, I/O and signals (Ctrl-C stops the run) are served
+    await new Promise<void>((resolve) => setImmediate(resolve));
     if (this.cancelled) return { status: 'cancelled' };
     const start = performance.now();
     try {

@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ConfigurationError, DataError } from '../core/errors.js';
+import { quote } from '../core/text.js';
 import { logger } from '../core/logger.js';
 import { Dataset, toDataset } from '../data/dataset.js';
 import type { Frame } from '../data/frame.js';
@@ -68,13 +69,13 @@ function asDataset(data: Dataset | Frame, options: EvolveOptions): Dataset {
     if (options.target && options.target !== data.target.name) {
       throw new ConfigurationError(
         'evolve.target_mismatch',
-        `the dataset's target is "${data.target.name}" but options.target is "${options.target}"; drop one of them.`,
+        `the dataset's target is ${quote(data.target.name)} but options.target is ${quote(options.target)}; drop one of them.`,
       );
     }
     if (options.task && options.task !== data.task) {
       throw new ConfigurationError(
         'evolve.task_mismatch',
-        `the dataset is a ${data.task} dataset but options.task is "${options.task}"; choose the task when building it: toDataset(frame, { target, task }).`,
+        `the dataset is a ${data.task} dataset but options.task is ${quote(options.task)}; choose the task when building it: toDataset(frame, { target, task }).`,
       );
     }
     return data;

@@ -4,6 +4,7 @@
  * the run.finished event.
  */
 import { ConfigurationError } from '../core/errors.js';
+import { quote } from '../core/text.js';
 import { createMatrix } from '../core/matrix.js';
 import { logger } from '../core/logger.js';
 import type { Dataset } from '../data/dataset.js';
@@ -77,7 +78,7 @@ export async function finishRun(ctx: RunContext, reason: StopReason, failure: un
   const droneModel = async (droneId: string): Promise<TrainedModel> => {
     const drone = byId.get(droneId);
     if (!drone || drone.status === 'failed' || drone.status === 'timeout') {
-      throw new ConfigurationError('run.no_drone', `no finished drone "${droneId}" in run ${ctx.runId}; pick an id from run.leaderboard.`);
+      throw new ConfigurationError('run.no_drone', `no finished drone ${quote(droneId)} in run ${ctx.runId}; pick an id from run.leaderboard.`);
     }
     const pipeline = fitted.get(droneId) ?? (await refit(ctx, drone));
     fitted.set(droneId, pipeline);

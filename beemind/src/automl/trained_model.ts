@@ -4,6 +4,8 @@
  */
 import { DataError, ProtocolError } from '../core/errors.js';
 import { createMatrix, type Matrix } from '../core/matrix.js';
+import { listNames, printable, quoteAll } from '../core/text.js';
+import { ownData, StateReader } from '../core/untrusted.js';
 import { featureImportanceChart } from '../charts/model_charts.js';
 import type { Dataset } from '../data/dataset.js';
 import { columnNames, type Frame } from '../data/frame.js';
@@ -55,6 +57,31 @@ export class ImportanceReport {
 }
 
 /**
+ * A member pipeline must fit the model around it: fitted, for the same task and classes, and taking exactly
+ * the model's feature columns (its first step's input, or the model's own input when it has no steps).
+ */
+function checkMember(
+  member: StateReader,
+  pipeline: Pipeline,
+  task: Task,
+  classes: readonly string[] | null,
+  featureNames: readonly string[],
+): void {
+  const what = member.field('pipeline');
+  if (!pipeline.fitted) member.fail(`${what} is not fitted`);
+  if (pipeline.task !== task) member.fail(`${what} does ${pipeline.task}, but the model does ${task}`);
+  if (classes && pipeline.model.nClasses !== classes.length) {
+    member.fail(`${what} predicts ${pipeline.model.nClasses} classes, but the model has ${classes.length} classes`);
+  }
+  const first = pipeline.steps[0];
+  const inputs = first ? (first as { inputNames?: () => string[] }).inputNames?.() : pipeline.featureNames();
+  const wanted = new Set(featureNames);
+  if (inputs && (inputs.length !== wanted.size || !inputs.every((name) => wanted.has(name)))) {
+    member.fail(`${what} takes the columns ${quoteAll(inputs)}, but the model's feature columns are ${quoteAll(featureNames)}`);
+  }
+}
+
+/**
  * The columns a model was trained on (`featureNames`), taken from `frame` by name in training order; other
  * columns are ignored. Throws one DataError naming every missing column (`origin` names the data in it),
  * or when there are no rows.
@@ -63,14 +90,13 @@ export function selectFeatures(frame: Frame, featureNames: readonly string[], or
   const byName = new Map(frame.columns.map((c) => [c.name, c]));
   const missing = featureNames.filter((name) => !byName.has(name));
   if (missing.length > 0) {
-    const quoted = missing.map((name) => `"${name}"`).join(', ');
     throw new DataError(
       'data.missing_columns',
-      `${origin} lacks ${missing.length === 1 ? 'the column' : `${missing.length} columns`} ${quoted} that the model was trained on; ` +
-        `it needs every feature column: ${featureNames.join(', ')} (other columns are ignored). The columns are: ${columnNames(frame).join(', ')}.`,
+      `${printable(origin, { inline: true })} lacks ${missing.length === 1 ? 'the column' : `${missing.length} columns`} ${quoteAll(missing)} that the model was trained on; ` +
+        `it needs every feature column: ${listNames(featureNames)} (other columns are ignored). The columns are: ${listNames(columnNames(frame))}.`,
     );
   }
-  if (frame.rows === 0) throw new DataError('data.empty', `${origin} has no rows to predict.`);
+  if (frame.rows === 0) throw new DataError('data.empty', `${printable(origin, { inline: true })} has no rows to predict.`);
   return { rows: frame.rows, columns: featureNames.map((name) => byName.get(name)!) };
 }
 
@@ -147,13 +173,34 @@ export class TrainedModel {
   /**
    * Rebuilds a model from its toJSON() output (e.g. loaded from the model registry); it predicts exactly as
    * the original. Its permutation importance needs data: use permutationImportance() on your own rows.
+   *
+   * The JSON is untrusted (a model file): it is checked completely, every pipeline step and model included,
+   * and refused with a BeeMindError naming what is wrong, so a loaded model predicts or it does not load.
    */
   static fromJSON(json: TrainedModelJSON): TrainedModel {
-    if (json?.format !== 'beemind.model' || json.version !== 1 || !Array.isArray(json.members) || json.members.length === 0) {
+    // own fields only, all the way down: nothing is read through a `__proto__` key
+    const data = ownData(json) as TrainedModelJSON;
+    if (data?.format !== 'beemind.model' || data.version !== 1 || !Array.isArray(data.members) || data.members.length === 0) {
       throw new ProtocolError('model.bad_json', 'not a serialised BeeMind model (expected format "beemind.model", version 1, with members).');
     }
-    const members = json.members.map((m) => ({ droneId: m.droneId, weight: m.weight, pipeline: Pipeline.fromJSON(m.pipeline) }));
-    return new TrainedModel(json.task, members.length > 1 ? 'ensemble' : members[0].droneId, members, json.featureNames, json.classes, () =>
+    const s = StateReader.of(data, 'the saved model', '');
+    const task = s.oneOf('task', ['classification', 'regression'] as const);
+    const classes = task === 'classification' ? (s.strings('classes', { unique: true }) as string[]) : null;
+    if (classes && classes.length < 2) s.fail('classes must list at least two classes');
+    if (!classes && !s.isNull('classes')) s.fail('classes must be null for a regression model');
+    const featureNames = s.strings('featureNames', { unique: true }) as string[];
+    if (featureNames.length === 0) s.fail('featureNames lists no feature');
+    const members = s.list('members').map((m, i) => {
+      const member = {
+        droneId: m.string('droneId'),
+        weight: m.number('weight', { min: 0 }),
+        pipeline: Pipeline.fromJSON(data.members[i].pipeline),
+      };
+      checkMember(m, member.pipeline, task, classes, featureNames);
+      return member;
+    });
+    if (!(members.reduce((sum, m) => sum + m.weight, 0) > 0)) s.fail('the members\' weights add up to 0');
+    return new TrainedModel(task, members.length > 1 ? 'ensemble' : members[0].droneId, members, featureNames, classes, () =>
       Promise.reject(
         new DataError('model.no_importance_data', 'this model was loaded without its run, so it has no held-out rows for importance; call permutationImportance() with your own data.'),
       ),

@@ -2,7 +2,8 @@
  * The `beemind datasets` commands: list the datasets shipped with BeeMind, and write one out as a CSV file to
  * try the other commands on (`beemind datasets export iris --out iris.csv`).
  */
-import { copyFile, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeOutputFile } from '../core/output_file.js';
 import type { Command } from 'commander';
 import { datasetInfo, datasetNames } from '../data/datasets.js';
 
@@ -37,7 +38,7 @@ export function addDatasetCommands(program: Command): void {
     .action(async (name: string, o: { out?: string }) => {
       const info = datasetInfo(name);
       if (o.out) {
-        await copyFile(info.file, o.out);
+        writeOutputFile(o.out, await readFile(info.file), '--out');
         process.stderr.write(`wrote ${info.name} (${info.rows} rows, target "${info.target}") to ${o.out}\n`);
       } else {
         process.stdout.write(await readFile(info.file, 'utf8'));

@@ -3,16 +3,20 @@
  * leaderboard, the champion, its test score and its most important features (and, with --predict, the
  * champion's predictions for another CSV file). Usage errors exit 2 after the usage, like data errors.
  */
-import { writeFile } from 'node:fs/promises';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { evolve } from '../automl/evolve.js';
-import { BeeMindError, EvaluationError } from '../core/errors.js';
+import type { Run } from '../automl/run.js';
+import { BeeMindError, ConfigurationError, EvaluationError } from '../core/errors.js';
+import { checkOutputFile, writeOutputFile } from '../core/output_file.js';
+import { printable, quote } from '../core/text.js';
 import { readCSV } from '../data/csv.js';
 import { toDataset } from '../data/dataset.js';
 import { DISPLAY } from '../display.js';
+import { defaultPipelineSpace } from '../search/default_space.js';
 import { checkProba, PROBA_HELP, addPredictCommand, readPredictData, writePredictions } from './predict.js';
 import { terminalProgress } from './progress.js';
 import { addStoreCommands, evolveStoreOptions } from './store_commands.js';
+import { reportError, terminalSession } from './terminal.js';
 import { addWorkerCommand } from './worker.js';
 import { addDatasetCommands } from './datasets.js';
 
@@ -27,6 +31,13 @@ function integer(value: string): number {
   if (!Number.isInteger(n)) throw new InvalidArgumentError(`"${value}" is not a whole number.`);
   return n;
 }
+
+/** A whole number from `min` to `max` (a population or thread count out of range would exhaust the machine). */
+const integerIn = (min: number, max: number) => (value: string) => {
+  const n = integer(value);
+  if (n < min || n > max) throw new InvalidArgumentError(`${n} is out of range: give a whole number from ${min} to ${max}.`);
+  return n;
+};
 
 const list = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
 
@@ -48,14 +59,14 @@ export function buildProgram(): Command {
     .option('--evaluation-seconds <n>', 'time limit of one evaluation', number)
     .option('--patience <n>', 'stop after this many generations without improvement', integer)
     .addOption(new Option('--strategy <name>', 'search strategy').choices(['evolution', 'random', 'grid', 'tpe']).default('evolution'))
-    .option('--population <n>', 'drones per generation', integer)
+    .option('--population <n>', 'drones per generation (2 to 10000)', integerIn(2, 10_000))
     .option('--families <list>', 'only these model families (comma-separated)', list)
     .option('--objectives <list>', 'objectives: score, fit_seconds, model_size, predict_seconds', list)
     .option('--folds <n>', 'cross-validation folds', integer)
     .option('--holdout <fraction>', 'validate on one holdout fraction instead of folds', number)
     .option('--halving', 'successive halving: prune weak drones on small data fractions')
     .option('--test-size <fraction>', 'rows held out for the final test score', number)
-    .option('-w, --workers <n>', 'evaluation threads (0 = in the main thread)', integer)
+    .option('-w, --workers <n>', 'evaluation threads (0 = in the main thread; at most 256)', integerIn(0, 256))
     .addOption(new Option('--redis <url>', 'evaluate on `beemind worker` processes through this Redis (redis:// or rediss://)').env('BEEMIND_REDIS_URL'))
     .option('--queue <name>', 'the queue the workers listen to (with --redis)')
     .option('--seed <n>', 'random seed', integer, 0)
@@ -73,11 +84,16 @@ export function buildProgram(): Command {
     .action(async (csv: string, o, command: Command) => {
       if (!o.predict && (o.out || o.proba)) command.error('error: --out and --proba need --predict <csv>', { code: 'beemind.usage' });
       const stored = evolveStoreOptions(o);
+      // what can be checked before the search is, so that a long run is not lost at its end
+      if (o.json) checkOutputFile(o.json, '--json');
+      if (o.out) checkOutputFile(o.out, '--out');
+      if (o.saveModel) stored.checkSaveModel(o.saveModel);
       // a resumed run keeps its recorded settings: the command line's defaults do not override them
       const given = (key: string) => !o.resume || command.getOptionValueSource(key) === 'cli';
       const data = toDataset(await readCSV(csv), { target: stored.target, task: o.task, name: csv });
+      if (o.families) defaultPipelineSpace(data.task, { families: o.families }); // names the known families
       // the file to predict is checked before the run, not after it
-      checkProba(o.proba, data.task, `target "${stored.target}"`);
+      checkProba(o.proba, data.task, `target ${quote(stored.target)}`);
       const toPredict = o.predict ? await readPredictData(o.predict, data.featureNames) : null;
       const budget = {
         ...(o.seconds !== undefined ? { seconds: o.seconds } : {}),
@@ -103,37 +119,62 @@ export function buildProgram(): Command {
         ...stored.options,
       };
       const progress = o.quiet ? null : terminalProgress({ seconds: budget.seconds, evaluations: budget.evaluations ?? (budget.seconds === undefined ? 60 : undefined) });
+      // the first Ctrl-C / SIGTERM ends the run as interrupted (its drones kept); a second one exits at once
       const controller = new AbortController();
-      const onSigint = () => controller.abort();
-      process.once('SIGINT', onSigint);
+      const stop = (signal: NodeJS.Signals) => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        controller.abort();
+        process.stderr.write(`\n${signal}: finishing the run with the drones evaluated so far (again to stop now)\n`);
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+      let run: Run;
       try {
-        const run = await evolve(data, options, { onEvent: progress?.listener, signal: controller.signal });
-        // predictions without --out go to stdout, so the summary moves to stderr
-        const out = toPredict && !o.out ? process.stderr : process.stdout;
-        out.write(`\n${run.toString()}\n\n`);
-        out.write(`${run.leaderboard[DISPLAY]()['text/plain'].split('\n').slice(0, 11).join('\n')}\n`);
-        if (run.hasChampion) {
-          out.write(`\nchampion: ${run.champion.id}${run.champion.isEnsemble ? ` (${run.champion.members.length} members)` : ''}\n`);
-          const report = await run.champion.importance().catch(() => null);
-          if (report) {
-            out.write(`most important features (${run.metric} drop when shuffled):\n`);
-            for (const f of report.sorted().slice(0, 5)) out.write(`  ${f.feature}: ${f.importance.toFixed(4)} ± ${f.std.toFixed(4)}\n`);
-          }
-        }
-        if (o.json) {
-          await writeFile(o.json, JSON.stringify({ run: run.finished, started: run.started, drones: run.drones }, null, 2));
-          out.write(`\nwrote ${o.json}\n`);
-        }
-        if (toPredict) {
-          if (!run.hasChampion) throw new EvaluationError('cli.no_champion', 'the run has no champion (no drone succeeded), so nothing was predicted.');
-          const wrote = writePredictions(run.champion, toPredict, stored.target, o);
-          if (wrote) out.write(`\n${wrote}\n`);
-        }
-        if (o.saveModel) out.write(`\n${await stored.saveModel(run, o.saveModel)}\n`);
+        run = await evolve(data, options, { onEvent: progress?.listener, signal: controller.signal });
       } finally {
         progress?.stop();
-        process.off('SIGINT', onSigint);
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
       }
+      // predictions without --out go to stdout, so the summary moves to stderr
+      const out = toPredict && !o.out ? process.stderr : process.stdout;
+      out.write(`\n${run.toString()}\n\n`);
+      out.write(`${run.leaderboard[DISPLAY]()['text/plain'].split('\n').slice(0, 11).join('\n')}\n`);
+      if (run.hasChampion) {
+        out.write(`\nchampion: ${run.champion.id}${run.champion.isEnsemble ? ` (${run.champion.members.length} members)` : ''}\n`);
+        const report = await run.champion.importance().catch(() => null);
+        if (report) {
+          out.write(`most important features (${run.metric} drop when shuffled):\n`);
+          for (const f of report.sorted().slice(0, 5)) out.write(`  ${printable(f.feature, { inline: true })}: ${f.importance.toFixed(4)} ± ${f.std.toFixed(4)}\n`);
+        }
+      }
+      // the run is over (and recorded): an output that fails is reported with where the run is, the others still written
+      const failures: string[] = [];
+      const output = async (write: () => Promise<string | null> | string | null) => {
+        try {
+          const wrote = await write();
+          if (wrote) out.write(`\n${wrote}\n`);
+        } catch (error) {
+          if (!(error instanceof BeeMindError)) throw error;
+          failures.push(`${error.message.replace(/\.$/, '')}; ${stored.whereIs(run)}`);
+          reportError(failures.at(-1)!);
+        }
+      };
+      if (o.json) {
+        await output(() => {
+          writeOutputFile(o.json, JSON.stringify({ run: run.finished, started: run.started, drones: run.drones }, null, 2), '--json');
+          return `wrote ${o.json}`;
+        });
+      }
+      if (toPredict) {
+        await output(() => {
+          if (!run.hasChampion) throw new EvaluationError('cli.no_champion', 'the run has no champion (no drone succeeded), so nothing was predicted.');
+          return writePredictions(run.champion, toPredict, stored.target, o);
+        });
+      }
+      if (o.saveModel) await output(() => stored.saveModel(run, o.saveModel));
+      if (failures.length) throw new ConfigurationError('cli.output_failed', failures.at(-1)!);
     });
   addPredictCommand(program);
   addDatasetCommands(program);
@@ -142,8 +183,13 @@ export function buildProgram(): Command {
   return program;
 }
 
+/**
+ * Runs the command line on `argv` (without `node beemind`) and resolves to its exit status: 0, or 2 after
+ * printing `beemind: <message>` for a usage, data, option or store error. Anything else is a bug and rejects.
+ */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
+  const endSession = terminalSession();
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;
@@ -151,9 +197,11 @@ export async function main(argv: string[]): Promise<number> {
     // commander has printed the message and the usage; only --help, `help` and --version succeed
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     if (error instanceof BeeMindError) {
-      process.stderr.write(`beemind: ${error.message}\n`);
+      reportError(error.message);
       return 2;
     }
     throw error;
+  } finally {
+    endSession();
   }
 }

@@ -3,10 +3,12 @@
  * --predict`: a model (registered, or a model file) predicts the rows of a CSV file, written as CSV with one
  * column named after the target (in input row order) and, with --proba, one `proba_<class>` column per class.
  */
-import { statSync, writeFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { selectFeatures, TrainedModel } from '../automl/trained_model.js';
 import { BeeMindError, ConfigurationError } from '../core/errors.js';
+import { printable, quote } from '../core/text.js';
+import { writeOutputFile } from '../core/output_file.js';
 import { readCSV } from '../data/csv.js';
 import type { Frame } from '../data/frame.js';
 import { readModelFile, type ModelFile } from '../store/model_file.js';
@@ -64,10 +66,11 @@ export function writePredictions(
   }
   const text = `${lines.join('\n')}\n`;
   if (!options.out) {
-    process.stdout.write(text);
+    // a terminal shows labels from the file with their control characters escaped; a pipe gets them exactly
+    process.stdout.write(process.stdout.isTTY ? printable(text) : text);
     return null;
   }
-  writeFileSync(options.out, text);
+  writeOutputFile(options.out, text, '--out');
   return `wrote ${labels.length} predictions to ${options.out}`;
 }
 
@@ -88,9 +91,11 @@ export function loadModelFile(model: string, store: string | undefined): ModelFi
     return storeAt(store).models.exportModel(name, selector);
   } catch (error) {
     if (error instanceof BeeMindError && error.code === 'store.missing')
-      throw new ConfigurationError('cli.no_model', `"${model}" is not a model file, and ${error.message}`, {
-        cause: error,
-      });
+      throw new ConfigurationError(
+        'cli.no_model',
+        `${quote(model)} is not a model file, and ${error.message}`,
+        { cause: error },
+      );
     throw error;
   }
 }
@@ -114,7 +119,7 @@ export function addPredictCommand(program: Command): void {
     .action(async (ref: string, csv: string, o) => {
       const file = loadModelFile(ref, o.store);
       const model = TrainedModel.fromJSON(file.model);
-      checkProba(o.proba, model.task, `model "${ref}"`);
+      checkProba(o.proba, model.task, `model ${quote(ref)}`);
       const frame = await readPredictData(csv, model.featureNames);
       const target = file.source.dataset?.target ?? PREDICTION_COLUMN;
       const wrote = writePredictions(model, frame, target, o);

@@ -1,17 +1,20 @@
 /**
- * This module contains the `beemind runs …` and `beemind models …` commands: listing, showing, comparing
- * and exporting the runs of an experiment store, and listing, showing, exporting, importing and staging
- * the models of its registry.
+ * This module contains the `beemind runs …`, `beemind models …` and `beemind store …` commands: listing,
+ * showing, comparing and exporting the runs of an experiment store; listing, showing, exporting, importing
+ * and staging the models of its registry; backing the store up and restoring it.
  */
-import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { Argument, type Command, InvalidArgumentError, Option } from 'commander';
 import type { Run } from '../automl/run.js';
 import { ConfigurationError } from '../core/errors.js';
+import { printable, printableJSON } from '../core/text.js';
+import { writeOutputFile } from '../core/output_file.js';
 import { tableBundle } from '../display.js';
 import { genomeLabel } from '../search/genome.js';
+import { plural } from '../store/backup.js';
 import { ExperimentStore } from '../store/experiment_store.js';
 import { resolveStoreLocation } from '../store/location.js';
-import { parseModelSelector, type ModelVersion } from '../store/registry.js';
+import { checkName, parseModelSelector, type ModelVersion } from '../store/registry.js';
 import type { RunSummary } from '../store/queries.js';
 
 export const STORE_HELP =
@@ -32,10 +35,12 @@ function positiveInt(value: string): number {
   return n;
 }
 
+/** Prints to the terminal; names, tags and descriptions come from files, so control characters show as escapes. */
 const write = (text: string): void => {
-  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  const shown = printable(text);
+  process.stdout.write(shown.endsWith('\n') ? shown : `${shown}\n`);
 };
-const json = (value: unknown) => write(JSON.stringify(value, null, 2));
+const json = (value: unknown): void => void process.stdout.write(`${printableJSON(value)}\n`);
 const table = (columns: string[], rows: unknown[][]) => write(tableBundle(columns, rows)['text/plain']);
 const when = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') : '');
 const fixed = (v: number | null) => (v === null ? '' : v.toFixed(4));
@@ -156,7 +161,7 @@ function addRunsCommand(program: Command): void {
     .action((id: string, o) => {
       const text = storeAt(o.store).exportDrones(id, o.format);
       if (o.out) {
-        writeFileSync(o.out, text);
+        writeOutputFile(o.out, text, '--out');
         process.stderr.write(`wrote ${o.out}\n`);
       } else process.stdout.write(text);
     });
@@ -264,7 +269,7 @@ function addModelsCommand(program: Command): void {
       const registry = storeAt(o.store).models;
       const selector = parseModelSelector(version);
       if (o.out) {
-        const info = registry.exportToFile(name, selector, o.out);
+        const info = registry.exportToFile(name, selector, o.out, '--out');
         process.stderr.write(`wrote ${info.name} version ${info.version} to ${o.out}\n`);
       } else write(JSON.stringify(registry.exportModel(name, selector)));
     });
@@ -311,6 +316,7 @@ export function evolveStoreOptions(o: {
 }) {
   let target = o.target;
   if (!target && o.resume) target = storeAt(o.store === false ? undefined : o.store).run(o.resume).target;
+  const location = resolveStoreLocation(o.store);
   if (!target)
     throw new ConfigurationError(
       'cli.no_target',
@@ -323,22 +329,81 @@ export function evolveStoreOptions(o: {
       ...(o.resume ? { resume: o.resume } : {}),
       ...(o.warmStart ? { warmStart: o.warmStart } : {}),
     },
-    /** Registers the run's champion under `name`; returns the line to print. */
-    async saveModel(run: Run, name: string): Promise<string> {
+    /** Refuses, before the run, a model name or a store setting that --save-model could not use. */
+    checkSaveModel(name: string): void {
+      checkName(name);
       if (o.store === false)
         throw new ConfigurationError(
           'cli.no_store',
           '--save-model needs the experiment store; drop --no-store.',
         );
-      const store = ExperimentStore.open(resolveStoreLocation(o.store).path ?? undefined);
+    },
+    /** Registers the run's champion under `name`; returns the line to print. */
+    async saveModel(run: Run, name: string): Promise<string> {
+      this.checkSaveModel(name);
+      const store = ExperimentStore.open(location.path ?? undefined);
       const info = await store.models.save(name, run);
       return `saved the champion as model ${info.name} version ${info.version} in ${store.path}`;
+    },
+    /** Where a finished run's results are, for a message about an output that failed after it. */
+    whereIs(run: Run): string {
+      if (location.path === null)
+        return `the run was not recorded (${o.store === false ? '--no-store' : 'BEEMIND_STORE=off'}); its summary is printed above.`;
+      try {
+        storeAt(location.path).run(run.id);
+      } catch {
+        return `the run ${run.id} was not recorded in the experiment store (see the warning above); its summary is printed above.`;
+      }
+      return (
+        `the run ${run.id} is recorded in the experiment store ${location.path}: ` +
+        `\`beemind runs show ${run.id}\` shows it, \`beemind runs export ${run.id} --format json\` writes its drones.`
+      );
     },
   };
 }
 
-/** Adds `runs` and `models` to the program (their subcommands inherit its error handling). */
+function addBackupCommands(program: Command): void {
+  const store = program.command('store').description('the experiment store file: back it up, restore it');
+
+  store
+    .command('backup')
+    .description(
+      'copy the whole store into one self-contained file, consistent even while runs are recording (SQLite online backup)',
+    )
+    .argument('<file>', 'the backup file to write')
+    .option('--store <file>', STORE_HELP)
+    .option('--force', 'replace FILE if it exists')
+    .action(async (file: string, o) => {
+      const source = storeAt(o.store);
+      const { runs, models, file: written } = await source.backup(file, { force: o.force });
+      write(
+        `backed up ${plural(runs, 'run')} and ${plural(models, 'model version')} of ${source.path} to ${written}`,
+      );
+    });
+
+  store
+    .command('restore')
+    .description(
+      'replace the store with a backup (checked first; a store holding runs or models is replaced only with --force)',
+    )
+    .argument('<file>', 'a file written by `beemind store backup`')
+    .option('--store <file>', STORE_HELP)
+    .option('--force', 'replace a store that holds runs or models, or is damaged')
+    .action(async (file: string, o) => {
+      const {
+        runs,
+        models,
+        file: restored,
+      } = await ExperimentStore.restore(file, o.store, { force: o.force });
+      write(
+        `restored ${plural(runs, 'run')} and ${plural(models, 'model version')} from ${path.resolve(file)} into ${restored}`,
+      );
+    });
+}
+
+/** Adds `runs`, `models` and `store` to the program (their subcommands inherit its error handling). */
 export function addStoreCommands(program: Command): void {
   addRunsCommand(program);
   addModelsCommand(program);
+  addBackupCommands(program);
 }

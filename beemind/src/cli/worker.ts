@@ -3,6 +3,7 @@
  * until Ctrl-C / SIGTERM (a first signal lets running evaluations finish, a second stops them).
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_WORKER_LIMITS } from '../distributed/protocol.js';
 import { redactRedisUrl } from '../distributed/redis_url.js';
 
 function positiveInteger(value: string): number {
@@ -31,7 +32,23 @@ export function addWorkerCommand(program: Command): void {
       collect,
       [],
     )
-    .option('--memory-mb <n>', 'heap limit of each evaluation thread', positiveInteger)
+    .addOption(
+      new Option(
+        '--max-job-seconds <n>',
+        `longest one evaluation may run, whatever its job says (default: ${DEFAULT_WORKER_LIMITS.maxJobSeconds})`,
+      )
+        .env('BEEMIND_WORKER_MAX_JOB_SECONDS')
+        .argParser(positiveInteger),
+    )
+    .addOption(
+      new Option(
+        '--max-job-memory-mb <n>',
+        `JS heap limit of each evaluation (default: ${DEFAULT_WORKER_LIMITS.maxJobMemoryMb})`,
+      )
+        .env('BEEMIND_WORKER_MAX_JOB_MEMORY_MB')
+        .argParser(positiveInteger),
+    )
+    .addOption(new Option('--memory-mb <n>').argParser(positiveInteger).hideHelp()) // the old name of --max-job-memory-mb
     .option(
       '--stalled-check <ms>',
       'how often to look for jobs of dead workers; such a job runs again within about 3× this',
@@ -44,13 +61,16 @@ export function addWorkerCommand(program: Command): void {
         queue: o.queue,
         plugins: o.plugin,
         ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}),
-        ...(o.memoryMb !== undefined ? { memoryMb: o.memoryMb } : {}),
+        ...(o.maxJobSeconds !== undefined ? { maxJobSeconds: o.maxJobSeconds } : {}),
+        ...((o.maxJobMemoryMb ?? o.memoryMb) !== undefined
+          ? { maxJobMemoryMb: o.maxJobMemoryMb ?? o.memoryMb }
+          : {}),
         ...(o.stalledCheck !== undefined
           ? { stalledCheckMs: o.stalledCheck, lockMs: 2 * o.stalledCheck }
           : {}),
       });
       process.stdout.write(
-        `beemind worker ${worker.id} ready: queue "${worker.queue}" at ${redactRedisUrl(o.redis)}, ${worker.concurrency} at once; Ctrl-C to stop\n`,
+        `beemind worker ${worker.id} ready: queue "${worker.queue}" at ${redactRedisUrl(o.redis)}, ${worker.concurrency} at once, at most ${worker.limits.maxJobSeconds} s and ${worker.limits.maxJobMemoryMb} MB per job; Ctrl-C to stop\n`,
       );
       await new Promise<void>((resolve) => {
         let signals = 0;

@@ -1,9 +1,11 @@
 /**
  * This module contains the pure parts of the notebook display protocol, low enough for every layer (a
  * DataFrame in data/ as much as a leaderboard in automl/): the `DISPLAY` symbol, HTML escaping, number
- * formatting and the one table renderer (an escaped HTML table with its aligned text twin). display.ts
+ * formatting and the one table renderer (an escaped HTML table with its aligned text twin, whose cells show
+ * control characters as escapes: a terminal or a notebook's text output never interprets them). display.ts
  * re-exports them next to the chart bundles.
  */
+import { printable } from './text.js';
 
 /** The method a value implements to show itself in a notebook: it returns a MIME bundle. */
 export const DISPLAY = Symbol.for('beemind.display');
@@ -111,10 +113,11 @@ export function tableBundle(
     `<thead>${headRow(columns)}${subheader ? headRow(subheader) : ''}</thead><tbody>${bodyRows.join('')}</tbody></table>` +
     (footer ? `<p class="beemind-table-footer">${escapeHtml(footer)}</p>` : '');
 
+  const shown = (text: unknown) => printable(text, { inline: true });
   const texts = [
-    columns.map(String),
-    ...(subheader ? [columns.map((_, j) => subheader[j] ?? '')] : []),
-    ...body.map((r) => r.map((c) => c.text)),
+    columns.map(shown),
+    ...(subheader ? [columns.map((_, j) => shown(subheader[j] ?? ''))] : []),
+    ...body.map((r) => r.map((c) => shown(c.text))),
   ];
   const widths = columns.map((_, j) => Math.max(...texts.map((r) => r[j].length)));
   const text = texts
@@ -126,7 +129,10 @@ export function tableBundle(
     )
     .join('\n');
   return {
-    'text/plain': [caption, text, footer].filter((s) => s !== undefined && s !== '').join('\n'),
+    'text/plain': [caption, text, footer]
+      .filter((s) => s !== undefined && s !== '')
+      .map((s) => printable(s))
+      .join('\n'),
     'text/html': html,
   };
 }

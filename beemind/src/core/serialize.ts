@@ -11,13 +11,21 @@ export interface PackedArray {
 
 type Typed = Float64Array | Int32Array | Uint8Array | Uint16Array | Float32Array;
 
-const constructors = {
-  f64: Float64Array,
-  i32: Int32Array,
-  u8: Uint8Array,
-  u16: Uint16Array,
-  f32: Float32Array,
-} as const;
+type TypedConstructor =
+  | Float64ArrayConstructor
+  | Int32ArrayConstructor
+  | Uint8ArrayConstructor
+  | Uint16ArrayConstructor
+  | Float32ArrayConstructor;
+
+// a Map, not an object: the dtype comes from a file, and `constructors["__proto__"]` must find nothing
+const constructors = new Map<string, TypedConstructor>([
+  ['f64', Float64Array],
+  ['i32', Int32Array],
+  ['u8', Uint8Array],
+  ['u16', Uint16Array],
+  ['f32', Float32Array],
+]);
 
 function dtypeOf(a: Typed): PackedArray['dtype'] {
   if (a instanceof Float64Array) return 'f64';
@@ -31,31 +39,48 @@ export function pack(a: Typed): PackedArray {
   return { dtype: dtypeOf(a), base64: Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64') };
 }
 
-function unpackAny(p: PackedArray): Typed {
-  // a fresh ArrayBuffer (never shared), so callers get Float64Array<ArrayBuffer> etc.
-  const Ctor = constructors[p?.dtype];
-  if (!Ctor || typeof p.base64 !== 'string') {
-    throw new ProtocolError('serialize.bad_array', 'a serialised array is malformed (expected {dtype, base64}).');
+function malformed(problem: string): ProtocolError {
+  return new ProtocolError(
+    'serialize.bad_array',
+    `a serialised array is malformed: ${problem}; save or export the model again.`,
+  );
+}
+
+/** Unpacks `p`, which must have exactly `dtype` and a whole number of elements. */
+function unpackAs(p: PackedArray, dtype: PackedArray['dtype']): Typed {
+  const found: unknown = isObject(p) && Object.hasOwn(p, 'dtype') ? p.dtype : undefined;
+  const base64: unknown = isObject(p) && Object.hasOwn(p, 'base64') ? p.base64 : undefined;
+  if (typeof found !== 'string' || typeof base64 !== 'string' || !constructors.has(found)) {
+    throw malformed('expected {dtype, base64} with dtype one of f64, i32, u8, u16, f32');
   }
-  const bytes = Buffer.from(p.base64, 'base64');
-  // copy into a fresh, aligned buffer
+  if (found !== dtype) throw malformed(`it holds ${found} values where ${dtype} values belong`);
+  const Ctor = constructors.get(dtype)!;
+  const bytes = Buffer.from(base64, 'base64');
+  if (bytes.byteLength % Ctor.BYTES_PER_ELEMENT !== 0) {
+    throw malformed(`${bytes.byteLength} bytes are not a whole number of ${dtype} values`);
+  }
+  // a fresh, aligned ArrayBuffer (never shared), so callers get Float64Array<ArrayBuffer> etc.
   const copy = new Uint8Array(bytes.byteLength);
   copy.set(bytes);
   return new Ctor(copy.buffer, 0, bytes.byteLength / Ctor.BYTES_PER_ELEMENT);
 }
 
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
 export function unpackF64(p: PackedArray): Float64Array<ArrayBuffer> {
-  return unpackAny(p) as Float64Array<ArrayBuffer>;
+  return unpackAs(p, 'f64') as Float64Array<ArrayBuffer>;
 }
 export function unpackI32(p: PackedArray): Int32Array<ArrayBuffer> {
-  return unpackAny(p) as Int32Array<ArrayBuffer>;
+  return unpackAs(p, 'i32') as Int32Array<ArrayBuffer>;
 }
 export function unpackU8(p: PackedArray): Uint8Array<ArrayBuffer> {
-  return unpackAny(p) as Uint8Array<ArrayBuffer>;
+  return unpackAs(p, 'u8') as Uint8Array<ArrayBuffer>;
 }
 export function unpackU16(p: PackedArray): Uint16Array<ArrayBuffer> {
-  return unpackAny(p) as Uint16Array<ArrayBuffer>;
+  return unpackAs(p, 'u16') as Uint16Array<ArrayBuffer>;
 }
 export function unpackF32(p: PackedArray): Float32Array<ArrayBuffer> {
-  return unpackAny(p) as Float32Array<ArrayBuffer>;
+  return unpackAs(p, 'f32') as Float32Array<ArrayBuffer>;
 }

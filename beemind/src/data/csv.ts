@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import { DataError } from '../core/errors.js';
+import { printable, quote } from '../core/text.js';
 import { DataFrame } from './data_frame.js';
 import { inferColumn, type InferOptions } from './infer.js';
 
@@ -27,7 +28,7 @@ export async function readCSV(source: string, options: ReadCSVOptions = {}): Pro
     } catch (error) {
       throw new DataError(
         'data.unreadable',
-        `cannot read CSV file "${source}" (${(error as Error).message}); check the path (CSV text must contain a line break).`,
+        `cannot read CSV file ${quote(source)} (${printable((error as Error).message, { inline: true })}); check the path (CSV text must contain a line break).`,
         { cause: error },
       );
     }
@@ -48,16 +49,16 @@ export function parseCSV(text: string, options: ReadCSVOptions = {}, origin = 'C
   } catch (error) {
     throw new DataError(
       'data.bad_csv',
-      `${origin} is not valid CSV: ${(error as Error).message}. Check quoting and that every row has as many fields as the header.`,
+      `${printable(origin, { inline: true })} is not valid CSV: ${printable((error as Error).message)}. Check quoting and that every row has as many fields as the header.`,
       { cause: error },
     );
   }
   if (records.length === 0) {
-    throw new DataError('data.empty', `${origin} is empty; a CSV needs a header row and at least one data row.`);
+    throw new DataError('data.empty', `${printable(origin, { inline: true })} is empty; a CSV needs a header row and at least one data row.`);
   }
   const [header, ...body] = records;
   if (body.length === 0) {
-    throw new DataError('data.empty', `${origin} has a header but no data rows.`);
+    throw new DataError('data.empty', `${printable(origin, { inline: true })} has a header but no data rows.`);
   }
   const names = header.map((h, j) => h.trim() || `column_${j}`);
   const columns = names.map((name, j) =>

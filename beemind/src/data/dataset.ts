@@ -3,6 +3,7 @@
  * and a content fingerprint. Classification labels are encoded as class indices into `classes`.
  */
 import { DataError } from '../core/errors.js';
+import { printable, quote } from '../core/text.js';
 import type { Task } from '../models/estimator.js';
 import { DataFrame } from './data_frame.js';
 import { takeFrameRows, type Column, type Frame } from './frame.js';
@@ -82,7 +83,7 @@ export class Dataset {
 
   toString(): string {
     const what = this.task === 'classification' ? `${this.nClasses} classes` : 'regression';
-    return `Dataset(${this.name}: ${this.rows} rows × ${this.features.columns.length} features, target "${this.target.name}", ${what})`;
+    return `Dataset(${printable(this.name, { inline: true })}: ${this.rows} rows × ${this.features.columns.length} features, target ${quote(this.target.name)}, ${what})`;
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {
@@ -124,7 +125,7 @@ export function toDataset(frame: Frame, options: DatasetOptions): Dataset {
     if (!options.dropMissingTarget) {
       throw new DataError(
         'data.missing_target',
-        `target "${options.target}" is missing in ${missingRows.length} rows (first: row ${missingRows[0]}); pass dropMissingTarget: true to drop them.`,
+        `target ${quote(options.target)} is missing in ${missingRows.length} rows (first: row ${missingRows[0]}); pass dropMissingTarget: true to drop them.`,
       );
     }
     const missing = new Set(missingRows);
@@ -133,7 +134,7 @@ export function toDataset(frame: Frame, options: DatasetOptions): Dataset {
     column = takeFrameRows({ rows: df.rows, columns: [targetColumn] }, keep).columns[0];
   }
   if (features.columns.length === 0) {
-    throw new DataError('data.no_features', `the table has no columns besides the target "${options.target}".`);
+    throw new DataError('data.no_features', `the table has no columns besides the target ${quote(options.target)}.`);
   }
   return new Dataset(features, encodeTarget(column, task), options.name);
 }
@@ -143,20 +144,22 @@ function encodeTarget(column: Column, task: Task): TargetInfo {
     if (column.kind === 'categorical') {
       throw new DataError(
         'data.bad_target',
-        `target "${column.name}" is text, so it cannot be a regression target; use task: "classification".`,
+        `target ${quote(column.name)} is text, so it cannot be a regression target; use task: "classification".`,
       );
     }
     return { name: column.name, task, values: Float64Array.from(column.values), classes: null };
   }
+  // a boolean column read from text keeps the file's own words (No / Yes), not false / true
+  const booleanLabels = column.kind === 'boolean' ? (column.labels ?? ['false', 'true']) : null;
   const labels: string[] = Array.from(column.values as ArrayLike<string | number>, (v) =>
-    column.kind === 'boolean' ? (v === 1 ? 'true' : 'false') : String(v),
+    booleanLabels ? booleanLabels[v === 1 ? 1 : 0] : String(v),
   );
   const numericLabels = column.kind === 'numeric';
   const classes = [...new Set(labels)].sort((a, b) => (numericLabels ? Number(a) - Number(b) : a < b ? -1 : a > b ? 1 : 0));
   if (classes.length < 2) {
     throw new DataError(
       'data.single_class',
-      `target "${column.name}" has only one class ("${classes[0]}"); classification needs at least two.`,
+      `target ${quote(column.name)} has only one class (${quote(classes[0])}); classification needs at least two.`,
     );
   }
   const index = new Map(classes.map((c, i) => [c, i]));

@@ -1,6 +1,7 @@
 /** This module contains the datasets shipped with the package (CSVs in `datasets/`) and their loaders. */
 import { fileURLToPath } from 'node:url';
 import { DataError } from '../core/errors.js';
+import { quote } from '../core/text.js';
 import type { Task } from '../models/estimator.js';
 import { readCSV } from './csv.js';
 import type { DataFrame } from './data_frame.js';
@@ -141,7 +142,7 @@ function entry(name: string): Entry {
   if (!found) {
     throw new DataError(
       'data.unknown_dataset',
-      `there is no dataset named ${JSON.stringify(name)}; choose one of: ${datasetNames().join(', ')}.`,
+      `there is no dataset named ${quote(name)}; choose one of: ${datasetNames().join(', ')}.`,
     );
   }
   return found;

@@ -5,6 +5,7 @@
  */
 import { DataError } from '../core/errors.js';
 import { createMatrix, type Matrix } from '../core/matrix.js';
+import { listNames, quote } from '../core/text.js';
 
 export type ColumnKind = 'numeric' | 'boolean' | 'categorical';
 
@@ -12,6 +13,11 @@ export interface NumericColumn {
   readonly name: string;
   readonly kind: 'numeric' | 'boolean';
   readonly values: Float64Array;
+  /**
+   * Boolean columns read from text: how the file spells false (0) and true (1), e.g. `['No', 'Yes']`. A
+   * boolean target's classes are these labels, so predictions come back in the file's own words.
+   */
+  readonly labels?: readonly [string, string];
 }
 
 export interface CategoricalColumn {
@@ -39,11 +45,11 @@ export function createFrame(columns: readonly Column[]): Frame {
     if (c.values.length !== rows) {
       throw new DataError(
         'data.ragged',
-        `column "${c.name}" has ${c.values.length} values but the first column has ${rows}; every column must have one value per row.`,
+        `column ${quote(c.name)} has ${c.values.length} values but the first column has ${rows}; every column must have one value per row.`,
       );
     }
     if (seen.has(c.name)) {
-      throw new DataError('data.duplicate_column', `column name "${c.name}" appears twice; rename one of them.`);
+      throw new DataError('data.duplicate_column', `column name ${quote(c.name)} appears twice; rename one of them.`);
     }
     seen.add(c.name);
   }
@@ -59,7 +65,7 @@ export function getColumn(frame: Frame, name: string): Column {
   if (!c) {
     throw new DataError(
       'data.unknown_column',
-      `no column named "${name}"; the columns are: ${columnNames(frame).join(', ')}.`,
+      `no column named ${quote(name)}; the columns are: ${listNames(columnNames(frame))}.`,
     );
   }
   return c;
@@ -75,7 +81,7 @@ export function takeFrameRows(frame: Frame, indices: ArrayLike<number>): Frame {
     }
     const values = new Float64Array(indices.length);
     for (let k = 0; k < indices.length; k++) values[k] = c.values[indices[k]];
-    return { name: c.name, kind: c.kind, values };
+    return { ...c, values };
   });
   return { rows: indices.length, columns };
 }
@@ -91,7 +97,7 @@ export function frameToMatrix(frame: Frame, consumer = 'the model'): Matrix {
     if (c.kind === 'categorical') {
       throw new DataError(
         'data.non_numeric',
-        `column "${c.name}" is categorical but ${consumer} needs numbers; add a one-hot or ordinal encoder before it.`,
+        `column ${quote(c.name)} is categorical but ${consumer} needs numbers; add a one-hot or ordinal encoder before it.`,
       );
     }
     for (let i = 0; i < frame.rows; i++) m.data[i * cols + j] = c.values[i];

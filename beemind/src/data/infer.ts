@@ -9,6 +9,13 @@ export const DEFAULT_MISSING_TOKENS: readonly string[] = ['', 'NA', 'N/A', 'NaN'
 
 const TRUE_WORDS = new Set(['true', 'yes']);
 const FALSE_WORDS = new Set(['false', 'no']);
+/** The other answer of each word, to name the value a column never shows (`yes` → `no`). */
+const OPPOSITE: ReadonlyMap<string, string> = new Map([
+  ['true', 'false'],
+  ['false', 'true'],
+  ['yes', 'no'],
+  ['no', 'yes'],
+]);
 
 export interface InferOptions {
   missing?: readonly string[];
@@ -29,7 +36,8 @@ export function inferColumn(name: string, raw: readonly string[], options: Infer
     const s = t.trim();
     return missing.has(s) ? null : s;
   });
-  const forced = options.kinds?.[name];
+  // own entries only: a column named "constructor" is not forced to Object.prototype.constructor
+  const forced = options.kinds && Object.hasOwn(options.kinds, name) ? options.kinds[name] : undefined;
   const present = tokens.filter((t): t is string => t !== null);
 
   const isBoolean =
@@ -37,10 +45,17 @@ export function inferColumn(name: string, raw: readonly string[], options: Infer
     present.every((t) => TRUE_WORDS.has(t.toLowerCase()) || FALSE_WORDS.has(t.toLowerCase()));
   if (forced === 'boolean' || (!forced && isBoolean)) {
     const values = new Float64Array(tokens.length);
+    const spelling: (string | undefined)[] = [undefined, undefined];
     tokens.forEach((t, i) => {
-      values[i] = t === null ? NaN : TRUE_WORDS.has(t.toLowerCase()) || t === '1' ? 1 : 0;
+      if (t === null) {
+        values[i] = NaN;
+        return;
+      }
+      const v = TRUE_WORDS.has(t.toLowerCase()) || t === '1' ? 1 : 0;
+      values[i] = v;
+      spelling[v] ??= t; // the first spelling seen names the value
     });
-    return { name, kind: 'boolean', values };
+    return { name, kind: 'boolean', values, labels: booleanLabels(spelling[0], spelling[1]) };
   }
 
   const numbers = tokens.map((t) => (t === null ? NaN : parseNumber(t)));
@@ -49,4 +64,19 @@ export function inferColumn(name: string, raw: readonly string[], options: Infer
     return { name, kind: 'numeric', values: Float64Array.from(numbers) };
   }
   return { name, kind: 'categorical', values: tokens };
+}
+
+/**
+ * How a boolean column spells false and true: the first spelling seen of each, and for a value the column
+ * never shows, the opposite word in the same case as the other (`Yes` → `No`), else `false` / `true`.
+ */
+function booleanLabels(no: string | undefined, yes: string | undefined): [string, string] {
+  return [no ?? opposite(yes) ?? 'false', yes ?? opposite(no) ?? 'true'];
+}
+
+function opposite(word: string | undefined): string | undefined {
+  const other = word === undefined ? undefined : OPPOSITE.get(word.toLowerCase());
+  if (word === undefined || other === undefined) return undefined;
+  if (word === word.toUpperCase()) return other.toUpperCase();
+  return word[0] === word[0].toUpperCase() ? other[0].toUpperCase() + other.slice(1) : other;
 }

@@ -4,6 +4,7 @@
  */
 import { ConfigurationError } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
+import { quote } from '../core/text.js';
 import type { Task } from '../models/estimator.js';
 import { accuracy, balancedAccuracy, f1Macro, logLoss, rocAuc } from './classification.js';
 import { mae, r2, rmse } from './regression.js';
@@ -35,7 +36,8 @@ const proba = (name: string, text: string, greaterIsBetter: boolean, fn: (y: Flo
   score: (y, p) => fn(y, p as Matrix),
 });
 
-export const scorers: Record<string, Scorer> = Object.fromEntries(
+// looked up in a Map: a name from the command line such as "constructor" must not find Object.prototype's
+const byName: ReadonlyMap<string, Scorer> = new Map(
   [
     label('accuracy', 'Accuracy', 'classification', true, accuracy),
     label('balanced_accuracy', 'Balanced accuracy', 'classification', true, balancedAccuracy),
@@ -48,18 +50,24 @@ export const scorers: Record<string, Scorer> = Object.fromEntries(
   ].map((s) => [s.name, s]),
 );
 
+/** Every scorer by name (a frozen copy for listing; getScorer is the lookup). */
+export const scorers: Readonly<Record<string, Scorer>> = Object.freeze(Object.fromEntries(byName));
+
 export function getScorer(name: string, task?: Task): Scorer {
-  const s = scorers[name];
+  const s = byName.get(name);
   if (!s) {
-    throw new ConfigurationError('metric.unknown', `unknown metric "${name}"; choose one of ${Object.keys(scorers).join(', ')}.`);
+    throw new ConfigurationError(
+      'metric.unknown',
+      `unknown metric ${quote(name)}; choose one of ${[...byName.keys()].join(', ')}.`,
+    );
   }
   if (task && s.task !== task) {
-    throw new ConfigurationError('metric.wrong_task', `metric "${name}" is for ${s.task}, but this is a ${task} task.`);
+    throw new ConfigurationError('metric.wrong_task', `metric ${quote(name)} is for ${s.task}, but this is a ${task} task.`);
   }
   return s;
 }
 
 /** The default metric of a task: accuracy for classification, R² for regression. */
 export function defaultScorer(task: Task): Scorer {
-  return scorers[task === 'classification' ? 'accuracy' : 'r2'];
+  return byName.get(task === 'classification' ? 'accuracy' : 'r2')!;
 }

@@ -5,6 +5,7 @@
 import '../models/families.js';
 import { ConfigurationError, DataError, NotFittedError, ProtocolError } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
+import { StateReader } from '../core/untrusted.js';
 import { columnNames, frameToMatrix, type Frame } from '../data/frame.js';
 import type { Estimator, EstimatorJSON, Task } from '../models/estimator.js';
 import { estimatorFromJSON } from '../models/registry.js';
@@ -139,7 +140,10 @@ export class Pipeline {
     };
   }
 
-  /** Rebuilds a pipeline (fitted or not) from the output of its toJSON(). */
+  /**
+   * Rebuilds a pipeline (fitted or not) from the output of its toJSON(), checking every step's and the model's
+   * state, and that a fitted pipeline is fitted throughout with one output name per model feature.
+   */
   static fromJSON(json: PipelineJSON): Pipeline {
     if (json?.format !== 'beemind.pipeline' || json.version !== 1 || !Array.isArray(json.steps)) {
       throw new ProtocolError(
@@ -148,7 +152,20 @@ export class Pipeline {
       );
     }
     const pipeline = new Pipeline(json.steps.map(transformerFromJSON), estimatorFromJSON(json.model));
-    pipeline.outputNames = json.featureNames ? [...json.featureNames] : null;
+    const s = StateReader.of(json, 'pipeline', '');
+    if (json.featureNames !== null && json.featureNames !== undefined) {
+      // fitted: so is every step and the model, which has one feature per output name
+      const parts = [...s.list('steps'), s.object('model')];
+      const unfitted = parts.findIndex((part) => part.isNull('state'));
+      if (unfitted >= 0)
+        s.fail(
+          `it has feature names, but ${unfitted < json.steps.length ? `step ${unfitted}` : 'its model'} is not fitted`,
+        );
+      pipeline.outputNames = s.strings('featureNames', {
+        length: pipeline.model.nFeatures,
+        unique: true,
+      }) as string[];
+    }
     return pipeline;
   }
 

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import '../models/families.js';
 import { ConfigurationError } from '../core/errors.js';
+import { ownData } from '../core/untrusted.js';
 import type { Task } from '../models/estimator.js';
 import { createModel } from '../models/registry.js';
 import { createTransformer } from '../preprocessing/registry.js';
@@ -25,7 +26,8 @@ export type PipelineSpec = z.output<typeof pipelineSpecSchema>;
 
 /** Parses a spec, reporting every malformed field. */
 export function parsePipelineSpec(spec: unknown): PipelineSpec {
-  const result = pipelineSpecSchema.safeParse(spec);
+  // own fields only: specs come back from stores and queues, and a `__proto__` key must not supply fields
+  const result = pipelineSpecSchema.safeParse(ownData(spec));
   if (!result.success) {
     const problems = result.error.issues
       .map((i) => `${i.path.join('.') || '(spec)'}: ${i.message}`)

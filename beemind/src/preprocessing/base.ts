@@ -2,13 +2,15 @@
  * This module contains BaseTransformer, the base class of every built-in step: it validates hyperparameters
  * once (zod), checks inputs at fit and transform (non-empty training data, same columns as at fit, numeric
  * and finite where the step needs it), and serialises params + fitted state. Subclasses implement the
- * trusted `fitColumns` / `transformColumns` twins and `getState` / `setState`.
+ * trusted `fitColumns` / `transformColumns` twins and `getState` / `setState` (which reads untrusted state
+ * from a model file and checks every field it uses).
  *
  * Frames are treated as immutable: steps never write into their input, and unchanged columns are shared
  * between the input and output frames rather than copied.
  */
 import type { z } from 'zod';
-import { NotFittedError, ProtocolError } from '../core/errors.js';
+import { NotFittedError } from '../core/errors.js';
+import { StateReader } from '../core/untrusted.js';
 import { createFrame, type Column, type Frame } from '../data/frame.js';
 import { parseParams } from '../models/estimator.js';
 import {
@@ -81,18 +83,26 @@ export abstract class BaseTransformer<P extends Record<string, unknown>> impleme
     return { format: 'beemind.transformer', version: 1, kind: this.kind, params: this.getParams(), state };
   }
 
-  /** Restores fitted state produced by toJSON (called by the registry's transformerFromJSON). */
+  /**
+   * Restores fitted state produced by toJSON (called by the registry's transformerFromJSON): the input columns
+   * (at least one, names unique), then the step's own state, checked against them (a ProtocolError names what
+   * is wrong).
+   */
   restore(state: unknown): this {
     if (state === null || state === undefined) return this;
-    const s = state as Partial<BaseState>;
-    if (!Array.isArray(s.input)) {
-      throw new ProtocolError(
-        'transformer.bad_json',
-        `the saved state of ${this.kind} is malformed (no input columns).`,
-      );
+    const s = StateReader.of(state, this.kind);
+    const columns = s.list('input');
+    if (columns.length === 0) s.fail(`${s.field('input')} lists no columns`);
+    const input = columns.map((c) => ({ name: c.string('name'), kind: c.oneOf('kind', COLUMN_KINDS) }));
+    const names = new Set(input.map((c) => c.name));
+    if (names.size !== input.length) s.fail(`${s.field('input')} lists a column twice`);
+    this.input = input; // the step's reader checks its state against these columns
+    try {
+      this.setState(s.object('step'));
+    } catch (error) {
+      this.input = null;
+      throw error;
     }
-    this.setState(structuredClone(s.step));
-    this.input = structuredClone(s.input);
     return this;
   }
 
@@ -113,5 +123,8 @@ export abstract class BaseTransformer<P extends Record<string, unknown>> impleme
   protected abstract transformColumns(columns: readonly Column[], rows: number): Column[];
   /** Plain-JSON fitted state (typed arrays packed with core/serialize). */
   protected abstract getState(): unknown;
-  protected abstract setState(state: unknown): void;
+  /** Reads (and checks) what getState returned; `this.input` holds the restored input columns. */
+  protected abstract setState(state: StateReader): void;
 }
+
+const COLUMN_KINDS = ['numeric', 'boolean', 'categorical'] as const;

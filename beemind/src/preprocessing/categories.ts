@@ -1,8 +1,10 @@
 /**
  * This module contains category counting shared by the encoders: the categories of a column in a stable
  * order, and the split of rare categories (fewer than `minFrequency` rows, or beyond the `maxCategories` most
- * frequent) from the kept ones.
+ * frequent) from the kept ones; and the reader of an encoder's saved per-column layout.
  */
+import type { StateReader } from '../core/untrusted.js';
+import type { ColumnSpec } from './checks.js';
 
 /** Category → number of rows, ignoring null (missing). */
 export function countCategories(values: readonly (string | null)[]): Map<string, number> {
@@ -39,4 +41,22 @@ export function splitRare(
   const keptSet = new Set(kept);
   const rare = sortedCategories([...counts.keys()].filter((c) => !keptSet.has(c)));
   return { kept, rare };
+}
+
+/**
+ * Reads an encoder's saved per-column entries at `key`: one per input column, read by `readEntry` for the
+ * categorical columns and null for the others (which pass through).
+ */
+export function readCategoryLayout<T>(
+  state: StateReader,
+  key: string,
+  input: readonly ColumnSpec[],
+  readEntry: (list: StateReader, j: number) => T,
+): (T | null)[] {
+  const list = state.items(key, input.length);
+  return input.map((c, j) => {
+    if (c.kind === 'categorical') return readEntry(list, j);
+    if (!list.isNull(j)) list.fail(`${key}[${j}] must be null: column ${j} is ${c.kind}, not categorical`);
+    return null;
+  });
 }

@@ -3,6 +3,7 @@
  * fit and compared at transform, non-empty training frames, numeric-only and finite-only inputs.
  */
 import { DataError } from '../core/errors.js';
+import { quote } from '../core/text.js';
 import type { Column, ColumnKind, Frame } from '../data/frame.js';
 
 /** A column's name and kind: what a step remembers about its input at fit. */
@@ -32,12 +33,12 @@ export function alignColumns(expected: readonly ColumnSpec[], frame: Frame, who:
   const aligned: Column[] = [];
   for (const spec of expected) {
     const c = byName.get(spec.name);
-    if (!c) missing.push(`"${spec.name}"`);
+    if (!c) missing.push(quote(spec.name));
     else if (storageOf(c.kind) !== storageOf(spec.kind))
-      retyped.push(`"${spec.name}" (${spec.kind} at fit, ${c.kind} now)`);
+      retyped.push(`${quote(spec.name)} (${spec.kind} at fit, ${c.kind} now)`);
     else aligned.push(c);
   }
-  const extra = frame.columns.filter((c) => !known.has(c.name)).map((c) => `"${c.name}"`);
+  const extra = frame.columns.filter((c) => !known.has(c.name)).map((c) => quote(c.name));
   if (missing.length || extra.length || retyped.length) {
     const parts: string[] = [];
     if (missing.length) parts.push(`missing ${missing.join(', ')}`);
@@ -80,7 +81,7 @@ export function requireNumeric(columns: readonly Column[], who: string): void {
     if (c.kind === 'categorical') {
       throw new DataError(
         'data.non_numeric',
-        `column "${c.name}" is categorical; add a one-hot or ordinal encoder before ${who}.`,
+        `column ${quote(c.name)} is categorical; add a one-hot or ordinal encoder before ${who}.`,
       );
     }
   }
@@ -96,7 +97,7 @@ export function requireFinite(columns: readonly Column[], who: string): void {
       if (x === Infinity || x === -Infinity) {
         throw new DataError(
           'data.not_finite',
-          `${who} found an infinite value (${x}) in column "${c.name}" at row ${i}; ` +
+          `${who} found an infinite value (${x}) in column ${quote(c.name)} at row ${i}; ` +
             'replace infinite values (clip them or set them to NaN) before this step.',
         );
       }

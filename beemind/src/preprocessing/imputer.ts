@@ -11,7 +11,9 @@
  */
 import { z } from 'zod';
 import { DataError } from '../core/errors.js';
-import { pack, unpackF64, type PackedArray } from '../core/serialize.js';
+import { quote } from '../core/text.js';
+import { pack } from '../core/serialize.js';
+import type { StateReader } from '../core/untrusted.js';
 import type { Column } from '../data/frame.js';
 import { BaseTransformer } from './base.js';
 import { requireFinite } from './checks.js';
@@ -135,20 +137,28 @@ export class SimpleImputer extends BaseTransformer<SimpleImputerParams> {
     return { numericFill: pack(s.numericFill), categoricalFill: s.categoricalFill, indicated: s.indicated };
   }
 
-  protected setState(state: unknown): void {
-    const s = state as { numericFill: PackedArray; categoricalFill: (string | null)[]; indicated: number[] };
-    this.state = {
-      numericFill: unpackF64(s.numericFill),
-      categoricalFill: s.categoricalFill,
-      indicated: s.indicated,
-    };
+  protected setState(state: StateReader): void {
+    const input = this.input!;
+    const n = input.length;
+    // a categorical column is filled with a category, any other with a finite number
+    const numericFill = state.f64('numericFill', { length: n, nan: true });
+    const categoricalFill = state.strings('categoricalFill', { length: n, nullable: true });
+    input.forEach((c, j) => {
+      if (c.kind === 'categorical' ? categoricalFill[j] === null : !Number.isFinite(numericFill[j])) {
+        state.fail(
+          `${state.field('numericFill')} and ${state.field('categoricalFill')} give column ${j} (${c.kind}) no fill value`,
+        );
+      }
+    });
+    const indicated = state.integers('indicated', 0, n - 1, { increasing: true });
+    this.state = { numericFill, categoricalFill, indicated };
   }
 }
 
 function allMissing(name: string): DataError {
   return new DataError(
     'data.all_missing',
-    `column "${name}" has no values at all in the training data, so simple_imputer has nothing to fill it with; ` +
+    `column ${quote(name)} has no values at all in the training data, so simple_imputer has nothing to fill it with; ` +
       'drop the column before fitting.',
   );
 }

@@ -38,5 +38,6 @@ export class Log1p extends BaseTransformer<Log1pParams> {
     return {};
   }
 
+  /** Stateless: nothing to read. */
   protected setState(): void {}
 }

@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import '../models/families.js';
 import { ConfigurationError, DataError } from '../core/errors.js';
+import { quote } from '../core/text.js';
 import { frameToMatrix, type Column } from '../data/frame.js';
 import type { Task } from '../models/estimator.js';
 import { createModel, type RestorableEstimator } from '../models/registry.js';
@@ -80,7 +81,7 @@ export class ModelSelect extends BaseSelector<ModelSelectParams> {
     if (!model.featureImportances) {
       throw new ConfigurationError(
         'transformer.no_importances',
-        `model_select: model family "${this.params.family}" does not report feature importances; ` +
+        `model_select: model family ${quote(this.params.family)} does not report feature importances; ` +
           'use a tree ensemble such as extra_trees or random_forest, or a linear model.',
       );
     }

@@ -11,9 +11,11 @@
  */
 import { z } from 'zod';
 import { DataError } from '../core/errors.js';
+import { quote } from '../core/text.js';
+import type { StateReader } from '../core/untrusted.js';
 import type { Column } from '../data/frame.js';
 import { BaseTransformer } from './base.js';
-import { countCategories, splitRare } from './categories.js';
+import { countCategories, readCategoryLayout, splitRare } from './categories.js';
 
 export const RARE = '__rare__';
 export const MISSING = '__missing__';
@@ -73,7 +75,7 @@ export class OneHotEncoder extends BaseTransformer<OneHotEncoderParams> {
         else if (v !== null && this.params.handleUnknown === 'error') {
           throw new DataError(
             'data.unknown_category',
-            `one_hot_encoder: column "${c.name}" has category "${v}" (row ${i}) that was not in the training data; ` +
+            `one_hot_encoder: column ${quote(c.name)} has category ${quote(v)} (row ${i}) that was not in the training data; ` +
               "use handleUnknown: 'ignore' to encode unseen categories as all zeros.",
           );
         }
@@ -89,7 +91,14 @@ export class OneHotEncoder extends BaseTransformer<OneHotEncoderParams> {
     return { layout: this.layout };
   }
 
-  protected setState(state: unknown): void {
-    this.layout = (state as { layout: (EncodedColumn | null)[] }).layout;
+  protected setState(state: StateReader): void {
+    this.layout = readCategoryLayout(state, 'layout', this.input!, (list, j) => {
+      const c = list.object(j);
+      return {
+        categories: c.strings('categories', { unique: true }) as string[],
+        rare: c.strings('rare', { unique: true }) as string[],
+        missing: c.boolean('missing'),
+      };
+    });
   }
 }

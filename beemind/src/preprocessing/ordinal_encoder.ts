@@ -9,9 +9,11 @@
  */
 import { z } from 'zod';
 import { DataError } from '../core/errors.js';
+import { quote } from '../core/text.js';
+import type { StateReader } from '../core/untrusted.js';
 import type { Column } from '../data/frame.js';
 import { BaseTransformer } from './base.js';
-import { countCategories, sortedCategories } from './categories.js';
+import { countCategories, readCategoryLayout, sortedCategories } from './categories.js';
 
 export const UNKNOWN_CODE = -1;
 
@@ -49,7 +51,7 @@ export class OrdinalEncoder extends BaseTransformer<OrdinalEncoderParams> {
           if (k === undefined && this.params.handleUnknown === 'error') {
             throw new DataError(
               'data.unknown_category',
-              `ordinal_encoder: column "${c.name}" has category "${v}" (row ${i}) that was not in the training data; ` +
+              `ordinal_encoder: column ${quote(c.name)} has category ${quote(v)} (row ${i}) that was not in the training data; ` +
                 `use handleUnknown: 'ignore' to encode unseen categories as ${UNKNOWN_CODE}.`,
             );
           }
@@ -64,7 +66,12 @@ export class OrdinalEncoder extends BaseTransformer<OrdinalEncoderParams> {
     return { categories: this.categories };
   }
 
-  protected setState(state: unknown): void {
-    this.categories = (state as { categories: (string[] | null)[] }).categories;
+  protected setState(state: StateReader): void {
+    this.categories = readCategoryLayout(
+      state,
+      'categories',
+      this.input!,
+      (list, j) => list.strings(j, { unique: true }) as string[],
+    );
   }
 }

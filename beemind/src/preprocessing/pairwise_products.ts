@@ -7,13 +7,15 @@
  * NaN. Variance is measured on the raw scale, so put a scaler first if the columns have different units.
  */
 import { z } from 'zod';
+import type { StateReader } from '../core/untrusted.js';
+import { HYPERPARAMETER_LIMITS } from '../models/limits.js';
 import type { Column } from '../data/frame.js';
 import { BaseTransformer } from './base.js';
 import { moments } from './stats.js';
 
 export const pairwiseProductsSchema = z.strictObject({
   /** Most product columns to add. */
-  maxFeatures: z.number().int().min(1).default(45),
+  maxFeatures: z.number().int().min(1).max(HYPERPARAMETER_LIMITS.addedColumns).default(45),
 });
 export type PairwiseProductsParams = z.output<typeof pairwiseProductsSchema>;
 
@@ -66,7 +68,11 @@ export class PairwiseProducts extends BaseTransformer<PairwiseProductsParams> {
     return { sources: this.sources };
   }
 
-  protected setState(state: unknown): void {
-    this.sources = (state as { sources: number[] }).sources;
+  protected setState(state: StateReader): void {
+    const sources = state.integers('sources', 0, this.input!.length - 1, { increasing: true });
+    const m = columnsForPairs(this.params.maxFeatures);
+    if (sources.length > m)
+      state.fail(`${state.field('sources')} lists ${sources.length} columns, but maxFeatures allows ${m}`);
+    this.sources = sources;
   }
 }

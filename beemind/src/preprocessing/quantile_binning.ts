@@ -8,7 +8,8 @@
  * zeros (onehot). Numeric only; ±Infinity is rejected.
  */
 import { z } from 'zod';
-import { pack, unpackF64, type PackedArray } from '../core/serialize.js';
+import { pack } from '../core/serialize.js';
+import type { StateReader } from '../core/untrusted.js';
 import type { Column } from '../data/frame.js';
 import { BaseTransformer } from './base.js';
 import { binOf, quantileCuts } from './stats.js';
@@ -60,7 +61,13 @@ export class QuantileBinning extends BaseTransformer<QuantileBinningParams> {
     return { cuts: this.cuts.map((c) => pack(c)) };
   }
 
-  protected setState(state: unknown): void {
-    this.cuts = (state as { cuts: PackedArray[] }).cuts.map(unpackF64);
+  protected setState(state: StateReader): void {
+    const cuts = state.items('cuts', this.input!.length);
+    this.cuts = Array.from({ length: cuts.length }, (_, j) => {
+      const c = cuts.f64(j, { increasing: true });
+      if (c.length >= this.params.nBins)
+        cuts.fail(`${cuts.field(j)} has ${c.length} cut points for ${this.params.nBins} bins`);
+      return c;
+    });
   }
 }

@@ -3,6 +3,7 @@
  * JSON. Built-in steps are listed below; `registerTransformer` adds more (mirrors models/registry.ts).
  */
 import { ConfigurationError, ProtocolError } from '../core/errors.js';
+import { quote } from '../core/text.js';
 import type { RestorableTransformer } from './base.js';
 import { SimpleImputer } from './imputer.js';
 import { Log1p } from './log1p.js';
@@ -149,7 +150,7 @@ export function getTransformerKind(kind: string): TransformerKind {
   if (!k) {
     throw new ConfigurationError(
       'transformer.unknown_kind',
-      `unknown preprocessing step "${kind}"; known steps: ${[...kinds.keys()].join(', ')}.`,
+      `unknown preprocessing step ${quote(kind)}; known steps: ${[...kinds.keys()].join(', ')}.`,
     );
   }
   return k;

@@ -8,7 +8,8 @@
  * (no division by zero), and an all-missing column is left as it is (NaN stays NaN).
  */
 import { z } from 'zod';
-import { pack, unpackF64, type PackedArray } from '../core/serialize.js';
+import { pack } from '../core/serialize.js';
+import type { StateReader } from '../core/untrusted.js';
 import type { Column } from '../data/frame.js';
 import { BaseTransformer } from './base.js';
 import { moments, quantiles } from './stats.js';
@@ -70,9 +71,14 @@ abstract class AffineScaler<P extends Record<string, unknown>> extends BaseTrans
     return { center: pack(a.center), scale: pack(a.scale), offset: pack(a.offset) };
   }
 
-  protected setState(state: unknown): void {
-    const s = state as Record<keyof AffineState, PackedArray>;
-    this.affine = { center: unpackF64(s.center), scale: unpackF64(s.scale), offset: unpackF64(s.offset) };
+  protected setState(state: StateReader): void {
+    const length = this.input!.length;
+    this.affine = {
+      center: state.f64('center', { length }),
+      // fit never divides by zero (a constant column gets scale 1)
+      scale: state.f64('scale', { length, positive: true }),
+      offset: state.f64('offset', { length }),
+    };
   }
 }
 

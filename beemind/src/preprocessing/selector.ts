@@ -3,8 +3,9 @@
  * chooses which to keep; transform returns the kept columns in their original order, unchanged.
  * Selectors are numeric only (encode categorical columns first); ±Infinity is rejected.
  */
-import { pack, unpackF64, type PackedArray } from '../core/serialize.js';
+import { pack } from '../core/serialize.js';
 import { NotFittedError } from '../core/errors.js';
+import type { StateReader } from '../core/untrusted.js';
 import type { Column } from '../data/frame.js';
 import { BaseTransformer } from './base.js';
 import type { TransformerFitContext } from './transformer.js';
@@ -53,9 +54,11 @@ export abstract class BaseSelector<P extends Record<string, unknown>> extends Ba
     return { scores: pack(s.scores), kept: s.kept };
   }
 
-  protected setState(state: unknown): void {
-    const s = state as { scores: PackedArray; kept: number[] };
-    this.selection = { scores: unpackF64(s.scores), kept: s.kept };
+  protected setState(state: StateReader): void {
+    const n = this.input!.length;
+    const kept = state.integers('kept', 0, n - 1, { increasing: true });
+    if (kept.length === 0) state.fail(`${state.field('kept')} lists no column`);
+    this.selection = { scores: state.f64('scores', { length: n, nan: true, infinite: true }), kept };
   }
 }
 

@@ -38,7 +38,7 @@ function loadDriver(): typeof BetterSqlite3 {
 }
 
 /** Reads the first bytes of an existing file: null for a missing or empty file (a new store). */
-function fileHeader(file: string): Buffer | null {
+export function readHeader(file: string): Buffer | null {
   if (!existsSync(file)) return null;
   if (!statSync(file).isFile()) {
     throw new ConfigurationError(
@@ -66,7 +66,7 @@ function corrupt(file: string, detail: string, cause?: unknown): DataError {
 }
 
 /** True for SQLite errors meaning the file is damaged or not a database. */
-function isCorruption(error: unknown): boolean {
+export function isCorruption(error: unknown): boolean {
   const code = (error as { code?: unknown })?.code;
   return (
     code === 'SQLITE_CORRUPT' ||
@@ -75,20 +75,27 @@ function isCorruption(error: unknown): boolean {
   );
 }
 
-/** Refuses a database that belongs to another application: its tables are left alone. */
-function checkOwnership(db: Database, file: string): void {
+/** Whose database this is: BeeMind's, nobody's yet (no tables), or another application's (its tables). */
+export function databaseOwner(db: Database): 'beemind' | 'empty' | { foreign: string } {
   const appId = db.pragma('application_id', { simple: true }) as number;
-  if (appId === APPLICATION_ID) return;
+  if (appId === APPLICATION_ID) return 'beemind';
   const tables = (
     db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as {
       name: string;
     }[]
   ).map((t) => t.name);
-  if (appId === 0 && tables.length === 0) return; // an empty database: ours to initialise
-  if (appId === 0 && tables.includes('beemind_schema')) return;
+  if (appId === 0 && tables.length === 0) return 'empty';
+  if (appId === 0 && tables.includes('beemind_schema')) return 'beemind';
+  return { foreign: tables.length ? `tables: ${tables.slice(0, 6).join(', ')}` : `application id ${appId}` };
+}
+
+/** Refuses a database that belongs to another application: its tables are left alone. */
+function checkOwnership(db: Database, file: string): void {
+  const owner = databaseOwner(db);
+  if (typeof owner === 'string') return; // ours, or an empty database: ours to initialise
   throw new ConfigurationError(
     'store.foreign',
-    `${file} is a SQLite database of another application (${tables.length ? `tables: ${tables.slice(0, 6).join(', ')}` : `application id ${appId}`}); ` +
+    `${file} is a SQLite database of another application (${owner.foreign}); ` +
       'BeeMind will not write to it: point the store option / BEEMIND_STORE at another file.',
   );
 }
@@ -101,28 +108,31 @@ export interface OpenOptions {
 /**
  * Opens (creating when needed) the store at `file`: checks it is a BeeMind store, switches it to WAL,
  * and migrates an older schema. Throws DataError for a corrupt file and ConfigurationError for a foreign
- * or newer one; neither is modified.
+ * or newer one, or one that cannot be opened; neither is modified.
  */
 export function openDatabase(file: string, options: OpenOptions = {}): Database {
-  const header = fileHeader(file);
+  try {
+    return open(file, options);
+  } catch (error) {
+    // here a file-system error (creating the folder, reading the header) is about the store's path too
+    throw explainStoreError(file, error, { fileSystem: true });
+  }
+}
+
+function open(file: string, options: OpenOptions): Database {
+  const header = readHeader(file);
   if (header === null && options.mustExist) {
     throw new ConfigurationError(
       'store.missing',
       `there is no experiment store at ${file} yet; run evolve() with a store first, or pass the right --store path.`,
     );
   }
-  if (header !== null && header.subarray(0, 16).toString('latin1') !== SQLITE_HEADER) {
+  if (header !== null && !isSQLiteHeader(header)) {
     throw corrupt(file, 'it does not start with the SQLite header');
   }
   const Driver = loadDriver();
   if (header === null) mkdirSync(path.dirname(file), { recursive: true });
-  let db: Database;
-  try {
-    db = new Driver(file, { timeout: BUSY_TIMEOUT_MS });
-  } catch (error) {
-    if (isCorruption(error)) throw corrupt(file, (error as Error).message, error);
-    throw error;
-  }
+  const db = new Driver(file, { timeout: BUSY_TIMEOUT_MS });
   try {
     checkOwnership(db, file);
     const version = schemaVersion(db);
@@ -139,9 +149,26 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database 
     return db;
   } catch (error) {
     db.close();
-    if (isCorruption(error)) throw corrupt(file, (error as Error).message, error);
     throw error;
   }
+}
+
+/** Whether the first bytes of a file are SQLite's header. */
+export function isSQLiteHeader(header: Buffer): boolean {
+  return header.subarray(0, 16).toString('latin1') === SQLITE_HEADER;
+}
+
+/**
+ * Opens an existing SQLite file as it is (read-only unless told otherwise), without checking whose it is
+ * (see databaseOwner), switching its journal or migrating it: for checking backups. Throws what
+ * better-sqlite3 throws.
+ */
+export function openFile(file: string, options: { readonly?: boolean } = {}): Database {
+  return new (loadDriver())(file, {
+    readonly: options.readonly ?? true,
+    fileMustExist: true,
+    timeout: BUSY_TIMEOUT_MS,
+  });
 }
 
 function isBusy(error: unknown): boolean {
@@ -172,7 +199,85 @@ export function writeTransaction<T>(db: Database, fn: () => T): T {
   return withBusyRetry(() => db.transaction(fn).immediate());
 }
 
-/** Maps SQLite corruption found after opening to the store's DataError; other errors pass through. */
-export function explainStoreError(file: string, error: unknown): unknown {
-  return isCorruption(error) ? corrupt(file, (error as Error).message, error) : error;
+const SQLITE_CODE = /^SQLITE_[A-Z]+/;
+
+/**
+ * The store's BeeMind error for a failure of SQLite with the store `file` (with `fileSystem`, of the file
+ * system too, e.g. ENOTDIR): DataError for a damaged file, ConfigurationError for one that cannot be opened or
+ * written or stays locked. Other errors (BeeMind's own among them) pass through.
+ */
+export function explainStoreError(
+  file: string,
+  error: unknown,
+  options: { fileSystem?: boolean } = {},
+): unknown {
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code !== 'string') return error;
+  const detail = (error as Error).message;
+  if (isCorruption(error)) return corrupt(file, detail, error);
+  const sqlite = SQLITE_CODE.exec(code)?.[0];
+  if (sqlite === undefined && !(options.fileSystem && /^E[A-Z]+$/.test(code))) return error;
+  switch (sqlite ?? code) {
+    case 'SQLITE_BUSY':
+    case 'SQLITE_LOCKED':
+      return new ConfigurationError(
+        'store.busy',
+        `the experiment store ${file} stayed locked by another process (${detail}); try again once that process has finished writing.`,
+        { cause: error },
+      );
+    case 'SQLITE_FULL':
+    case 'ENOSPC':
+      return new ConfigurationError(
+        'store.full',
+        `the disk of the experiment store ${file} is full (${detail}); free some space, or point --store / BEEMIND_STORE at another disk.`,
+        { cause: error },
+      );
+    case 'SQLITE_READONLY':
+      return new ConfigurationError(
+        'store.read_only',
+        `the experiment store ${file} cannot be written (${detail}); make it and its folder writable, or point --store / BEEMIND_STORE at another file.`,
+        { cause: error },
+      );
+    case 'SQLITE_CANTOPEN':
+    case 'SQLITE_PERM':
+    case 'SQLITE_AUTH':
+    case 'SQLITE_IOERR':
+    default:
+      return new ConfigurationError(
+        'store.cannot_open',
+        `cannot open the experiment store ${file} (${detail}); check that its folder can be created and written, ` +
+          'or point --store / BEEMIND_STORE at another file.',
+        { cause: error },
+      );
+  }
+}
+
+/**
+ * `target` (a store or its registry) with every method and getter explaining its SQLite failures through
+ * explainStoreError: the one place where queries' errors become BeeMind errors. Promises are covered too.
+ */
+export function explainingErrors<T extends object>(target: T, file: string): T {
+  const explain = (error: unknown) => explainStoreError(file, error);
+  return new Proxy(target, {
+    get(object, key) {
+      let value: unknown;
+      try {
+        value = Reflect.get(object, key, object);
+      } catch (error) {
+        throw explain(error);
+      }
+      if (typeof value !== 'function' || key === 'constructor') return value;
+      const method = value as (...args: unknown[]) => unknown;
+      return (...args: unknown[]) => {
+        try {
+          const result = method.apply(object, args);
+          return result instanceof Promise
+            ? result.catch((error: unknown) => Promise.reject(explain(error)))
+            : result;
+        } catch (error) {
+          throw explain(error);
+        }
+      };
+    },
+  });
 }

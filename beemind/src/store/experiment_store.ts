@@ -1,10 +1,19 @@
 /**
  * This module contains ExperimentStore, the facade over one SQLite experiment store: run queries
- * (list, show, compare, export), the model registry, and the connection shared by every run of this
- * process that records into the same file.
+ * (list, show, compare, export), the model registry, backups, and the connection shared by every run of
+ * this process that records into the same file. Every SQLite failure behind it surfaces as a BeeMind error
+ * (explainingErrors), and the connections are closed — their write-ahead log checkpointed into the store
+ * file — when the process exits.
  */
 import type { Drone, RunEvent } from '../events/events.js';
-import { openDatabase, explainStoreError, type Database, type OpenOptions } from './database.js';
+import { backupDatabase, restoreDatabase, type BackupResult } from './backup.js';
+import {
+  explainingErrors,
+  explainStoreError,
+  openDatabase,
+  type Database,
+  type OpenOptions,
+} from './database.js';
 import { exportDrones, type DroneExportFormat } from './export.js';
 import { resolveStoreLocation } from './location.js';
 import { SCHEMA_VERSION, schemaVersion } from './migrations.js';
@@ -27,6 +36,19 @@ import { ModelRegistry } from './registry.js';
 /** One open connection per database file in this process. */
 const open = new Map<string, ExperimentStore>();
 
+/** The absolute store file of the `store` option (default: BEEMIND_STORE, else .beemind/ here). */
+function storeFile(path?: string): string {
+  return resolveStoreLocation(path).path ?? resolveStoreLocation(undefined, {}).path!;
+}
+
+let closingOnExit = false;
+/** Closes (and so checkpoints) every store when the process exits, however it exits normally (process.exit too). */
+function closeOnExit(): void {
+  if (closingOnExit) return;
+  closingOnExit = true;
+  process.on('exit', () => closeStores());
+}
+
 export class ExperimentStore {
   readonly models: ModelRegistry;
 
@@ -36,7 +58,7 @@ export class ExperimentStore {
     /** @internal the connection; the run recorder writes through it. */
     readonly db: Database,
   ) {
-    this.models = new ModelRegistry(db);
+    this.models = explainingErrors(new ModelRegistry(db), path);
   }
 
   /**
@@ -44,13 +66,33 @@ export class ExperimentStore {
    * directory), created and migrated when needed. Connections are shared within the process.
    */
   static open(path?: string, options: OpenOptions = {}): ExperimentStore {
-    const location = resolveStoreLocation(path);
-    const file = location.path ?? resolveStoreLocation(undefined, {}).path!;
+    const file = storeFile(path);
     const cached = open.get(file);
     if (cached?.db.open) return cached;
-    const store = new ExperimentStore(file, openDatabase(file, options));
+    const store = explainingErrors(new ExperimentStore(file, openDatabase(file, options)), file);
     open.set(file, store);
+    closeOnExit();
     return store;
+  }
+
+  /**
+   * Restores the backup `file` (from backup() or `beemind store backup`) into the store at `path` (default
+   * as open()): checks it is a BeeMind store of a known schema version, refuses to replace a store holding
+   * runs or models unless `force`, and migrates an older backup. This process's connection to that store is
+   * closed first (the next ExperimentStore.open reopens it).
+   */
+  static async restore(
+    file: string,
+    path?: string,
+    options: { force?: boolean } = {},
+  ): Promise<BackupResult> {
+    const target = storeFile(path);
+    open.get(target)?.close();
+    try {
+      return await restoreDatabase(file, target, options);
+    } catch (error) {
+      throw explainStoreError(target, error, { fileSystem: true }); // the backup's own problems are explained already
+    }
   }
 
   get schemaVersion(): number {
@@ -61,63 +103,80 @@ export class ExperimentStore {
 
   /** Runs, newest first. */
   listRuns(options?: ListRunsOptions): RunSummary[] {
-    return this.read(() => listRuns(this.db, options));
+    return listRuns(this.db, options);
   }
 
   /** One run with its config, dataset schema and leaderboard; `id` may be a unique prefix. */
   run(id: string): RunRecord {
-    return this.read(() => getRun(this.db, id));
+    return getRun(this.db, id);
   }
 
   /** A run's drones in evaluation order. */
   drones(runId: string): Drone[] {
-    return this.read(() => runDrones(this.db, resolveRunId(this.db, runId)));
+    return runDrones(this.db, resolveRunId(this.db, runId));
   }
 
   /** A run's events as recorded (the history a resumed run replays). */
   events(runId: string): RunEvent[] {
-    return this.read(() => runEvents(this.db, resolveRunId(this.db, runId)));
+    return runEvents(this.db, resolveRunId(this.db, runId));
   }
 
   /** Out-of-fold predictions of a run's drones (used to rebuild ensembles when a run resumes). */
   predictions(runId: string): Map<string, Float64Array> {
-    return this.read(() => runPredictions(this.db, resolveRunId(this.db, runId)));
+    return runPredictions(this.db, resolveRunId(this.db, runId));
   }
 
   /** The leaderboards of several runs side by side. */
   compare(ids: readonly string[], top?: number): RunComparison {
-    return this.read(() => compareRuns(this.db, ids, top));
+    return compareRuns(this.db, ids, top);
   }
 
   /** A run's drones as CSV or JSON text. */
   exportDrones(runId: string, format: DroneExportFormat = 'csv'): string {
-    return this.read(() => {
-      const run = getRun(this.db, runId);
-      return exportDrones(run, runDrones(this.db, run.id), format);
-    });
+    const run = getRun(this.db, runId);
+    return exportDrones(run, runDrones(this.db, run.id), format);
   }
 
   /** The events of the newest `limit` runs, oldest first, so a reopened notebook's panels can show them. */
   snapshots(limit?: number): { runId: string; events: RunEvent[] }[] {
-    return this.read(() => runSnapshotsFromStore(this.db, limit));
+    return runSnapshotsFromStore(this.db, limit);
   }
 
-  /** Closes the connection (the next ExperimentStore.open reopens it). */
+  /**
+   * Writes a consistent copy of the whole store to `file`, one self-contained file (no write-ahead log), with
+   * SQLite's online backup: other processes may go on recording meanwhile. Refuses to replace an existing file
+   * unless `force`. Restore it with ExperimentStore.restore() or `beemind store restore`.
+   */
+  backup(file: string, options: { force?: boolean } = {}): Promise<BackupResult> {
+    return backupDatabase(this.db, this.path, file, options);
+  }
+
+  /**
+   * Closes the connection after checkpointing its write-ahead log into the store file, so that file alone
+   * holds every run (the next ExperimentStore.open reopens it).
+   */
   close(): void {
-    if (open.get(this.path) === this) open.delete(this.path);
-    if (this.db.open) this.db.close();
-  }
-
-  private read<T>(fn: () => T): T {
+    if (open.get(this.path)?.db === this.db) open.delete(this.path);
+    if (!this.db.open) return;
     try {
-      return fn();
-    } catch (error) {
-      throw explainStoreError(this.path, error);
+      this.db.pragma('wal_checkpoint(PASSIVE)'); // as far as other processes' readers allow; closing the last connection completes it
+    } catch {
+      // a damaged or locked store: closing still checkpoints what it can
     }
+    this.db.close();
   }
 }
 
-/** Closes every store this process opened (tests; a process exiting closes them anyway). */
+/**
+ * Closes every store this process opened, checkpointing their write-ahead logs. Runs by itself when the
+ * process exits; the command line also runs it on Ctrl-C / SIGTERM.
+ */
 export function closeStores(): void {
-  for (const store of [...open.values()]) store.close();
+  for (const store of [...open.values()]) {
+    try {
+      store.close();
+    } catch {
+      // closing the others matters more than one failure here (the store's data is safe in its WAL)
+    }
+  }
 }

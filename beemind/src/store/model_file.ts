@@ -6,8 +6,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { DataError } from '../core/errors.js';
-import type { TrainedModelJSON } from '../automl/trained_model.js';
+import { BeeMindError, DataError } from '../core/errors.js';
+import { printable } from '../core/text.js';
+import { ownData } from '../core/untrusted.js';
+import { TrainedModel, type TrainedModelJSON } from '../automl/trained_model.js';
 import { ColumnSchemaSchema } from '../events/events.js';
 
 export const ModelStageSchema = z.enum(['none', 'staging', 'production', 'archived']);
@@ -71,25 +73,41 @@ export function modelChecksum(model: TrainedModelJSON): string {
   return createHash('sha256').update(JSON.stringify(model)).digest('hex');
 }
 
-/** Validates a parsed model file (shape and checksum); `origin` names it in errors. */
+/**
+ * Validates a parsed model file completely: its shape, its checksum, and the model itself (every pipeline
+ * step's and model's fitted state, see TrainedModel.fromJSON). `origin` names it in errors.
+ */
 export function parseModelFile(json: unknown, origin: string): ModelFile {
-  const parsed = ModelFileSchema.safeParse(json);
+  const where = printable(origin, { inline: true });
+  // own fields only: a `__proto__` key cannot supply fields the file lacks
+  const data = ownData(json) as { model?: TrainedModelJSON };
+  const parsed = ModelFileSchema.safeParse(data);
   if (!parsed.success) {
     const problems = parsed.error.issues
       .slice(0, 4)
-      .map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`)
+      .map((i) => `${printable(i.path.join('.'), { inline: true }) || '(file)'}: ${i.message}`)
       .join('; ');
     throw new DataError(
       'model_file.invalid',
-      `${origin} is not a BeeMind model file (${problems}); export one with \`beemind models export\` or registry.exportModel().`,
+      `${where} is not a BeeMind model file (${problems}); export one with \`beemind models export\` or registry.exportModel().`,
     );
   }
   // the checksum covers the model exactly as written (schema parsing may reorder keys)
-  const file: ModelFile = { ...parsed.data, model: (json as { model: TrainedModelJSON }).model };
+  const file: ModelFile = { ...parsed.data, model: data.model! };
   if (modelChecksum(file.model) !== file.sha256) {
     throw new DataError(
       'model_file.checksum',
-      `${origin} was modified or truncated after export (its SHA-256 does not match the model); export it again.`,
+      `${where} was modified or truncated after export (its SHA-256 does not match the model); export it again.`,
+    );
+  }
+  try {
+    TrainedModel.fromJSON(file.model);
+  } catch (error) {
+    if (!(error instanceof BeeMindError)) throw error;
+    throw new DataError(
+      'model_file.invalid',
+      `${where} is not a valid BeeMind model file: ${error.message}`,
+      { cause: error },
     );
   }
   return file;
@@ -104,12 +122,12 @@ export function readModelFile(path: string): ModelFile {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT')
       throw new DataError(
         'model_file.missing',
-        `there is no model file ${path}; write one with \`beemind models export NAME --out ${path}\` or registry.exportToFile().`,
+        `there is no model file ${printable(path, { inline: true })}; write one with \`beemind models export NAME --out ${printable(path, { inline: true })}\` or registry.exportToFile().`,
         { cause: error },
       );
     throw new DataError(
       'model_file.unreadable',
-      `could not read the model file ${path}: ${(error as Error).message}.`,
+      `could not read the model file ${printable(path, { inline: true })}: ${printable((error as Error).message)}.`,
       { cause: error },
     );
   }

@@ -5,6 +5,7 @@
  */
 import os from 'node:os';
 import { ConfigurationError } from '../core/errors.js';
+import { printable, quote } from '../core/text.js';
 import type { ColumnSchema } from '../data/schema.js';
 import type { Drone, LeaderboardRow, Objective, RunEvent } from '../events/events.js';
 import { getScorer } from '../metrics/scorers.js';
@@ -177,12 +178,12 @@ export function resolveRunId(db: Database, idOrPrefix: string): string {
   if (matches.length > 1) {
     throw new ConfigurationError(
       'store.ambiguous_run',
-      `run id "${idOrPrefix}" matches several runs (${matches.map((m) => m.id).join(', ')}, …); give more characters.`,
+      `run id ${quote(idOrPrefix)} matches several runs (${matches.map((m) => m.id).join(', ')}, …); give more characters.`,
     );
   }
   throw new ConfigurationError(
     'store.no_run',
-    `there is no run "${idOrPrefix}" in the experiment store ${db.name}; list them with \`beemind runs list\` or store.listRuns().`,
+    `there is no run ${quote(idOrPrefix)} in the experiment store ${printable(db.name, { inline: true })}; list them with \`beemind runs list\` or store.listRuns().`,
   );
 }
 

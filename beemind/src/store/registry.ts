@@ -3,10 +3,11 @@
  * tags, a description and a stage (none, staging, production, archived), loaded back by name and
  * version, `latest` or stage in any process, and exported to / imported from one self-contained file.
  */
-import { writeFileSync } from 'node:fs';
 import { Run } from '../automl/run.js';
 import { TrainedModel, type TrainedModelJSON } from '../automl/trained_model.js';
 import { ConfigurationError } from '../core/errors.js';
+import { printable, quote } from '../core/text.js';
+import { writeOutputFile } from '../core/output_file.js';
 import { writeTransaction, type Database } from './database.js';
 import {
   ModelStageSchema,
@@ -71,11 +72,12 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const META_COLUMNS =
   'name, version, stage, tags, description, task, run_id, drone_id, metric, score, test_score, created_at, updated_at';
 
-function checkName(name: string): void {
+/** Refuses a model name that is not letters, digits, '.', '_' and '-' (at most 128, starting with a letter or digit). */
+export function checkName(name: string): void {
   if (!NAME.test(name)) {
     throw new ConfigurationError(
       'registry.bad_name',
-      `"${name}" is not a valid model name: use letters, digits, '.', '_' and '-' (at most 128), starting with a letter or digit.`,
+      `${quote(name)} is not a valid model name: use letters, digits, '.', '_' and '-' (at most 128), starting with a letter or digit.`,
     );
   }
 }
@@ -85,7 +87,7 @@ function checkStage(stage: string): ModelStage {
   if (!parsed.success)
     throw new ConfigurationError(
       'registry.bad_stage',
-      `"${stage}" is not a model stage; choose none, staging, production or archived.`,
+      `${quote(stage)} is not a model stage; choose none, staging, production or archived.`,
     );
   return parsed.data;
 }
@@ -227,7 +229,7 @@ export class ModelRegistry {
     if (versions.length === 0) {
       throw new ConfigurationError(
         'registry.no_model',
-        `there is no model named "${name}" in the registry ${this.db.name}; list them with \`beemind models list\` or registry.list().`,
+        `there is no model named ${quote(name)} in the registry ${printable(this.db.name, { inline: true })}; list them with \`beemind models list\` or registry.list().`,
       );
     }
     const found =
@@ -240,7 +242,7 @@ export class ModelRegistry {
       const have = versions.map((v) => `${v.version} (${v.stage})`).join(', ');
       throw new ConfigurationError(
         'registry.no_version',
-        `model "${name}" has no ${typeof selector === 'number' ? `version ${selector}` : `version in stage ${selector}`}; it has ${have}.`,
+        `model ${quote(name)} has no ${typeof selector === 'number' ? `version ${selector}` : `version in stage ${selector}`}; it has ${have}.`,
       );
     }
     return found.version;
@@ -342,9 +344,9 @@ export class ModelRegistry {
   }
 
   /** Writes exportModel() to `file` as JSON. */
-  exportToFile(name: string, selector: ModelSelector, file: string): ModelVersion {
+  exportToFile(name: string, selector: ModelSelector, file: string, what = 'the model file'): ModelVersion {
     const exported = this.exportModel(name, selector);
-    writeFileSync(file, JSON.stringify(exported));
+    writeOutputFile(file, JSON.stringify(exported), what);
     return this.get(name, exported.modelVersion);
   }
 
@@ -356,8 +358,8 @@ export class ModelRegistry {
     file: string | unknown,
     options: { name?: string; stage?: ModelStage; tags?: Record<string, string> } = {},
   ): ModelVersion {
+    // parsing checks the whole model: a file whose pipelines cannot be rebuilt is refused before registering it
     const parsed = typeof file === 'string' ? readModelFile(file) : parseModelFile(file, 'the model JSON');
-    TrainedModel.fromJSON(parsed.model); // refuse a file whose pipelines cannot be rebuilt before registering it
     const name = options.name ?? parsed.name;
     checkName(name);
     return this.register(name, parsed.model, parsed.source, {

@@ -4,6 +4,7 @@
  * the best genomes of an earlier run to warm start from, and the recorder for the new events.
  */
 import { ConfigurationError, DataError } from '../core/errors.js';
+import { printable } from '../core/text.js';
 import { logger } from '../core/logger.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Drone, Genome, RunEvent, RunStarted } from '../events/events.js';
@@ -81,7 +82,7 @@ function resumeOptions(record: RunRecord, input: EvolveOptionsInput): EvolveOpti
     if (before !== now) {
       throw new ConfigurationError(
         'store.resume_changed',
-        `run ${record.id} was searched with ${key}=${before}; a resumed run keeps it (you passed ${now}). ` +
+        `run ${record.id} was searched with ${key}=${printable(before)}; a resumed run keeps it (you passed ${printable(now)}). ` +
           `Start a new run with warmStart: '${record.id}' to search with other settings.`,
       );
     }
@@ -142,7 +143,7 @@ export function openRunHistory(input: EvolveOptionsInput): RunHistory {
       if (resumedRecord && dataset.fingerprint !== resumedRecord.dataset.fingerprint) {
         throw new DataError(
           'store.resume_data_changed',
-          `run ${resumedRecord.id} was searched on other data (${resumedRecord.dataset.name}, ${resumedRecord.dataset.rows} rows, fingerprint ${resumedRecord.dataset.fingerprint}); ` +
+          `run ${resumedRecord.id} was searched on other data (${printable(resumedRecord.dataset.name, { inline: true })}, ${resumedRecord.dataset.rows} rows, fingerprint ${resumedRecord.dataset.fingerprint}); ` +
             `resume it with the same table, or start a new run with warmStart: '${resumedRecord.id}'.`,
         );
       }

@@ -2,6 +2,7 @@
  * The search strategies behind one ask/tell interface, and createStrategy to build one by name.
  */
 import { ConfigurationError } from '../../core/errors.js';
+import { quote } from '../../core/text.js';
 import type { PipelineSpace } from '../genome.js';
 import { EvolutionStrategy, type EvolutionOptions } from './evolution.js';
 import { GridSearch, type GridSearchOptions } from './grid.js';
@@ -45,7 +46,7 @@ export function createStrategy<N extends StrategyName>(
     default:
       throw new ConfigurationError(
         'search.unknown_strategy',
-        `unknown search strategy "${String(name)}"; choose one of ${STRATEGY_NAMES.join(', ')}.`,
+        `unknown search strategy ${quote(name)}; choose one of ${STRATEGY_NAMES.join(', ')}.`,
       );
   }
 }
