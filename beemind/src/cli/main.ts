@@ -16,9 +16,10 @@ import { defaultPipelineSpace } from '../search/default_space.js';
 import { checkProba, PROBA_HELP, addPredictCommand, readPredictData, writePredictions } from './predict.js';
 import { terminalProgress } from './progress.js';
 import { addStoreCommands, evolveStoreOptions } from './store_commands.js';
-import { reportError, terminalSession } from './terminal.js';
+import { onFirstSignal, reportError, terminalSession } from './terminal.js';
 import { addWorkerCommand } from './worker.js';
 import { addDatasetCommands } from './datasets.js';
+import { addServeCommands } from './serve_commands.js';
 
 function number(value: string): number {
   const n = Number(value);
@@ -121,21 +122,16 @@ export function buildProgram(): Command {
       const progress = o.quiet ? null : terminalProgress({ seconds: budget.seconds, evaluations: budget.evaluations ?? (budget.seconds === undefined ? 60 : undefined) });
       // the first Ctrl-C / SIGTERM ends the run as interrupted (its drones kept); a second one exits at once
       const controller = new AbortController();
-      const stop = (signal: NodeJS.Signals) => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
+      const endInterrupt = onFirstSignal((signal) => {
         controller.abort();
         process.stderr.write(`\n${signal}: finishing the run with the drones evaluated so far (again to stop now)\n`);
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
+      });
       let run: Run;
       try {
         run = await evolve(data, options, { onEvent: progress?.listener, signal: controller.signal });
       } finally {
         progress?.stop();
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
+        endInterrupt();
       }
       // predictions without --out go to stdout, so the summary moves to stderr
       const out = toPredict && !o.out ? process.stderr : process.stdout;
@@ -180,6 +176,7 @@ export function buildProgram(): Command {
   addDatasetCommands(program);
   addWorkerCommand(program);
   addStoreCommands(program);
+  addServeCommands(program);
   return program;
 }
 

@@ -55,6 +55,20 @@ function exitOnSignal(signal: NodeJS.Signals): void {
 
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
 
+/**
+ * Until the returned undo is called: the first Ctrl-C / SIGTERM calls `onFirst` (the command winds its work
+ * up and keeps what it has), and any later one falls through to the session's exit at once.
+ */
+export function onFirstSignal(onFirst: (signal: NodeJS.Signals) => void): () => void {
+  const first = (signal: NodeJS.Signals) => {
+    undo();
+    onFirst(signal);
+  };
+  const undo = () => SIGNALS.forEach((signal) => process.off(signal, first));
+  for (const signal of SIGNALS) process.on(signal, first);
+  return undo;
+}
+
 /** Sets up the terminal for one command: readable log lines and the exit on signals; returns the undo. */
 export function terminalSession(): () => void {
   setLogFormat(terminalLogLine);
