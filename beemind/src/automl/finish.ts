@@ -1,7 +1,7 @@
 /**
  * This module contains the end of a run: the leaderboard, the champion (the best drone, or a greedy
- * ensemble when it beats it) refit on the search rows, its test score and permutation importance, and
- * the run.finished event.
+ * ensemble when it beats it) refit on the search rows and scored on the test rows, then refit on every
+ * row given to evolve (the delivered model), its permutation importance, and the run.finished event.
  */
 import { ConfigurationError } from '../core/errors.js';
 import { quote } from '../core/text.js';
@@ -42,9 +42,10 @@ function leaderboard(ctx: RunContext): LeaderboardRow[] {
     }));
 }
 
-async function refit(ctx: RunContext, drone: Drone): Promise<Pipeline> {
+/** A drone's pipeline fit on `rows` (the search rows unless said otherwise). */
+async function refit(ctx: RunContext, drone: Drone, rows: Dataset = ctx.search): Promise<Pipeline> {
   const pipeline = pipelineFromSpec(drone.genome, ctx.dataset.task);
-  return pipeline.fit(ctx.search.features, ctx.search.target.values, {
+  return pipeline.fit(rows.features, rows.target.values, {
     nClasses: ctx.dataset.task === 'classification' ? ctx.dataset.nClasses : undefined,
     seed: ctx.options.seed,
   });
@@ -63,6 +64,9 @@ export async function finishRun(ctx: RunContext, reason: StopReason, failure: un
   const fitted = new Map<string, Pipeline>();
   const importanceCache = new Map<string, Promise<ImportanceReport>>();
   let champion: TrainedModel | null = null;
+  /** The champion fit on the search rows only, when the delivered one also learned from the test rows: the
+   *  test score, importance and confusion matrix on the test rows come from it, which has not seen them. */
+  let searchRowsChampion: TrainedModel | null = null;
   /** The best drone's id, or `ensemble` when the champion is an ensemble. */
   let championId: string | null = null;
   let ensemble: EnsembleSelection | null = null;
@@ -90,7 +94,7 @@ export async function finishRun(ctx: RunContext, reason: StopReason, failure: un
     let pending = importanceCache.get(droneId);
     if (!pending) {
       pending = (async () => {
-        const model = champion && droneId === championId ? champion : await droneModel(droneId);
+        const model = champion && droneId === championId ? (searchRowsChampion ?? champion) : await droneModel(droneId);
         const features = permutationImportance(
           (frame) => scoreOn(ctx, model, frame, holdout.target.values),
           holdout.features,
@@ -143,7 +147,22 @@ export async function finishRun(ctx: RunContext, reason: StopReason, failure: un
       }
       championId = ensemble ? 'ensemble' : best.id;
       champion = makeModel(members, championId);
-      if (ctx.test) testScore = scoreOn(ctx, champion, ctx.test, ctx.test.target.values);
+      if (ctx.test) {
+        testScore = scoreOn(ctx, champion, ctx.test, ctx.test.target.values);
+        // As scikit-learn's refit after a held-out check: the delivered model learns from every row, the
+        // test rows included, when the budget leaves time for fitting the members once more on them.
+        const refitMs = chosen.reduce((ms, m) => ms + byId.get(m.id)!.fitSeconds, 0) * 1.5 * 1000;
+        if (refitMs < ctx.budget.runMsLeft()) {
+          const allRows: ModelMember[] = [];
+          for (const m of members) {
+            allRows.push({ ...m, pipeline: await refit(ctx, byId.get(m.droneId)!, ctx.dataset) });
+          }
+          searchRowsChampion = champion;
+          champion = makeModel(allRows, championId);
+        } else {
+          logger.warn('no time left to refit the champion on every row: it is delivered fit on the search rows');
+        }
+      }
       const importanceSeconds = holdout.features.columns.length * IMPORTANCE_REPEATS * best.predictSeconds * members.length * 1.5;
       if (ctx.options.importance && importanceSeconds * 1000 < ctx.budget.runMsLeft()) {
         await champion.importance();
@@ -184,7 +203,8 @@ export async function finishRun(ctx: RunContext, reason: StopReason, failure: un
       throw new Error(`drone "${droneId}" has no out-of-fold predictions (only drones evaluated on all rows do).`);
     }
     if (!champion) throw new Error('the run has no champion to build a confusion matrix from.');
-    return { matrix: confusionMatrix(holdout.target.values, champion.predictRaw(holdout), k), labels };
+    const model = searchRowsChampion ?? champion;
+    return { matrix: confusionMatrix(holdout.target.values, model.predictRaw(holdout), k), labels };
   };
 
   if (failure) logger.error({ err: failure }, 'the run stopped on an error');
