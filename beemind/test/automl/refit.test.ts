@@ -45,10 +45,14 @@ describe('the champion', () => {
     );
   });
 
-  it('is the search-rows fit when there are no test rows (testSize 0): search rows are all rows', async () => {
+  it('with testSize 0 has no test score and is fit once, on all rows, which are the search rows', async () => {
     const run = await evolve(wine, { ...options, testSize: 0 });
     expect(run.testScore).toBeNull();
-    const model = await run.model(run.champion.id);
-    expect(Array.from(run.champion.predict(wine))).toEqual(Array.from(model.predict(wine)));
+    const drone = run.drones.find((d) => d.id === run.champion.id)!;
+    const onAllRows = await pipelineFromSpec(drone.genome, 'classification').fit(wine.features, wine.target.values, {
+      nClasses: wine.nClasses,
+      seed: 3,
+    });
+    expect(Array.from(run.champion.predictProba(wine).data)).toEqual(Array.from(onAllRows.predictProba(wine.features).data));
   });
 });
