@@ -6,12 +6,15 @@ export type StopReason = 'time' | 'evaluations' | 'stagnation' | 'exhausted' | '
 
 /** Share of the time budget given to the search; the rest is kept for the refit, ensemble and importance. */
 export const SEARCH_SHARE = 0.85;
+/** The most of the time budget that finishing may claim, however slow the champion is to fit. */
+const MAX_FINISHING_SHARE = 0.5;
 
 export class Budget {
   readonly startedAt = performance.now();
   private evaluated = 0;
   private generationsWithoutGain = 0;
   private best: number | null = null;
+  private finishingMs = 0;
 
   constructor(
     private readonly limits: { seconds?: number; evaluations?: number; patience?: number },
@@ -22,10 +25,20 @@ export class Budget {
     return (performance.now() - this.startedAt) / 1000;
   }
 
+  /**
+   * Keeps at least `ms` (at most half the time budget) for finishing the run, when that is more than the
+   * fixed share: a champion slow to fit needs its refits to fit in the budget too.
+   */
+  reserveForFinishing(ms: number): void {
+    this.finishingMs = Math.max(this.finishingMs, ms);
+  }
+
   /** Milliseconds until the search must stop (Infinity without a time limit). */
   searchMsLeft(): number {
     if (this.limits.seconds === undefined) return Infinity;
-    return this.limits.seconds * 1000 * SEARCH_SHARE - (performance.now() - this.startedAt);
+    const total = this.limits.seconds * 1000;
+    const finishing = Math.min(Math.max(total * (1 - SEARCH_SHARE), this.finishingMs), total * MAX_FINISHING_SHARE);
+    return total - finishing - (performance.now() - this.startedAt);
   }
 
   /** Milliseconds until the whole run must end. */

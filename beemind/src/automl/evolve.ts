@@ -317,9 +317,15 @@ async function searchLoop(ctx: RunContext, backend: EvaluationBackend, signal?: 
   };
   const onAbort = () => stop('interrupted');
   signal?.addEventListener('abort', onAbort, { once: true });
-  const msLeft = budget.searchMsLeft();
-  const timer = Number.isFinite(msLeft) ? setTimeout(() => stop('time'), Math.max(0, msLeft)) : undefined;
-  timer?.unref();
+  // the deadline moves earlier when the leader is slow to refit (budget.reserveForFinishing)
+  let timer: NodeJS.Timeout | undefined;
+  const armDeadline = () => {
+    clearTimeout(timer);
+    const msLeft = budget.searchMsLeft();
+    timer = Number.isFinite(msLeft) ? setTimeout(() => stop('time'), Math.max(0, msLeft)) : undefined;
+    timer?.unref();
+  };
+  armDeadline();
 
   try {
     for (;;) {
@@ -352,6 +358,11 @@ async function searchLoop(ctx: RunContext, backend: EvaluationBackend, signal?: 
       }
       budget.countEvaluations(proposals.length);
       strategy.tell(results);
+      const leader = bestDrone(ctx.drones, ctx.scorer.greaterIsBetter);
+      if (leader) {
+        budget.reserveForFinishing(finishingMs(leader, ctx));
+        armDeadline();
+      }
 
       budget.recordGeneration(emitGeneration(ctx, space, generation, finished));
       generation++;
@@ -360,6 +371,18 @@ async function searchLoop(ctx: RunContext, backend: EvaluationBackend, signal?: 
     if (timer) clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/**
+ * Time to finish a run whose champion is `leader`, with margin: its refit on the search rows (its fit time
+ * was measured on a fold's share of them) and, with test rows, its refit on every row.
+ */
+function finishingMs(leader: Drone, ctx: RunContext): number {
+  const v = ctx.options.validation;
+  const trainShare = 'holdout' in v ? 1 - v.holdout : 1 - 1 / v.folds;
+  const perRow = leader.fitSeconds / Math.max(1, ctx.search.rows * trainShare);
+  const refitRows = ctx.search.rows + (ctx.test ? ctx.dataset.rows : 0);
+  return perRow * refitRows * 1000 * 1.5;
 }
 
 /** Emits generation.completed; returns the best score so far. */
