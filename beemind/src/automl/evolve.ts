@@ -11,6 +11,7 @@ import { quote } from '../core/text.js';
 import { logger } from '../core/logger.js';
 import { Dataset, toDataset } from '../data/dataset.js';
 import type { Frame } from '../data/frame.js';
+import { describeDropped, uselessColumns } from '../data/screen.js';
 import { kFold, trainTestSplit, type Split } from '../data/split.js';
 import type { Drone, Genome, Objective, RunEvent, RunStarted } from '../events/events.js';
 import { EVENT_PROTOCOL_VERSION } from '../events/events.js';
@@ -131,8 +132,11 @@ export async function evolve(data: Dataset | Frame, input: EvolveOptionsInput = 
   // the experiment store: the run to resume (its options come back from it), a warm start, the recorder
   const history = openRunHistory(input);
   const options = history.options;
-  const dataset = asDataset(data, options);
-  history.checkData(dataset);
+  const given = asDataset(data, options);
+  history.checkData(given);
+  const dropped = options.screenColumns ? uselessColumns(given.features) : [];
+  const dataset = dropped.length > 0 ? new Dataset(given.features.drop(dropped.map((d) => d.column)), given.target, given.name) : given;
+  if (dropped.length > 0) logger.info(`columns set aside before the search: ${describeDropped(dropped)}`);
   const scorer = options.metric ? getScorer(options.metric, dataset.task) : defaultScorer(dataset.task);
   const objectives = objectiveList(options.objectives, scorer);
   if (dataset.rows < 10) {
@@ -193,11 +197,12 @@ export async function evolve(data: Dataset | Frame, input: EvolveOptionsInput = 
     dataset: {
       name: dataset.name,
       rows: dataset.rows,
-      fingerprint: dataset.fingerprint,
+      fingerprint: given.fingerprint, // of the data as given, which a resume is checked against
       task: dataset.task,
       target: dataset.target.name,
       classes: dataset.target.classes,
       features: dataset.schema,
+      ...(dropped.length > 0 ? { dropped } : {}),
     },
   };
   if (resumed) resumed.events.forEach((e) => announce(e, true));

@@ -74,6 +74,11 @@ export const EvolveOptionsSchema = z
      */
     backend: z.object({ redis: z.string().min(1), queue: QueueNameSchema.optional() }).strict().optional(),
     ensemble: z.boolean().default(true),
+    /**
+     * Set aside columns that cannot help a model (constant, repeating an earlier column, or an identifier such
+     * as a row number) before the search; the run lists them in run.droppedColumns.
+     */
+    screenColumns: z.boolean().default(true),
     /** Compute permutation importance of the champion at the end of the run. */
     importance: z.boolean().default(true),
     seed: z.number().int().min(0).default(0),

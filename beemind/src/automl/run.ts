@@ -6,6 +6,7 @@ import { confusionMatrixChart } from '../charts/model_charts.js';
 import { historyChart, lineageChart, modelComparisonChart, paretoChart } from '../charts/run_charts.js';
 import type { VegaLiteSpec } from '../charts/spec.js';
 import { EvaluationError } from '../core/errors.js';
+import type { DroppedColumn } from '../data/screen.js';
 import { DISPLAY, escapeHtml, tableBundle, type MimeBundle } from '../display.js';
 import type { Drone, LeaderboardRow, RunEvent, RunFinished, RunStarted } from '../events/events.js';
 import type { TrainedModel } from './trained_model.js';
@@ -95,6 +96,11 @@ export class Run {
 
   get testScore(): number | null {
     return this.finished.testScore;
+  }
+
+  /** Columns set aside before the search (constant, duplicate or identifier), which the models never saw. */
+  get droppedColumns(): DroppedColumn[] {
+    return this.started.dataset.dropped ?? [];
   }
 
   /** Whether the run built a champion (false when it was interrupted or no drone finished). */

@@ -10,6 +10,7 @@ import { BeeMindError, ConfigurationError, EvaluationError } from '../core/error
 import { checkOutputFile, writeOutputFile } from '../core/output_file.js';
 import { printable, quote } from '../core/text.js';
 import { readCSV } from '../data/csv.js';
+import { describeDropped } from '../data/screen.js';
 import { toDataset } from '../data/dataset.js';
 import { DISPLAY } from '../display.js';
 import { defaultPipelineSpace } from '../search/default_space.js';
@@ -137,6 +138,7 @@ export function buildProgram(): Command {
       const out = toPredict && !o.out ? process.stderr : process.stdout;
       out.write(`\n${run.toString()}\n\n`);
       out.write(`${run.leaderboard[DISPLAY]()['text/plain'].split('\n').slice(0, 11).join('\n')}\n`);
+      if (run.droppedColumns.length > 0) out.write(`\ncolumns set aside before the search: ${describeDropped(run.droppedColumns)}\n`);
       if (run.hasChampion) {
         out.write(`\nchampion: ${run.champion.id}${run.champion.isEnsemble ? ` (${run.champion.members.length} members)` : ''}\n`);
         const report = await run.champion.importance().catch(() => null);

@@ -73,7 +73,12 @@ export const RunStartedSchema = z.object({
     task: z.enum(['classification', 'regression']),
     target: z.string(),
     classes: z.array(z.string()).nullable(),
+    /** The columns the models see (the table's, without those set aside by screening). */
     features: z.array(ColumnSchemaSchema),
+    /** Columns set aside before the search, and why (absent in runs recorded before screening existed). */
+    dropped: z
+      .array(z.object({ column: z.string(), reason: z.enum(['constant', 'duplicate', 'identifier']), of: z.string().optional() }))
+      .optional(),
   }),
 });
 
