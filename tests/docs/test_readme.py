@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -43,6 +44,20 @@ def cli_commands() -> list[str]:
     """`npx beemind …` lines of the README's shell blocks (`beemind-kernel` ones install into the user's Jupyter)."""
     lines = [l.strip() for b in blocks(REPO / "README.md", {"bash", "sh"}) for l in b.splitlines()]
     return [l for l in lines if l.startswith("npx beemind ")]
+
+
+def without_port(args: list[str]) -> list[str]:
+    """`args` without a `--port N` / `--port=N` option (the test serves on a free port instead)."""
+    out: list[str] = []
+    skip = False
+    for a in args:
+        if skip:
+            skip = False
+        elif a == "--port":
+            skip = True
+        elif not a.startswith("--port="):
+            out.append(a)
+    return out
 
 
 def free_port() -> int:
@@ -120,6 +135,19 @@ def test_readme_commands_run_on_the_bundled_datasets(tmp_path: Path, redis_url: 
             proc = subprocess.Popen([*CLI, *args], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
             time.sleep(3)
             assert proc.poll() is None, f"{line}: the worker exited at once:\n{proc.stdout.read() if proc.stdout else ''}"
+            proc.send_signal(signal.SIGINT)
+            assert proc.wait(30) == 0, line
+            continue
+        if args[0] == "serve":
+            # a server runs until Ctrl-C: it must start (on a free port), answer, then stop cleanly on SIGINT
+            proc = subprocess.Popen([*CLI, *without_port(args), "--port", "0"], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            url = None
+            while url is None and proc.stdout and (started := proc.stdout.readline()):
+                found = re.search(r" at (http://\S+)", started)
+                url = found.group(1) if found else None
+            assert url, f"{line}: no start-up line"
+            with urllib.request.urlopen(f"{url}/healthz", timeout=10) as health:
+                assert health.status == 200, line
             proc.send_signal(signal.SIGINT)
             assert proc.wait(30) == 0, line
             continue

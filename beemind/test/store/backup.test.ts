@@ -195,7 +195,7 @@ describe('beemind store restore', () => {
       [empty, /cannot restore .*empty\.db: it is an empty database, not a BeeMind experiment store/],
       [
         newer,
-        /cannot restore .*newer\.db: it has schema version 99, newer than this BeeMind understands \(2\); upgrade beemind/,
+        /cannot restore .*newer\.db: it has schema version 99, newer than this BeeMind understands \(\d+\); upgrade beemind/,
       ],
       [truncated, /cannot restore .*truncated\.db: it is damaged \(.+\); restore another backup/],
       [file('missing.db'), /cannot restore .*missing\.db: there is no such file/],

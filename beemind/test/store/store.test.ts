@@ -85,7 +85,7 @@ describe('opening a store', () => {
     old.close();
 
     const store = ExperimentStore.open(file);
-    expect(store.schemaVersion).toBe(2);
+    expect(store.schemaVersion).toBe(SCHEMA_VERSION);
     const [run] = store.listRuns();
     expect(run).toMatchObject({
       id: 'old1',
@@ -105,7 +105,7 @@ describe('opening a store', () => {
     ]);
     expect(store.models.list()).toEqual([]); // the registry table came with version 2
     const history = store.db.prepare('SELECT version FROM beemind_schema ORDER BY version').pluck().all();
-    expect(history).toEqual([1, 2]);
+    expect(history).toEqual([1, 2, 3]);
   });
 
   it('refuses a file that is not a database, and leaves it untouched', () => {
@@ -171,7 +171,7 @@ describe('opening a store', () => {
       expect.objectContaining({
         code: 'store.too_new',
         message: expect.stringMatching(
-          /schema version 99, newer than this BeeMind understands \(2\); upgrade beemind/,
+          /schema version 99, newer than this BeeMind understands \(\d+\); upgrade beemind/,
         ),
       }),
     );
