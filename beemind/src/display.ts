@@ -4,7 +4,7 @@
  * nothing of Jupyter; the kernel looks for this symbol.
  */
 import type { VegaLiteSpec } from './charts/spec.js';
-import { DISPLAY } from './core/html_table.js';
+import { DISPLAY, tableBundle } from './core/html_table.js';
 
 // The table, escaping and formatting helpers live in core/ so that every layer (data/ too) can use them.
 export {
@@ -35,4 +35,13 @@ export function isDisplayable(value: unknown): value is Displayable {
 /** A chart as a MIME bundle: the Vega-Lite spec plus a text fallback. */
 export function chartBundle(spec: VegaLiteSpec, text: string): MimeBundle {
   return { 'text/plain': text, 'application/vnd.vegalite.v5+json': spec };
+}
+
+/** Feature importances as a MIME bundle: their chart plus a text table (feature, importance, std), sorted. */
+export function importanceBundle(
+  sorted: readonly { feature: string; importance: number; std?: number }[],
+  chart: VegaLiteSpec,
+): MimeBundle {
+  const text = tableBundle(['feature', 'importance', 'std'], sorted.map((f) => [f.feature, f.importance, f.std ?? 0]))['text/plain'];
+  return chartBundle(chart, text);
 }

@@ -73,10 +73,13 @@ export async function finishRun(ctx: RunContext, reason: StopReason, failure: un
   let testScore: number | null = null;
   let error: string | undefined = failure ? String((failure as Error).message ?? failure) : undefined;
 
-  const makeModel = (members: ModelMember[], id: string) =>
-    new TrainedModel(ctx.dataset.task, id, members, ctx.dataset.featureNames, ctx.dataset.target.classes, () =>
+  const makeModel = (members: ModelMember[], id: string) => {
+    const model = new TrainedModel(ctx.dataset.task, id, members, ctx.dataset.featureNames, ctx.dataset.target.classes, () =>
       importanceOf(id),
     );
+    model.background = ctx.search.features; // explanations compare against the search rows by default
+    return model;
+  };
 
   /** A finished drone refit on the search rows (once), as a one-member model. */
   const droneModel = async (droneId: string): Promise<TrainedModel> => {
@@ -218,6 +221,8 @@ export async function finishRun(ctx: RunContext, reason: StopReason, failure: un
     confusion,
     importance: importanceOf,
     model: droneModel,
+    // the rows the panels' "why" view explains by index (panels addition)
+    heldOut: { frame: holdout.features, kind: ctx.test ? 'test' : 'search', background: ctx.search.features },
   });
   registerRun(run);
   if (failure) throw Object.assign(failure as Error, { run });

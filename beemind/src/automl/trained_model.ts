@@ -9,10 +9,15 @@ import { ownData, StateReader } from '../core/untrusted.js';
 import { featureImportanceChart } from '../charts/model_charts.js';
 import type { Dataset } from '../data/dataset.js';
 import { columnNames, type Frame } from '../data/frame.js';
-import { DISPLAY, chartBundle, tableBundle, type MimeBundle } from '../display.js';
+import { DISPLAY, importanceBundle, tableBundle, type MimeBundle } from '../display.js';
 import { argmaxRows, type Task } from '../models/estimator.js';
 import { Pipeline, type PipelineJSON } from '../pipeline/pipeline.js';
 import type { FeatureImportance } from './importance.js';
+// explanations (explain/): attributions and partial dependence of a trained model
+import { columnKinds, explainModel, outputNames, type ExplainOptions } from '../explain/explain.js';
+import type { Explanation } from '../explain/explanation.js';
+import { partialDependence, type PartialDependence, type PartialDependenceOptions } from '../explain/partial_dependence.js';
+import { toFrame, type RowsInput } from '../explain/rows.js';
 
 /** The plain-JSON form of a TrainedModel: every member pipeline with its fitted state. */
 export interface TrainedModelJSON {
@@ -48,11 +53,7 @@ export class ImportanceReport {
   }
 
   [DISPLAY](): MimeBundle {
-    const text = tableBundle(
-      ['feature', 'importance', 'std'],
-      this.sorted().map((f) => [f.feature, f.importance, f.std]),
-    )['text/plain'];
-    return chartBundle(this.chart(), text);
+    return importanceBundle(this.sorted(), this.chart());
   }
 }
 
@@ -153,6 +154,39 @@ export class TrainedModel {
     const classes = this.classes;
     return Array.from(raw, (v) => (classes ? classes[v] : v));
   }
+
+  // --- explanations (explain/) ---
+  /**
+   * Rows explanations compare against when `explain` is given no `background` (the training rows or a sample
+   * of them); null until set.
+   */
+  background: Frame | null = null;
+
+  /**
+   * Per-row attributions of the raw output (log-odds, probability or value) to each input column, with the
+   * base value: base + Σ attributions = the raw output. Exact TreeSHAP for tree models, exact for linear
+   * models, seeded Shapley sampling (with its standard error) for the others. `data` and
+   * `options.background`: a Frame, a Dataset or plain row objects.
+   */
+  async explain(data: RowsInput, options: ExplainOptions<RowsInput> = {}): Promise<Explanation> {
+    const kinds = () => columnKinds(this);
+    const frame = this.features(toFrame(data, this.featureNames, kinds));
+    const given = options.background ?? this.background;
+    const background = given ? this.features(toFrame(given, this.featureNames, kinds)) : frame;
+    return explainModel(this, frame, background, options);
+  }
+
+  /**
+   * Partial dependence of the prediction (class probabilities, or the value) on one or two features over
+   * `data`, with ICE curves for one feature; displayable as a line or heat map.
+   */
+  async partialDependence(data: RowsInput, features: string | string[], options: PartialDependenceOptions = {}): Promise<PartialDependence> {
+    const frame = this.features(toFrame(data, this.featureNames, () => columnKinds(this)));
+    const predict = (f: Frame) => (this.task === 'classification' ? this.predictProba(f).data : this.predictRaw(f));
+    const scale = this.task === 'classification' ? 'probability' : 'value';
+    return partialDependence(predict, frame, typeof features === 'string' ? [features] : features, outputNames(this), scale, options);
+  }
+  // --- end explanations ---
 
   /** Permutation importance on the run's held-out rows (computed once, then cached). */
   importance(): Promise<ImportanceReport> {

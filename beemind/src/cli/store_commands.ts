@@ -8,13 +8,14 @@ import { Argument, type Command, InvalidArgumentError, Option } from 'commander'
 import type { Run } from '../automl/run.js';
 import { ConfigurationError } from '../core/errors.js';
 import { printable, printableJSON } from '../core/text.js';
-import { writeOutputFile } from '../core/output_file.js';
+import { checkOutputFile, writeOutputFile } from '../core/output_file.js';
+import { exportModule, MODULE_FORMATS, type ModuleFormat } from '../export/module.js';
 import { tableBundle } from '../display.js';
 import { genomeLabel } from '../search/genome.js';
 import { plural } from '../store/backup.js';
 import { ExperimentStore } from '../store/experiment_store.js';
 import { resolveStoreLocation } from '../store/location.js';
-import { checkName, parseModelSelector, type ModelVersion } from '../store/registry.js';
+import { checkName, parseModelReference, parseModelSelector, type ModelVersion } from '../store/registry.js';
 import type { RunSummary } from '../store/queries.js';
 
 export const STORE_HELP =
@@ -260,18 +261,38 @@ function addModelsCommand(program: Command): void {
 
   models
     .command('export')
-    .description('one model version as a self-contained JSON file')
-    .argument('<name>', 'model name')
-    .argument('[version]', 'version number, latest, or a stage', 'latest')
+    .description(
+      'one model version as a self-contained JSON model file (--format json), or as a dependency-free ' +
+        'JavaScript (esm) or TypeScript (ts) module exporting predict and predictProba',
+    )
+    .argument('<name>', 'model name, or NAME:VERSION, NAME:STAGE or NAME@STAGE')
+    .argument('[version]', 'version number, latest, or a stage (default: latest)')
     .option('--store <file>', STORE_HELP)
+    .addOption(
+      new Option('--format <format>', 'json: a model file for `beemind models import`; esm or ts: a module')
+        .choices(['json', ...MODULE_FORMATS])
+        .default('json'),
+    )
     .option('-o, --out <file>', 'write to a file instead of stdout')
-    .action((name: string, version: string, o) => {
+    .action((name: string, version: string | undefined, o) => {
       const registry = storeAt(o.store).models;
-      const selector = parseModelSelector(version);
-      if (o.out) {
-        const info = registry.exportToFile(name, selector, o.out, '--out');
+      // `models export churn:3` is `models export churn 3`
+      const reference =
+        version === undefined ? parseModelReference(name) : { name, selector: parseModelSelector(version) };
+      if (o.format !== 'json') {
+        const format = o.format as ModuleFormat;
+        if (o.out) checkOutputFile(o.out, '--out');
+        const info = registry.get(reference.name, reference.selector);
+        const text = exportModule(registry.load(reference.name, info.version), { format });
+        if (!o.out) return void process.stdout.write(text);
+        writeOutputFile(o.out, text, '--out');
+        process.stderr.write(
+          `wrote ${info.name} version ${info.version} as a ${format === 'ts' ? 'TypeScript' : 'JavaScript'} module to ${o.out}\n`,
+        );
+      } else if (o.out) {
+        const info = registry.exportToFile(reference.name, reference.selector, o.out, '--out');
         process.stderr.write(`wrote ${info.name} version ${info.version} to ${o.out}\n`);
-      } else write(JSON.stringify(registry.exportModel(name, selector)));
+      } else write(JSON.stringify(registry.exportModel(reference.name, reference.selector)));
     });
 
   models

@@ -66,6 +66,11 @@ export class HistGradientBoostingClassifier extends BaseClassifier<HistGradientB
     return this.fittedModel().featureImportances();
   }
 
+  /** The fitted trees and baseline (read-only use: explanations). */
+  get boosted(): BoostedModel {
+    return this.fittedModel();
+  }
+
   protected fitValidated(X: Matrix, y: Float64Array): void {
     this.model = fitBoosting(X, y, 'classification', this.nClasses, this.params);
   }
@@ -111,6 +116,11 @@ export class HistGradientBoostingRegressor extends BaseRegressor<HistGradientBoo
   /** Total split gain per feature, normalised to sum 1. */
   featureImportances(): Float64Array {
     return this.fittedModel().featureImportances();
+  }
+
+  /** The fitted trees and baseline (read-only use: explanations). */
+  get boosted(): BoostedModel {
+    return this.fittedModel();
   }
 
   protected fitValidated(X: Matrix, y: Float64Array): void {
