@@ -3,21 +3,57 @@
  */
 import type { Drone } from 'beemind/events';
 
-/** A metric value with 4 significant decimals, or scientific notation when tiny or huge. */
+/** Digit grouping of whole numbers, fixed to one locale so that the panels read the same everywhere. */
+const GROUPED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+/**
+ * A metric value (or any measured number) with sensible digits: 4 decimals below 1 (0.9567), 4 significant
+ * digits up to 1,000 (12.35, 123.5), grouped whole numbers up to a million (12,346), exponent form when tiny or
+ * huge (3.36e-5, 1.23e7); integers as they are (grouped).
+ */
 export function formatScore(v: number | null | undefined): string {
   if (v === null || v === undefined || Number.isNaN(v)) return '—';
   if (!Number.isFinite(v)) return v > 0 ? '∞' : '-∞';
-  if (Number.isInteger(v)) return String(v);
   const a = Math.abs(v);
-  return a !== 0 && (a < 1e-3 || a >= 1e6) ? v.toExponential(3) : v.toFixed(4);
+  if (Number.isInteger(v)) return a < 1e15 ? GROUPED.format(v) : exponent(v);
+  if (a < 1e-3 || a >= 1e6) return exponent(v);
+  if (a < 1) return v.toFixed(4);
+  if (a >= 1000) return GROUPED.format(v);
+  return v.toFixed(3 - Math.floor(Math.log10(a)));
 }
 
+/** An attribution or other signed contribution: its sign always written (+0.1234, -0.0456). */
+export function formatSigned(v: number | null | undefined): string {
+  const text = formatScore(v);
+  return typeof v === 'number' && v > 0 && Number.isFinite(v) ? `+${text}` : text;
+}
+
+/** Exponent form with 3 significant digits and no "+" in the exponent: 3.36e-5, 1.23e7. */
+function exponent(v: number): string {
+  return v.toExponential(2).replace('e+', 'e');
+}
+
+/**
+ * A duration in the unit that reads best: 3.4 µs, 0.34 ms, 12.5 ms, 345 ms, 2.35 s, 12.3 s, 2 min 5 s.
+ * Fit and predict times of small models are fractions of a millisecond, so milliseconds keep 2 decimals.
+ */
 export function formatSeconds(s: number | null | undefined): string {
-  if (s === null || s === undefined || !Number.isFinite(s)) return '—';
-  if (s < 0.001) return `${(s * 1e6).toFixed(0)} µs`;
-  if (s < 1) return `${(s * 1000).toFixed(s < 0.01 ? 1 : 0)} ms`;
-  if (s < 60) return `${s.toFixed(s < 10 ? 2 : 1)} s`;
-  return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+  if (s === null || s === undefined || !Number.isFinite(s) || s < 0) return '—';
+  if (s === 0) return '0 ms';
+  const ms = s * 1000;
+  if (ms < 0.01) return `${Number((ms * 1000).toPrecision(2))} µs`;
+  if (ms < 10) return `${ms.toFixed(2)} ms`;
+  if (ms < 100) return `${ms.toFixed(1)} ms`;
+  if (s < 1) return `${ms.toFixed(0)} ms`;
+  if (s < 10) return `${s.toFixed(2)} s`;
+  if (s < 60) return `${s.toFixed(1)} s`;
+  const whole = Math.round(s);
+  return `${Math.floor(whole / 60)} min ${whole % 60} s`;
+}
+
+/** A duration for an axis tick at a round value: no trailing zeros (0.1 ms, 1 ms, 10 ms, 1 s). */
+export function formatSecondsTick(s: number): string {
+  return formatSeconds(s).replace(/\.(\d*?)0+(?= )/, (_, kept: string) => (kept ? `.${kept}` : ''));
 }
 
 /** Standard deviation of fold scores (0 for fewer than two). */
@@ -44,8 +80,14 @@ export function paramsText(params: Record<string, unknown>, max = 6): string {
   return shown.join(', ');
 }
 
-function formatValue(v: unknown): string {
-  if (typeof v === 'number') return formatScore(v);
+/** A data or hyperparameter value as written: numbers without float noise (5.1, 0.1, 1e-7), text clipped. */
+export function formatValue(v: unknown): string {
+  if (v === null || v === undefined) return 'missing';
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) return Number.isNaN(v) ? 'missing' : formatScore(v);
+    const a = Math.abs(v);
+    return a !== 0 && (a < 1e-4 || a >= 1e9) ? exponent(v) : String(Number(v.toPrecision(6)));
+  }
   if (Array.isArray(v)) return `[${v.map(formatValue).join(', ')}]`;
   if (typeof v === 'string') return v.length > 40 ? `${v.slice(0, 39)}…` : v;
   return JSON.stringify(v) ?? String(v);

@@ -10,7 +10,7 @@ import {
   type JupyterFrontEndPlugin,
 } from '@jupyterlab/application';
 import { ICommandPalette, IThemeManager } from '@jupyterlab/apputils';
-import { INotebookTracker, type NotebookPanel } from '@jupyterlab/notebook';
+import { INotebookTracker, NotebookActions, type NotebookPanel } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { CommandIDs, registerCommands } from './commands.js';
 import { comparisonIcon, importanceIcon, lineageIcon } from './icons.js';
@@ -68,6 +68,11 @@ function activate(
     panel.title.caption = `BeeMind: ${caption}`;
     app.shell.add(panel, 'right', { rank: 900 + rank });
     restorer?.add(panel, panel.id);
+  });
+  // A cell that ran may have sent other rows with run.explain: the "why" views explain the sent rows again.
+  NotebookActions.executed.connect((_, { notebook }) => {
+    const widget = notebooks.find((panel) => panel.content === notebook);
+    if (widget) tracker.modelFor(widget)?.cellExecuted();
   });
   const redrawAll = () => panels.forEach(([panel]) => panel.invalidate());
   themes?.themeChanged.connect(redrawAll);

@@ -62,11 +62,48 @@ const ImportanceReportSchema = z.object({
 
 export type ConfusionMatrix = z.infer<typeof ConfusionSchema>;
 
+/** Which rows the "why" view explains: the run's test rows, or the rows last sent with `run.explain` from a cell. */
+export type ExplainSource = 'test' | 'sent';
+
+/** What an `explain` response carries: one row's attributions for one drone (the library's Run.explainRow). */
+const RowExplanationSchema = z
+  .object({
+    runId: z.string(),
+    droneId: z.string(),
+    source: z.enum(['test', 'sent']),
+    row: z.number().int().min(0),
+    rowCount: z.number().int().min(0),
+    columns: z.array(z.string()),
+    outputs: z.array(z.string()).min(1),
+    scale: z.string(),
+    base: z.array(z.number()),
+    /** values[output][column] */
+    values: z.array(z.array(z.number())),
+    /** The model's raw output per output: base + Σ values. */
+    output: z.array(z.number()),
+    method: z.string(),
+    maxError: z.number(),
+    /** The row's input values, one per column. */
+    input: z.array(z.unknown()),
+  })
+  .refine(
+    (e) =>
+      e.base.length === e.outputs.length &&
+      e.output.length === e.outputs.length &&
+      e.values.length === e.outputs.length &&
+      e.values.every((v) => v.length === e.columns.length) &&
+      e.input.length === e.columns.length,
+    { message: 'base, output, values and input must have one entry per output and column' },
+  );
+
+export type RowExplanation = z.infer<typeof RowExplanationSchema>;
+
 /** A request from the panels; the kernel answers with a `response` carrying the same id. */
 export type Request =
   | { method: 'importance'; params: { runId: string; droneId: string } }
   | { method: 'confusion'; params: { runId: string; droneId: string } }
   | { method: 'drone'; params: { runId: string; droneId: string } }
+  | { method: 'explain'; params: { runId: string; droneId: string; row: number; source: ExplainSource } }
   | { method: 'snapshot' };
 
 export type KernelMessage =
@@ -171,6 +208,12 @@ export function parseConfusion(result: unknown): ConfusionMatrix | null {
   const { labels, matrix } = parsed.data;
   const square = matrix.length === labels.length && matrix.every((row) => row.length === labels.length);
   return square ? parsed.data : null;
+}
+
+/** Reads the result of an `explain` response; null when it does not have the documented shape. */
+export function parseRowExplanation(result: unknown): RowExplanation | null {
+  const parsed = RowExplanationSchema.safeParse(result);
+  return parsed.success ? parsed.data : null;
 }
 
 /** Reads the result of an `importance` response as an importance.computed event of `runId`/`droneId`. */

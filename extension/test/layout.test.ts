@@ -1,6 +1,15 @@
 // The lineage layout: one node per drone, generations in order, best first, edges, colour buckets, hit testing.
 import { RunState } from '../src/model/run.js';
-import { NodeKind, layoutLineage, nodeAt, orderIndex } from '../src/lineage/layout.js';
+import {
+  MAX_SPACING,
+  NodeKind,
+  fitSpacing,
+  layoutLineage,
+  nodeAt,
+  orderIndex,
+} from '../src/lineage/layout.js';
+import { drawLineage } from '../src/lineage/draw.js';
+import type { ThemeColors } from '../src/theme.js';
 import { paretoFront, boxStats, quantile } from '../src/charts/stats.js';
 import { linearScale, logScale } from '../src/charts/axis.js';
 import { SCORE_BUCKETS } from '../src/theme.js';
@@ -107,6 +116,90 @@ describe('layoutLineage', () => {
     expect(nodeAt(l, 10, 10)).toBe(-1);
   });
 });
+
+describe('lineage sized to the panel', () => {
+  // A dozen drones in a 420 px sidebar: the example of the issue (a strip of 8 px dots before).
+  const small = runOf(12, 2, 5);
+  const layout = layoutLineage(small, 420, { height: 600 });
+
+  it('makes a dozen drones large and spreads them over the width and the height', () => {
+    expect(layout.spacing).toBeGreaterThanOrEqual(48);
+    expect(layout.radius).toBeGreaterThanOrEqual(12);
+    const xs = Array.from(layout.x);
+    expect(Math.max(...xs) - Math.min(...xs) + 2 * layout.radius).toBeGreaterThan(420 * 0.6);
+    expect(layout.height).toBeGreaterThan(600 * 0.6);
+    expect(layout.height).toBeLessThanOrEqual(600);
+    // every drone still found at its centre after the resizing
+    for (let i = 0; i < layout.count; i++) expect(nodeAt(layout, layout.x[i], layout.y[i])).toBe(i);
+  });
+
+  it('shrinks nodes to fit the height, and keeps 10,000 drones dense (scrolled, not squeezed)', () => {
+    const tall = layoutLineage(runOf(60, 6, 2), 420, { height: 400 });
+    expect(tall.height).toBeLessThanOrEqual(400);
+    expect(tall.spacing).toBeLessThan(layout.spacing);
+    const big = layoutLineage(runOf(10_000, 50, 3), 420, { height: 600 });
+    expect(big.spacing).toBe(8);
+    expect(big.height).toBeGreaterThan(600);
+  });
+
+  it('never makes nodes larger than MAX_SPACING, and fits the width alone without a height', () => {
+    expect(fitSpacing([2, 2], 4, 2000, 2000).spacing).toBe(MAX_SPACING);
+    const widthOnly = layoutLineage(small, 420);
+    expect(widthOnly.spacing).toBe(layout.spacing);
+    expect(widthOnly.gap).toBeLessThan(layout.gap);
+  });
+
+  it('writes operator labels in the gaps between generations, never over a node, at any zoom', () => {
+    for (const zoom of [1, 2.5]) {
+      const texts = recordText(layout, zoom);
+      const labels = texts.filter((t) => layout.operators.includes(t.text));
+      expect(labels.length).toBeGreaterThan(0);
+      for (const label of labels) {
+        for (let i = 0; i < layout.count; i++) {
+          const sx = layout.x[i] * zoom;
+          const sy = layout.y[i] * zoom;
+          const r = layout.radius * zoom;
+          const overlaps = Math.abs(label.x - sx) < label.width / 2 + r && Math.abs(label.y - sy) < 7 + r;
+          expect(overlaps).toBe(false);
+        }
+      }
+      // the generation headers keep their screen position and size whatever the zoom
+      expect(texts.filter((t) => t.text.startsWith('generation')).every((t) => t.x === 9)).toBe(true);
+    }
+  });
+});
+
+/** The text drawLineage writes (screen coordinates), with a canvas context that only records. */
+function recordText(layout: ReturnType<typeof layoutLineage>, zoom: number) {
+  const texts: { text: string; x: number; y: number; width: number }[] = [];
+  const ctx = new Proxy(
+    {
+      measureText: (text: string) => ({ width: text.length * 6 }),
+      fillText: (text: string, x: number, y: number) =>
+        texts.push({ text, x, y, width: text.length * 6 + 6 }),
+    } as Record<string, unknown>,
+    {
+      get: (target, key: string) => (key in target ? target[key] : () => undefined),
+      set: () => true,
+    },
+  ) as unknown as CanvasRenderingContext2D;
+  const colors = new Proxy({}, { get: () => '#888' }) as ThemeColors;
+  drawLineage(ctx, layout, {
+    zoom,
+    scrollLeft: 0,
+    scrollTop: 0,
+    width: 420 * zoom,
+    height: layout.height * zoom,
+    colors,
+    pareto: new Uint8Array(layout.count),
+    champions: [],
+    selected: -1,
+    hovered: -1,
+    edgeLabels: 'auto',
+    bandLabel: (g, n) => `generation ${g} · ${n} drones`,
+  });
+  return texts;
+}
 
 describe('chart statistics', () => {
   it('computes quartiles as numpy does', () => {

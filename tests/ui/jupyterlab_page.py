@@ -18,7 +18,7 @@ OPEN_COMMANDS = {
 
 def open_notebook(page: Page, url: str, path: str) -> None:
     page.goto(f"{url}/lab/tree/{path}")
-    page.wait_for_selector(".jp-NotebookPanel .jp-Notebook", state="visible")
+    page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook", state="visible")
     wait_for_kernel_idle(page, timeout=120_000)
     # The kernel is ready; the panels open their comm on it.
 

@@ -4,6 +4,7 @@ each panel saved to docs/images/."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -65,6 +66,8 @@ def test_quickstart_fills_the_three_panels(page: Page, lab: dict) -> None:
     expect(importance).to_have_attribute("data-state", "ready")
     assert int(attr(page, "importance", "feature-count")) == 4  # the four iris measurements
     expect(importance.locator(".jp-BeeMind-feature").first).to_be_visible()
+    # Below the importance, the why view explains the first test row with the champion.
+    expect(importance).to_have_attribute("data-why-state", "ready", timeout=120_000)
     importance.screenshot(path=str(IMAGES / "importance.png"))
 
     comparison = open_panel(page, "comparison")
@@ -202,3 +205,147 @@ def test_panels_follow_the_dark_theme(page: Page, lab: dict) -> None:
     lineage.screenshot(path=str(IMAGES / "lineage-dark.png"))
     command(page, "Use Theme: JupyterLab Light")
     page.wait_for_function("document.body.dataset.jpThemeLight === 'true'")
+
+
+def why_notebook(root: Path) -> str:
+    """A notebook that runs a small tree search on iris and explains three rows in a cell with run.explain,
+    printing the numbers explain returned; returns its path relative to the server root."""
+    nb = new_notebook(metadata=KERNEL_META)
+    nb.cells = [
+        new_code_cell("import { loadDataset, evolve } from 'beemind';"),
+        new_code_cell(
+            "const data = await loadDataset('iris');\n"
+            "const run = await evolve(data, { target: 'species', budget: { evaluations: 12 }, populationSize: 6,\n"
+            "  families: ['decision_tree', 'random_forest'], seed: 1 });\n"
+            "run.leaderboard"
+        ),
+        # Each run of this cell sends other rows (5, 55, 105 first, then 20, 70, 120) and prints what explain returned.
+        new_code_cell(
+            "(globalThis as any).explainRound = ((globalThis as any).explainRound ?? 0) + 1;\n"
+            "await run.explain(data.drop(['species']).take((globalThis as any).explainRound === 1 ? [5, 55, 105] : [20, 70, 120]))\n"
+            "  .then((why) => console.log('EXPLAINED ' + JSON.stringify({ columns: why.columns, outputs: why.outputs,\n"
+            "    base: why.base, values: why.values.map((row) => row.map((v) => Array.from(v))) })));"
+        ),
+    ]
+    nbformat.write(nb, root / "notebooks" / "why.ipynb")
+    return "notebooks/why.ipynb"
+
+
+def explained_in_the_cell(page: Page) -> dict:
+    texts = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output").all_text_contents()
+    line = next(t for t in texts if t.startswith("EXPLAINED "))
+    return json.loads(line[len("EXPLAINED "):])
+
+
+def shown_attributions(scope, drone: str | None = None) -> dict[str, str]:
+    """Feature → the exact number (as the kernel sent it) of every attribution bar in `scope` (of one drone)."""
+    bars = scope.locator(".jp-BeeMind-attribution" + (f'[data-drone-id="{drone}"]' if drone else ""))
+    return {bars.nth(i).get_attribute("data-feature"): bars.nth(i).get_attribute("data-value") for i in range(bars.count())}
+
+
+def test_why_view_shows_the_chosen_rows_attributions_as_explain_returns_them(page: Page, lab: dict) -> None:
+    notebook = why_notebook(lab["root"])
+    open_notebook(page, lab["url"], notebook)
+    run_all_cells(page)
+    assert error_outputs(page) == []
+    expected = explained_in_the_cell(page)
+
+    importance = open_panel(page, "importance")
+    widen_right_sidebar(page, 440)
+    # By default the why view explains the first test row with the champion: one bar per iris measurement.
+    expect(importance).to_have_attribute("data-why-state", "ready", timeout=120_000)
+    expect(importance).to_have_attribute("data-why-source", "test")
+    assert len(shown_attributions(importance.locator(".jp-BeeMind-why"))) == 4
+
+    # Pick the second of the rows the cell sent with run.explain.
+    importance.locator(".jp-BeeMind-whySource").select_option("sent")
+    expect(importance).to_have_attribute("data-why-source", "sent")
+    row_input = importance.locator(".jp-BeeMind-whyRowInput")
+    row_input.fill("1")
+    row_input.press("Enter")
+    expect(importance).to_have_attribute("data-why-row", "1")
+    expect(importance).to_have_attribute("data-why-state", "ready", timeout=120_000)
+    chart = importance.locator(".jp-BeeMind-why .jp-BeeMind-attributions")
+    expect(chart).to_have_attribute("data-row", "1")
+    output = int(chart.get_attribute("data-output") or "-1")
+    assert 0 <= output < len(expected["outputs"])
+    shown = shown_attributions(importance.locator(".jp-BeeMind-why"))
+    # Exactly the numbers explain returned in the cell for that row and class (the same doubles, not rounded).
+    assert sorted(shown) == sorted(expected["columns"])
+    for feature, value in shown.items():
+        assert float(value) == expected["values"][1][output][expected["columns"].index(feature)], feature
+    assert float(chart.get_attribute("data-base") or "nan") == expected["base"][output]
+    # Sorted by size, and written with their sign.
+    sizes = [abs(float(v)) for v in shown.values()]
+    assert sizes == sorted(sizes, reverse=True)
+    texts = importance.locator(".jp-BeeMind-why .jp-BeeMind-attribution .jp-BeeMind-value").all_text_contents()
+    assert all(t[0] in "+-0—" for t in texts), texts
+    IMAGES.mkdir(parents=True, exist_ok=True)
+    importance.screenshot(path=str(IMAGES / "why.png"))
+
+    # Running the cell again sends other rows: the why view follows, with the numbers of the new explanation.
+    before = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output", has_text="EXPLAINED ").first.text_content()
+    page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell").nth(2).locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Shift+Enter")
+    page.wait_for_function(
+        """(before) => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output')]
+          .some((o) => o.textContent.startsWith('EXPLAINED ') && o.textContent !== before)""",
+        arg=before,
+        timeout=120_000,
+    )
+    again = explained_in_the_cell(page)
+    assert again["values"][1] != expected["values"][1]
+    # Every bar shows the new explanation's number for its column and the class shown.
+    page.wait_for_function(
+        """([columns, values]) => {
+          const chart = document.querySelector('#beemind-importance .jp-BeeMind-why .jp-BeeMind-attributions');
+          if (!chart || chart.dataset.row !== '1') return false;
+          const output = Number(chart.dataset.output);
+          const bars = [...chart.querySelectorAll('.jp-BeeMind-attribution')];
+          return bars.length === columns.length &&
+            bars.every((bar) => Number(bar.dataset.value) === values[output][columns.indexOf(bar.dataset.feature)]);
+        }""",
+        arg=[again["columns"], again["values"][1]],
+        timeout=120_000,
+    )
+
+
+def test_lineage_sized_to_the_sidebar_zooms_and_names_the_run_after_its_data(page: Page, lab: dict) -> None:
+    notebook = why_notebook(lab["root"])
+    open_notebook(page, lab["url"], notebook)
+    run_all_cells(page)
+    lineage = open_panel(page, "lineage")
+    widen_right_sidebar(page, 420)
+    expect(lineage).to_have_attribute("data-node-count", "12")
+    # A dozen drones in a 420 px sidebar are large enough to read and click, not a strip of dots.
+    assert float(attr(page, "lineage", "node-radius")) >= 10
+    canvas = lineage.locator("canvas")
+    box = canvas.bounding_box()
+    assert box is not None and box["height"] >= 250, box
+    # The run is listed under its data's name.
+    assert lineage.locator(".jp-BeeMind-runPicker option").first.text_content().startswith("iris ·")
+    # The wheel zooms, the Fit button goes back.
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.wheel(0, -300)
+    page.wait_for_function("Number(document.querySelector('#beemind-lineage').dataset.zoom) > 1.2")
+    lineage.locator(".jp-BeeMind-zoomReset").click()
+    expect(lineage).to_have_attribute("data-zoom", "1")
+    # The tooltip names the drone, its pipeline and its fit time in readable units.
+    champion = attr(page, "lineage", "selected-drone")
+    found = ""
+    for y in range(10, int(box["height"]) - 5, 6):
+        for x in range(10, int(box["width"]) - 10, 6):
+            page.mouse.move(box["x"] + x, box["y"] + y)
+            found = attr(page, "lineage", "hovered-drone")
+            if found:
+                break
+        if found:
+            break
+    assert found, "no drone under the pointer"
+    tooltip = lineage.locator(".jp-BeeMind-tooltip")
+    expect(tooltip).to_contain_text(found)
+    expect(tooltip).to_contain_text(re.compile(r"fit \d+(\.\d+)? (µs|ms|s), predict \d+(\.\d+)? (µs|ms|s)"))
+    # The champion (a drone or an ensemble) is described under the lineage.
+    expect(lineage.locator(".jp-BeeMind-droneDetails")).to_contain_text("champion")
+    if champion:
+        expect(lineage.locator(".jp-BeeMind-droneDetails")).to_contain_text(champion)

@@ -5,10 +5,15 @@
 import { confusionMatrixChart } from '../charts/model_charts.js';
 import { historyChart, lineageChart, modelComparisonChart, paretoChart } from '../charts/run_charts.js';
 import type { VegaLiteSpec } from '../charts/spec.js';
-import { EvaluationError } from '../core/errors.js';
+import { ConfigurationError, EvaluationError } from '../core/errors.js';
+import { quote } from '../core/text.js';
+import { DataFrame } from '../data/data_frame.js';
+import { Dataset } from '../data/dataset.js';
+import { takeFrameRows, type Frame } from '../data/frame.js';
 import type { DroppedColumn } from '../data/screen.js';
-import { DISPLAY, escapeHtml, tableBundle, type MimeBundle } from '../display.js';
+import { DISPLAY, escapeHtml, formatSignificant, tableBundle, type MimeBundle } from '../display.js';
 import type { Drone, LeaderboardRow, RunEvent, RunFinished, RunStarted } from '../events/events.js';
+import type { Explanation } from '../explain/explanation.js';
 import type { TrainedModel } from './trained_model.js';
 
 /** Leaderboard rows with a notebook display. */
@@ -25,14 +30,21 @@ export class Leaderboard {
 
   [DISPLAY](): MimeBundle {
     return tableBundle(
-      ['rank', 'drone', 'family', this.metric, '± std', 'fit s', 'generation', 'pipeline'],
+      ['rank', 'drone', 'family', this.metric, '± std', 'fit', 'generation', 'pipeline'],
       this.rows.map((r) => {
         const genome = this.drones.get(r.id)?.genome;
         const pipeline = genome ? [...genome.steps.map((s) => s.kind), genome.model.family].join(' → ') : '';
-        return [r.rank, r.id, r.family, r.score, r.std, r.fitSeconds, r.generation, pipeline];
+        return [r.rank, r.id, r.family, r.score, r.std, fitTime(r.fitSeconds), r.generation, pipeline];
       }),
+      { alignRight: [true, false, false, true, true, true, true, false] },
     );
   }
+}
+
+/** A fit time in the unit that reads best (0.34 ms, 25.2 ms, 1.35 s), not 3.357e-4 seconds. */
+function fitTime(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '';
+  return seconds < 1 ? `${formatSignificant(seconds * 1000, 3)} ms` : `${formatSignificant(seconds, 3)} s`;
 }
 
 export interface FamilySummary {
@@ -57,6 +69,17 @@ export class Run {
   private readonly confusion: (droneId?: string) => Promise<{ matrix: number[][]; labels: string[] }>;
   private readonly importanceOf: (droneId: string) => Promise<unknown>;
   private readonly droneModel: (droneId: string) => Promise<TrainedModel>;
+  /**
+   * The rows `explainRow` explains by index: the run's test rows (its search rows without a test split); and
+   * the search rows, the background of explanations when the model has none of its own.
+   */
+  private readonly heldOut: { frame: Frame; kind: 'test' | 'search'; background: Frame } | null;
+  /**
+   * The rows last given to `run.explain(rows)` from a cell, which the panels can pick too, with their
+   * explanation by each model asked so far: a row is read from its batch's explanation, so the panels show the
+   * very numbers the cell got (explaining a row alone may differ in the last bits).
+   */
+  #sent: { rows: ExplainRows; byModel: Map<string, Promise<Explanation>> } | null = null;
 
   constructor(args: {
     started: RunStarted;
@@ -69,6 +92,8 @@ export class Run {
     importance: (droneId: string) => Promise<unknown>;
     /** A finished drone refit on the search rows. */
     model: (droneId: string) => Promise<TrainedModel>;
+    /** The held-out feature rows the panels' "why" view explains by index, and the search rows. */
+    heldOut?: { frame: Frame; kind: 'test' | 'search'; background: Frame };
   }) {
     this.started = args.started;
     this.finished = args.finished;
@@ -83,6 +108,7 @@ export class Run {
     this.confusion = args.confusion;
     this.importanceOf = args.importance;
     this.droneModel = args.model;
+    this.heldOut = args.heldOut ?? null;
   }
 
   get status() {
@@ -206,6 +232,85 @@ export class Run {
     return modelComparisonChart(this.drones, this.metric);
   }
 
+  // --- Per-row attributions for the panels' "why" view ---------------------------------------------------
+
+  /**
+   * Explains rows with the champion (or a drone) and remembers them, so the JupyterLab panels can pick them
+   * in their "why" view: `await run.explain(data.head(3))`. Resolves to the model's Explanation.
+   */
+  async explain(rows: Frame | Dataset | Record<string, unknown>[], droneId?: string): Promise<Explanation> {
+    const kept: ExplainRows = rows instanceof Dataset ? rows.features : Array.isArray(rows) ? [...rows] : rows;
+    const model = await this.model(droneId);
+    const explanation = await explainWith(model, kept, this.heldOut?.background);
+    this.#sent = { rows: kept, byModel: new Map([[model.id, Promise.resolve(explanation)]]) };
+    return explanation;
+  }
+
+  /** How many rows each source of the "why" view has: the run's test rows and the rows last sent with `explain`. */
+  explainableRows(): { test: number; sent: number; testKind: 'test' | 'search' | null } {
+    return { test: this.heldOut?.frame.rows ?? 0, sent: rowCount(this.#sent?.rows ?? null), testKind: this.heldOut?.kind ?? null };
+  }
+
+  /**
+   * The attributions of one row for a drone (or the champion, `championId` or no id): row `rowIndex` of the
+   * run's test rows (`source: 'test'`) or of the rows last sent with `run.explain` (`'sent'`). The numbers are
+   * those the model's `explain` returns for that row, as plain JSON for the panels.
+   */
+  async explainRow(droneId: string | undefined, rowIndex: number, source: 'test' | 'sent' = 'test'): Promise<RowExplanation> {
+    const sent = this.#sent;
+    const rows = source === 'sent' ? (sent?.rows ?? null) : (this.heldOut?.frame ?? null);
+    if (!rows) {
+      throw new ConfigurationError(
+        'run.no_rows',
+        source === 'sent'
+          ? `run ${this.id} has no rows sent from a cell yet: call await run.explain(rows) first.`
+          : `run ${this.id} kept no rows to explain; use await run.explain(rows) with rows of your own.`,
+      );
+    }
+    const count = rowCount(rows);
+    if (!Number.isSafeInteger(rowIndex) || rowIndex < 0 || rowIndex >= count) {
+      throw new ConfigurationError(
+        'run.row_out_of_range',
+        `row ${quote(rowIndex)} is not one of the ${count} ${source === 'sent' ? 'rows sent with explain' : 'test rows'}; pick 0 to ${count - 1}.`,
+      );
+    }
+    const id = droneId ?? this.champion.id;
+    const model = await this.model(id);
+    // A sent row: from its batch's explanation by this model (made once). A test row: explained alone.
+    let e: Explanation;
+    let at = 0;
+    if (source === 'sent' && sent) {
+      let batch = sent.byModel.get(model.id);
+      if (!batch) {
+        batch = explainWith(model, sent.rows, this.heldOut?.background);
+        sent.byModel.set(model.id, batch);
+        batch.catch(() => sent.byModel.delete(model.id));
+      }
+      e = await batch;
+      at = rowIndex;
+    } else {
+      e = await explainWith(model, Array.isArray(rows) ? [rows[rowIndex]] : takeFrameRows(rows, [rowIndex]), this.heldOut?.background);
+    }
+    const values = e.values[at].map((perColumn) => Array.from(perColumn));
+    const input = Array.isArray(rows) ? rows[rowIndex] : (DataFrame.fromFrame(takeFrameRows(rows, [rowIndex])).toObjects()[0] ?? {});
+    return {
+      runId: this.id,
+      droneId: id,
+      source,
+      row: rowIndex,
+      rowCount: count,
+      columns: [...e.columns],
+      outputs: [...e.outputs],
+      scale: e.scale,
+      base: [...e.base],
+      values,
+      output: e.outputs.map((_, o) => e.output(at, o)),
+      method: e.method,
+      maxError: e.maxError,
+      input: inputValues(input, e.columns),
+    };
+  }
+
   toString(): string {
     const best = this.finished.leaderboard[0];
     return `Run ${this.id}: ${this.drones.length} drones, ${this.finished.status} (${this.finished.reason}), best ${best ? `${best.id} ${best.family} ${this.metric}=${best.score.toFixed(4)}` : 'none'}${this.testScore !== null ? `, test ${this.metric}=${this.testScore.toFixed(4)}` : ''}`;
@@ -218,4 +323,45 @@ export class Run {
       'text/html': `<p>${escapeHtml(this.toString())}</p>${board['text/html']}`,
     };
   }
+}
+
+/** One row's attributions as the panels show them (plain JSON: the comm sends it as is). */
+export interface RowExplanation {
+  runId: string;
+  droneId: string;
+  source: 'test' | 'sent';
+  /** The row's index in its source, and how many rows the source has. */
+  row: number;
+  rowCount: number;
+  columns: string[];
+  outputs: string[];
+  scale: string;
+  /** Per output: the base value, the attributions by column, and the model's raw output (base + Σ). */
+  base: number[];
+  values: number[][];
+  output: number[];
+  method: string;
+  maxError: number;
+  /** The row's input values, one per column (null when missing). */
+  input: unknown[];
+}
+
+/**
+ * The model's explanation of `rows`, against the run's search rows when the model keeps no background of its
+ * own (one row alone cannot be its own background).
+ */
+function explainWith(model: TrainedModel, rows: ExplainRows, background: Frame | undefined): Promise<Explanation> {
+  return model.explain(rows, model.background || !background ? {} : { background });
+}
+
+/** A row's values in column order (own fields only: column names are data). */
+function inputValues(row: Record<string, unknown>, columns: readonly string[]): unknown[] {
+  return columns.map((c) => (Object.hasOwn(row, c) && row[c] !== undefined ? row[c] : null));
+}
+
+/** Rows `explain` takes: a frame of feature columns, or plain row objects. */
+type ExplainRows = Frame | Record<string, unknown>[];
+
+function rowCount(rows: ExplainRows | null): number {
+  return rows === null ? 0 : Array.isArray(rows) ? rows.length : rows.rows;
 }

@@ -92,7 +92,7 @@ export function buildProgram(): Command {
       if (o.saveModel) stored.checkSaveModel(o.saveModel);
       // a resumed run keeps its recorded settings: the command line's defaults do not override them
       const given = (key: string) => !o.resume || command.getOptionValueSource(key) === 'cli';
-      const data = toDataset(await readCSV(csv), { target: stored.target, task: o.task, name: csv });
+      const data = toDataset(await readCSV(csv), { target: stored.target, task: o.task }); // named after the file
       if (o.families) defaultPipelineSpace(data.task, { families: o.families }); // names the known families
       // the file to predict is checked before the run, not after it
       checkProba(o.proba, data.task, `target ${quote(stored.target)}`);

@@ -2,6 +2,7 @@
  * This module contains readCSV: CSV from a path or from text into a typed DataFrame.
  */
 import { readFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { DataError } from '../core/errors.js';
 import { printable, quote } from '../core/text.js';
@@ -33,7 +34,9 @@ export async function readCSV(source: string, options: ReadCSVOptions = {}): Pro
       );
     }
   }
-  return parseCSV(text, options, isText ? 'CSV text' : source);
+  const frame = parseCSV(text, options, isText ? 'CSV text' : source);
+  // A table read from a file is named after it (iris.csv → iris), so its runs are too.
+  return isText ? frame : frame.named(basename(source, extname(source)) || basename(source));
 }
 
 /** Parses CSV text (header row first) into a DataFrame. */

@@ -17,11 +17,19 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 export class DataFrame implements Frame {
   readonly rows: number;
   readonly columns: readonly Column[];
+  /** Where the table came from (a CSV file's name without its folder and extension, a bundled dataset's name); a run on it is named after it. */
+  readonly name: string | undefined;
 
-  constructor(columns: readonly Column[]) {
+  constructor(columns: readonly Column[], name?: string) {
     const frame = createFrame(columns);
     this.rows = frame.rows;
     this.columns = frame.columns;
+    this.name = name;
+  }
+
+  /** The same table under a name (runs on it are listed under that name). */
+  named(name: string): DataFrame {
+    return new DataFrame(this.columns, name);
   }
 
   static fromFrame(frame: Frame): DataFrame {

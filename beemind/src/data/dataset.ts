@@ -136,7 +136,7 @@ export function toDataset(frame: Frame, options: DatasetOptions): Dataset {
   if (features.columns.length === 0) {
     throw new DataError('data.no_features', `the table has no columns besides the target ${quote(options.target)}.`);
   }
-  return new Dataset(features, encodeTarget(column, task), options.name);
+  return new Dataset(features, encodeTarget(column, task), options.name ?? df.name);
 }
 
 function encodeTarget(column: Column, task: Task): TargetInfo {

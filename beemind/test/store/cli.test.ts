@@ -84,11 +84,11 @@ describe('beemind runs and models', () => {
     expect(ok(list).trimEnd().split('\n')).toHaveLength(3);
     expect(ok(list)).toMatch(
       new RegExp(
-        `run\\s+name\\s+status\\s+metric\\s+best\\s+test\\s+drones\\s+started\\n(.*\\n)*${id}\\s+\\S+iris\\.csv\\s+completed\\s+accuracy\\s+[\\d.]+\\s+[\\d.]+\\s+12`,
+        `run\\s+name\\s+status\\s+metric\\s+best\\s+test\\s+drones\\s+started\\n(.*\\n)*${id}\\s+iris\\s+completed\\s+accuracy\\s+[\\d.]+\\s+[\\d.]+\\s+12`,
       ),
     );
     expect(ok(show)).toMatch(/status\s+completed \(evaluations\), 2 sessions/);
-    expect(ok(show)).toMatch(/data\s+\S+iris\.csv: 150 rows, 4 features/);
+    expect(ok(show)).toMatch(/data\s+iris: 150 rows, 4 features/);
     expect(ok(show).trimEnd().split('\n').slice(-4)[0]).toMatch(/^rank\s+drone\s+family\s+accuracy/);
     expect(ok(compare)).toMatch(new RegExp(`^\\s+${id}\\s+${other}`));
     expect(ok(compare)).toMatch(/#2\s+0\.\d{4} \w+ \(d\d+\)\s+0\.\d{4} \w+ \(d\d+\)/);

@@ -3,7 +3,7 @@
  * time axis, one colour per family (or per run when runs are compared), each run's Pareto front of best
  * score for least fit time as a step line with ringed points, and the selected drone ringed.
  */
-import { formatSeconds } from '../format.js';
+import { formatSecondsTick } from '../format.js';
 import type { ThemeColors } from '../theme.js';
 import { linearScale, logScale } from './axis.js';
 
@@ -71,7 +71,7 @@ export function drawScatter(
       ctx.moveTo(px, M.top);
       ctx.lineTo(px, height - M.bottom);
       ctx.stroke();
-      if (k % every === 0) ctx.fillText(formatSeconds(t), px, height - M.bottom + 3);
+      if (k % every === 0) ctx.fillText(formatSecondsTick(t), px, height - M.bottom + 3);
     });
     ctx.fillText('fit time (log scale)', (M.left + width - M.right) / 2, height - 12);
     ctx.textAlign = 'right';

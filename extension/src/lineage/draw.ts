@@ -1,15 +1,19 @@
 /**
  * This module contains the canvas drawing of a lineage layout: only the visible slice (the canvas is the size
- * of the viewport), nodes batched by colour, edges batched by operator, rings for the Pareto front, the
- * champion and the selection, and operator labels on edges when few are on screen. Text is drawn with
- * fillText, never parsed as markup.
+ * of the viewport; the view is zoomed and scrolled), nodes batched by colour, edges batched by operator, rings
+ * for the Pareto front, the champion and the selection, and one operator label per child in the gap above its
+ * generation when few are on screen. Text keeps its size at any zoom and is drawn with fillText, never parsed
+ * as markup.
  */
 import type { EdgeLabels } from '../settings.js';
 import { KNOWN_OPERATORS, SCORE_BUCKETS, SCORE_COLORS, categoryColor, type ThemeColors } from '../theme.js';
-import { BAND_GAP, HEADER_HEIGHT, NodeKind, type LineageLayout } from './layout.js';
+import { HEADER_HEIGHT, NodeKind, type LineageLayout } from './layout.js';
 
 export interface LineageView {
-  /** Layout y at the top of the canvas. */
+  /** Screen pixels per layout pixel (1: the layout as fitted to the panel). */
+  zoom: number;
+  /** Screen offset of the canvas's top-left corner in the zoomed layout (CSS pixels). */
+  scrollLeft: number;
   scrollTop: number;
   /** Canvas size in CSS pixels. */
   width: number;
@@ -35,13 +39,19 @@ export function operatorColor(name: string): string {
 
 /** Draws the visible part of the lineage; returns how many nodes were drawn. */
 export function drawLineage(ctx: CanvasRenderingContext2D, layout: LineageLayout, view: LineageView): number {
-  const { colors, scrollTop, width, height } = view;
-  const top = scrollTop - layout.spacing;
-  const bottom = scrollTop + height + layout.spacing;
+  const { colors, width, height } = view;
+  const zoom = view.zoom > 0 ? view.zoom : 1;
+  // The visible rectangle in layout coordinates, with a node's margin.
+  const top = view.scrollTop / zoom - layout.spacing;
+  const bottom = (view.scrollTop + height) / zoom + layout.spacing;
+  const screenX = (lx: number) => lx * zoom - view.scrollLeft;
+  const screenY = (ly: number) => ly * zoom - view.scrollTop;
   ctx.save();
   ctx.fillStyle = colors.background;
   ctx.fillRect(0, 0, width, height);
-  ctx.translate(0, -scrollTop);
+  ctx.save();
+  ctx.translate(-view.scrollLeft, -view.scrollTop);
+  ctx.scale(zoom, zoom);
   ctx.font = colors.font;
   ctx.textBaseline = 'middle';
 
@@ -53,8 +63,10 @@ export function drawLineage(ctx: CanvasRenderingContext2D, layout: LineageLayout
     const y1 = y[edgeTo[k]];
     if (Math.max(y0, y1) >= top && Math.min(y0, y1) <= bottom) visibleEdges.push(k);
   }
-  ctx.lineWidth = 1;
-  ctx.globalAlpha = visibleEdges.length > 2000 ? 0.15 : visibleEdges.length > 300 ? 0.3 : 0.55;
+  // Lines keep their screen width at any zoom.
+  const px = 1 / zoom;
+  ctx.lineWidth = (layout.spacing > 24 ? 1.5 : 1) * px;
+  ctx.globalAlpha = visibleEdges.length > 2000 ? 0.15 : visibleEdges.length > 300 ? 0.3 : 0.6;
   for (let o = 0; o < layout.operators.length; o++) {
     ctx.strokeStyle = operatorColor(layout.operators[o]);
     ctx.beginPath();
@@ -67,16 +79,20 @@ export function drawLineage(ctx: CanvasRenderingContext2D, layout: LineageLayout
   }
   ctx.globalAlpha = 1;
 
-  // Generation headers, over the edges that cross them.
-  for (const band of layout.bands) {
-    if (band.top + HEADER_HEIGHT < top || band.top > bottom) continue;
-    const text = view.bandLabel(band.generation, band.count);
-    ctx.fillStyle = colors.background;
-    ctx.globalAlpha = 0.85;
-    ctx.fillRect(6, band.top + 2, ctx.measureText(text).width + 6, HEADER_HEIGHT - 4);
-    ctx.globalAlpha = 1;
-    ctx.fillStyle = colors.textMuted;
-    ctx.fillText(text, 9, band.top + HEADER_HEIGHT / 2);
+  // The focused drones' edges, emphasised (under the nodes).
+  const focusedEdge = (k: number) =>
+    edgeTo[k] === view.selected ||
+    edgeTo[k] === view.hovered ||
+    edgeFrom[k] === view.selected ||
+    edgeFrom[k] === view.hovered;
+  ctx.lineWidth = 2.5 * px;
+  for (let k = 0; k < edgeTo.length; k++) {
+    if (!focusedEdge(k)) continue;
+    ctx.strokeStyle = operatorColor(layout.operators[edgeOp[k]]);
+    ctx.beginPath();
+    ctx.moveTo(x[edgeFrom[k]], y[edgeFrom[k]]);
+    ctx.lineTo(x[edgeTo[k]], y[edgeTo[k]]);
+    ctx.stroke();
   }
 
   // Visible nodes: a binary search on the line positions gives the slice of `order` to draw.
@@ -109,7 +125,7 @@ export function drawLineage(ctx: CanvasRenderingContext2D, layout: LineageLayout
 
   // A thin outline keeps the darkest scores visible on a dark background.
   ctx.strokeStyle = colors.border;
-  ctx.lineWidth = 0.8;
+  ctx.lineWidth = 0.8 * px;
   ctx.beginPath();
   for (const list of byBucket) {
     for (const i of list) {
@@ -120,7 +136,7 @@ export function drawLineage(ctx: CanvasRenderingContext2D, layout: LineageLayout
   ctx.stroke();
 
   // Pruned: hollow ring; timed out: hollow square; failed: a cross.
-  ctx.lineWidth = 1.5;
+  ctx.lineWidth = 1.5 * px;
   strokeKind(ctx, layout, from, to, NodeKind.Pruned, colors.pruned, (i) => {
     ctx.moveTo(x[i] + r, y[i]);
     ctx.arc(x[i], y[i], r, 0, Math.PI * 2);
@@ -137,86 +153,100 @@ export function drawLineage(ctx: CanvasRenderingContext2D, layout: LineageLayout
 
   // The Pareto front: an accent ring.
   ctx.strokeStyle = colors.accent;
-  ctx.lineWidth = 1.5;
+  ctx.lineWidth = 2 * px;
   ctx.beginPath();
   for (let p = from; p < to; p++) {
     const i = order[p];
     if (view.pareto[i] !== 1) continue;
-    ctx.moveTo(x[i] + r + 2, y[i]);
-    ctx.arc(x[i], y[i], r + 2, 0, Math.PI * 2);
+    ctx.moveTo(x[i] + r + 2 * px, y[i]);
+    ctx.arc(x[i], y[i], r + 2 * px, 0, Math.PI * 2);
   }
   ctx.stroke();
 
-  // Labels on edges: all of them when few are visible, else the hovered and selected drones' own.
-  const labelled = new Set<number>();
-  if (
+  for (const c of view.champions) ring(ctx, layout, c, r + 4 * px, colors.text, 2 * px);
+  ring(ctx, layout, view.hovered, r + 3 * px, colors.textMuted, 1.5 * px);
+  ring(ctx, layout, view.selected, r + 5 * px, colors.selection, 2.5 * px);
+  ctx.restore();
+
+  // Text, in screen pixels. Generation headers first, over the edges that cross them.
+  ctx.font = colors.font;
+  ctx.textBaseline = 'middle';
+  for (const band of layout.bands) {
+    const bandTop = screenY(band.top);
+    if (bandTop + HEADER_HEIGHT * zoom < 0 || bandTop > height) continue;
+    const text = view.bandLabel(band.generation, band.count);
+    const ty = bandTop + (HEADER_HEIGHT * zoom) / 2;
+    ctx.fillStyle = colors.background;
+    ctx.globalAlpha = 0.85;
+    ctx.fillRect(6, ty - 7, ctx.measureText(text).width + 6, 14);
+    ctx.globalAlpha = 1;
+    ctx.fillStyle = colors.textMuted;
+    ctx.fillText(text, 9, ty);
+  }
+  drawOperatorLabels(ctx, layout, view, visibleEdges, screenX, screenY, focusedEdge);
+  ctx.restore();
+  return to - from;
+}
+
+/**
+ * One label per child (all its edges share its operator), on its first edge in the middle of the gap above
+ * its generation, where no node or header is. With `auto`, every visible child is labelled when few edges are
+ * on screen; a label that would overlap one already drawn is skipped, the focused drones' labels going first.
+ */
+function drawOperatorLabels(
+  ctx: CanvasRenderingContext2D,
+  layout: LineageLayout,
+  view: LineageView,
+  visibleEdges: readonly number[],
+  screenX: (lx: number) => number,
+  screenY: (ly: number) => number,
+  focusedEdge: (k: number) => boolean,
+): void {
+  const { edgeFrom, edgeTo, edgeOp, x, y } = layout;
+  const labelAll =
     view.edgeLabels === 'always' ||
-    (view.edgeLabels === 'auto' && visibleEdges.length <= LABEL_ALL_EDGES_UP_TO)
-  ) {
-    for (const k of visibleEdges) labelled.add(k);
+    (view.edgeLabels === 'auto' && visibleEdges.length <= LABEL_ALL_EDGES_UP_TO);
+  const candidates = (labelAll ? visibleEdges : visibleEdges.filter(focusedEdge)).filter(
+    (k) => layout.band[edgeTo[k]] > 0,
+  );
+  const firstEdgeOfChild = new Map<number, number>();
+  for (const k of [...candidates].sort((a, b) => Number(focusedEdge(b)) - Number(focusedEdge(a)))) {
+    if (!firstEdgeOfChild.has(edgeTo[k])) firstEdgeOfChild.set(edgeTo[k], k);
   }
-  for (const focus of [view.hovered, view.selected]) {
-    if (focus < 0) continue;
-    for (let k = 0; k < edgeTo.length; k++) {
-      if (edgeTo[k] === focus || edgeFrom[k] === focus) {
-        labelled.add(k);
-        // Emphasise the focused drone's edges.
-        ctx.strokeStyle = operatorColor(layout.operators[edgeOp[k]]);
-        ctx.lineWidth = 2;
-        ctx.beginPath();
-        ctx.moveTo(x[edgeFrom[k]], y[edgeFrom[k]]);
-        ctx.lineTo(x[edgeTo[k]], y[edgeTo[k]]);
-        ctx.stroke();
-      }
-    }
-  }
-  // Labels sit on the edge in the gap above the child's generation header; one that would overlap a label
-  // already drawn is skipped.
   ctx.textAlign = 'center';
   const placed: number[] = [];
-  const focused = (k: number) =>
-    edgeTo[k] === view.selected ||
-    edgeTo[k] === view.hovered ||
-    edgeFrom[k] === view.selected ||
-    edgeFrom[k] === view.hovered;
-  const ordered = [...labelled].sort((a, b) => Number(focused(b)) - Number(focused(a)));
-  for (const k of ordered) {
-    const x0 = x[edgeFrom[k]];
-    const y0 = y[edgeFrom[k]];
-    const x1 = x[edgeTo[k]];
-    const y1 = y[edgeTo[k]];
-    const t =
-      Math.abs(y1 - y0) > 1
-        ? Math.max(0, 1 - (layout.spacing / 2 + HEADER_HEIGHT + BAND_GAP / 2) / Math.abs(y1 - y0))
-        : 0.5;
+  for (const k of firstEdgeOfChild.values()) {
+    const child = edgeTo[k];
+    const parent = edgeFrom[k];
+    const gapMiddle = layout.bands[layout.band[child]].top - layout.gap / 2;
+    const span = y[child] - y[parent];
+    const t = Math.abs(span) > 1 ? Math.min(1, Math.max(0, (gapMiddle - y[parent]) / span)) : 0.5;
     const text = layout.operators[edgeOp[k]];
-    const w = ctx.measureText(text).width + 4;
-    const mx = Math.min(width - w / 2 - 2, Math.max(w / 2 + 2, x0 + (x1 - x0) * t));
-    const my = y0 + (y1 - y0) * t;
+    const w = ctx.measureText(text).width + 6;
+    const mx = Math.min(
+      view.width - w / 2 - 2,
+      Math.max(w / 2 + 2, screenX(x[parent] + (x[child] - x[parent]) * t)),
+    );
+    const my = screenY(y[parent] + span * t);
+    if (my < -6 || my > view.height + 6) continue;
     let overlaps = false;
     for (let p = 0; p < placed.length && !overlaps; p += 4) {
       overlaps =
         mx - w / 2 < placed[p + 2] &&
         mx + w / 2 > placed[p] &&
-        my - 6 < placed[p + 3] &&
-        my + 6 > placed[p + 1];
+        my - 7 < placed[p + 3] &&
+        my + 7 > placed[p + 1];
     }
     if (overlaps) continue;
-    placed.push(mx - w / 2, my - 6, mx + w / 2, my + 6);
-    ctx.fillStyle = colors.background;
-    ctx.globalAlpha = 0.85;
-    ctx.fillRect(mx - w / 2, my - 6, w, 12);
+    placed.push(mx - w / 2, my - 7, mx + w / 2, my + 7);
+    ctx.fillStyle = view.colors.background;
+    ctx.globalAlpha = 0.9;
+    ctx.fillRect(mx - w / 2, my - 7, w, 14);
     ctx.globalAlpha = 1;
     ctx.fillStyle = operatorColor(text);
     ctx.fillText(text, mx, my);
   }
   ctx.textAlign = 'start';
-
-  for (const c of view.champions) ring(ctx, layout, c, r + 4, colors.text, 2);
-  ring(ctx, layout, view.hovered, r + 3, colors.textMuted, 1.5);
-  ring(ctx, layout, view.selected, r + 5, colors.selection, 2.5);
-  ctx.restore();
-  return to - from;
 }
 
 function strokeKind(

@@ -1,7 +1,8 @@
 /**
  * This module contains the lineage layout: pure arithmetic on typed arrays that places every drone of a run
- * (generations top to bottom, each generation wrapped into lines, best score first), lists the parent→child
- * edges with their operators, buckets scores into colours, and finds the drone under a point in O(log n).
+ * (generations top to bottom, each generation wrapped into lines, best score first) with nodes sized to the
+ * space it has (a dozen drones fill a sidebar; 10,000 stay dense), lists the parent→child edges with their
+ * operators, buckets scores into colours, and finds the drone under a point in O(log n).
  */
 import type { Drone } from 'beemind/events';
 import { SCORE_BUCKETS } from '../theme.js';
@@ -21,6 +22,8 @@ export interface LineageLayout {
   readonly height: number;
   readonly radius: number;
   readonly spacing: number;
+  /** Vertical space between one generation's last line and the next generation's header (edges, labels). */
+  readonly gap: number;
   /** Centre of each drone, by its index in the run's drone list. */
   readonly x: Float32Array;
   readonly y: Float32Array;
@@ -33,6 +36,8 @@ export interface LineageLayout {
   readonly lineY: Float32Array;
   readonly lineStart: Int32Array;
   readonly lineCount: Int32Array;
+  /** Index into `bands` of each drone's generation. */
+  readonly band: Int32Array;
   /** Generation bands: header y (top of the band) and drone count. */
   readonly bands: readonly { generation: number; top: number; count: number }[];
   /** Edge k goes from drone edgeFrom[k] (parent) to drone edgeTo[k] (child), made by operators[edgeOp[k]]. */
@@ -46,24 +51,64 @@ export interface LineageLayout {
 
 export const HEADER_HEIGHT = 18;
 const PADDING = 8;
-/** Space between generations, where the parent→child edges and their operator labels run. */
+/** The smallest space between generations, where the parent→child edges and their operator labels run. */
 export const BAND_GAP = 22;
+/** The largest node spacing: beyond it a few drones would look like buttons, not a population. */
+export const MAX_SPACING = 64;
 
-/** Node spacing for a population size: roomy for small runs, dense for 10,000 drones. */
+/** The smallest node spacing for a population size: roomy for small runs, dense for 10,000 drones. */
 export function spacingFor(count: number): number {
   if (count <= 300) return 16;
   if (count <= 2000) return 11;
   return 8;
 }
 
-export function layoutLineage(
-  input: LineageInput,
+/** The space the layout may fill; without a height it fits the width only. */
+export interface LayoutSpace {
+  height?: number;
+  /** A fixed node spacing (no fitting). */
+  spacing?: number;
+}
+
+/** Total height of a layout with one line per generation. */
+function stackedHeight(generations: number, spacing: number, gap: number): number {
+  return 2 * PADDING + generations * (HEADER_HEIGHT + spacing) + Math.max(0, generations - 1) * gap;
+}
+
+const gapFor = (spacing: number) => Math.max(BAND_GAP, Math.round(spacing * 0.8));
+
+/**
+ * Node spacing and band gap for a run in a panel of `width` × `height`: the widest generation fills the width
+ * (up to MAX_SPACING), shrunk until every generation fits the height (down to spacingFor(count), below which
+ * generations wrap into lines and the panel scrolls); leftover height widens the gaps, so a small lineage fills
+ * the panel instead of sitting in its top corner.
+ */
+export function fitSpacing(
+  sizes: readonly number[],
+  count: number,
   width: number,
-  spacing = spacingFor(input.drones.length),
-): LineageLayout {
+  height?: number,
+): { spacing: number; gap: number } {
+  const min = spacingFor(count);
+  const widest = Math.max(1, ...sizes);
+  let spacing = Math.max(min, Math.min(MAX_SPACING, (width - 2 * PADDING) / widest));
+  if (height !== undefined && height > 0) {
+    while (spacing > min && stackedHeight(sizes.length, spacing, gapFor(spacing)) > height) {
+      spacing = Math.max(min, spacing * 0.94);
+    }
+  }
+  spacing = Math.floor(spacing * 2) / 2;
+  let gap = gapFor(spacing);
+  if (height !== undefined && sizes.length > 1 && spacing * widest <= width - 2 * PADDING) {
+    const spare = height - stackedHeight(sizes.length, spacing, gap);
+    if (spare > 0) gap = Math.min(gap + spare / (sizes.length - 1), spacing * 5);
+  }
+  return { spacing, gap: Math.round(gap) };
+}
+
+export function layoutLineage(input: LineageInput, width: number, space: LayoutSpace = {}): LineageLayout {
   const drones = input.drones;
   const n = drones.length;
-  const radius = Math.max(2, spacing * 0.36);
   const kind = new Uint8Array(n);
   const bucket = new Int16Array(n).fill(-1);
   const scoreRange = bucketScores(drones, input.greaterIsBetter, kind, bucket);
@@ -77,11 +122,24 @@ export function layoutLineage(
     list.push(i);
   }
   const generations = [...byGeneration.keys()].sort((a, b) => a - b);
+  const fitted =
+    space.spacing !== undefined
+      ? { spacing: space.spacing, gap: gapFor(space.spacing) }
+      : fitSpacing(
+          generations.map((g) => byGeneration.get(g)!.length),
+          n,
+          width,
+          space.height,
+        );
+  const { spacing, gap } = fitted;
+  // Large nodes get relatively more room between them, so edges stay visible between neighbours.
+  const radius = Math.max(2, spacing * (spacing > 24 ? 0.3 : 0.36));
   const sign = input.greaterIsBetter ? -1 : 1;
   const perLine = Math.max(1, Math.floor((width - 2 * PADDING) / spacing));
 
   const x = new Float32Array(n);
   const y = new Float32Array(n);
+  const band = new Int32Array(n);
   const order = new Int32Array(n);
   const lineY: number[] = [];
   const lineStart: number[] = [];
@@ -98,23 +156,26 @@ export function layoutLineage(
       if (sa === null || sb === null || sa === sb) return a - b;
       return sign * (sa - sb);
     });
+    if (bands.length > 0) cursor += gap;
     bands.push({ generation: g, top: cursor, count: members.length });
     cursor += HEADER_HEIGHT;
     for (let start = 0; start < members.length; start += perLine) {
       const count = Math.min(perLine, members.length - start);
       const cy = cursor + spacing / 2;
+      // A line narrower than the panel is centred, so edges between generations stay short and symmetric.
+      const offset = members.length <= perLine ? (width - 2 * PADDING - count * spacing) / 2 : 0;
       lineY.push(cy);
       lineStart.push(at);
       lineCount.push(count);
       for (let j = 0; j < count; j++) {
         const i = members[start + j];
-        x[i] = PADDING + spacing / 2 + j * spacing;
+        x[i] = PADDING + offset + spacing / 2 + j * spacing;
         y[i] = cy;
+        band[i] = bands.length - 1;
         order[at++] = i;
       }
       cursor += spacing;
     }
-    cursor += BAND_GAP;
   }
 
   const edges = collectEdges(input);
@@ -124,6 +185,8 @@ export function layoutLineage(
     height: cursor + PADDING,
     radius,
     spacing,
+    gap,
+    band,
     x,
     y,
     kind,

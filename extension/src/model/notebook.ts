@@ -5,7 +5,15 @@
  */
 import { Signal, type ISignal } from '@lumino/signaling';
 import type { ImportanceComputed, RunEvent } from 'beemind/events';
-import { parseConfusion, parseImportance, type ConfusionMatrix, type Request } from '../protocol.js';
+import {
+  parseConfusion,
+  parseImportance,
+  parseRowExplanation,
+  type ConfusionMatrix,
+  type ExplainSource,
+  type Request,
+  type RowExplanation,
+} from '../protocol.js';
 import { RunState } from './run.js';
 
 /** How the model asks the kernel something; the connection implements it while a comm is open. */
@@ -32,6 +40,14 @@ export interface Selection {
   droneId: string;
 }
 
+/** The row the "why" views explain: its source and its index there. */
+export interface WhyRow {
+  source: ExplainSource;
+  row: number;
+  /** The output (class) whose attributions are shown; null: the predicted one. */
+  output: number | null;
+}
+
 /** What the panels show for one drone's requested data. */
 export type Requested<T> =
   | { state: 'ready'; value: T }
@@ -49,6 +65,9 @@ export class NotebookModel {
   private _status: Status = { status: 'disconnected', message: 'Waiting for a kernel.' };
   private _selection: Selection | null = null;
   private _activeRunId: string | null = null;
+  private _whyRow: WhyRow = { source: 'test', row: 0, output: null };
+  /** The drone the comparison panel sets beside the selected one in its "why" view; null: chosen for the user. */
+  private _whyPartner: string | null = null;
   private readonly hiddenRuns = new Set<string>();
   /** Requests in flight or failed, by `${kind}\u0000${runId}\u0000${droneId}`. */
   private readonly requests = new Map<
@@ -161,6 +180,35 @@ export class NotebookModel {
     this._selectionChanged.emit();
   }
 
+  /** The row the "why" views explain (shared by the importance and comparison panels). */
+  get whyRow(): WhyRow {
+    return this._whyRow;
+  }
+
+  setWhyRow(row: Partial<WhyRow>): void {
+    const next = { ...this._whyRow, ...row };
+    if (!Number.isSafeInteger(next.row) || next.row < 0) next.row = 0;
+    if (next.source !== this._whyRow.source && row.row === undefined) next.row = 0;
+    if (
+      next.source === this._whyRow.source &&
+      next.row === this._whyRow.row &&
+      next.output === this._whyRow.output
+    )
+      return;
+    this._whyRow = next;
+    this._selectionChanged.emit();
+  }
+
+  get whyPartner(): string | null {
+    return this._whyPartner;
+  }
+
+  setWhyPartner(droneId: string | null): void {
+    if (droneId === this._whyPartner) return;
+    this._whyPartner = droneId;
+    this._selectionChanged.emit();
+  }
+
   setStatus(status: Status): void {
     if (status.status === this._status.status && status.message === this._status.message) return;
     this._status = status;
@@ -216,6 +264,8 @@ export class NotebookModel {
     this.requests.clear();
     this._selection = null;
     this._activeRunId = null;
+    this._whyRow = { source: 'test', row: 0, output: null };
+    this._whyPartner = null;
     this.hiddenRuns.clear();
     this.droppedEvents = 0;
     this.setStatus(status);
@@ -235,6 +285,61 @@ export class NotebookModel {
     return value
       ? { state: 'ready', value }
       : (this.requests.get(key('confusion', runId, droneId)) ?? { state: 'unknown' });
+  }
+
+  explanation(runId: string, droneId: string, source: ExplainSource, row: number): Requested<RowExplanation> {
+    const value = this.runMap.get(runId)?.explanation(droneId, source, row);
+    return value
+      ? { state: 'ready', value }
+      : (this.requests.get(key('explain', runId, `${droneId}\u0000${source}\u0000${row}`)) ?? {
+          state: 'unknown',
+        });
+  }
+
+  /**
+   * A cell of the notebook ran: it may have sent other rows with run.explain, so the rows sent from cells are
+   * explained again when shown (the kernel answers from its cache when they did not change).
+   */
+  cellExecuted(): void {
+    let forgot = false;
+    for (const run of this.runMap.values()) {
+      if (run.rowCounts.has('sent') || [...run.explanations.values()].some((e) => e.source === 'sent')) {
+        run.forgetExplanations('sent');
+        forgot = true;
+      }
+    }
+    for (const [k, v] of this.requests) {
+      // failed requests for sent rows (e.g. "no rows sent yet") are asked again too
+      if (v.state === 'error' && k.startsWith('explain\u0000') && k.includes('\u0000sent\u0000')) {
+        this.requests.delete(k);
+        forgot = true;
+      }
+    }
+    if (forgot) this._changed.emit();
+  }
+
+  /** Explains the chosen rows again (a cell may have sent other rows with run.explain since). */
+  refreshExplanations(runId: string, source: ExplainSource): void {
+    this.runMap.get(runId)?.forgetExplanations(source);
+    const prefix = key('explain', runId, '');
+    for (const [k, v] of this.requests)
+      if (k.startsWith(prefix) && v.state !== 'pending') this.requests.delete(k);
+    this._changed.emit();
+  }
+
+  /** Asks the kernel for one row's attributions for a drone (the "why" view). */
+  requestExplanation(runId: string, droneId: string, source: ExplainSource, row: number): void {
+    this.send(
+      key('explain', runId, `${droneId}\u0000${source}\u0000${row}`),
+      { method: 'explain', params: { runId, droneId, row, source } },
+      (result) => {
+        const parsed = parseRowExplanation(result);
+        if (!parsed || parsed.droneId !== droneId || parsed.row !== row || parsed.source !== source)
+          return 'the kernel answered the explain request with an unexpected shape';
+        this.runMap.get(runId)?.setExplanation(parsed);
+        return null;
+      },
+    );
   }
 
   /** Asks the kernel for a drone's permutation importance; the answer arrives as an importance.computed event or reply. */
@@ -306,6 +411,6 @@ export class NotebookModel {
   }
 }
 
-function key(kind: 'importance' | 'confusion', runId: string, droneId: string): string {
+function key(kind: 'importance' | 'confusion' | 'explain', runId: string, droneId: string): string {
   return `${kind}\u0000${runId}\u0000${droneId}`;
 }

@@ -11,7 +11,7 @@ import type {
   RunFinished,
   RunStarted,
 } from 'beemind/events';
-import type { ConfusionMatrix } from '../protocol.js';
+import type { ConfusionMatrix, ExplainSource, RowExplanation } from '../protocol.js';
 
 export class RunState {
   started: RunStarted | null = null;
@@ -21,6 +21,10 @@ export class RunState {
   readonly generations = new Map<number, GenerationCompleted>();
   readonly importance = new Map<string, ImportanceComputed>();
   readonly confusion = new Map<string, ConfusionMatrix>();
+  /** One row's attributions per drone, by explanationKey(droneId, source, row). */
+  readonly explanations = new Map<string, RowExplanation>();
+  /** How many rows each source of the "why" view has, as the kernel last said (unknown until it answered). */
+  readonly rowCounts = new Map<ExplainSource, number>();
   /** Ids on the Pareto front of the run's objectives, from the latest generation.completed. */
   pareto: ReadonlySet<string> = new Set();
   /** Bumped on every change; views compare it to skip work. */
@@ -115,6 +119,23 @@ export class RunState {
     this.version++;
   }
 
+  setExplanation(value: RowExplanation): void {
+    this.explanations.set(explanationKey(value.droneId, value.source, value.row), value);
+    this.rowCounts.set(value.source, value.rowCount);
+    this.version++;
+  }
+
+  /** Forgets the explanations of one source (the rows a cell sent may have changed since). */
+  forgetExplanations(source: ExplainSource): void {
+    for (const [k, v] of this.explanations) if (v.source === source) this.explanations.delete(k);
+    this.rowCounts.delete(source);
+    this.version++;
+  }
+
+  explanation(droneId: string, source: ExplainSource, row: number): RowExplanation | undefined {
+    return this.explanations.get(explanationKey(droneId, source, row));
+  }
+
   private addDrone(drone: Drone): void {
     const at = this.index.get(drone.id);
     if (at === undefined) {
@@ -141,4 +162,8 @@ export class RunState {
     }
     return best;
   }
+}
+
+export function explanationKey(droneId: string, source: ExplainSource, row: number): string {
+  return `${droneId}\u0000${source}\u0000${row}`;
 }

@@ -1,9 +1,12 @@
 /**
  * This module contains the model comparison panel: which runs to compare, a sortable leaderboard, the score
- * distribution per model family, score against fit time with the Pareto front, and the confusion matrix of
- * the selected drone (asked of the kernel when unknown).
+ * distribution per model family, score against fit time with the Pareto front, the confusion matrix of
+ * the selected drone (asked of the kernel when unknown), and the attributions of two drones for the same row
+ * side by side on one axis (the "why" view's row).
  */
+import { attributionComparison, outputLabel, predictedOutput } from '../charts/attributions.js';
 import { clear, el } from '../dom.js';
+import { formatScore } from '../format.js';
 import { boxPlot, type BoxRow } from '../charts/boxplot.js';
 import { confusionTable } from '../charts/confusion.js';
 import {
@@ -20,6 +23,7 @@ import type { RunState } from '../model/run.js';
 import { PALETTE, categoryColor, themeColors } from '../theme.js';
 import { BeeMindPanel, type PanelContext } from './panel.js';
 import { runLabel } from './run_picker.js';
+import { whyMessage, whyRowPicker, whyState, type WhyState } from './why.js';
 
 const SCATTER_HEIGHT = 220;
 
@@ -30,6 +34,7 @@ export class ComparisonPanel extends BeeMindPanel {
   private readonly scatterCanvas: HTMLCanvasElement;
   private readonly scatterBox: HTMLDivElement;
   private readonly confusionBox: HTMLDivElement;
+  private readonly whyBox: HTMLDivElement;
   private sort: SortState = { key: 'score', direction: 1 };
   private scatter: ScatterPlot | null = null;
   private scatterRuns: RunState[] = [];
@@ -49,6 +54,7 @@ export class ComparisonPanel extends BeeMindPanel {
     });
     this.scatterBox = el('div', { className: 'jp-BeeMind-chart' }, [this.scatterCanvas]);
     this.confusionBox = el('div', { className: 'jp-BeeMind-chart' });
+    this.whyBox = el('div', { className: 'jp-BeeMind-chart jp-BeeMind-whyCompare' });
     this.scatterCanvas.addEventListener('click', (e) => this.onScatterClick(e));
     this.body.append(
       this.runsBox,
@@ -56,12 +62,20 @@ export class ComparisonPanel extends BeeMindPanel {
       section('Score by model family', this.distributionBox),
       section('Score against fit time (Pareto front)', this.scatterBox),
       section('Confusion matrix of the selected drone', this.confusionBox),
+      section('Why: two drones on the same row', this.whyBox),
     );
   }
 
   protected renderContent(model: NotebookModel | null): void {
-    for (const box of [this.runsBox, this.leaderboardBox, this.distributionBox, this.confusionBox])
+    for (const box of [
+      this.runsBox,
+      this.leaderboardBox,
+      this.distributionBox,
+      this.confusionBox,
+      this.whyBox,
+    ])
       clear(box);
+    this.node.dataset.whyDrones = '';
     const runs = model?.comparedRuns ?? [];
     this.node.dataset.runCount = String(model?.runs.length ?? 0);
     this.node.dataset.comparedCount = String(runs.length);
@@ -111,6 +125,93 @@ export class ComparisonPanel extends BeeMindPanel {
 
     this.renderScatter(runs, width, metric, selection);
     this.renderConfusion(model);
+    this.renderWhy(model);
+  }
+
+  /** The selected drone and a second one (the user's pick, else the champion or the runner-up) on one row. */
+  private renderWhy(model: NotebookModel): void {
+    const selection = model.effectiveSelection;
+    const run = selection ? model.run(selection.runId) : undefined;
+    if (!selection || !run) {
+      this.whyBox.appendChild(
+        el('p', { className: 'jp-BeeMind-empty', text: 'Select a drone in the lineage or the leaderboard.' }),
+      );
+      return;
+    }
+    const ranked = run.drones
+      .filter((d) => d.status === 'ok' && d.score !== null && Number.isFinite(d.score))
+      .sort((a, b) => (run.better(a.score!, b.score!) ? -1 : run.better(b.score!, a.score!) ? 1 : 0));
+    const first = selection.droneId;
+    const candidates = [
+      ...(run.championId && !run.drone(run.championId) ? [run.championId] : []),
+      ...ranked.map((d) => d.id),
+    ].filter((id) => id !== first);
+    const picked = model.whyPartner;
+    const second =
+      picked && picked !== first && candidates.includes(picked)
+        ? picked
+        : (candidates.find((id) => id === run.championId) ?? candidates[0]);
+    if (!second) {
+      this.whyBox.appendChild(
+        el('p', { className: 'jp-BeeMind-empty', text: 'The run has no second drone to compare with.' }),
+      );
+      return;
+    }
+    const partner = el('select', {
+      className: 'jp-BeeMind-whyPartner',
+      attrs: { 'aria-label': 'Drone to compare with' },
+    });
+    for (const id of candidates.slice(0, 50)) {
+      const drone = run.drone(id);
+      const option = el('option', {
+        text: drone ? `${id} · ${drone.family} · ${formatScore(drone.score)}` : `${id} (champion)`,
+        attrs: { value: id },
+      });
+      option.selected = id === second;
+      partner.appendChild(option);
+    }
+    partner.addEventListener('change', () => model.setWhyPartner(partner.value));
+    const states: [string, WhyState][] = [
+      [first, whyState(model, run, first)],
+      [second, whyState(model, run, second)],
+    ];
+    const ready = states.flatMap(([, s]) => (s.state === 'ready' ? [s.value] : []));
+    this.whyBox.appendChild(whyRowPicker(model, run, ready[0]?.outputs ?? null));
+    this.whyBox.appendChild(
+      el('label', { className: 'jp-BeeMind-toolbar' }, [
+        document.createTextNode(`${first} compared with `),
+        partner,
+      ]),
+    );
+    // One class and one axis for both, so the bars compare directly.
+    const chosen = model.whyRow.output;
+    const output =
+      ready.length > 0 && chosen !== null && chosen < ready[0].outputs.length
+        ? chosen
+        : ready.length > 0
+          ? predictedOutput(ready[0])
+          : 0;
+    this.node.dataset.whyDrones = `${first},${second}`;
+    const [stateA, stateB] = states;
+    if (stateA[1].state === 'ready' && stateB[1].state === 'ready') {
+      const pair = [stateA[1].value, stateB[1].value] as const;
+      this.whyBox.appendChild(
+        el('div', {
+          className: 'jp-BeeMind-caption',
+          text: `${outputLabel(pair[0], output)}, row ${pair[0].row}: base → output per drone, bars on one axis`,
+        }),
+      );
+      this.whyBox.appendChild(
+        attributionComparison(pair, output, { max: this.context.settings().maxImportanceFeatures }),
+      );
+      return;
+    }
+    for (const [id, state] of states) {
+      if (state.state !== 'ready') {
+        this.whyBox.appendChild(el('div', { className: 'jp-BeeMind-heading', text: id }));
+        this.whyBox.appendChild(whyMessage(state));
+      }
+    }
   }
 
   private renderRunChips(model: NotebookModel): void {

@@ -1,17 +1,21 @@
 /**
  * This module contains the feature importance panel: permutation importance with its spread (± one standard
- * deviation over repeats) for the selected drone, the champion by default, asked of the kernel when unknown.
- * Feature names come from the user's data and are written as text.
+ * deviation over repeats) for the selected drone, the champion by default, asked of the kernel when unknown;
+ * and below it the "why" view: one row's attributions (test rows or rows sent with `run.explain`, by index),
+ * exactly as the model's `explain` returns them. Feature names come from the user's data and are written as text.
  */
 import type { ImportanceComputed } from 'beemind/events';
 import { clear, el } from '../dom.js';
+import { attributionChart, predictedOutput } from '../charts/attributions.js';
 import { formatScore } from '../format.js';
 import type { NotebookModel } from '../model/notebook.js';
 import { BeeMindPanel, type PanelContext } from './panel.js';
+import { whyMessage, whyRowPicker, whyState } from './why.js';
 
 export class ImportancePanel extends BeeMindPanel {
   private readonly header: HTMLDivElement;
   private readonly content: HTMLDivElement;
+  private readonly why: HTMLElement;
 
   constructor(context: PanelContext) {
     super(context, {
@@ -21,10 +25,59 @@ export class ImportancePanel extends BeeMindPanel {
     });
     this.header = el('div', { className: 'jp-BeeMind-toolbar' });
     this.content = el('div', { className: 'jp-BeeMind-importanceList' });
-    this.body.append(this.header, this.content);
+    this.why = el('section', { className: 'jp-BeeMind-section jp-BeeMind-why' });
+    this.body.append(this.header, this.content, this.why);
   }
 
   protected renderContent(model: NotebookModel | null): void {
+    const target = this.renderImportance(model);
+    this.renderWhy(model, target);
+  }
+
+  /** The "why" view of the shown drone: the row picker and that row's attribution bars. */
+  private renderWhy(model: NotebookModel | null, target: { runId: string; droneId: string } | null): void {
+    clear(this.why);
+    const run = target && model ? model.run(target.runId) : undefined;
+    this.node.dataset.whyState = 'empty';
+    this.node.dataset.whyDrone = '';
+    this.node.dataset.whyRow = '';
+    this.node.dataset.whySource = '';
+    this.node.dataset.whyOutput = '';
+    if (!model || !target || !run) return;
+    const { source, row, output } = model.whyRow;
+    const state = whyState(model, run, target.droneId);
+    this.node.dataset.whyState = state.state;
+    this.node.dataset.whySource = source;
+    this.node.dataset.whyRow = String(row);
+    this.why.appendChild(
+      el('h3', {
+        className: 'jp-BeeMind-sectionTitle',
+        text: `Why: one row, explained by ${target.droneId}`,
+      }),
+    );
+    const explanation = state.state === 'ready' ? state.value : null;
+    this.why.appendChild(whyRowPicker(model, run, explanation?.outputs ?? null));
+    if (!explanation) {
+      this.why.appendChild(whyMessage(state as Exclude<typeof state, { state: 'ready' }>));
+      return;
+    }
+    const shown =
+      output !== null && output < explanation.outputs.length ? output : predictedOutput(explanation);
+    this.node.dataset.whyDrone = explanation.droneId;
+    this.node.dataset.whyOutput = String(shown);
+    this.why.appendChild(
+      attributionChart(explanation, shown, { max: this.context.settings().maxImportanceFeatures }),
+    );
+    this.why.appendChild(
+      el('div', {
+        className: 'jp-BeeMind-caption',
+        text: `Bars: how much each column moves this row's ${explanation.scale} from the base value (${explanation.method}). In a cell: await run.explain(rows).`,
+      }),
+    );
+  }
+
+  /** The importance of the selected drone (the champion by default); returns which drone it shows. */
+  private renderImportance(model: NotebookModel | null): { runId: string; droneId: string } | null {
     clear(this.header);
     clear(this.content);
     const selection = model?.effectiveSelection ?? null;
@@ -44,8 +97,9 @@ export class ImportancePanel extends BeeMindPanel {
           text: 'No drone to explain yet: run evolve() in a cell, then select a drone in the lineage.',
         }),
       );
-      return;
+      return null;
     }
+    const target = { runId: run.runId, droneId: targetId };
 
     const role = selection.isDefault ? (run.finished ? 'champion' : 'best so far') : 'selected';
     const title = drone
@@ -72,7 +126,7 @@ export class ImportancePanel extends BeeMindPanel {
       );
       if (drone.error)
         this.content.appendChild(el('pre', { className: 'jp-BeeMind-errorText', text: drone.error }));
-      return;
+      return target;
     }
 
     const requested = model.importance(run.runId, targetId);
@@ -80,7 +134,7 @@ export class ImportancePanel extends BeeMindPanel {
     switch (requested.state) {
       case 'ready':
         this.renderFeatures(requested.value);
-        return;
+        return target;
       case 'pending':
         this.content.appendChild(
           el('p', {
@@ -88,7 +142,7 @@ export class ImportancePanel extends BeeMindPanel {
             text: `Computing permutation importance of ${targetId}…`,
           }),
         );
-        return;
+        return target;
       case 'error': {
         this.content.appendChild(
           el('p', {
@@ -97,7 +151,7 @@ export class ImportancePanel extends BeeMindPanel {
           }),
         );
         this.content.appendChild(this.computeButton(model, run.runId, targetId, 'Try again'));
-        return;
+        return target;
       }
       case 'unknown':
         if (run.isLive) {
@@ -121,6 +175,7 @@ export class ImportancePanel extends BeeMindPanel {
           this.content.appendChild(this.computeButton(model, run.runId, targetId, 'Compute importance'));
         }
     }
+    return target;
   }
 
   private computeButton(model: NotebookModel, runId: string, droneId: string, label: string): HTMLElement {

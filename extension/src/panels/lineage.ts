@@ -1,7 +1,9 @@
 /**
- * This module contains the population lineage panel: a run picker, a legend, and a virtualised canvas with one
- * node per drone (generations top to bottom). Hover shows a summary, click or Enter selects, arrow keys move
- * the selection. The node exposes data-drone-count, data-selected-drone and data-hovered-drone for tests.
+ * This module contains the population lineage panel: a run picker, a legend, a virtualised canvas with one
+ * node per drone (generations top to bottom, nodes sized to the panel), and the selected drone's details below
+ * it. The wheel zooms about the pointer, a drag pans, the reset button (or 0) fits the run again; hover shows a
+ * summary (pipeline, scores, times), click or Enter selects, arrow keys move the selection. The node exposes
+ * data-drone-count, data-selected-drone, data-hovered-drone, data-zoom and data-node-radius for tests.
  */
 import type { Drone } from 'beemind/events';
 import { clear, el, nextFrame } from '../dom.js';
@@ -21,7 +23,15 @@ export class LineagePanel extends BeeMindPanel {
   private readonly canvas: HTMLCanvasElement;
   private readonly sizer: HTMLDivElement;
   private readonly tooltip: HTMLDivElement;
+  private readonly details: HTMLDivElement;
+  private readonly resetButton: HTMLButtonElement;
   private graph: LineageLayout | null = null;
+  /** Screen pixels per layout pixel, and the horizontal pan (the vertical one is the scroller's scrollTop). */
+  private zoom = 1;
+  private panX = 0;
+  private drag: { x: number; y: number; moved: boolean } | null = null;
+  /** The height the lineage may take (the panel less its toolbar, legend and details). */
+  private space = 400;
   private positions: Int32Array | null = null;
   private layoutKey = '';
   private run: RunState | null = null;
@@ -44,18 +54,109 @@ export class LineagePanel extends BeeMindPanel {
       attrs: {
         tabindex: '0',
         role: 'application',
-        'aria-label': 'Population lineage: arrow keys move the selection, Home selects the champion',
+        'aria-label':
+          'Population lineage: arrow keys move the selection, Home selects the champion; the wheel, + and - zoom, a drag pans, 0 fits',
       },
     });
     this.tooltip = el('div', { className: 'jp-BeeMind-tooltip', attrs: { role: 'tooltip' } });
     this.tooltip.hidden = true;
+    this.details = el('div', { className: 'jp-BeeMind-droneDetails', attrs: { 'aria-live': 'polite' } });
+    this.resetButton = el('button', {
+      className: 'jp-BeeMind-button jp-BeeMind-zoomReset',
+      text: 'Fit',
+      title: 'Fit the lineage to the panel (key 0); the wheel zooms, a drag pans',
+      attrs: { type: 'button' },
+    });
+    this.resetButton.addEventListener('click', () => this.resetView());
     this.scroller.append(this.canvas, this.sizer);
-    this.body.append(this.header, this.legend, this.scroller, this.tooltip);
+    this.body.append(this.header, this.legend, this.scroller, this.details, this.tooltip);
     this.scroller.addEventListener('scroll', () => this.requestDraw());
     this.scroller.addEventListener('mousemove', (e) => this.onPointer(e));
-    this.scroller.addEventListener('mouseleave', () => this.setHovered(-1, null));
+    this.scroller.addEventListener('mouseleave', () => {
+      this.drag = null;
+      this.setHovered(-1, null);
+    });
+    this.scroller.addEventListener('mousedown', (e) => this.onPointerDown(e));
+    this.scroller.addEventListener('mouseup', () => this.onPointerUp());
+    this.scroller.addEventListener('wheel', (e) => this.onWheel(e), { passive: false });
     this.scroller.addEventListener('click', (e) => this.onClick(e));
     this.scroller.addEventListener('keydown', (e) => this.onKey(e));
+  }
+
+  /** Back to the fitted view: zoom 1, no pan, top of the lineage. */
+  resetView(): void {
+    this.zoom = 1;
+    this.panX = 0;
+    this.scroller.scrollTop = 0;
+    this.node.dataset.zoom = '1';
+    this.requestDraw();
+  }
+
+  /** Zooms by `factor` keeping the layout point under (sx, sy) (canvas pixels) where it is. */
+  zoomBy(factor: number, sx: number, sy: number): void {
+    const layout = this.graph;
+    if (!layout) return;
+    const next = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, this.zoom * factor));
+    if (next === this.zoom) return;
+    const lx = (sx + this.panX) / this.zoom;
+    const ly = (sy + this.scroller.scrollTop) / this.zoom;
+    this.zoom = next;
+    this.updateSizer();
+    this.panX = lx * next - sx;
+    this.scroller.scrollTop = Math.max(0, ly * next - sy);
+    this.clampPan();
+    this.node.dataset.zoom = String(Number(next.toFixed(3)));
+    this.requestDraw();
+  }
+
+  private onWheel(e: WheelEvent): void {
+    if (!this.graph) return;
+    e.preventDefault();
+    const rect = this.canvas.getBoundingClientRect();
+    // A notch of a mouse wheel is about 100 px; trackpads send many small deltas.
+    const delta = e.deltaMode === 1 ? e.deltaY * 33 : e.deltaY;
+    this.zoomBy(Math.exp(-delta / 500), e.clientX - rect.left, e.clientY - rect.top);
+  }
+
+  private onPointerDown(e: MouseEvent): void {
+    if (e.button !== 0) return;
+    this.drag = { x: e.clientX, y: e.clientY, moved: false };
+  }
+
+  private onPointerUp(): void {
+    // A click after a drag must not select: onClick reads `moved` before this is cleared.
+    const drag = this.drag;
+    setTimeout(() => {
+      if (this.drag === drag) this.drag = null;
+    }, 0);
+  }
+
+  private updateSizer(): void {
+    const layout = this.graph;
+    if (!layout) return;
+    const viewHeight = this.viewHeight(layout);
+    this.sizer.style.height = `${Math.max(0, Math.ceil(layout.height * this.zoom - viewHeight))}px`;
+  }
+
+  private clampPan(): void {
+    const layout = this.graph;
+    if (!layout) return;
+    const viewWidth = this.viewWidth();
+    const contentWidth = layout.width * this.zoom;
+    // Zoomed out, the lineage stays centred; zoomed in, it cannot leave the view.
+    this.panX =
+      contentWidth <= viewWidth
+        ? (contentWidth - viewWidth) / 2
+        : Math.min(contentWidth - viewWidth, Math.max(0, this.panX));
+  }
+
+  private viewWidth(): number {
+    return Math.max(120, this.scroller.clientWidth || 300);
+  }
+
+  /** The canvas height: the lineage's own height when it is shorter than the space, the space otherwise. */
+  private viewHeight(layout: LineageLayout): number {
+    return Math.max(60, Math.min(this.space, Math.ceil(layout.height * this.zoom)));
   }
 
   protected renderContent(model: NotebookModel | null): void {
@@ -72,6 +173,7 @@ export class LineagePanel extends BeeMindPanel {
       this.renderLegend(null);
       this.sizer.style.height = '0px';
       this.canvas.hidden = true;
+      clear(this.details);
       this.node.dataset.nodeCount = '0';
       this.node.dataset.selectedDrone = '';
       this.setHovered(-1, null);
@@ -82,10 +184,17 @@ export class LineagePanel extends BeeMindPanel {
     }
     delete this.body.dataset.empty;
     this.canvas.hidden = false;
-    const width = Math.max(120, this.scroller.clientWidth || 300);
-    const key = `${run.runId}:${run.version}:${width}`;
+    const width = this.viewWidth();
+    // The lineage may fill the panel below the toolbar and legend, less room for the drone's details.
+    const height = Math.max(
+      160,
+      (this.body.clientHeight || 600) - this.header.offsetHeight - this.legend.offsetHeight - DETAILS_HEIGHT,
+    );
+    this.space = height;
+    const key = `${run.runId}:${run.version}:${width}:${height}`;
     if (key !== this.layoutKey) {
-      this.graph = layoutLineage(run, width);
+      if (!this.layoutKey.startsWith(`${run.runId}:`)) this.resetView();
+      this.graph = layoutLineage(run, width, { height });
       this.positions = orderIndex(this.graph);
       this.layoutKey = key;
       this.pareto = new Uint8Array(run.drones.length);
@@ -97,7 +206,39 @@ export class LineagePanel extends BeeMindPanel {
     }
     this.node.dataset.nodeCount = String(this.graph!.count);
     this.node.dataset.paretoCount = String(run.pareto.size);
+    this.node.dataset.nodeRadius = this.graph!.radius.toFixed(1);
+    this.node.dataset.zoom = String(Number(this.zoom.toFixed(3)));
+    this.header.appendChild(this.resetButton);
     this.draw();
+    this.renderDetails(model!, run);
+  }
+
+  /** The selected drone (the champion by default) in words, under the lineage. */
+  private renderDetails(model: NotebookModel, run: RunState): void {
+    clear(this.details);
+    const selection = model.effectiveSelection;
+    const drone = selection && selection.runId === run.runId ? run.drone(selection.droneId) : undefined;
+    const ensemble = selection?.droneId === run.championId ? run.finished?.ensemble : null;
+    if (!drone && ensemble) {
+      this.details.append(
+        el('div', { className: 'jp-BeeMind-tooltipTitle', text: `${run.championId} · champion` }),
+        el('div', {
+          text: `weighted ensemble of ${ensemble.members.map((m) => `${m.id} (${formatScore(m.weight)})`).join(', ')}`,
+        }),
+        el('div', { text: `${run.metric} ${formatScore(ensemble.score)} (out of fold)` }),
+      );
+      return;
+    }
+    if (!drone) return;
+    const lines = droneSummary(drone, run.metric, {
+      champion: championRole(run, drone.id),
+      pareto: run.pareto.has(drone.id),
+    });
+    lines.forEach((line, k) =>
+      this.details.appendChild(
+        el('div', { className: k === 0 ? 'jp-BeeMind-tooltipTitle' : '', text: line }),
+      ),
+    );
   }
 
   private requestDraw(): void {
@@ -113,9 +254,11 @@ export class LineagePanel extends BeeMindPanel {
     const layout = this.graph;
     const run = this.run;
     if (!layout || !run || !this.isVisible) return;
-    const viewHeight = Math.max(60, Math.min(this.scroller.clientHeight || 400, layout.height));
-    const width = layout.width;
-    this.sizer.style.height = `${Math.max(0, layout.height - viewHeight)}px`;
+    const viewHeight = this.viewHeight(layout);
+    const width = this.viewWidth();
+    this.scroller.style.height = `${viewHeight}px`;
+    this.updateSizer();
+    this.clampPan();
     const dpr = window.devicePixelRatio || 1;
     if (
       this.canvas.width !== Math.round(width * dpr) ||
@@ -133,6 +276,8 @@ export class LineagePanel extends BeeMindPanel {
     if (!ctx) return; // no canvas support (tests without a canvas)
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     drawLineage(ctx, layout, {
+      zoom: this.zoom,
+      scrollLeft: this.panX,
       scrollTop: this.scroller.scrollTop,
       width,
       height: viewHeight,
@@ -193,14 +338,35 @@ export class LineagePanel extends BeeMindPanel {
   private pointerIndex(e: MouseEvent): number {
     if (!this.graph) return -1;
     const rect = this.canvas.getBoundingClientRect();
-    return nodeAt(this.graph, e.clientX - rect.left, e.clientY - rect.top + this.scroller.scrollTop);
+    return nodeAt(
+      this.graph,
+      (e.clientX - rect.left + this.panX) / this.zoom,
+      (e.clientY - rect.top + this.scroller.scrollTop) / this.zoom,
+    );
   }
 
   private onPointer(e: MouseEvent): void {
+    const drag = this.drag;
+    if (drag && (e.buttons & 1) === 1) {
+      const dx = e.clientX - drag.x;
+      const dy = e.clientY - drag.y;
+      if (drag.moved || Math.abs(dx) + Math.abs(dy) > 3) {
+        drag.moved = true;
+        drag.x = e.clientX;
+        drag.y = e.clientY;
+        this.panX -= dx;
+        this.clampPan();
+        this.scroller.scrollTop -= dy;
+        this.setHovered(-1, null);
+        this.requestDraw();
+        return;
+      }
+    }
     this.setHovered(this.pointerIndex(e), e);
   }
 
   private onClick(e: MouseEvent): void {
+    if (this.drag?.moved) return;
     const i = this.pointerIndex(e);
     if (i >= 0 && this.run) this.model?.select({ runId: this.run.runId, droneId: this.run.drones[i].id });
   }
@@ -213,6 +379,12 @@ export class LineagePanel extends BeeMindPanel {
     if (e.key === 'Home' || e.key === 'Escape') {
       model.select(null);
       e.preventDefault();
+      return;
+    }
+    if (e.key === '0' || e.key === '+' || e.key === '=' || e.key === '-') {
+      e.preventDefault();
+      if (e.key === '0') this.resetView();
+      else this.zoomBy(e.key === '-' ? 1 / 1.25 : 1.25, this.viewWidth() / 2, this.viewHeight(layout) / 2);
       return;
     }
     const step =
@@ -245,11 +417,19 @@ export class LineagePanel extends BeeMindPanel {
   private scrollIntoView(i: number): void {
     const layout = this.graph;
     if (!layout) return;
-    const y = layout.y[i];
+    const y = layout.y[i] * this.zoom;
+    const x = layout.x[i] * this.zoom;
+    const margin = layout.spacing * this.zoom;
     const top = this.scroller.scrollTop;
     const h = this.scroller.clientHeight;
-    if (y < top + layout.spacing) this.scroller.scrollTop = Math.max(0, y - layout.spacing * 2);
-    else if (y > top + h - layout.spacing) this.scroller.scrollTop = y - h + layout.spacing * 2;
+    if (y < top + margin) this.scroller.scrollTop = Math.max(0, y - margin * 2);
+    else if (y > top + h - margin) this.scroller.scrollTop = y - h + margin * 2;
+    const w = this.viewWidth();
+    if (x < this.panX + margin || x > this.panX + w - margin) {
+      this.panX = x - w / 2;
+      this.clampPan();
+      this.requestDraw();
+    }
   }
 
   private setHovered(i: number, e: MouseEvent | null): void {
@@ -266,12 +446,7 @@ export class LineagePanel extends BeeMindPanel {
     }
     clear(this.tooltip);
     const lines = droneSummary(drone, run.metric, {
-      champion:
-        run.championId === drone.id
-          ? 'champion'
-          : run.championMembers.includes(drone.id)
-            ? 'ensemble member'
-            : null,
+      champion: championRole(run, drone.id),
       pareto: run.pareto.has(drone.id),
     });
     lines.forEach((line, k) =>
@@ -285,6 +460,16 @@ export class LineagePanel extends BeeMindPanel {
     this.tooltip.style.left = `${Math.max(0, left)}px`;
     this.tooltip.style.top = `${e.clientY - box.top + 14}px`;
   }
+}
+
+const MIN_ZOOM = 0.2;
+/** Room kept under the lineage for the selected drone's details. */
+const DETAILS_HEIGHT = 130;
+const MAX_ZOOM = 8;
+
+function championRole(run: RunState, droneId: string): 'champion' | 'ensemble member' | null {
+  if (run.championId === droneId) return 'champion';
+  return run.championMembers.includes(droneId) ? 'ensemble member' : null;
 }
 
 function bandLabel(run: RunState, generation: number, count: number): string {

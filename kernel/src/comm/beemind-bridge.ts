@@ -1,7 +1,8 @@
 /**
  * This module contains the `beemind` comm target: when a frontend opens it, the kernel sends a snapshot of
  * every run in this kernel, then streams the library's run events in throttled batches (large numeric
- * arrays as binary buffers), and answers requests (a drone's record, a drone's importance). Every incoming
+ * arrays as binary buffers), and answers requests (a drone's record, importance, confusion matrix, one row's
+ * attributions for the "why" view). Every incoming
  * message is validated; a malformed one gets an error message, never an exception, quoting at most
  * MAX_ECHO_CHARS of it. When the library is not loaded yet at open (a notebook-folder copy waits for a cell to
  * import it), the comm gets a fresh snapshot once a cell has loaded it. Protocol: docs/protocol.md.
@@ -188,6 +189,15 @@ class Connection {
       );
       if (!event) throw new RequestError('unknown_drone', `run ${runId} has no drone ${droneId}`);
       return (event as { drone: unknown }).drone;
+    }
+    if (request.method === 'explain') {
+      if (!source.explain)
+        throw new RequestError(
+          'unsupported',
+          'this version of the beemind library cannot explain predictions on request',
+        );
+      const { row, source: rows = 'test' } = request.params;
+      return source.explain(runId, droneId, row, rows);
     }
     const compute = request.method === 'importance' ? source.importance : source.confusion;
     if (!compute)

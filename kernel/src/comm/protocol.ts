@@ -22,11 +22,23 @@ export const OpenSchema = z.object({
 
 const runDrone = z.object({ runId: id, droneId: id }).strict();
 
+/** Which rows the "why" view explains: the run's test rows, or the rows last sent with `run.explain` from a cell. */
+export const EXPLAIN_SOURCES = ['test', 'sent'] as const;
+const explainRow = z
+  .object({
+    runId: id,
+    droneId: id,
+    row: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    source: z.enum(EXPLAIN_SOURCES).optional(),
+  })
+  .strict();
+
 export const RequestSchema = z.discriminatedUnion('method', [
   z.object({ type: z.literal('request'), id, method: z.literal('snapshot') }).strict(),
   z.object({ type: z.literal('request'), id, method: z.literal('drone'), params: runDrone }).strict(),
   z.object({ type: z.literal('request'), id, method: z.literal('importance'), params: runDrone }).strict(),
   z.object({ type: z.literal('request'), id, method: z.literal('confusion'), params: runDrone }).strict(),
+  z.object({ type: z.literal('request'), id, method: z.literal('explain'), params: explainRow }).strict(),
 ]);
 
 export const ConfigureSchema = z.object({ type: z.literal('configure'), throttleMs: throttle }).strict();

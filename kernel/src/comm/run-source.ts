@@ -23,6 +23,8 @@ export interface RunEventSource {
   importance?(runId: string, droneId: string): Promise<unknown>;
   /** Confusion matrix `{ labels, matrix }` of a drone (classification runs), when the library can compute it. */
   confusion?(runId: string, droneId: string): Promise<unknown>;
+  /** One row's attributions for a drone (the library's `Run.explainRow`), when the library can explain. */
+  explain?(runId: string, droneId: string, row: number, source: 'test' | 'sent'): Promise<unknown>;
 }
 
 interface BeeMindModule {
@@ -30,10 +32,12 @@ interface BeeMindModule {
   runSnapshots(): { runId: string; events: unknown[] }[];
   /** Runs recorded in the experiment store of the working directory (the notebook's folder). */
   storedRunSnapshots?(options: { limit?: number }): { runId: string; events: unknown[] }[];
-  getRun?(
-    runId: string,
-  ):
-    | { importance(droneId?: string): Promise<unknown>; confusionMatrix(droneId?: string): Promise<unknown> }
+  getRun?(runId: string):
+    | {
+        importance(droneId?: string): Promise<unknown>;
+        confusionMatrix(droneId?: string): Promise<unknown>;
+        explainRow?(droneId: string | undefined, row: number, source: 'test' | 'sent'): Promise<unknown>;
+      }
     | undefined;
 }
 
@@ -58,6 +62,16 @@ export async function loadLibrarySource(importer: {
     snapshot: () => mergeSnapshots(storedRuns(lib), lib.runSnapshots()),
     importance: getRun ? async (runId, droneId) => runOf(runId).importance(droneId) : undefined,
     confusion: getRun ? async (runId, droneId) => runOf(runId).confusionMatrix(droneId) : undefined,
+    explain: getRun
+      ? async (runId, droneId, row, source) => {
+          const run = runOf(runId);
+          if (typeof run.explainRow !== 'function')
+            throw new Error(
+              'this version of the beemind library cannot explain rows (Run.explainRow is missing)',
+            );
+          return run.explainRow(droneId, row, source);
+        }
+      : undefined,
   };
 }
 
