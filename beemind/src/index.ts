@@ -78,11 +78,18 @@ export { paretoFront, nonDominatedSort, crowdingDistance } from './search/nsga2.
 export { createStrategy, STRATEGY_NAMES, type SearchStrategy, type Proposal, type TrialResult } from './search/strategies/index.js';
 export { evolve, type EvolveControls } from './automl/evolve.js';
 export { type EvolveOptionsInput as EvolveOptions, EvolveOptionsSchema } from './automl/options.js';
-export { Run, Leaderboard, type FamilySummary } from './automl/run.js';
+export { Run, Leaderboard, type FamilySummary, type RowExplanation } from './automl/run.js';
 export { getRun } from './automl/run_registry.js';
 export { TrainedModel, ImportanceReport, type TrainedModelJSON } from './automl/trained_model.js';
+export { exportModule, writeModule, MODULE_FORMATS, type ExportModuleOptions, type ModuleFormat } from './export/module.js';
 export { permutationImportance, type FeatureImportance as PermutationImportance } from './automl/importance.js';
 export { selectEnsemble } from './automl/ensemble.js';
+// explanations: attributions (TreeSHAP, linear, Shapley sampling) and partial dependence
+export { Explanation, AttributionImportance, type ExplanationJSON } from './explain/explanation.js';
+export { explainModel, type ExplainOptions, type ExplainableModel } from './explain/explain.js';
+export { PartialDependence, type PartialDependenceOptions, type PartialDependenceJSON } from './explain/partial_dependence.js';
+export type { Scale as ExplanationScale } from './explain/attribution.js';
+export type { RowsInput } from './explain/rows.js';
 export { evaluationCache } from './automl/cache.js';
 export { historyChart, lineageChart, paretoChart, modelComparisonChart } from './charts/run_charts.js';
 export { WorkerPool, serveTasks, type Outcome } from './evaluation/pool/index.js';
@@ -97,6 +104,7 @@ export type { DroneExportFormat } from './store/export.js';
 export type { BackupResult } from './store/backup.js';
 export { resolveStoreLocation, DEFAULT_STORE_PATH, type StoreLocation } from './store/location.js';
 export { SCHEMA_VERSION as STORE_SCHEMA_VERSION } from './store/migrations.js';
+export { serve, createServer, monitor, ApiKeys, type ServeOptions, type RunningServer, type MonitoringReport, type ApiKey, type CreatedApiKey } from './serve/index.js';
 
 // notebook display protocol
 export { DISPLAY, isDisplayable, escapeHtml, type MimeBundle, type Displayable } from './display.js';
