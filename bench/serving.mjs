@@ -69,13 +69,35 @@ const python = spawn(join(root, '.venv', 'bin', 'python'), [join(root, 'bench', 
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 servers.push(python);
+// the measurement floor: a bare Node.js HTTP server answering a constant, driven by the same client on the same
+// cores; a latency below its own cannot be seen from the client on this machine
+const floorPort = await freePort();
+const floor = spawn(process.execPath, ['-e', `require('node:http').createServer((req, res) => {
+  req.resume();
+  req.on('end', () => res.setHeader('content-type', 'application/json').end('{"predictions":[0]}'));
+}).listen(${floorPort}, '127.0.0.1')`], { stdio: ['ignore', 'ignore', 'inherit'] });
+servers.push(floor);
+await waitUntilUp(`http://127.0.0.1:${floorPort}/`, floor);
 await waitUntilUp(`http://127.0.0.1:${beemindPort}/healthz`, beemind);
 await waitUntilUp(`http://127.0.0.1:${pythonPort}/healthz`, python);
 
 const peers = [
   { label: 'BeeMind `beemind serve`', url: `http://127.0.0.1:${beemindPort}/v1/models/bench/predict` },
   { label: 'FastAPI + uvicorn + scikit-learn HGB', url: `http://127.0.0.1:${pythonPort}/predict` },
+  { label: 'floor: bare Node.js server, constant answer', url: `http://127.0.0.1:${floorPort}/`, onlyAtFixedRate: true },
 ];
+
+/** BeeMind's own latency histogram of predict requests (cumulative counts by upper bound in seconds). */
+async function serverSideBuckets() {
+  const text = await (await fetch(`http://127.0.0.1:${beemindPort}/metrics`)).text();
+  const buckets = new Map();
+  for (const line of text.split('\n')) {
+    const m = /^beemind_http_request_duration_seconds_bucket\{le="([^"]+)",method="POST",route="\/v1\/models\/:name\/predict"\} (\d+)/.exec(line);
+    if (m) buckets.set(m[1], Number(m[2]));
+  }
+  return buckets;
+}
+let serverSide = '';
 
 function load(url, body, options) {
   return new Promise((resolve, reject) => {
@@ -88,7 +110,7 @@ function load(url, body, options) {
 
 const scenarios = [
   { label: '1 row, full load (16 connections)', rows: 1, options: { connections: 16 } },
-  { label: '1 row, 1,000 requests/s', rows: 1, options: { connections: 16, overallRate: 1000 } },
+  { label: '1 row, 1,000 requests/s', rows: 1, options: { connections: 16, overallRate: 1000 }, fixedRate: true },
   { label: '1,000 rows, full load (4 connections)', rows: 1000, options: { connections: 4 } },
 ];
 
@@ -96,12 +118,20 @@ const lines = ['| request | server | requests/s | rows/s | p50 ms | p99 ms | err
 for (const scenario of scenarios) {
   const body = JSON.stringify({ rows: rowsOf(scenario.rows) });
   for (const peer of peers) {
+    if (peer.onlyAtFixedRate && !scenario.fixedRate) continue;
     // one answer checked first: both return one prediction per row
     const check = await fetch(peer.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     const answer = await check.json();
     if (!check.ok || answer.predictions?.length !== scenario.rows) throw new Error(`${peer.label}: ${check.status} ${JSON.stringify(answer).slice(0, 300)}`);
     await load(peer.url, body, { ...scenario.options, duration: 2 }); // warm-up
+    const before = peer === peers[0] && scenario.fixedRate ? await serverSideBuckets() : null;
     const r = await load(peer.url, body, scenario.options);
+    if (before) {
+      const after = await serverSideBuckets();
+      const count = (le) => after.get(le) - before.get(le);
+      const share = (le) => `${((100 * count(le)) / count('+Inf')).toFixed(1)}%`;
+      serverSide = `BeeMind's own latency histogram over the 1,000 requests/s measurement (receiving a request to sending its answer): ${share('0.001')} under 1 ms, ${share('0.005')} under 5 ms, of ${count('+Inf')} requests`;
+    }
     const errors = r.errors + r.timeouts + r.non2xx;
     const rps = r.requests.average;
     lines.push(
@@ -113,4 +143,5 @@ for (const scenario of scenarios) {
 stopAll();
 console.log(`\n${seconds} s per measurement after a 2 s warm-up, ${name} (${data.rows} rows, ${data.columnNames.length - 1} features), load average ${(await import('node:os')).loadavg()[0].toFixed(1)} at the end\n`);
 console.log(lines.join('\n'));
+console.log(`\n${serverSide}`);
 process.exit(0);
