@@ -11,6 +11,7 @@ import { quote } from '../core/text.js';
 import { logger } from '../core/logger.js';
 import { Dataset, toDataset } from '../data/dataset.js';
 import type { Frame } from '../data/frame.js';
+import { dateColumnInfo } from '../data/dates.js';
 import { describeDropped, uselessColumns } from '../data/screen.js';
 import { kFold, trainTestSplit, type Split } from '../data/split.js';
 import type { Drone, Genome, Objective, RunEvent, RunStarted } from '../events/events.js';
@@ -253,13 +254,15 @@ export async function evolve(data: Dataset | Frame, input: EvolveOptionsInput = 
  * The user's space, or the default space over the registered model families (plugins included); either
  * restricted to `options.families` when given.
  */
-function searchSpace(options: EvolveOptions, task: Dataset['task']): PipelineSpace {
+function searchSpace(options: EvolveOptions, dataset: Dataset): PipelineSpace {
+  const task = dataset.task;
   if (options.space) {
     const space = checkPipelineSpace(options.space);
     return options.families ? restrictFamilies(space, options.families) : space;
   }
   const registered = new Set(modelFamilies(task).map((f) => f.family));
-  const space = defaultPipelineSpace(task, { families: options.families });
+  const dates = dataset.features.columns.some((c) => dateColumnInfo(c) !== null);
+  const space = defaultPipelineSpace(task, { families: options.families, dates });
   const available = Object.keys(space.models).filter((f) => registered.has(f));
   if (available.length === 0) {
     throw new ConfigurationError('evolve.no_families', `none of the model families ${Object.keys(space.models).join(', ')} is available for ${task}.`);
@@ -297,7 +300,7 @@ function trialResult(ctx: RunContext, drone: Drone): TrialResult {
 
 async function searchLoop(ctx: RunContext, backend: EvaluationBackend, signal?: AbortSignal, warmStart: readonly Genome[] = []): Promise<StopReason> {
   const { options, scorer, budget } = ctx;
-  const space = searchSpace(options, ctx.dataset.task);
+  const space = searchSpace(options, ctx.dataset);
   const strategy = strategyFor(options, space, ctx.dataset.task);
   const halving = options.successiveHalving === false ? null : options.successiveHalving === true ? { minFraction: 1 / 9, eta: 3 } : options.successiveHalving;
   const minTrainRows = Math.min(...ctx.data.folds.map((f) => f.train.length));

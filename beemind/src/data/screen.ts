@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { printable } from '../core/text.js';
+import { dateColumnInfo } from './dates.js';
 import type { Column, Frame } from './frame.js';
 
 export type ScreenReason = 'constant' | 'duplicate' | 'identifier';
@@ -38,9 +39,12 @@ function isConstant(column: Column): boolean {
   return first === null || missing === 0;
 }
 
-/** Every value present and different: a permutation of consecutive integers, or short codes without spaces. */
+/**
+ * Every value present and different: a permutation of consecutive integers, or short codes without spaces.
+ * Dates are not identifiers, even one per row: their parts (date_features) carry seasons and trends.
+ */
 function isIdentifier(column: Column, rows: number): boolean {
-  if (rows < MIN_ROWS_FOR_IDENTIFIER || column.kind === 'boolean') return false;
+  if (rows < MIN_ROWS_FOR_IDENTIFIER || column.kind === 'boolean' || dateColumnInfo(column)) return false;
   const seen = new Set<number | string>();
   let min = Infinity;
   let max = -Infinity;

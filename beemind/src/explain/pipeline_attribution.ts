@@ -53,8 +53,9 @@ export function traceColumns(
 }
 
 /**
- * The user column of a derived output named `<input>=<level>` (one-hot, binning) or `<input>__missing`
- * (missing indicator): the longest input name it extends, so `a=b=c` from input `a=b` is not read as `a`.
+ * The user column of a derived output named `<input>=<level>` (one-hot, binning), `<input>.<part>` (date
+ * parts) or `<input>__missing` (missing indicator): the longest input name it extends, so `a=b=c` from input
+ * `a=b` is not read as `a`.
  */
 function derivedFrom(
   name: string,
@@ -66,7 +67,7 @@ function derivedFrom(
     if (
       name.length > input.length &&
       name.startsWith(input) &&
-      (name[input.length] === '=' || name.slice(input.length) === '__missing')
+      (name[input.length] === '=' || name[input.length] === '.' || name.slice(input.length) === '__missing')
     ) {
       if (best === undefined || input.length > best.length) best = input;
     }

@@ -69,6 +69,10 @@ interface OneHotStep extends StepBase {
   handleUnknown: 'ignore' | 'error';
   layout: ({ categories: string[]; rare: string[]; missing: boolean } | null)[];
 }
+interface DatesStep extends StepBase {
+  /** Per input column: null (passes through) or a date column and whether it has times. */
+  dates: ({ hasTime: boolean } | null)[];
+}
 interface OrdinalStep extends StepBase {
   handleUnknown: 'ignore' | 'error';
   categories: (string[] | null)[];
@@ -584,6 +588,65 @@ export function createPredictor(state: PortableState): PortablePredictor {
     return out;
   }
 
+  // date_features (preprocessing/date_features.ts with data/dates.ts): the same integer calendar arithmetic
+  const DATE_TIME =
+    /^(\d{4})([-/])(\d{2})\2(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?$/;
+  const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+  function daysFromCivil(year: number, month: number, day: number): number {
+    const y = month <= 2 ? year - 1 : year;
+    const era = Math.floor(y / 400);
+    const yearOfEra = y - era * 400;
+    const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+    const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+    return era * 146097 + dayOfEra - 719468;
+  }
+
+  /** [year, month, day, weekday, dayofyear, elapsed_days, hour] of a date text, or null when it is not one. */
+  function dateParts(text: string): number[] | null {
+    const m = DATE_TIME.exec(text.trim());
+    if (!m) return null;
+    const year = Number(m[1]);
+    const month = Number(m[3]);
+    const day = Number(m[4]);
+    if (month < 1 || month > 12) return null;
+    const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+    const monthDays = month === 2 && leap ? 29 : MONTH_DAYS[month - 1];
+    if (day < 1 || day > monthDays) return null;
+    const hasTime = m[5] !== undefined;
+    const hours = hasTime ? Number(m[5]) : 0;
+    const minutes = hasTime ? Number(m[6]) : 0;
+    const seconds = m[7] !== undefined ? Number(m[7] + (m[8] ? '.' + m[8] : '')) : 0;
+    if (hours > 23 || minutes > 59 || seconds >= 61) return null;
+    const days = daysFromCivil(year, month, day);
+    const hour = hours + minutes / 60 + seconds / 3600;
+    return [year, month, day, (((days + 3) % 7) + 7) % 7, days - daysFromCivil(year, 1, 1) + 1, days + hour / 24, hour];
+  }
+
+  function datesTransform(step: DatesStep, columns: Column[], rows: number): Column[] {
+    const names = ['year', 'month', 'day', 'weekday', 'dayofyear', 'elapsed_days', 'hour'];
+    const out: Column[] = [];
+    for (let j = 0; j < columns.length; j++) {
+      const c = columns[j];
+      const date = step.dates[j];
+      if (!date || c.kind !== 'categorical') {
+        out.push(c);
+        continue;
+      }
+      const count = date.hasTime ? 7 : 6;
+      const outputs: Float64Array[] = [];
+      for (let k = 0; k < count; k++) outputs.push(new Float64Array(rows));
+      const src = c.values as (string | null)[];
+      for (let i = 0; i < rows; i++) {
+        const v = src[i];
+        const parts = v === null ? null : dateParts(v);
+        for (let k = 0; k < count; k++) outputs[k][i] = parts ? parts[k] : NaN;
+      }
+      for (let k = 0; k < count; k++) out.push({ name: c.name + '.' + names[k], kind: 'numeric', values: outputs[k] });
+    }
+    return out;
+  }
+
   function applyStep(step: StepBase, frame: Frame): Frame {
     const columns = alignColumns(step, frame);
     const rows = frame.rows;
@@ -592,6 +655,7 @@ export function createPredictor(state: PortableState): PortablePredictor {
     if (kind === 'simple_imputer') out = imputerTransform(step as ImputerStep, columns, rows);
     else if (kind === 'one_hot_encoder') out = oneHotTransform(step as OneHotStep, columns, rows);
     else if (kind === 'ordinal_encoder') out = ordinalTransform(step as OrdinalStep, columns, rows);
+    else if (kind === 'date_features') out = datesTransform(step as DatesStep, columns, rows);
     else {
       // every other step computes with numbers (BaseTransformer.numericOnly)
       requireFinite(columns, kind);

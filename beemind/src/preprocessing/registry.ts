@@ -5,6 +5,7 @@
 import { ConfigurationError, ProtocolError } from '../core/errors.js';
 import { quote } from '../core/text.js';
 import type { RestorableTransformer } from './base.js';
+import { DateFeatures } from './date_features.js';
 import { SimpleImputer } from './imputer.js';
 import { Log1p } from './log1p.js';
 import { ModelSelect } from './model_select.js';
@@ -19,8 +20,8 @@ import { VarianceThreshold } from './variance_threshold.js';
 
 export type { RestorableTransformer } from './base.js';
 
-/** Where a step belongs in a pipeline, in this order: impute → encode → engineer → scale → select. */
-export type TransformerStage = 'impute' | 'encode' | 'engineer' | 'scale' | 'select';
+/** Where a step belongs in a pipeline, in this order: expand → impute → encode → engineer → scale → select. */
+export type TransformerStage = 'expand' | 'impute' | 'encode' | 'engineer' | 'scale' | 'select';
 
 export interface TransformerKind {
   /** Step id, e.g. `standard_scaler`. */
@@ -36,6 +37,14 @@ export interface TransformerKind {
 }
 
 const builtIn: TransformerKind[] = [
+  {
+    kind: 'date_features',
+    label: 'Date parts',
+    stage: 'expand',
+    numericInput: false,
+    supervised: false,
+    create: (p) => new DateFeatures(p),
+  },
   {
     kind: 'simple_imputer',
     label: 'Simple imputer',

@@ -8,9 +8,10 @@ import type { Task } from '../models/estimator.js';
 import { restrictFamilies, type PipelineSpace, type StepSlot } from './genome.js';
 import { hp, type Space } from './space/types.js';
 
-/** Preprocessing slots, in pipeline order. */
-export function defaultStepSlots(): StepSlot[] {
+/** Preprocessing slots, in pipeline order; with `dates`, first a slot that expands date columns into parts. */
+export function defaultStepSlots(options: { dates?: boolean } = {}): StepSlot[] {
   return [
+    ...(options.dates ? [{ name: 'dates', choices: { date_features: {} } }] : []),
     {
       name: 'imputer',
       choices: {
@@ -135,10 +136,12 @@ export function defaultModelSpaces(task: Task): Record<string, Space> {
 export interface DefaultSpaceOptions {
   /** Only these model families (an unknown name is a ConfigurationError listing the known ones). */
   families?: readonly string[];
+  /** The data has date columns (data/dates.ts): every pipeline starts by expanding them into parts. */
+  dates?: boolean;
 }
 
 /** The default pipeline space for `task`: every preprocessing slot and every family supporting the task. */
 export function defaultPipelineSpace(task: Task, options: DefaultSpaceOptions = {}): PipelineSpace {
-  const space: PipelineSpace = { slots: defaultStepSlots(), models: defaultModelSpaces(task) };
+  const space: PipelineSpace = { slots: defaultStepSlots({ dates: options.dates }), models: defaultModelSpaces(task) };
   return options.families ? restrictFamilies(space, options.families) : space;
 }

@@ -321,6 +321,21 @@ export const ENSEMBLE_CASES: FamilyCase[] = [
       },
     ],
   },
+  {
+    name: 'seattle_weather: date parts; boosting + random forest',
+    dataset: 'seattle_weather',
+    engineExact: false,
+    specs: [
+      {
+        steps: [{ kind: 'date_features' }],
+        model: { family: 'hist_gradient_boosting', params: { maxIter: 20 } },
+      },
+      {
+        steps: [{ kind: 'date_features' }, { kind: 'simple_imputer' }],
+        model: { family: 'random_forest', params: { nEstimators: 10 } },
+      },
+    ],
+  },
 ];
 
 /** Lines of module text that import or require anything (static or dynamic import, require, export … from). */

@@ -39,7 +39,17 @@ function rowsFor(trained: Trained, allowMissing: boolean) {
         : fc.constantFrom(...Array.from(c.values as Float64Array).filter((v) => !Number.isNaN(v)));
     const odd =
       c.kind === 'categorical'
-        ? fc.string({ maxLength: 6 }).filter((s) => s !== '')
+        ? fc.oneof(
+            fc.string({ maxLength: 6 }).filter((s) => s !== ''),
+            // near-dates: real and impossible days, times, offsets, other separators
+            fc
+              .tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }))
+              .chain(([y, m, d]) =>
+                fc.constantFrom('', 'T23:59:60.5', ' 24:00', 'T07:05Z', '+05:30', 'T12:00:00.123456789-0800').map(
+                  (tail) => `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}${tail}`,
+                ),
+              ),
+          )
         : fc.oneof(
             fc.double({ noNaN: true, noDefaultInfinity: true }),
             fc.constant(-0),
@@ -67,6 +77,7 @@ function outcome<T>(fn: () => T): { value: T } | { threw: true } {
 describe.each([
   { label: 'penguins ensemble (missing values and categories)', index: 0, allowMissing: true },
   { label: 'wine ensemble (finite numbers)', index: 1, allowMissing: false },
+  { label: 'seattle_weather ensemble (date text, odd and missing)', index: 2, allowMissing: true },
 ])('exported module on arbitrary rows: $label', ({ index, allowMissing }) => {
   let trained: Trained;
   let module: LoadedModule;

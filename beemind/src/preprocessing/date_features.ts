@@ -1,0 +1,74 @@
+/**
+ * This module contains `date_features`: each text column whose values are all dates or date-times at fit
+ * (data/dates.ts) becomes numeric columns a model can split on — `<name>.year`, `.month`, `.day`, `.weekday`
+ * (Monday 0), `.dayofyear`, `.elapsed_days` (since 1970-01-01), and `.hour` when the column has times. Other
+ * columns pass through unchanged. A missing value, or a text that is not a date at predict time, gives NaN in
+ * every part (missing, for the imputer or a model that handles NaN).
+ */
+import { z } from 'zod';
+import type { StateReader } from '../core/untrusted.js';
+import { dateColumnInfo, parseDateTime, type DateParts } from '../data/dates.js';
+import type { Column } from '../data/frame.js';
+import { BaseTransformer } from './base.js';
+import { readCategoryLayout } from './categories.js';
+
+export const dateFeaturesSchema = z.strictObject({});
+export type DateFeaturesParams = z.output<typeof dateFeaturesSchema>;
+
+/** The parts every date column gives, in output order, and the suffix of their column names. */
+const DATE_PARTS: readonly [suffix: string, part: keyof DateParts][] = [
+  ['year', 'year'],
+  ['month', 'month'],
+  ['day', 'day'],
+  ['weekday', 'weekday'],
+  ['dayofyear', 'dayOfYear'],
+  ['elapsed_days', 'elapsedDays'],
+];
+const HOUR_PART: [string, keyof DateParts] = ['hour', 'hour'];
+
+/** Per input column: null (passes through), or a date column and whether it has times. */
+type Layout = ({ hasTime: boolean } | null)[];
+
+export class DateFeatures extends BaseTransformer<DateFeaturesParams> {
+  readonly kind = 'date_features';
+  private layout: Layout = [];
+
+  constructor(params: Record<string, unknown> = {}) {
+    super(dateFeaturesSchema, params, 'date_features');
+  }
+
+  protected fitColumns(columns: readonly Column[]): void {
+    this.layout = columns.map((c) => dateColumnInfo(c));
+  }
+
+  protected transformColumns(columns: readonly Column[], rows: number): Column[] {
+    const out: Column[] = [];
+    for (const [j, c] of columns.entries()) {
+      const date = this.layout[j];
+      if (!date || c.kind !== 'categorical') {
+        out.push(c);
+        continue;
+      }
+      const parts = date.hasTime ? [...DATE_PARTS, HOUR_PART] : DATE_PARTS;
+      const outputs = parts.map(() => new Float64Array(rows));
+      for (let i = 0; i < rows; i++) {
+        const v = c.values[i];
+        const parsed = v === null ? null : parseDateTime(v);
+        for (const [k, [, part]] of parts.entries()) outputs[k][i] = parsed ? (parsed[part] as number) : NaN;
+      }
+      for (const [k, [suffix]] of parts.entries()) out.push({ name: `${c.name}.${suffix}`, kind: 'numeric', values: outputs[k] });
+    }
+    return out;
+  }
+
+  protected getState(): unknown {
+    return { dates: this.layout.map((d) => (d ? { hasTime: d.hasTime } : null)) };
+  }
+
+  protected setState(state: StateReader): void {
+    // text columns: null (not a date column) or { hasTime }; other columns: null
+    this.layout = readCategoryLayout(state, 'dates', this.input!, (list, j) =>
+      list.isNull(j) ? null : { hasTime: list.object(j).boolean('hasTime') },
+    ).map((d) => d ?? null);
+  }
+}
