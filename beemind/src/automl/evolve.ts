@@ -13,6 +13,7 @@ import { Dataset, toDataset } from '../data/dataset.js';
 import type { Frame } from '../data/frame.js';
 import { dateColumnInfo } from '../data/dates.js';
 import { describeDropped, uselessColumns } from '../data/screen.js';
+import { isTextColumn } from '../data/text.js';
 import { kFold, trainTestSplit, type Split } from '../data/split.js';
 import type { Drone, Genome, Objective, RunEvent, RunStarted } from '../events/events.js';
 import { EVENT_PROTOCOL_VERSION } from '../events/events.js';
@@ -262,7 +263,8 @@ function searchSpace(options: EvolveOptions, dataset: Dataset): PipelineSpace {
   }
   const registered = new Set(modelFamilies(task).map((f) => f.family));
   const dates = dataset.features.columns.some((c) => dateColumnInfo(c) !== null);
-  const space = defaultPipelineSpace(task, { families: options.families, dates });
+  const text = dataset.features.columns.some((c) => isTextColumn(c));
+  const space = defaultPipelineSpace(task, { families: options.families, dates, text });
   const available = Object.keys(space.models).filter((f) => registered.has(f));
   if (available.length === 0) {
     throw new ConfigurationError('evolve.no_families', `none of the model families ${Object.keys(space.models).join(', ')} is available for ${task}.`);

@@ -73,6 +73,12 @@ interface DatesStep extends StepBase {
   /** Per input column: null (passes through) or a date column and whether it has times. */
   dates: ({ hasTime: boolean } | null)[];
 }
+interface TextStep extends StepBase {
+  buckets: number;
+  ngrams: 1 | 2;
+  /** Per input column: the idf of each bucket for a text column, null for pass-through columns. */
+  idf: (number[] | null)[];
+}
 interface OrdinalStep extends StepBase {
   handleUnknown: 'ignore' | 'error';
   categories: (string[] | null)[];
@@ -647,6 +653,61 @@ export function createPredictor(state: PortableState): PortablePredictor {
     return out;
   }
 
+  // text_tfidf (preprocessing/text_tfidf.ts with data/text.ts): the same words, hash and weights
+  const WORD = /[\p{L}\p{N}]+/gu;
+
+  function fnv1a(text: string): number {
+    let hash = 0x811c9dc5;
+    for (let i = 0; i < text.length; i++) {
+      hash ^= text.charCodeAt(i);
+      hash = Math.imul(hash, 0x01000193);
+    }
+    return hash >>> 0;
+  }
+
+  function hashedTerms(text: string, buckets: number, ngrams: number): number[] {
+    const w = text.toLowerCase().match(WORD) || [];
+    const out: number[] = [];
+    for (let i = 0; i < w.length; i++) {
+      out.push(fnv1a(w[i]) % buckets);
+      if (ngrams === 2 && i + 1 < w.length) out.push(fnv1a(w[i] + ' ' + w[i + 1]) % buckets);
+    }
+    return out;
+  }
+
+  function textTransform(step: TextStep, columns: Column[], rows: number): Column[] {
+    const buckets = step.buckets;
+    const out: Column[] = [];
+    for (let j = 0; j < columns.length; j++) {
+      const c = columns[j];
+      const idf = step.idf[j];
+      if (!idf || c.kind !== 'categorical') {
+        out.push(c);
+        continue;
+      }
+      const outputs: Float64Array[] = [];
+      for (let b = 0; b < buckets; b++) outputs.push(new Float64Array(rows));
+      const weights = new Float64Array(buckets);
+      const src = c.values as (string | null)[];
+      for (let i = 0; i < rows; i++) {
+        const v = src[i];
+        if (v === null) continue;
+        weights.fill(0);
+        const terms = hashedTerms(v, buckets, step.ngrams);
+        for (let t = 0; t < terms.length; t++) weights[terms[t]] += 1;
+        let norm = 0;
+        for (let b = 0; b < buckets; b++) {
+          weights[b] *= idf[b];
+          norm += weights[b] * weights[b];
+        }
+        norm = Math.sqrt(norm);
+        if (norm > 0) for (let b = 0; b < buckets; b++) outputs[b][i] = weights[b] / norm;
+      }
+      for (let b = 0; b < buckets; b++) out.push({ name: c.name + '=tfidf_' + b, kind: 'numeric', values: outputs[b] });
+    }
+    return out;
+  }
+
   function applyStep(step: StepBase, frame: Frame): Frame {
     const columns = alignColumns(step, frame);
     const rows = frame.rows;
@@ -656,6 +717,7 @@ export function createPredictor(state: PortableState): PortablePredictor {
     else if (kind === 'one_hot_encoder') out = oneHotTransform(step as OneHotStep, columns, rows);
     else if (kind === 'ordinal_encoder') out = ordinalTransform(step as OrdinalStep, columns, rows);
     else if (kind === 'date_features') out = datesTransform(step as DatesStep, columns, rows);
+    else if (kind === 'text_tfidf') out = textTransform(step as TextStep, columns, rows);
     else {
       // every other step computes with numbers (BaseTransformer.numericOnly)
       requireFinite(columns, kind);

@@ -52,6 +52,7 @@ const STEPS = new Map<string, StepReader>([
   ['one_hot_encoder', (p, s) => ({ handleUnknown: p.handleUnknown, layout: s.layout })],
   ['ordinal_encoder', (p, s) => ({ handleUnknown: p.handleUnknown, categories: s.categories })],
   ['date_features', (_p, s) => ({ dates: s.dates })],
+  ['text_tfidf', (p, s) => ({ buckets: p.buckets, ngrams: p.ngrams, idf: s.idf })],
   ['log1p', () => ({})],
   ['pairwise_products', (_p, s) => ({ sources: s.sources })],
   ['quantile_binning', (p, s) => ({ encode: p.encode, cuts: s.cuts })],

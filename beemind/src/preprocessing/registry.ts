@@ -16,6 +16,7 @@ import { PairwiseProducts } from './pairwise_products.js';
 import { QuantileBinning } from './quantile_binning.js';
 import { MinMaxScaler, RobustScaler, StandardScaler } from './scalers.js';
 import type { TransformerJSON } from './transformer.js';
+import { TextTfidf } from './text_tfidf.js';
 import { VarianceThreshold } from './variance_threshold.js';
 
 export type { RestorableTransformer } from './base.js';
@@ -44,6 +45,14 @@ const builtIn: TransformerKind[] = [
     numericInput: false,
     supervised: false,
     create: (p) => new DateFeatures(p),
+  },
+  {
+    kind: 'text_tfidf',
+    label: 'Text TF-IDF (hashed)',
+    stage: 'expand',
+    numericInput: false,
+    supervised: false,
+    create: (p) => new TextTfidf(p),
   },
   {
     kind: 'simple_imputer',

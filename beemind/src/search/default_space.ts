@@ -8,10 +8,16 @@ import type { Task } from '../models/estimator.js';
 import { restrictFamilies, type PipelineSpace, type StepSlot } from './genome.js';
 import { hp, type Space } from './space/types.js';
 
-/** Preprocessing slots, in pipeline order; with `dates`, first a slot that expands date columns into parts. */
-export function defaultStepSlots(options: { dates?: boolean } = {}): StepSlot[] {
+/**
+ * Preprocessing slots, in pipeline order. With `dates`, first a slot that expands date columns into parts;
+ * with `text`, one that turns free-text columns into hashed TF-IDF columns.
+ */
+export function defaultStepSlots(options: { dates?: boolean; text?: boolean } = {}): StepSlot[] {
   return [
     ...(options.dates ? [{ name: 'dates', choices: { date_features: {} } }] : []),
+    ...(options.text
+      ? [{ name: 'text', choices: { text_tfidf: { buckets: hp.categorical([16, 64, 256]), ngrams: hp.categorical([1, 2]) } } }]
+      : []),
     {
       name: 'imputer',
       choices: {
@@ -138,10 +144,12 @@ export interface DefaultSpaceOptions {
   families?: readonly string[];
   /** The data has date columns (data/dates.ts): every pipeline starts by expanding them into parts. */
   dates?: boolean;
+  /** The data has free-text columns (data/text.ts): every pipeline turns them into TF-IDF columns. */
+  text?: boolean;
 }
 
 /** The default pipeline space for `task`: every preprocessing slot and every family supporting the task. */
 export function defaultPipelineSpace(task: Task, options: DefaultSpaceOptions = {}): PipelineSpace {
-  const space: PipelineSpace = { slots: defaultStepSlots({ dates: options.dates }), models: defaultModelSpaces(task) };
+  const space: PipelineSpace = { slots: defaultStepSlots({ dates: options.dates, text: options.text }), models: defaultModelSpaces(task) };
   return options.families ? restrictFamilies(space, options.families) : space;
 }

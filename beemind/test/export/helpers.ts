@@ -5,13 +5,17 @@ import os from 'node:os';
 import path from 'node:path';
 import '../../src/models/families.js';
 import { TrainedModel } from '../../src/automl/trained_model.js';
-import type { Dataset } from '../../src/data/dataset.js';
+import { toDataset, type Dataset } from '../../src/data/dataset.js';
 import { DataFrame } from '../../src/data/data_frame.js';
 import { loadDatasetAsDataset } from '../../src/data/datasets.js';
 import { splitDataset } from '../../src/data/split.js';
 import { pipelineFromSpec, type PipelineSpecInput } from '../../src/pipeline/spec.js';
+import { reviewTable } from '../helpers/synthetic.js';
 
-/** A model trained on the train part of a bundled dataset, and its test part. */
+/** Not a bundled dataset: the seeded free-text table of test/helpers/synthetic.ts. */
+export const REVIEWS = 'synthetic_reviews';
+
+/** A model trained on the train part of a bundled dataset (or REVIEWS), and its test part. */
 export interface Trained {
   model: TrainedModel;
   train: Dataset;
@@ -27,7 +31,8 @@ export async function trainOn(
   specs: PipelineSpecInput[],
   weights?: number[],
 ): Promise<Trained> {
-  const data = await loadDatasetAsDataset(dataset);
+  const data =
+    dataset === REVIEWS ? toDataset(reviewTable(), { target: 'stars', name: REVIEWS }) : await loadDatasetAsDataset(dataset);
   const { train, test } = splitDataset(data, { seed: 0 });
   const members = [];
   for (const [m, spec] of specs.entries()) {
@@ -333,6 +338,21 @@ export const ENSEMBLE_CASES: FamilyCase[] = [
       {
         steps: [{ kind: 'date_features' }, { kind: 'simple_imputer' }],
         model: { family: 'random_forest', params: { nEstimators: 10 } },
+      },
+    ],
+  },
+  {
+    name: 'reviews: hashed TF-IDF of free text; logistic + boosting',
+    dataset: REVIEWS,
+    engineExact: false,
+    specs: [
+      {
+        steps: [{ kind: 'text_tfidf', params: { buckets: 32 } }, { kind: 'simple_imputer' }],
+        model: { family: 'logistic_regression' },
+      },
+      {
+        steps: [{ kind: 'text_tfidf', params: { buckets: 16, ngrams: 1 } }],
+        model: { family: 'hist_gradient_boosting', params: { maxIter: 15 } },
       },
     ],
   },

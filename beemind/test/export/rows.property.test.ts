@@ -78,6 +78,7 @@ describe.each([
   { label: 'penguins ensemble (missing values and categories)', index: 0, allowMissing: true },
   { label: 'wine ensemble (finite numbers)', index: 1, allowMissing: false },
   { label: 'seattle_weather ensemble (date text, odd and missing)', index: 2, allowMissing: true },
+  { label: 'reviews ensemble (free text, odd and missing)', index: 3, allowMissing: true },
 ])('exported module on arbitrary rows: $label', ({ index, allowMissing }) => {
   let trained: Trained;
   let module: LoadedModule;

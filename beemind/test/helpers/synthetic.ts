@@ -1,6 +1,7 @@
 // Small seeded problems shared by the contract suites.
 import { createMatrix, type Matrix } from '../../src/core/matrix.js';
 import { Random } from '../../src/core/random.js';
+import { createFrame, type Frame } from '../../src/data/frame.js';
 
 /** `rows` × `cols` features; classification labels from a linear rule, or a noisy linear regression target. */
 export function makeProblem(
@@ -22,4 +23,34 @@ export function makeProblem(
     if (task === 'classification') X.data[i * cols] += 2 * y[i]; // learnable signal
   }
   return { X, y };
+}
+
+const NEUTRAL = ['the', 'room', 'was', 'staff', 'breakfast', 'view', 'we', 'stayed', 'two', 'nights', 'and', 'our', 'city', 'trip', 'hotel', 'bed'];
+const GOOD = ['great', 'lovely', 'spotless', 'friendly', 'excellent', 'quiet'];
+const BAD = ['dirty', 'rude', 'noisy', 'awful', 'broken', 'cold'];
+
+/**
+ * A seeded table of short hotel reviews (`review`, free text: 4–9 neutral words around one or two telling
+ * ones, sometimes missing or in capitals), a numeric `nights` column and the target `stars` (`good` or
+ * `bad`), decided by the telling words.
+ */
+export function reviewTable(rows = 240, seed = 3): Frame {
+  const rng = new Random(seed);
+  const review: (string | null)[] = [];
+  const nights = new Float64Array(rows);
+  const stars: string[] = [];
+  for (let i = 0; i < rows; i++) {
+    const good = i % 2 === 0;
+    const words = Array.from({ length: 4 + rng.int(6) }, () => rng.choice(NEUTRAL));
+    for (let k = 0; k < 1 + rng.int(2); k++) words.splice(rng.int(words.length + 1), 0, rng.choice(good ? GOOD : BAD));
+    const text = words.join(' ');
+    review.push(rng.float() < 0.05 ? null : rng.float() < 0.1 ? text.toUpperCase() : `${text}.`);
+    nights[i] = 1 + rng.int(7);
+    stars.push(good ? 'good' : 'bad');
+  }
+  return createFrame([
+    { name: 'review', kind: 'categorical', values: review },
+    { name: 'nights', kind: 'numeric', values: nights },
+    { name: 'stars', kind: 'categorical', values: stars },
+  ]);
 }
