@@ -251,11 +251,22 @@ export async function evolve(data: Dataset | Frame, input: EvolveOptionsInput = 
   return finishRun(context, reason, failure, controls.signal);
 }
 
+/** Metrics that weigh every class alike, for which balancing class weights can help. */
+const BALANCING_METRICS = new Set(['balanced_accuracy', 'f1_macro', 'roc_auc']);
+
+/** The rarest class has under a quarter of the rows of the most common one. */
+function isImbalanced(dataset: Dataset): boolean {
+  if (dataset.task !== 'classification') return false;
+  const counts = new Float64Array(dataset.nClasses);
+  for (const y of dataset.target.values) counts[y]++;
+  return Math.min(...counts) < 0.25 * Math.max(...counts);
+}
+
 /**
  * The user's space, or the default space over the registered model families (plugins included); either
  * restricted to `options.families` when given.
  */
-function searchSpace(options: EvolveOptions, dataset: Dataset): PipelineSpace {
+function searchSpace(options: EvolveOptions, dataset: Dataset, scorer: Scorer): PipelineSpace {
   const task = dataset.task;
   if (options.space) {
     const space = checkPipelineSpace(options.space);
@@ -264,7 +275,8 @@ function searchSpace(options: EvolveOptions, dataset: Dataset): PipelineSpace {
   const registered = new Set(modelFamilies(task).map((f) => f.family));
   const dates = dataset.features.columns.some((c) => dateColumnInfo(c) !== null);
   const text = dataset.features.columns.some((c) => isTextColumn(c));
-  const space = defaultPipelineSpace(task, { families: options.families, dates, text });
+  const classWeights = BALANCING_METRICS.has(scorer.name) && isImbalanced(dataset);
+  const space = defaultPipelineSpace(task, { families: options.families, dates, text, classWeights });
   const available = Object.keys(space.models).filter((f) => registered.has(f));
   if (available.length === 0) {
     throw new ConfigurationError('evolve.no_families', `none of the model families ${Object.keys(space.models).join(', ')} is available for ${task}.`);
@@ -302,7 +314,7 @@ function trialResult(ctx: RunContext, drone: Drone): TrialResult {
 
 async function searchLoop(ctx: RunContext, backend: EvaluationBackend, signal?: AbortSignal, warmStart: readonly Genome[] = []): Promise<StopReason> {
   const { options, scorer, budget } = ctx;
-  const space = searchSpace(options, ctx.dataset);
+  const space = searchSpace(options, ctx.dataset, scorer);
   const strategy = strategyFor(options, space, ctx.dataset.task);
   const halving = options.successiveHalving === false ? null : options.successiveHalving === true ? { minFraction: 1 / 9, eta: 3 } : options.successiveHalving;
   const minTrainRows = Math.min(...ctx.data.folds.map((f) => f.train.length));

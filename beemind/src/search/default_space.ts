@@ -69,9 +69,10 @@ export function defaultStepSlots(options: { dates?: boolean; text?: boolean } = 
 }
 
 /** Hyperparameters shared by random forest and extra trees. */
-function forestSpace(task: Task): Space {
+function forestSpace(task: Task, balanced: Space): Space {
   return {
     ...(task === 'classification' ? { criterion: hp.categorical(['gini', 'entropy']) } : {}),
+    ...balanced,
     nEstimators: hp.int(16, 256, { log: true }),
     maxFeatures: hp.float(0.1, 1),
     minSamplesLeaf: hp.int(1, 20, { log: true }),
@@ -80,8 +81,12 @@ function forestSpace(task: Task): Space {
   };
 }
 
-/** Model family id → hyperparameter space, for the families that support `task`. */
-export function defaultModelSpaces(task: Task): Record<string, Space> {
+/**
+ * Model family id → hyperparameter space, for the families that support `task`. With `classWeights`, the tree
+ * families may also weigh each class by n / (k · n_c) (scikit-learn's class_weight 'balanced').
+ */
+export function defaultModelSpaces(task: Task, options: { classWeights?: boolean } = {}): Record<string, Space> {
+  const balanced: Space = task === 'classification' && options.classWeights ? { classWeight: hp.categorical([null, 'balanced']) } : {};
   const shared: Record<string, Space> = {
     hist_gradient_boosting: {
       learningRate: hp.float(0.01, 1, { log: true }),
@@ -90,10 +95,11 @@ export function defaultModelSpaces(task: Task): Record<string, Space> {
       minSamplesLeaf: hp.int(1, 100, { log: true }),
       l2Regularization: hp.float(1e-10, 1, { log: true }),
     },
-    random_forest: forestSpace(task),
-    extra_trees: forestSpace(task),
+    random_forest: forestSpace(task, balanced),
+    extra_trees: forestSpace(task, balanced),
     decision_tree: {
       ...(task === 'classification' ? { criterion: hp.categorical(['gini', 'entropy']) } : {}),
+      ...balanced,
       maxDepth: hp.int(2, 20),
       minSamplesLeaf: hp.int(1, 50, { log: true }),
       minSamplesSplit: hp.int(2, 40, { log: true }),
@@ -146,10 +152,15 @@ export interface DefaultSpaceOptions {
   dates?: boolean;
   /** The data has free-text columns (data/text.ts): every pipeline turns them into TF-IDF columns. */
   text?: boolean;
+  /** Classes are imbalanced and the metric weighs them equally: the tree families may balance class weights. */
+  classWeights?: boolean;
 }
 
 /** The default pipeline space for `task`: every preprocessing slot and every family supporting the task. */
 export function defaultPipelineSpace(task: Task, options: DefaultSpaceOptions = {}): PipelineSpace {
-  const space: PipelineSpace = { slots: defaultStepSlots({ dates: options.dates, text: options.text }), models: defaultModelSpaces(task) };
+  const space: PipelineSpace = {
+    slots: defaultStepSlots({ dates: options.dates, text: options.text }),
+    models: defaultModelSpaces(task, { classWeights: options.classWeights }),
+  };
   return options.families ? restrictFamilies(space, options.families) : space;
 }
