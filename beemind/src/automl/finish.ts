@@ -18,6 +18,7 @@ import type { StopReason } from './budget.js';
 import { selectEnsemble, type EnsembleSelection } from './ensemble.js';
 import { bestDrone, standardDeviation, type RunContext } from './evolve.js';
 import { permutationImportance } from './importance.js';
+import { THRESHOLD_METRICS, tuneThreshold } from './threshold.js';
 import { Run } from './run.js';
 import { registerRun } from './run_registry.js';
 import { ImportanceReport, TrainedModel, type ModelMember } from './trained_model.js';
@@ -49,6 +50,27 @@ async function refit(ctx: RunContext, drone: Drone, rows: Dataset = ctx.search):
     nClasses: ctx.dataset.task === 'classification' ? ctx.dataset.nClasses : undefined,
     seed: ctx.options.seed,
   });
+}
+
+/**
+ * A decision threshold for a binary champion, tuned on the members' weighted out-of-fold probabilities when the
+ * metric weighs both classes alike and a threshold scores better than the more probable class; else null.
+ */
+function decisionThreshold(ctx: RunContext, chosen: readonly { id: string; weight: number }[]): number | null {
+  if (ctx.dataset.task !== 'classification' || ctx.dataset.nClasses !== 2 || !THRESHOLD_METRICS.has(ctx.scorer.name)) return null;
+  if (!chosen.every((m) => ctx.predictions.has(m.id))) return null; // a drone evaluated on part of the rows only
+  const positive = new Float64Array(ctx.search.rows);
+  for (const m of chosen) {
+    const p = ctx.predictions.get(m.id)!;
+    for (let i = 0; i < positive.length; i++) positive[i] += m.weight * p[i * 2 + 1];
+  }
+  const tuned = tuneThreshold(positive, ctx.search.target.values, ctx.scorer);
+  if (tuned) {
+    logger.info(
+      `decision threshold ${tuned.threshold} for ${ctx.scorer.name}: ${tuned.score.toFixed(4)} out of fold, against ${tuned.untuned.toFixed(4)} for the more probable class`,
+    );
+  }
+  return tuned?.threshold ?? null;
 }
 
 /** Scores a model on a dataset with the run's metric (probabilities when the metric needs them). */
@@ -149,7 +171,9 @@ export async function finishRun(ctx: RunContext, reason: StopReason, failure: un
         members.push({ droneId: m.id, weight: m.weight, pipeline });
       }
       championId = ensemble ? 'ensemble' : best.id;
+      const threshold = decisionThreshold(ctx, chosen);
       champion = makeModel(members, championId);
+      champion.decisionThreshold = threshold;
       if (ctx.test) {
         testScore = scoreOn(ctx, champion, ctx.test, ctx.test.target.values);
         // As scikit-learn's refit after a held-out check: the delivered model learns from every row, the
@@ -162,6 +186,7 @@ export async function finishRun(ctx: RunContext, reason: StopReason, failure: un
           }
           searchRowsChampion = champion;
           champion = makeModel(allRows, championId);
+          champion.decisionThreshold = threshold;
         } else {
           logger.warn('no time left to refit the champion on every row: it is delivered fit on the search rows');
         }

@@ -27,6 +27,8 @@ export interface TrainedModelJSON {
   classes: string[] | null;
   featureNames: string[];
   members: { droneId: string; weight: number; pipeline: PipelineJSON }[];
+  /** Binary classifiers only, when tuned: see TrainedModel.decisionThreshold. */
+  decisionThreshold?: number;
 }
 
 export interface ModelMember {
@@ -112,6 +114,13 @@ export class TrainedModel {
     private readonly computeImportance: () => Promise<ImportanceReport>,
   ) {}
 
+  /**
+   * Binary classifiers: the probability of the second class from which that class is predicted, when evolve
+   * tuned it on out-of-fold predictions for a metric that weighs the classes alike (balanced accuracy, macro
+   * F1); null predicts the more probable class. Class probabilities are not affected.
+   */
+  decisionThreshold: number | null = null;
+
   get isEnsemble(): boolean {
     return this.members.length > 1;
   }
@@ -138,7 +147,12 @@ export class TrainedModel {
 
   /** Class indices (classification) or values (regression). */
   predictRaw(data: Frame | Dataset): Float64Array {
-    if (this.task === 'classification') return argmaxRows(this.predictProba(data));
+    if (this.task === 'classification') {
+      const p = this.predictProba(data);
+      const threshold = this.decisionThreshold;
+      if (threshold === null || p.cols !== 2) return argmaxRows(p);
+      return Float64Array.from({ length: p.rows }, (_, i) => (p.data[i * 2 + 1] >= threshold ? 1 : 0));
+    }
     const frame = this.features(data);
     const out = new Float64Array(frame.rows);
     for (const m of this.members) {
@@ -201,6 +215,7 @@ export class TrainedModel {
       classes: this.classes ? [...this.classes] : null,
       featureNames: [...this.featureNames],
       members: this.members.map((m) => ({ droneId: m.droneId, weight: m.weight, pipeline: m.pipeline.toJSON() })),
+      ...(this.decisionThreshold !== null ? { decisionThreshold: this.decisionThreshold } : {}),
     };
   }
 
@@ -234,11 +249,18 @@ export class TrainedModel {
       return member;
     });
     if (!(members.reduce((sum, m) => sum + m.weight, 0) > 0)) s.fail('the members\' weights add up to 0');
-    return new TrainedModel(task, members.length > 1 ? 'ensemble' : members[0].droneId, members, featureNames, classes, () =>
+    let threshold: number | null = null;
+    if (Object.hasOwn(data, 'decisionThreshold')) {
+      if (classes?.length !== 2) s.fail('decisionThreshold is for binary classifiers only');
+      threshold = s.number('decisionThreshold', { min: 0, max: 1 });
+    }
+    const model = new TrainedModel(task, members.length > 1 ? 'ensemble' : members[0].droneId, members, featureNames, classes, () =>
       Promise.reject(
         new DataError('model.no_importance_data', 'this model was loaded without its run, so it has no held-out rows for importance; call permutationImportance() with your own data.'),
       ),
     );
+    model.decisionThreshold = threshold;
+    return model;
   }
 
   [DISPLAY](): MimeBundle {

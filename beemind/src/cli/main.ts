@@ -141,6 +141,11 @@ export function buildProgram(): Command {
       if (run.droppedColumns.length > 0) out.write(`\ncolumns set aside before the search: ${describeDropped(run.droppedColumns)}\n`);
       if (run.hasChampion) {
         out.write(`\nchampion: ${run.champion.id}${run.champion.isEnsemble ? ` (${run.champion.members.length} members)` : ''}\n`);
+        const threshold = run.champion.decisionThreshold;
+        if (threshold !== null) {
+          const positive = printable(run.champion.classes![1], { inline: true });
+          out.write(`decision threshold: predicts ${positive} from probability ${threshold} (tuned for ${run.metric} on out-of-fold predictions)\n`);
+        }
         const report = await run.champion.importance().catch(() => null);
         if (report) {
           out.write(`most important features (${run.metric} drop when shuffled):\n`);

@@ -26,7 +26,7 @@ export function fnv1a(text: string): number {
 }
 
 /** The bucket of each word (and, with `ngrams` 2, each pair of neighbouring words) of a text. */
-export function hashedTerms(text: string, buckets: number, ngrams: 1 | 2): number[] {
+export function hashedTerms(text: string, buckets: number, ngrams: number): number[] {
   const w = words(text);
   const out: number[] = [];
   for (let i = 0; i < w.length; i++) {

@@ -43,6 +43,8 @@ export interface PortableState {
   classes: string[] | null;
   inputColumns: PortableColumn[];
   members: { weight: number; steps: PortableStep[]; model: PortableModel }[];
+  /** Binary classifiers: the second class's probability from which it is predicted (TrainedModel.decisionThreshold). */
+  decisionThreshold: number | null;
 }
 
 /** What createPredictor returns: the library's predictions on plain row objects. */
@@ -1198,6 +1200,11 @@ export function createPredictor(state: PortableState): PortablePredictor {
       return out;
     }
     const K = classes.length;
+    const threshold = state.decisionThreshold;
+    if (typeof threshold === 'number' && K === 2) {
+      for (let i = 0; i < result.rows; i++) out.push(classes[result.values[i * 2 + 1] >= threshold ? 1 : 0]);
+      return out;
+    }
     for (let i = 0; i < result.rows; i++) {
       // the first largest probability (models/estimator.ts argmaxRows)
       let best = 0;

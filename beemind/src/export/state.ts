@@ -217,5 +217,6 @@ export function portableState(model: TrainedModel): PortableState {
     classes: json.classes,
     inputColumns: inputColumns(model, members),
     members,
+    decisionThreshold: model.decisionThreshold,
   };
 }

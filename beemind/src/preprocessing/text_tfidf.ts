@@ -15,7 +15,8 @@ import { readCategoryLayout } from './categories.js';
 
 export const textTfidfSchema = z.strictObject({
   buckets: z.number().int().min(4).max(4096).default(64),
-  ngrams: z.union([z.literal(1), z.literal(2)]).default(2),
+  /** 1: words; 2: words and pairs of neighbouring words. */
+  ngrams: z.number().int().min(1).max(2).default(2),
 });
 export type TextTfidfParams = z.output<typeof textTfidfSchema>;
 

@@ -32,6 +32,8 @@ import { extraTreesSchemas } from '../../src/models/tree/extra_trees.js';
 import { randomForestSchemas } from '../../src/models/tree/random_forest.js';
 import { simpleImputerSchema } from '../../src/preprocessing/imputer.js';
 import { log1pSchema } from '../../src/preprocessing/log1p.js';
+import { dateFeaturesSchema } from '../../src/preprocessing/date_features.js';
+import { textTfidfSchema } from '../../src/preprocessing/text_tfidf.js';
 import { modelSelectSchema } from '../../src/preprocessing/model_select.js';
 import { mutualInfoSelectSchema } from '../../src/preprocessing/mutual_info_select.js';
 import { oneHotEncoderSchema } from '../../src/preprocessing/one_hot_encoder.js';
@@ -184,6 +186,8 @@ const SCHEMAS: Record<string, z.ZodType[]> = {
   knn: [knnParams],
   gaussian_nb: [gaussianNbParams],
   mlp: [mlpParams],
+  date_features: [dateFeaturesSchema],
+  text_tfidf: [textTfidfSchema],
   simple_imputer: [simpleImputerSchema],
   one_hot_encoder: [oneHotEncoderSchema],
   ordinal_encoder: [ordinalEncoderSchema],
