@@ -1,15 +1,16 @@
-// BeeMind against AutoML peers (scikit-learn HGB defaults, Optuna TPE on HGB, FLAML, TPOT) on the five
-// bundled datasets: the same seeded 75/25 split, the same time budget, 2 cores, test scores side by side.
-// Usage: bash bench/setup.sh && npx tsc -b && node bench/automl.mjs [seconds=30] [peers=sklearn_hgb,optuna_tpe_hgb,flaml,tpot]
+// BeeMind against AutoML peers (scikit-learn HGB defaults, Optuna TPE on HGB, FLAML, TPOT) on the bundled
+// datasets: the same seeded 75/25 split, the same time budget, 2 cores, test scores side by side.
+// Usage: bash bench/setup.sh && npx tsc -b && node bench/automl.mjs [seconds=30] [peers=sklearn_hgb,optuna_tpe_hgb,flaml,tpot] [datasets=all]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { accuracy, evolve, r2, trainTestSplit } from '../beemind/dist/index.js';
-import { DATASET_NAMES, loadBenchDataset, root } from './datasets.mjs';
+import { accuracy, datasetNames, evolve, r2, trainTestSplit } from '../beemind/dist/index.js';
+import { loadBenchDataset, root } from './datasets.mjs';
 
 const seconds = Number(process.argv[2] ?? 30);
 const peers = process.argv[3] ?? 'sklearn_hgb,optuna_tpe_hgb,flaml,tpot';
+const DATASET_NAMES = process.argv[4] && process.argv[4] !== 'all' ? process.argv[4].split(',') : datasetNames();
 
 const jobs = [];
 const ours = {};
@@ -50,6 +51,6 @@ for (const name of DATASET_NAMES) {
   lines.push(`| ${name} | ${o.score.toFixed(2)} (${o.seconds.toFixed(0)} s, ${o.drones} drones) | ${names.map((n) => cell(theirs[name][n])).join(' | ')} |`);
 }
 const errors = DATASET_NAMES.flatMap((name) => names.filter((n) => theirs[name][n]?.error).map((n) => `- ${name} / ${n}: ${theirs[name][n].error}`));
-lines.push('', `Test accuracy % (R² × 100 for diabetes), budget ${seconds} s, 2 cores, seed 0, seeded 75/25 split.`);
+lines.push('', `Test accuracy % (R² × 100 for regression), budget ${seconds} s, 2 cores, seed 0, seeded 75/25 split.`);
 if (errors.length) lines.push('', 'Peers that failed:', ...errors);
 console.log(lines.join('\n'));

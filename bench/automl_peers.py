@@ -20,6 +20,26 @@ warnings.filterwarnings("ignore")
 SEED = 0
 
 
+def features(frame):
+    """The table as a user would hand it to the peers: ISO date text as days since 1970, other text as pandas
+    categories (which HistGradientBoosting and FLAML take as they are), numbers as they are."""
+    X = frame.copy()
+    for c in X.columns:
+        if not (pd.api.types.is_object_dtype(X[c]) or pd.api.types.is_string_dtype(X[c])):
+            continue
+        dates = pd.to_datetime(X[c], errors="coerce", format="ISO8601")
+        if X[c].notna().any() and dates.notna().sum() == X[c].notna().sum():
+            X[c] = (dates - pd.Timestamp("1970-01-01")).dt.days.astype(float)
+        else:
+            X[c] = X[c].astype("category")
+    return X
+
+
+def numeric(X):
+    """Categories as their integer codes (missing: NaN)."""
+    return X.apply(lambda col: col.cat.codes.replace(-1, np.nan).astype(float) if col.dtype.name == "category" else col)
+
+
 def score(task, y, pred):
     return accuracy_score(y, pred) if task == "classification" else r2_score(y, pred)
 
@@ -85,13 +105,14 @@ def main():
         y = frame.pop(d["target"]).to_numpy()
         if d["task"] == "classification":
             y = LabelEncoder().fit_transform(y)  # TPOT needs integer labels; the others score the same either way
-        X = frame.to_numpy(dtype=float)
+        X = features(frame)
         tr, te = np.array(d["train"]), np.array(d["test"])
         out[d["name"]] = {}
         for name in only:
             started = time.perf_counter()
             try:
-                s = PEERS[name](d["task"], X[tr], y[tr], X[te], y[te], job["seconds"])
+                Xp = numeric(X) if name == "tpot" else X  # TPOT takes numbers only
+                s = PEERS[name](d["task"], Xp.iloc[tr], y[tr], Xp.iloc[te], y[te], job["seconds"])
                 out[d["name"]][name] = {"score": 100 * s, "seconds": time.perf_counter() - started}
             except Exception as e:  # a peer that cannot run is reported, not fatal
                 out[d["name"]][name] = {"error": f"{type(e).__name__}: {e}"[:200]}
