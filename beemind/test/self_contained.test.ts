@@ -15,7 +15,7 @@ const BESIDE = 'shared';
 const OUTSIDE = [
   /(?<![\w.])(?:\.\.[/\\])+shared(?![\w.-])/, // one or more `..` segments, then `shared`
   /['"]\.\.['"]\s*[,/]\s*['"]shared['"]/, // join(root, '..', 'shared'), Path('..') / 'shared'
-  /\/work\/shared(?![\w.-])/,
+  /(?<![\w.])\/(?:[\w.-]+\/)+shared\//, // an absolute path into a `shared/` folder, e.g. /srv/shared/datasets
 ];
 
 /** Files in the repository: tracked ones plus new ones not ignored by .gitignore. */
@@ -37,7 +37,7 @@ describe('the repository is self-contained', () => {
       `join(root, '${UP}/${BESIDE}/datasets', name)`,
       "resolve(root, '..', 'shared')",
       '(REPO / ".." / "shared").resolve()',
-      `cat /work/${BESIDE}/datasets/iris.csv`,
+      `cat /srv/${BESIDE}/datasets/iris.csv`,
     ]) {
       expect([line, leaves(line)]).toEqual([line, true]);
     }

@@ -69,6 +69,6 @@ export class DateFeatures extends BaseTransformer<DateFeaturesParams> {
     // text columns: null (not a date column) or { hasTime }; other columns: null
     this.layout = readCategoryLayout(state, 'dates', this.input!, (list, j) =>
       list.isNull(j) ? null : { hasTime: list.object(j).boolean('hasTime') },
-    ).map((d) => d ?? null);
+    );
   }
 }

@@ -80,6 +80,6 @@ export class TextTfidf extends BaseTransformer<TextTfidfParams> {
     // text columns: null (not text at fit) or one positive idf per bucket; other columns: null
     this.idf = readCategoryLayout(state, 'idf', this.input!, (list, j) =>
       list.isNull(j) ? null : Float64Array.from(list.numbers(j, { length: buckets, min: 1 })),
-    ).map((w) => w ?? null);
+    );
   }
 }
