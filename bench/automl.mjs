@@ -1,6 +1,7 @@
 // BeeMind against AutoML peers (scikit-learn HGB defaults, Optuna TPE on HGB, FLAML, TPOT) on the bundled
 // datasets: the same seeded 75/25 split, the same time budget, 2 cores, test scores side by side.
-// Usage: bash bench/setup.sh && npx tsc -b && node bench/automl.mjs [seconds=30] [peers=sklearn_hgb,optuna_tpe_hgb,flaml,tpot] [datasets=all]
+// Usage: bash bench/setup.sh && npx tsc -b && node bench/automl.mjs [seconds=30] [peers=sklearn_hgb,sklearn_rf,optuna_tpe_hgb,flaml,tpot] [datasets=all]
+// With sklearn_rf among the peers it also prints the AutoML Benchmark's normalised score and the mean rank.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +10,7 @@ import { accuracy, datasetNames, evolve, r2, trainTestSplit } from '../beemind/d
 import { loadBenchDataset, root } from './datasets.mjs';
 
 const seconds = Number(process.argv[2] ?? 30);
-const peers = process.argv[3] ?? 'sklearn_hgb,optuna_tpe_hgb,flaml,tpot';
+const peers = process.argv[3] ?? 'sklearn_hgb,sklearn_rf,optuna_tpe_hgb,flaml,tpot';
 const DATASET_NAMES = process.argv[4] && process.argv[4] !== 'all' ? process.argv[4].split(',') : datasetNames();
 
 const jobs = [];
@@ -48,7 +49,34 @@ const lines = [
 ];
 for (const name of DATASET_NAMES) {
   const o = ours[name];
-  lines.push(`| ${name} | ${o.score.toFixed(2)} (${o.seconds.toFixed(0)} s, ${o.drones} drones) | ${names.map((n) => cell(theirs[name][n])).join(' | ')} |`);
+  lines.push(`| ${name} | ${o.score.toFixed(2)} (${o.seconds.toFixed(0)} s, ${o.drones} drones, ${(o.drones / o.seconds).toFixed(1)}/s) | ${names.map((n) => cell(theirs[name][n])).join(' | ')} |`);
+}
+// The AutoML Benchmark's normalised score, (score - RF) / (best - RF) with the best over every system on the
+// table (clipped at -1; a failure counts as the worst score minus 0.1), and the mean rank (ties share a rank).
+if (names.includes('sklearn_rf')) {
+  const systems = ['BeeMind', ...names];
+  const table = DATASET_NAMES.map((name) => {
+    const raw = systems.map((s) => (s === 'BeeMind' ? ours[name].score : theirs[name][s]?.error ? null : theirs[name][s]?.score ?? null));
+    const worst = Math.min(...raw.filter((v) => v !== null));
+    return raw.map((v) => (v === null ? worst - 0.1 : v));
+  });
+  const normalised = systems.map((_, k) =>
+    table.reduce((sum, row) => {
+      const rf = row[systems.indexOf('sklearn_rf')];
+      const best = Math.max(...row);
+      return sum + (best === rf ? (row[k] >= rf ? 1 : -1) : Math.max(-1, (row[k] - rf) / (best - rf)));
+    }, 0) / table.length,
+  );
+  const ranks = systems.map((_, k) => table.reduce((sum, row) => sum + 1 + row.filter((v) => v > row[k]).length, 0) / table.length);
+  const means = systems.map((_, k) => table.reduce((sum, row) => sum + row[k], 0) / table.length);
+  lines.push(
+    '',
+    `| summary | ${systems.join(' | ')} |`,
+    `|---|${systems.map(() => '---:').join('|')}|`,
+    `| mean score | ${means.map((v) => v.toFixed(2)).join(' | ')} |`,
+    `| mean normalised score | ${normalised.map((v) => v.toFixed(3)).join(' | ')} |`,
+    `| mean rank | ${ranks.map((v) => v.toFixed(2)).join(' | ')} |`,
+  );
 }
 const errors = DATASET_NAMES.flatMap((name) => names.filter((n) => theirs[name][n]?.error).map((n) => `- ${name} / ${n}: ${theirs[name][n].error}`));
 lines.push('', `Test accuracy % (R² × 100 for regression), budget ${seconds} s, 2 cores, seed 0, seeded 75/25 split.`);

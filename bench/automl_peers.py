@@ -1,4 +1,4 @@
-"""Peers of bench/automl.mjs: scikit-learn HistGradientBoosting defaults, Optuna TPE tuning
+"""Peers of bench/automl.mjs: scikit-learn HistGradientBoosting defaults, RandomForest (300 trees), Optuna TPE tuning
 HistGradientBoosting, FLAML and TPOT, each on the given seeded split with the same time budget and 2 cores.
 
 Usage: python bench/automl_peers.py JOB.json  where JOB = {seconds, datasets: [{name, csv, target, task,
@@ -11,7 +11,12 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+from sklearn.ensemble import (
+    HistGradientBoostingClassifier,
+    HistGradientBoostingRegressor,
+    RandomForestClassifier,
+    RandomForestRegressor,
+)
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.model_selection import cross_val_score
 from sklearn.preprocessing import LabelEncoder
@@ -51,6 +56,13 @@ def hgb(task, **params):
 
 def run_hgb(task, X, y, Xt, yt, seconds):
     return score(task, yt, hgb(task).fit(X, y).predict(Xt))
+
+
+def run_rf(task, X, y, Xt, yt, seconds):
+    """The reference of the AutoML Benchmark's normalised score: a 300-tree random forest on category codes."""
+    cls = RandomForestClassifier if task == "classification" else RandomForestRegressor
+    model = cls(n_estimators=300, n_jobs=2, random_state=SEED).fit(numeric(X), y)
+    return score(task, yt, model.predict(numeric(Xt)))
 
 
 def run_optuna(task, X, y, Xt, yt, seconds):
@@ -93,7 +105,7 @@ def run_tpot(task, X, y, Xt, yt, seconds):
     return score(task, yt, model.predict(Xt))
 
 
-PEERS = {"sklearn_hgb": run_hgb, "optuna_tpe_hgb": run_optuna, "flaml": run_flaml, "tpot": run_tpot}
+PEERS = {"sklearn_hgb": run_hgb, "sklearn_rf": run_rf, "optuna_tpe_hgb": run_optuna, "flaml": run_flaml, "tpot": run_tpot}
 
 
 def main():

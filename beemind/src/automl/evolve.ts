@@ -20,7 +20,7 @@ import { EVENT_PROTOCOL_VERSION } from '../events/events.js';
 import { publishRunEvent, runSnapshots } from '../events/hub.js';
 import type { Outcome } from '../evaluation/pool/outcome.js';
 import { defaultScorer, getScorer, type Scorer } from '../metrics/scorers.js';
-import { defaultPipelineSpace } from '../search/default_space.js';
+import { defaultPipelineSpace, type DefaultSpaceOptions } from '../search/default_space.js';
 import { modelFamilies } from '../models/registry.js';
 import { checkPipelineSpace, diversity, genomeKey, isValidGenome, restrictFamilies, type PipelineSpace } from '../search/genome.js';
 import { paretoFront } from '../search/nsga2.js';
@@ -34,7 +34,7 @@ import type { EvaluationData, EvaluationJob, EvaluationResult } from './evaluate
 import { finishRun } from './finish.js';
 import { HalvingLadder, rungFractions } from './halving.js';
 import { loadPlugins } from './plugins.js';
-import type { EvolveOptions, EvolveOptionsInput, ObjectiveName } from './options.js';
+import { sizeOptions, type EvolveOptionsInput, type ObjectiveName, type SizedEvolveOptions } from './options.js';
 import type { Run } from './run.js';
 import { openRunHistory } from '../store/resume.js';
 
@@ -48,7 +48,7 @@ export interface EvolveControls {
 /** Everything the loop and the finishing steps share about one run. */
 export interface RunContext {
   runId: string;
-  options: EvolveOptions;
+  options: SizedEvolveOptions;
   dataset: Dataset;
   search: Dataset;
   test: Dataset | null;
@@ -67,7 +67,7 @@ export interface RunContext {
 
 const now = () => new Date().toISOString();
 
-function asDataset(data: Dataset | Frame, options: EvolveOptions): Dataset {
+function asDataset(data: Dataset | Frame, options: EvolveOptionsInput): Dataset {
   if (data instanceof Dataset) {
     if (options.target && options.target !== data.target.name) {
       throw new ConfigurationError(
@@ -113,7 +113,7 @@ function objectiveValues(names: readonly ObjectiveName[], score: number, r: Eval
   });
 }
 
-function searchSplits(search: Dataset, options: EvolveOptions): Split[] {
+function searchSplits(search: Dataset, options: SizedEvolveOptions): Split[] {
   const stratify = search.task === 'classification' ? search.target.values : null;
   if ('holdout' in options.validation) {
     return [trainTestSplit(search.rows, options.validation.holdout, { seed: options.seed + 1, stratify })];
@@ -133,28 +133,30 @@ export async function evolve(data: Dataset | Frame, input: EvolveOptionsInput = 
   if (!controls.signal && cellSignal) controls = { ...controls, signal: cellSignal };
   // the experiment store: the run to resume (its options come back from it), a warm start, the recorder
   const history = openRunHistory(input);
-  const options = history.options;
-  const given = asDataset(data, options);
+  const given = asDataset(data, history.options);
   history.checkData(given);
-  const dropped = options.screenColumns ? uselessColumns(given.features) : [];
+  const dropped = history.options.screenColumns ? uselessColumns(given.features) : [];
   const dataset = dropped.length > 0 ? new Dataset(given.features.drop(dropped.map((d) => d.column)), given.target, given.name) : given;
   if (dropped.length > 0) logger.info(`columns set aside before the search: ${describeDropped(dropped)}`);
-  const scorer = options.metric ? getScorer(options.metric, dataset.task) : defaultScorer(dataset.task);
-  const objectives = objectiveList(options.objectives, scorer);
+  const { metric, objectives: objectiveNames, testSize, seed } = history.options;
+  const scorer = metric ? getScorer(metric, dataset.task) : defaultScorer(dataset.task);
+  const objectives = objectiveList(objectiveNames, scorer);
   if (dataset.rows < 10) {
     throw new DataError('data.too_small', `evolve() needs at least 10 rows to validate candidates; the data has ${dataset.rows}.`);
   }
 
   let search = dataset;
   let test: Dataset | null = null;
-  if (options.testSize > 0) {
-    const split = trainTestSplit(dataset.rows, options.testSize, {
-      seed: options.seed,
+  if (testSize > 0) {
+    const split = trainTestSplit(dataset.rows, testSize, {
+      seed,
       stratify: dataset.task === 'classification' ? dataset.target.values : null,
     });
     search = dataset.subset(split.train);
     test = dataset.subset(split.test);
   }
+  // validation and successive halving follow the size of the data unless the caller chose them
+  const options = sizeOptions(history.options, search.rows);
   const folds = searchSplits(search, options);
   const evaluationData: EvaluationData = {
     features: { rows: search.rows, columns: search.features.columns },
@@ -262,21 +264,34 @@ function isImbalanced(dataset: Dataset): boolean {
   return Math.min(...counts) < 0.25 * Math.max(...counts);
 }
 
+/** A categorical column with at least this many categories is worth encoding by target mean and frequency. */
+const HIGH_CARDINALITY = 16;
+
+/** What the data holds that the default space and portfolio adapt to. */
+function dataTraits(dataset: Dataset, scorer: Scorer): DefaultSpaceOptions {
+  const columns = dataset.features.columns;
+  return {
+    dates: columns.some((c) => dateColumnInfo(c) !== null),
+    text: columns.some((c) => isTextColumn(c)),
+    manyCategories: columns.some(
+      (c) =>
+        c.kind === 'categorical' && !isTextColumn(c) && dateColumnInfo(c) === null && new Set(c.values.filter((v) => v !== null)).size >= HIGH_CARDINALITY,
+    ),
+    classWeights: BALANCING_METRICS.has(scorer.name) && isImbalanced(dataset),
+  };
+}
+
 /**
- * The user's space, or the default space over the registered model families (plugins included); either
- * restricted to `options.families` when given.
+ * The user's space, or the default space over the registered model families (plugins included) adapted to
+ * the data's traits; either restricted to `options.families` when given.
  */
-function searchSpace(options: EvolveOptions, dataset: Dataset, scorer: Scorer): PipelineSpace {
-  const task = dataset.task;
+function searchSpace(options: SizedEvolveOptions, task: Dataset['task'], traits: DefaultSpaceOptions): PipelineSpace {
   if (options.space) {
     const space = checkPipelineSpace(options.space);
     return options.families ? restrictFamilies(space, options.families) : space;
   }
   const registered = new Set(modelFamilies(task).map((f) => f.family));
-  const dates = dataset.features.columns.some((c) => dateColumnInfo(c) !== null);
-  const text = dataset.features.columns.some((c) => isTextColumn(c));
-  const classWeights = BALANCING_METRICS.has(scorer.name) && isImbalanced(dataset);
-  const space = defaultPipelineSpace(task, { families: options.families, dates, text, classWeights });
+  const space = defaultPipelineSpace(task, { ...traits, families: options.families });
   const available = Object.keys(space.models).filter((f) => registered.has(f));
   if (available.length === 0) {
     throw new ConfigurationError('evolve.no_families', `none of the model families ${Object.keys(space.models).join(', ')} is available for ${task}.`);
@@ -285,8 +300,8 @@ function searchSpace(options: EvolveOptions, dataset: Dataset, scorer: Scorer): 
 }
 
 /** The chosen strategy, seeded, opening with the portfolio of known-good genomes (except grid search). */
-function strategyFor(options: EvolveOptions, space: PipelineSpace, task: Dataset['task']): SearchStrategy {
-  const common = { seed: options.seed, portfolio: defaultPortfolio(task) };
+function strategyFor(options: SizedEvolveOptions, space: PipelineSpace, task: Dataset['task'], traits: DefaultSpaceOptions): SearchStrategy {
+  const common = { seed: options.seed, portfolio: defaultPortfolio(task, traits) };
   switch (options.strategy) {
     case 'evolution':
       return createStrategy('evolution', space, { ...common, populationSize: options.populationSize });
@@ -314,9 +329,10 @@ function trialResult(ctx: RunContext, drone: Drone): TrialResult {
 
 async function searchLoop(ctx: RunContext, backend: EvaluationBackend, signal?: AbortSignal, warmStart: readonly Genome[] = []): Promise<StopReason> {
   const { options, scorer, budget } = ctx;
-  const space = searchSpace(options, ctx.dataset, scorer);
-  const strategy = strategyFor(options, space, ctx.dataset.task);
-  const halving = options.successiveHalving === false ? null : options.successiveHalving === true ? { minFraction: 1 / 9, eta: 3 } : options.successiveHalving;
+  const traits = dataTraits(ctx.dataset, scorer);
+  const space = searchSpace(options, ctx.dataset.task, traits);
+  const strategy = strategyFor(options, space, ctx.dataset.task, traits);
+  const halving = options.successiveHalving || null;
   const minTrainRows = Math.min(...ctx.data.folds.map((f) => f.train.length));
   const fractions = rungFractions(halving, minTrainRows);
   const ladder = new HalvingLadder(fractions, halving?.eta ?? 3, scorer.greaterIsBetter);

@@ -66,7 +66,8 @@ export function buildProgram(): Command {
     .option('--objectives <list>', 'objectives: score, fit_seconds, model_size, predict_seconds', list)
     .option('--folds <n>', 'cross-validation folds', integer)
     .option('--holdout <fraction>', 'validate on one holdout fraction instead of folds', number)
-    .option('--halving', 'successive halving: prune weak drones on small data fractions')
+    .option('--halving', 'successive halving: prune weak drones on small data fractions (default from 2,000 rows)')
+    .option('--no-halving', 'evaluate every drone on all rows, whatever the size of the data')
     .option('--test-size <fraction>', 'rows held out for the final test score', number)
     .option('-w, --workers <n>', 'evaluation threads (0 = in the main thread; at most 256)', integerIn(0, 256))
     .addOption(new Option('--redis <url>', 'evaluate on `beemind worker` processes through this Redis (redis:// or rediss://)').env('BEEMIND_REDIS_URL'))
@@ -112,7 +113,7 @@ export function buildProgram(): Command {
         ...(o.objectives ? { objectives: o.objectives } : {}),
         ...(o.folds !== undefined ? { validation: { folds: o.folds } } : {}),
         ...(o.holdout !== undefined ? { validation: { holdout: o.holdout } } : {}),
-        ...(o.halving ? { successiveHalving: true } : {}),
+        ...(o.halving !== undefined ? { successiveHalving: o.halving } : {}),
         ...(o.testSize !== undefined ? { testSize: o.testSize } : {}),
         ...(o.workers !== undefined ? { workers: o.workers } : {}),
         ...(o.redis ? { backend: { redis: o.redis, ...(o.queue ? { queue: o.queue } : {}) } } : {}),

@@ -85,6 +85,11 @@ interface OrdinalStep extends StepBase {
   handleUnknown: 'ignore' | 'error';
   categories: (string[] | null)[];
 }
+interface TargetEncoderStep extends StepBase {
+  frequency: boolean;
+  prior: number[];
+  encodings: ({ categories: string[]; means: number[]; frequency: number[] } | null)[];
+}
 interface PairwiseStep extends StepBase {
   sources: number[];
 }
@@ -503,6 +508,37 @@ export function createPredictor(state: PortableState): PortablePredictor {
     return out;
   }
 
+  function targetEncoderTransform(step: TargetEncoderStep, columns: Column[], rows: number): Column[] {
+    const out: Column[] = [];
+    const outputs = step.prior.length;
+    for (let j = 0; j < columns.length; j++) {
+      const c = columns[j];
+      const enc = step.encodings[j];
+      if (c.kind !== 'categorical' || !enc) {
+        out.push(c);
+        continue;
+      }
+      const index = new Map();
+      for (let k = 0; k < enc.categories.length; k++) index.set(enc.categories[k], k);
+      const encoded: Float64Array[] = [];
+      for (let t = 0; t < outputs; t++) encoded.push(new Float64Array(rows));
+      const share = new Float64Array(rows);
+      const src = c.values as (string | null)[];
+      for (let i = 0; i < rows; i++) {
+        const v = src[i];
+        const k = v === null ? -2 : index.has(v) ? index.get(v) : -1;
+        for (let t = 0; t < outputs; t++) {
+          encoded[t][i] = k === -2 ? NaN : k === -1 ? step.prior[t] : enc.means[k * outputs + t];
+        }
+        share[i] = k === -2 ? NaN : k === -1 ? 0 : enc.frequency[k];
+      }
+      if (outputs === 1) out.push({ name: c.name + '=target', kind: 'numeric', values: encoded[0] });
+      else for (let t = 0; t < outputs; t++) out.push({ name: c.name + '=target_' + t, kind: 'numeric', values: encoded[t] });
+      if (step.frequency) out.push({ name: c.name + '=frequency', kind: 'numeric', values: share });
+    }
+    return out;
+  }
+
   function log1pTransform(columns: Column[], rows: number): Column[] {
     const out: Column[] = [];
     for (let j = 0; j < columns.length; j++) {
@@ -718,6 +754,7 @@ export function createPredictor(state: PortableState): PortablePredictor {
     if (kind === 'simple_imputer') out = imputerTransform(step as ImputerStep, columns, rows);
     else if (kind === 'one_hot_encoder') out = oneHotTransform(step as OneHotStep, columns, rows);
     else if (kind === 'ordinal_encoder') out = ordinalTransform(step as OrdinalStep, columns, rows);
+    else if (kind === 'target_encoder') out = targetEncoderTransform(step as TargetEncoderStep, columns, rows);
     else if (kind === 'date_features') out = datesTransform(step as DatesStep, columns, rows);
     else if (kind === 'text_tfidf') out = textTransform(step as TextStep, columns, rows);
     else {

@@ -78,8 +78,11 @@ export class Pipeline {
     this.outputNames = null;
     let current = frame;
     for (const step of this.steps) {
-      await step.fit(current, y, context);
-      current = step.transform(current);
+      if (step.fitTransform) current = await step.fitTransform(current, y, context);
+      else {
+        await step.fit(current, y, context);
+        current = step.transform(current);
+      }
     }
     await this.model.fit(frameToMatrix(current, this.modelName()), y, { nClasses: options.nClasses });
     this.outputNames = columnNames(current);

@@ -16,6 +16,7 @@ import { PairwiseProducts } from './pairwise_products.js';
 import { QuantileBinning } from './quantile_binning.js';
 import { MinMaxScaler, RobustScaler, StandardScaler } from './scalers.js';
 import type { TransformerJSON } from './transformer.js';
+import { TargetEncoder } from './target_encoder.js';
 import { TextTfidf } from './text_tfidf.js';
 import { VarianceThreshold } from './variance_threshold.js';
 
@@ -69,6 +70,14 @@ const builtIn: TransformerKind[] = [
     numericInput: false,
     supervised: false,
     create: (p) => new OneHotEncoder(p),
+  },
+  {
+    kind: 'target_encoder',
+    label: 'Target encoder (out of fold)',
+    stage: 'encode',
+    numericInput: false,
+    supervised: true,
+    create: (p) => new TargetEncoder(p),
   },
   {
     kind: 'ordinal_encoder',

@@ -30,6 +30,12 @@ export interface Transformer {
   getParams(): Record<string, unknown>;
   /** Learns from training rows only. `y` is the encoded target (class indices or values) when available. */
   fit(frame: Frame, y?: Float64Array, context?: TransformerFitContext): Promise<this>;
+  /**
+   * Fits, and returns the training rows transformed as the next step should learn from them. Only steps whose
+   * training output differs from transform() implement it (target encoding out of fold); a pipeline's fit
+   * uses it when present.
+   */
+  fitTransform?(frame: Frame, y?: Float64Array, context?: TransformerFitContext): Promise<Frame>;
   /** Applies the fitted step; throws DataError when columns differ from those seen at fit. */
   transform(frame: Frame): Frame;
   toJSON(): TransformerJSON;

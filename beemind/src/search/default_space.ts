@@ -10,9 +10,10 @@ import { hp, type Space } from './space/types.js';
 
 /**
  * Preprocessing slots, in pipeline order. With `dates`, first a slot that expands date columns into parts;
- * with `text`, one that turns free-text columns into hashed TF-IDF columns.
+ * with `text`, one that turns free-text columns into hashed TF-IDF columns; with `manyCategories`, the encoder
+ * slot may also encode categories by their out-of-fold target mean and frequency.
  */
-export function defaultStepSlots(options: { dates?: boolean; text?: boolean } = {}): StepSlot[] {
+export function defaultStepSlots(options: { dates?: boolean; text?: boolean; manyCategories?: boolean } = {}): StepSlot[] {
   return [
     ...(options.dates ? [{ name: 'dates', choices: { date_features: {} } }] : []),
     ...(options.text
@@ -32,6 +33,9 @@ export function defaultStepSlots(options: { dates?: boolean; text?: boolean } = 
       choices: {
         one_hot_encoder: { minFrequency: hp.categorical([0, 0.01, 0.05]) },
         ordinal_encoder: {},
+        ...(options.manyCategories
+          ? { target_encoder: { smoothing: hp.float(1, 100, { log: true }), frequency: hp.categorical([true, false]) } }
+          : {}),
       },
     },
     {
@@ -152,6 +156,8 @@ export interface DefaultSpaceOptions {
   dates?: boolean;
   /** The data has free-text columns (data/text.ts): every pipeline turns them into TF-IDF columns. */
   text?: boolean;
+  /** A categorical column has many categories (HIGH_CARDINALITY): the encoder slot offers target encoding. */
+  manyCategories?: boolean;
   /** Classes are imbalanced and the metric weighs them equally: the tree families may balance class weights. */
   classWeights?: boolean;
 }
@@ -159,7 +165,7 @@ export interface DefaultSpaceOptions {
 /** The default pipeline space for `task`: every preprocessing slot and every family supporting the task. */
 export function defaultPipelineSpace(task: Task, options: DefaultSpaceOptions = {}): PipelineSpace {
   const space: PipelineSpace = {
-    slots: defaultStepSlots({ dates: options.dates, text: options.text }),
+    slots: defaultStepSlots({ dates: options.dates, text: options.text, manyCategories: options.manyCategories }),
     models: defaultModelSpaces(task, { classWeights: options.classWeights }),
   };
   return options.families ? restrictFamilies(space, options.families) : space;

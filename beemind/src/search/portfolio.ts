@@ -1,11 +1,13 @@
 /**
- * This module contains the portfolio: known-good starting genomes per task (library defaults of the strong
- * families first, then well-tried variants and the cheap baselines), written in the default space, and
- * fitPortfolio, which adapts a portfolio to any other pipeline space.
+ * This module contains the portfolio: known-good starting genomes per task (the zero-shot portfolio learned
+ * offline by bench/portfolio.mjs first, then the library defaults of the strong families, well-tried variants
+ * and the cheap baselines), written in the default space, and fitPortfolio, which adapts a portfolio to any
+ * other pipeline space.
  */
 import type { Random } from '../core/random.js';
 import type { Task } from '../models/estimator.js';
 import { genomeKey, repairGenome, type Genome, type GenomeStep, type PipelineSpace } from './genome.js';
+import { LEARNED_PORTFOLIO } from './learned_portfolio.js';
 
 type Params = Record<string, unknown>;
 
@@ -44,10 +46,10 @@ const mlpDefaults = {
 };
 
 /**
- * Known-good genomes for `task`: the strong families' defaults first, then variants and cheap baselines, the
- * slow neural network last. Every entry is valid in defaultPipelineSpace(task).
+ * Known-good genomes for `task`: the learned zero-shot portfolio, then the strong families' defaults, variants
+ * and cheap baselines, the slow neural network last. Every entry is valid in defaultPipelineSpace(task).
  */
-export function defaultPortfolio(task: Task): Genome[] {
+export function defaultPortfolio(task: Task, traits: { manyCategories?: boolean } = {}): Genome[] {
   const criterion = task === 'classification' ? { criterion: 'gini' } : {};
   const shared = {
     hgb: treePipeline('hist_gradient_boosting', hgbDefaults),
@@ -79,9 +81,16 @@ export function defaultPortfolio(task: Task): Genome[] {
       minSamplesSplit: 10,
     }),
   };
+  // with many categories, boosting on their target means and frequencies comes right after the defaults
+  const targetEncoded: Genome[] = traits.manyCategories
+    ? [{ ...shared.hgb, steps: [impute('median'), { kind: 'target_encoder', params: { smoothing: 10, frequency: true } }] }]
+    : [];
+  const learned = LEARNED_PORTFOLIO[task];
   if (task === 'classification') {
-    return [
+    return distinct([
+      ...learned,
       shared.hgb,
+      ...targetEncoded,
       shared.rf,
       shared.et,
       scaledPipeline('logistic_regression', { C: 1, penalty: 'l2' }),
@@ -92,10 +101,12 @@ export function defaultPortfolio(task: Task): Genome[] {
       shared.tree,
       // the costliest to fit comes last
       shared.mlp,
-    ];
+    ]);
   }
-  return [
+  return distinct([
+    ...learned,
     shared.hgb,
+    ...targetEncoded,
     shared.rf,
     shared.et,
     scaledPipeline('ridge', { alpha: 1 }),
@@ -105,7 +116,18 @@ export function defaultPortfolio(task: Task): Genome[] {
     scaledPipeline('linear_regression', {}),
     shared.tree,
     shared.mlp,
-  ];
+  ]);
+}
+
+/** The genomes in order, each once (a learned entry may repeat a hand-written one). */
+function distinct(genomes: Genome[]): Genome[] {
+  const seen = new Set<string>();
+  return genomes.filter((g) => {
+    const key = genomeKey(g);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /**

@@ -34,6 +34,7 @@ import { simpleImputerSchema } from '../../src/preprocessing/imputer.js';
 import { log1pSchema } from '../../src/preprocessing/log1p.js';
 import { dateFeaturesSchema } from '../../src/preprocessing/date_features.js';
 import { textTfidfSchema } from '../../src/preprocessing/text_tfidf.js';
+import { targetEncoderSchema } from '../../src/preprocessing/target_encoder.js';
 import { modelSelectSchema } from '../../src/preprocessing/model_select.js';
 import { mutualInfoSelectSchema } from '../../src/preprocessing/mutual_info_select.js';
 import { oneHotEncoderSchema } from '../../src/preprocessing/one_hot_encoder.js';
@@ -188,6 +189,7 @@ const SCHEMAS: Record<string, z.ZodType[]> = {
   mlp: [mlpParams],
   date_features: [dateFeaturesSchema],
   text_tfidf: [textTfidfSchema],
+  target_encoder: [targetEncoderSchema],
   simple_imputer: [simpleImputerSchema],
   one_hot_encoder: [oneHotEncoderSchema],
   ordinal_encoder: [ordinalEncoderSchema],

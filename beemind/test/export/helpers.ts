@@ -342,6 +342,21 @@ export const ENSEMBLE_CASES: FamilyCase[] = [
     ],
   },
   {
+    name: 'penguins: target means and frequencies of categories; logistic + boosting',
+    dataset: 'penguins',
+    engineExact: false,
+    specs: [
+      {
+        steps: [{ kind: 'simple_imputer', params: { strategy: 'most_frequent' } }, { kind: 'target_encoder' }, { kind: 'standard_scaler' }],
+        model: { family: 'logistic_regression' },
+      },
+      {
+        steps: [{ kind: 'target_encoder', params: { smoothing: 3, frequency: false } }],
+        model: { family: 'hist_gradient_boosting', params: { maxIter: 15 } },
+      },
+    ],
+  },
+  {
     name: 'reviews: hashed TF-IDF of free text; logistic + boosting',
     dataset: REVIEWS,
     engineExact: false,

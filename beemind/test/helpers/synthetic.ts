@@ -54,3 +54,29 @@ export function reviewTable(rows = 240, seed = 3): Frame {
     { name: 'stars', kind: 'categorical', values: stars },
   ]);
 }
+
+/**
+ * A seeded table of orders from 60 shops (`shop`, a high-cardinality category whose hidden return rate of 0.1
+ * or 0.8 decides most of the target), a numeric `amount` that carries a little signal, and the target
+ * `returned` (`yes` or `no`).
+ */
+export function shopTable(rows = 900, seed = 5): Frame {
+  const rng = new Random(seed);
+  const shops = Array.from({ length: 60 }, (_, k) => `shop_${String(k).padStart(2, '0')}`);
+  const rate = new Map(shops.map((s) => [s, rng.float() < 0.5 ? 0.1 : 0.8]));
+  const shop: string[] = [];
+  const amount = new Float64Array(rows);
+  const returned: string[] = [];
+  for (let i = 0; i < rows; i++) {
+    const s = rng.choice(shops);
+    const a = 10 + 90 * rng.float();
+    shop.push(s);
+    amount[i] = a;
+    returned.push(rng.float() < rate.get(s)! + (a > 80 ? 0.1 : 0) ? 'yes' : 'no');
+  }
+  return createFrame([
+    { name: 'shop', kind: 'categorical', values: shop },
+    { name: 'amount', kind: 'numeric', values: amount },
+    { name: 'returned', kind: 'categorical', values: returned },
+  ]);
+}

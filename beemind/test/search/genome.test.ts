@@ -19,6 +19,7 @@ import {
   type Genome,
   type PipelineSpace,
 } from '../../src/search/genome.js';
+import { LEARNED_PORTFOLIO } from '../../src/search/learned_portfolio.js';
 import { defaultPortfolio, fitPortfolio } from '../../src/search/portfolio.js';
 import { hp } from '../../src/search/space/types.js';
 import { conditionalSpace } from './toys.js';
@@ -195,7 +196,11 @@ describe('the default space and portfolio', () => {
     expect(portfolio.length).toBeGreaterThanOrEqual(8);
     for (const g of portfolio) expect(genomeProblems(ps, g)).toEqual([]);
     expect(new Set(portfolio.map(genomeKey)).size).toBe(portfolio.length);
-    expect(portfolio[0].model.family).toBe('hist_gradient_boosting');
+    // the search opens with the portfolio learned offline (bench/portfolio.mjs), then boosting's defaults
+    const learned = LEARNED_PORTFOLIO[task];
+    expect(learned.length).toBeGreaterThanOrEqual(3);
+    expect(portfolio.slice(0, learned.length)).toEqual(learned);
+    expect(portfolio[learned.length].model.family).toBe('hist_gradient_boosting');
     // fitting to its own space changes nothing
     expect(fitPortfolio(ps, portfolio, new Random(0))).toEqual(portfolio);
   });
