@@ -14,6 +14,7 @@ import type { Frame } from '../data/frame.js';
 import { dateColumnInfo } from '../data/dates.js';
 import { describeDropped, uselessColumns } from '../data/screen.js';
 import { isTextColumn } from '../data/text.js';
+import { countCategories } from '../preprocessing/categories.js';
 import { kFold, trainTestSplit, type Split } from '../data/split.js';
 import type { Drone, Genome, Objective, RunEvent, RunStarted } from '../events/events.js';
 import { EVENT_PROTOCOL_VERSION } from '../events/events.js';
@@ -275,7 +276,7 @@ function dataTraits(dataset: Dataset, scorer: Scorer): DefaultSpaceOptions {
     text: columns.some((c) => isTextColumn(c)),
     manyCategories: columns.some(
       (c) =>
-        c.kind === 'categorical' && !isTextColumn(c) && dateColumnInfo(c) === null && new Set(c.values.filter((v) => v !== null)).size >= HIGH_CARDINALITY,
+        c.kind === 'categorical' && !isTextColumn(c) && dateColumnInfo(c) === null && countCategories(c.values).size >= HIGH_CARDINALITY,
     ),
     classWeights: BALANCING_METRICS.has(scorer.name) && isImbalanced(dataset),
   };

@@ -17,7 +17,7 @@ import { Random } from '../core/random.js';
 import type { StateReader } from '../core/untrusted.js';
 import { createFrame, type CategoricalColumn, type Column, type Frame } from '../data/frame.js';
 import { BaseTransformer } from './base.js';
-import { readCategoryLayout, sortedCategories } from './categories.js';
+import { countCategories, readCategoryLayout, sortedCategories } from './categories.js';
 import type { TransformerFitContext } from './transformer.js';
 
 export const targetEncoderSchema = z.strictObject({
@@ -52,6 +52,8 @@ export class TargetEncoder extends BaseTransformer<TargetEncoderParams> {
     await this.fit(frame, y, context);
     const targets = targetColumns(y!, context);
     const fold = foldOf(frame.rows, this.params.folds, context.seed ?? 0);
+    const outsideFold = Array.from({ length: this.params.folds }, (_, f) => (i: number) => fold[i] !== f);
+    const priors = outsideFold.map((outside) => targetMeans(targets, outside));
     const out: Column[] = [];
     frame.columns.forEach((c, j) => {
       const enc = this.encodings[j];
@@ -59,18 +61,11 @@ export class TargetEncoder extends BaseTransformer<TargetEncoderParams> {
         out.push(c);
         return;
       }
-      const values = c.values;
       const encoded = targets.map(() => new Float64Array(frame.rows));
-      for (let f = 0; f < this.params.folds; f++) {
-        const outside = (i: number) => fold[i] !== f;
-        const stats = categoryMeans(values, targets, outside, this.params.smoothing);
-        for (let i = 0; i < frame.rows; i++) {
-          if (fold[i] !== f) continue;
-          const v = values[i];
-          const means = v === null ? null : (stats.means.get(v) ?? stats.prior);
-          targets.forEach((_, t) => (encoded[t][i] = means ? means[t] : NaN));
-        }
-      }
+      outsideFold.forEach((outside, f) => {
+        const means = categoryMeans(c.values, targets, outside, priors[f], this.params.smoothing);
+        encodeRows(c.values, (v) => means.get(v), priors[f], encoded, (i) => !outside(i));
+      });
       out.push(...encodedColumns(c.name, encoded));
       if (this.params.frequency) out.push(this.frequencyColumn(c, enc, frame.rows));
     });
@@ -81,15 +76,16 @@ export class TargetEncoder extends BaseTransformer<TargetEncoderParams> {
     if (!y) throw new ConfigurationError('target_encoder.no_target', 'target_encoder learns from the target: fit it with y.');
     const targets = targetColumns(y, context);
     const all = () => true;
-    this.prior = categoryMeans([], targets, all, 0).prior;
+    this.prior = targetMeans(targets, all);
     this.encodings = columns.map((c) => {
       if (c.kind !== 'categorical') return null;
-      const stats = categoryMeans(c.values, targets, all, this.params.smoothing);
-      const categories = sortedCategories(stats.means.keys());
+      const means = categoryMeans(c.values, targets, all, this.prior, this.params.smoothing);
+      const counts = countCategories(c.values);
+      const categories = sortedCategories(means.keys());
       return {
         categories,
-        means: categories.flatMap((cat) => stats.means.get(cat)!),
-        frequency: categories.map((cat) => stats.counts.get(cat)! / rows),
+        means: categories.flatMap((cat) => means.get(cat)!),
+        frequency: categories.map((cat) => counts.get(cat)! / rows),
       };
     });
   }
@@ -100,14 +96,12 @@ export class TargetEncoder extends BaseTransformer<TargetEncoderParams> {
       const enc = this.encodings[j];
       if (c.kind !== 'categorical' || !enc) return [c];
       const index = new Map(enc.categories.map((cat, k) => [cat, k]));
+      const meansOf = (v: string) => {
+        const k = index.get(v);
+        return k === undefined ? undefined : enc.means.slice(k * outputs, (k + 1) * outputs);
+      };
       const encoded = this.prior.map(() => new Float64Array(rows));
-      for (let i = 0; i < rows; i++) {
-        const v = c.values[i];
-        const k = v === null ? -2 : (index.get(v) ?? -1);
-        for (let t = 0; t < outputs; t++) {
-          encoded[t][i] = k === -2 ? NaN : k === -1 ? this.prior[t] : enc.means[k * outputs + t];
-        }
-      }
+      encodeRows(c.values, meansOf, this.prior, encoded, () => true);
       const out = encodedColumns(c.name, encoded);
       if (this.params.frequency) out.push(this.frequencyColumn(c, enc, rows));
       return out;
@@ -152,22 +146,26 @@ function targetColumns(y: Float64Array, context: TransformerFitContext): Float64
   return classes.map((c) => Float64Array.from(y, (v) => (v === c ? 1 : 0)));
 }
 
-/** Smoothed target means per category over the rows where `use(i)`, and the overall means (the prior). */
+/** The mean of each target column over the rows where `use(i)` (0 when there are none). */
+function targetMeans(targets: readonly Float64Array[], use: (i: number) => boolean): number[] {
+  const sums = targets.map(() => 0);
+  let used = 0;
+  for (let i = 0; i < targets[0].length; i++) {
+    if (!use(i)) continue;
+    used++;
+    targets.forEach((t, o) => (sums[o] += t[i]));
+  }
+  return sums.map((sum) => (used > 0 ? sum / used : 0));
+}
+
+/** Target means per category over the rows where `use(i)`, shrunk towards `prior` by `smoothing` pseudo-rows. */
 function categoryMeans(
   values: readonly (string | null)[],
   targets: readonly Float64Array[],
   use: (i: number) => boolean,
+  prior: readonly number[],
   smoothing: number,
-): { means: Map<string, number[]>; counts: Map<string, number>; prior: number[] } {
-  const n = targets[0].length;
-  const prior = targets.map(() => 0);
-  let used = 0;
-  for (let i = 0; i < n; i++) {
-    if (!use(i)) continue;
-    used++;
-    targets.forEach((t, o) => (prior[o] += t[i]));
-  }
-  for (let o = 0; o < prior.length; o++) prior[o] = used > 0 ? prior[o] / used : 0;
+): Map<string, number[]> {
   const sums = new Map<string, number[]>();
   const counts = new Map<string, number>();
   for (let i = 0; i < values.length; i++) {
@@ -183,7 +181,26 @@ function categoryMeans(
     const count = counts.get(v)!;
     means.set(v, s.map((sum, o) => (sum + smoothing * prior[o]) / (count + smoothing)));
   }
-  return { means, counts, prior };
+  return means;
+}
+
+/**
+ * Writes the encoding of the rows where `rowsToWrite(i)` into `encoded` (one array per output): a category's
+ * means, the prior for a category without any, NaN for a missing value.
+ */
+function encodeRows(
+  values: readonly (string | null)[],
+  meansOf: (category: string) => readonly number[] | undefined,
+  prior: readonly number[],
+  encoded: Float64Array[],
+  rowsToWrite: (i: number) => boolean,
+): void {
+  for (let i = 0; i < values.length; i++) {
+    if (!rowsToWrite(i)) continue;
+    const v = values[i];
+    const means = v === null ? null : (meansOf(v) ?? prior);
+    encoded.forEach((out, t) => (out[i] = means ? means[t] : NaN));
+  }
 }
 
 /** Seeded fold of each row (shuffled, as even as possible). */

@@ -165,7 +165,7 @@ export interface DefaultSpaceOptions {
 /** The default pipeline space for `task`: every preprocessing slot and every family supporting the task. */
 export function defaultPipelineSpace(task: Task, options: DefaultSpaceOptions = {}): PipelineSpace {
   const space: PipelineSpace = {
-    slots: defaultStepSlots({ dates: options.dates, text: options.text, manyCategories: options.manyCategories }),
+    slots: defaultStepSlots(options),
     models: defaultModelSpaces(task, { classWeights: options.classWeights }),
   };
   return options.families ? restrictFamilies(space, options.families) : space;

@@ -119,7 +119,7 @@ export function defaultPortfolio(task: Task, traits: { manyCategories?: boolean 
   ]);
 }
 
-/** The genomes in order, each once (a learned entry may repeat a hand-written one). */
+/** The genomes in order, each once (a learned entry may repeat a hand-written one, a repair another genome). */
 function distinct(genomes: Genome[]): Genome[] {
   const seen = new Set<string>();
   return genomes.filter((g) => {
@@ -135,15 +135,5 @@ function distinct(genomes: Genome[]): Genome[] {
  * (steps the space lacks removed, numbers clipped, parameters it adds drawn from `rng`) and deduplicated.
  */
 export function fitPortfolio(space: PipelineSpace, portfolio: readonly Genome[], rng: Random): Genome[] {
-  const out: Genome[] = [];
-  const seen = new Set<string>();
-  for (const g of portfolio) {
-    if (!Object.hasOwn(space.models, g.model.family)) continue;
-    const fitted = repairGenome(space, g, rng);
-    const key = genomeKey(fitted);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(fitted);
-  }
-  return out;
+  return distinct(portfolio.filter((g) => Object.hasOwn(space.models, g.model.family)).map((g) => repairGenome(space, g, rng)));
 }
