@@ -16,5 +16,7 @@ export default {
   },
   testMatch: ['<rootDir>/*/test/*.test.ts', '<rootDir>/*/test/**/*.test.ts', '<rootDir>/tests/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  // Python environments (the project's and the bench peers' own) hold package.json files of their own
+  modulePathIgnorePatterns: ['<rootDir>/\\.venv', '<rootDir>/bench/\\.'],
   testTimeout: 60000,
 };

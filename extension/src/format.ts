@@ -1,7 +1,7 @@
 /**
  * This module contains how numbers, durations and drones are written in the panels (plain strings only).
  */
-import type { Drone } from 'beemind/events';
+import type { Drone, RunFinished } from 'beemind/events';
 
 /** Digit grouping of whole numbers, fixed to one locale so that the panels read the same everywhere. */
 const GROUPED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -23,6 +23,15 @@ export function formatScore(v: number | null | undefined): string {
 }
 
 /** An attribution or other signed contribution: its sign always written (+0.1234, -0.0456). */
+/**
+ * A champion that combines drones, in words: a weighted ensemble with each member's weight, or a stack with each
+ * member's share of its level-2 model.
+ */
+export function combinationText(ensemble: NonNullable<RunFinished['ensemble']>): string {
+  const members = ensemble.members.map((m) => `${m.id} (${formatScore(m.weight)})`).join(', ');
+  return ensemble.kind === 'stack' ? `stack of ${members}, combined by a level-2 model` : `weighted ensemble of ${members}`;
+}
+
 export function formatSigned(v: number | null | undefined): string {
   const text = formatScore(v);
   return typeof v === 'number' && v > 0 && Number.isFinite(v) ? `+${text}` : text;

@@ -1,7 +1,7 @@
 /**
- * This module contains the end of a run: the leaderboard, the champion (the best drone, or a greedy
- * ensemble when it beats it) refit on the search rows and scored on the test rows, then refit on every
- * row given to evolve (the delivered model), its permutation importance, and the run.finished event.
+ * This module contains the end of a run: the leaderboard, the champion (the best drone, a greedy ensemble or a
+ * stack, whichever scores best out of fold) refit on the search rows and scored on the test rows, then refit on
+ * every row given to evolve (the delivered model), its permutation importance, and the run.finished event.
  */
 import { ConfigurationError } from '../core/errors.js';
 import { quote } from '../core/text.js';
@@ -15,7 +15,8 @@ import { argmaxRows } from '../models/estimator.js';
 import { pipelineFromSpec } from '../pipeline/spec.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { StopReason } from './budget.js';
-import { selectEnsemble, type EnsembleSelection } from './ensemble.js';
+import { selectEnsemble, type EnsembleCandidate, type EnsembleSelection } from './ensemble.js';
+import { fitStack, type Stack } from './stacking.js';
 import { bestDrone, standardDeviation, type RunContext } from './evolve.js';
 import { permutationImportance } from './importance.js';
 import { THRESHOLD_METRICS, tuneThreshold } from './threshold.js';
@@ -24,6 +25,10 @@ import { registerRun } from './run_registry.js';
 import { ImportanceReport, TrainedModel, type ModelMember } from './trained_model.js';
 
 const ENSEMBLE_CANDIDATES = 20;
+/** The best drones a stack may combine (fewer when refitting them all would not fit in the budget). */
+const STACK_CANDIDATES = 8;
+/** Refitting a drone is estimated at this multiple of its mean fold fit time. */
+const REFIT_MARGIN = 1.5;
 const IMPORTANCE_REPEATS = 5;
 
 function leaderboard(ctx: RunContext): LeaderboardRow[] {
@@ -53,16 +58,17 @@ async function refit(ctx: RunContext, drone: Drone, rows: Dataset = ctx.search):
 }
 
 /**
- * A decision threshold for a binary champion, tuned on the members' weighted out-of-fold probabilities when the
- * metric weighs both classes alike and a threshold scores better than the more probable class; else null.
+ * A decision threshold for a binary champion, tuned on its out-of-fold probabilities (the stack's own, or the
+ * members' weighted average) when the metric weighs both classes alike and a threshold scores better than the
+ * more probable class; else null.
  */
-function decisionThreshold(ctx: RunContext, chosen: readonly { id: string; weight: number }[]): number | null {
+function decisionThreshold(ctx: RunContext, chosen: readonly { id: string; weight: number }[], stack: Stack | null): number | null {
   if (ctx.dataset.task !== 'classification' || ctx.dataset.nClasses !== 2 || !THRESHOLD_METRICS.has(ctx.scorer.name)) return null;
   if (!chosen.every((m) => ctx.predictions.has(m.id))) return null; // a drone evaluated on part of the rows only
   const positive = new Float64Array(ctx.search.rows);
-  for (const m of chosen) {
-    const p = ctx.predictions.get(m.id)!;
-    for (let i = 0; i < positive.length; i++) positive[i] += m.weight * p[i * 2 + 1];
+  const weighted = stack ? [{ p: stack.oof, weight: 1 }] : chosen.map((m) => ({ p: ctx.predictions.get(m.id)!, weight: m.weight }));
+  for (const { p, weight } of weighted) {
+    for (let i = 0; i < positive.length; i++) positive[i] += weight * p[i * 2 + 1];
   }
   const tuned = tuneThreshold(positive, ctx.search.target.values, ctx.scorer);
   if (tuned) {
@@ -71,6 +77,55 @@ function decisionThreshold(ctx: RunContext, chosen: readonly { id: string; weigh
     );
   }
   return tuned?.threshold ?? null;
+}
+
+/** The out-of-fold predictions of the best `limit` drones that have them, best first. */
+function oofCandidates(ctx: RunContext, board: readonly LeaderboardRow[], limit: number): EnsembleCandidate[] {
+  const cols = ctx.dataset.task === 'classification' ? ctx.dataset.nClasses : 1;
+  return board
+    .filter((r) => ctx.predictions.has(r.id))
+    .slice(0, limit)
+    .map((r) => {
+      const p = ctx.predictions.get(r.id)!;
+      return { id: r.id, oof: cols === 1 ? p : createMatrix(p.length / cols, cols, p) };
+    });
+}
+
+/** A combination of drones delivered as the champion: a greedy ensemble, or a stack with its level-2 model. */
+interface Combination {
+  selection: EnsembleSelection;
+  stack: Stack | null;
+}
+
+/**
+ * The combination of drones that scores best out of fold (a greedy ensemble or a stack), when it beats the best
+ * drone and refitting its members fits in what is left of the budget; else null (the best drone alone).
+ */
+async function combineDrones(ctx: RunContext, board: readonly LeaderboardRow[], best: Drone, byId: ReadonlyMap<string, Drone>): Promise<Combination | null> {
+  const sign = ctx.scorer.greaterIsBetter ? 1 : -1;
+  const refitMs = (ids: readonly string[]) => ids.reduce((s, id) => s + byId.get(id)!.fitSeconds, 0) * REFIT_MARGIN * 1000;
+  let chosen: Combination | null = null;
+  let chosenScore = sign * best.score! + 1e-12; // a combination must beat the best drone
+  const consider = (selection: EnsembleSelection | null, stack: Stack | null) => {
+    if (!selection || selection.members.length < 2 || sign * selection.score <= chosenScore) return;
+    if (refitMs(selection.members.map((m) => m.id)) >= ctx.budget.runMsLeft()) return;
+    chosen = { selection, stack };
+    chosenScore = sign * selection.score + 1e-12;
+  };
+  const y = ctx.search.target.values;
+  if (ctx.options.ensemble) consider(selectEnsemble(oofCandidates(ctx, board, ENSEMBLE_CANDIDATES), y, ctx.scorer), null);
+  if (ctx.options.stacking) {
+    // as many of the best drones as can be refit in half of what is left, so the level-2 model and the
+    // refit on every row still have time
+    const candidates = oofCandidates(ctx, board, STACK_CANDIDATES);
+    while (candidates.length > 2 && refitMs(candidates.map((c) => c.id)) * 2 >= ctx.budget.runMsLeft()) candidates.pop();
+    const shape = { task: ctx.dataset.task, nClasses: ctx.dataset.task === 'classification' ? ctx.dataset.nClasses : 1 };
+    const msAvailable = () => ctx.budget.runMsLeft() / 2 - refitMs(candidates.map((c) => c.id));
+    const stack = await fitStack(candidates, y, ctx.scorer, shape, { seed: ctx.options.seed, msAvailable });
+    if (stack) logger.info(`stack of ${stack.members.length} drones: ${stack.score.toFixed(4)} out of fold, against ${best.score!.toFixed(4)} for the best drone`);
+    consider(stack, stack);
+  }
+  return chosen;
 }
 
 /** Scores a model on a dataset with the run's metric (probabilities when the metric needs them). */
@@ -89,15 +144,22 @@ export async function finishRun(ctx: RunContext, reason: StopReason, failure: un
   /** The champion fit on the search rows only, when the delivered one also learned from the test rows: the
    *  test score, importance and confusion matrix on the test rows come from it, which has not seen them. */
   let searchRowsChampion: TrainedModel | null = null;
-  /** The best drone's id, or `ensemble` when the champion is an ensemble. */
+  /** The best drone's id, `ensemble` when the champion is a greedy ensemble, or `stack`. */
   let championId: string | null = null;
-  let ensemble: EnsembleSelection | null = null;
+  /** The champion's combination of drones, when it is not one drone. */
+  let combination: Combination | null = null;
   let testScore: number | null = null;
   let error: string | undefined = failure ? String((failure as Error).message ?? failure) : undefined;
 
-  const makeModel = (members: ModelMember[], id: string) => {
-    const model = new TrainedModel(ctx.dataset.task, id, members, ctx.dataset.featureNames, ctx.dataset.target.classes, () =>
-      importanceOf(id),
+  const makeModel = (members: ModelMember[], id: string, combination: Combination | null = null) => {
+    const model = new TrainedModel(
+      ctx.dataset.task,
+      id,
+      members,
+      ctx.dataset.featureNames,
+      ctx.dataset.target.classes,
+      () => importanceOf(id),
+      combination?.stack?.level2 ?? null,
     );
     model.background = ctx.search.features; // explanations compare against the search rows by default
     return model;
@@ -146,46 +208,30 @@ export async function finishRun(ctx: RunContext, reason: StopReason, failure: un
   const best = bestDrone(ctx.drones, ctx.scorer.greaterIsBetter);
   if (best && !signal?.aborted && !failure) {
     try {
-      // Greedy ensemble over the best drones' out-of-fold predictions, when it beats the best drone.
-      if (ctx.options.ensemble) {
-        const cols = ctx.dataset.task === 'classification' ? ctx.dataset.nClasses : 1;
-        const candidates = board
-          .slice(0, ENSEMBLE_CANDIDATES)
-          .filter((r) => ctx.predictions.has(r.id))
-          .map((r) => {
-            const p = ctx.predictions.get(r.id)!;
-            return { id: r.id, oof: cols === 1 ? p : createMatrix(p.length / cols, cols, p) };
-          });
-        const selection = selectEnsemble(candidates, ctx.search.target.values, ctx.scorer);
-        const better = selection && (ctx.scorer.greaterIsBetter ? selection.score > best.score! + 1e-12 : selection.score < best.score! - 1e-12);
-        const refitSeconds = selection ? selection.members.reduce((s, m) => s + byId.get(m.id)!.fitSeconds, 0) : 0;
-        if (selection && better && selection.members.length > 1 && refitSeconds * 1.5 * 1000 < ctx.budget.runMsLeft()) {
-          ensemble = selection;
-        }
-      }
-      const chosen = ensemble?.members ?? [{ id: best.id, weight: 1 }];
+      combination = await combineDrones(ctx, board, best, byId);
+      const chosen = combination?.selection.members ?? [{ id: best.id, weight: 1 }];
       const members: ModelMember[] = [];
       for (const m of chosen) {
         const pipeline = await refit(ctx, byId.get(m.id)!);
         fitted.set(m.id, pipeline);
         members.push({ droneId: m.id, weight: m.weight, pipeline });
       }
-      championId = ensemble ? 'ensemble' : best.id;
-      const threshold = decisionThreshold(ctx, chosen);
-      champion = makeModel(members, championId);
+      championId = combination ? (combination.stack ? 'stack' : 'ensemble') : best.id;
+      const threshold = decisionThreshold(ctx, chosen, combination?.stack ?? null);
+      champion = makeModel(members, championId, combination);
       champion.decisionThreshold = threshold;
       if (ctx.test) {
         testScore = scoreOn(ctx, champion, ctx.test, ctx.test.target.values);
         // As scikit-learn's refit after a held-out check: the delivered model learns from every row, the
         // test rows included, when the budget leaves time for fitting the members once more on them.
-        const refitMs = chosen.reduce((ms, m) => ms + byId.get(m.id)!.fitSeconds, 0) * 1.5 * 1000;
+        const refitMs = chosen.reduce((ms, m) => ms + byId.get(m.id)!.fitSeconds, 0) * REFIT_MARGIN * 1000;
         if (refitMs < ctx.budget.runMsLeft()) {
           const allRows: ModelMember[] = [];
           for (const m of members) {
             allRows.push({ ...m, pipeline: await refit(ctx, byId.get(m.droneId)!, ctx.dataset) });
           }
           searchRowsChampion = champion;
-          champion = makeModel(allRows, championId);
+          champion = makeModel(allRows, championId, combination);
           champion.decisionThreshold = threshold;
         } else {
           logger.warn('no time left to refit the champion on every row: it is delivered fit on the search rows');
@@ -215,7 +261,13 @@ export async function finishRun(ctx: RunContext, reason: StopReason, failure: un
     status,
     reason: failure ? 'error' : reason,
     championId,
-    ensemble: ensemble ? { members: ensemble.members, score: ensemble.score } : null,
+    ensemble: combination
+      ? {
+          members: combination.selection.members,
+          score: combination.selection.score,
+          kind: combination.stack ? ('stack' as const) : ('greedy' as const),
+        }
+      : null,
     leaderboard: board,
     testScore,
     elapsedSeconds: ctx.budget.elapsedSeconds(),

@@ -77,7 +77,13 @@ export const EvolveOptionsSchema = z
      * `workerMemoryMb` then do not apply; the workers' own options do. The run records the URL without its password.
      */
     backend: z.object({ redis: z.string().min(1), queue: QueueNameSchema.optional() }).strict().optional(),
+    /** Consider a greedy ensemble of the best drones (Caruana et al.) as the champion. */
     ensemble: z.boolean().default(true),
+    /**
+     * Consider a stack of the best drones as the champion: a level-2 linear model trained on their out-of-fold
+     * predictions, chosen when its own out-of-fold score beats the best drone and the greedy ensemble.
+     */
+    stacking: z.boolean().default(true),
     /**
      * Set aside columns that cannot help a model (constant, repeating an earlier column, or an identifier such
      * as a row number) before the search; the run lists them in run.droppedColumns.

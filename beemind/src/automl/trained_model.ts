@@ -1,6 +1,7 @@
 /**
- * This module contains TrainedModel: the champion of a run (one pipeline, or a weighted ensemble of
- * pipelines) refit on the search rows, predicting class labels or values for new tables.
+ * This module contains TrainedModel: the champion of a run (one pipeline, a weighted ensemble of pipelines, or
+ * a stack whose level-2 model combines them) refit on the search rows, predicting class labels or values for
+ * new tables.
  */
 import { DataError, ProtocolError } from '../core/errors.js';
 import { createMatrix, type Matrix } from '../core/matrix.js';
@@ -13,6 +14,7 @@ import { DISPLAY, importanceBundle, tableBundle, type MimeBundle } from '../disp
 import { argmaxRows, type Task } from '../models/estimator.js';
 import { Pipeline, type PipelineJSON } from '../pipeline/pipeline.js';
 import type { FeatureImportance } from './importance.js';
+import { stackColumnNames, stackPrediction } from '../pipeline/stack.js';
 // explanations (explain/): attributions and partial dependence of a trained model
 import { columnKinds, explainModel, outputNames, type ExplainOptions } from '../explain/explain.js';
 import type { Explanation } from '../explain/explanation.js';
@@ -29,6 +31,8 @@ export interface TrainedModelJSON {
   members: { droneId: string; weight: number; pipeline: PipelineJSON }[];
   /** Binary classifiers only, when tuned: see TrainedModel.decisionThreshold. */
   decisionThreshold?: number;
+  /** A stack only: the level-2 pipeline over the members' outputs (see TrainedModel.level2). */
+  level2?: PipelineJSON;
 }
 
 export interface ModelMember {
@@ -65,12 +69,12 @@ export class ImportanceReport {
  */
 function checkMember(
   member: StateReader,
+  what: string,
   pipeline: Pipeline,
   task: Task,
   classes: readonly string[] | null,
   featureNames: readonly string[],
 ): void {
-  const what = member.field('pipeline');
   if (!pipeline.fitted) member.fail(`${what} is not fitted`);
   if (pipeline.task !== task) member.fail(`${what} does ${pipeline.task}, but the model does ${task}`);
   if (classes && pipeline.model.nClasses !== classes.length) {
@@ -112,6 +116,11 @@ export class TrainedModel {
     readonly featureNames: readonly string[],
     readonly classes: readonly string[] | null,
     private readonly computeImportance: () => Promise<ImportanceReport>,
+    /**
+     * A stack's level-2 pipeline, which predicts from the members' outputs (automl/stacking.ts); the
+     * members' weights are then only their shares of it, for display. Null: the weighted average.
+     */
+    readonly level2: Pipeline | null = null,
   ) {}
 
   /**
@@ -136,6 +145,7 @@ export class TrainedModel {
       throw new DataError('model.no_proba', 'predictProba is for classification; this model does regression.');
     }
     const frame = this.features(data);
+    if (this.level2) return stackPrediction(this.members, this.level2, frame) as Matrix;
     let sum: Matrix | null = null;
     for (const m of this.members) {
       const p = m.pipeline.predictProba(frame);
@@ -154,6 +164,7 @@ export class TrainedModel {
       return Float64Array.from({ length: p.rows }, (_, i) => (p.data[i * 2 + 1] >= threshold ? 1 : 0));
     }
     const frame = this.features(data);
+    if (this.level2) return stackPrediction(this.members, this.level2, frame) as Float64Array;
     const out = new Float64Array(frame.rows);
     for (const m of this.members) {
       const p = m.pipeline.predict(frame);
@@ -216,6 +227,7 @@ export class TrainedModel {
       featureNames: [...this.featureNames],
       members: this.members.map((m) => ({ droneId: m.droneId, weight: m.weight, pipeline: m.pipeline.toJSON() })),
       ...(this.decisionThreshold !== null ? { decisionThreshold: this.decisionThreshold } : {}),
+      ...(this.level2 ? { level2: this.level2.toJSON() } : {}),
     };
   }
 
@@ -245,7 +257,7 @@ export class TrainedModel {
         weight: m.number('weight', { min: 0 }),
         pipeline: Pipeline.fromJSON(data.members[i].pipeline),
       };
-      checkMember(m, member.pipeline, task, classes, featureNames);
+      checkMember(m, m.field('pipeline'), member.pipeline, task, classes, featureNames);
       return member;
     });
     if (!(members.reduce((sum, m) => sum + m.weight, 0) > 0)) s.fail('the members\' weights add up to 0');
@@ -254,10 +266,27 @@ export class TrainedModel {
       if (classes?.length !== 2) s.fail('decisionThreshold is for binary classifiers only');
       threshold = s.number('decisionThreshold', { min: 0, max: 1 });
     }
-    const model = new TrainedModel(task, members.length > 1 ? 'ensemble' : members[0].droneId, members, featureNames, classes, () =>
-      Promise.reject(
-        new DataError('model.no_importance_data', 'this model was loaded without its run, so it has no held-out rows for importance; call permutationImportance() with your own data.'),
-      ),
+    let level2: Pipeline | null = null;
+    if (Object.hasOwn(data, 'level2')) {
+      if (members.length < 2) s.fail('level2 combines several members, but the model has one');
+      level2 = Pipeline.fromJSON(data.level2!);
+      if (level2.steps.length > 0) s.fail('the level-2 pipeline has preprocessing steps; it takes the members\' outputs as they are');
+      const inputs = stackColumnNames(members.length, { task, nClasses: classes?.length ?? 1 });
+      checkMember(s, s.field('level2'), level2, task, classes, inputs);
+      if (level2.featureNames().join('\n') !== inputs.join('\n')) s.fail(`${s.field('level2')} takes its columns out of order; it needs ${quoteAll(inputs)}`);
+    }
+    const id = level2 ? 'stack' : members.length > 1 ? 'ensemble' : members[0].droneId;
+    const model = new TrainedModel(
+      task,
+      id,
+      members,
+      featureNames,
+      classes,
+      () =>
+        Promise.reject(
+          new DataError('model.no_importance_data', 'this model was loaded without its run, so it has no held-out rows for importance; call permutationImportance() with your own data.'),
+        ),
+      level2,
     );
     model.decisionThreshold = threshold;
     return model;
@@ -271,7 +300,9 @@ export class TrainedModel {
         m.weight,
         [...m.pipeline.steps.map((s) => s.kind), m.pipeline.model.family].join(' → '),
       ]),
-      `Champion (${this.task})`,
+      this.level2
+        ? `Champion (${this.task}): a stack, whose ${this.level2.model.family} combines the members (weight: its share)`
+        : `Champion (${this.task})`,
     );
   }
 }

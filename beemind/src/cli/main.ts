@@ -74,6 +74,7 @@ export function buildProgram(): Command {
     .option('--queue <name>', 'the queue the workers listen to (with --redis)')
     .option('--seed <n>', 'random seed', integer, 0)
     .option('--no-ensemble', 'never build an ensemble')
+    .option('--no-stacking', 'never build a stack (a level-2 model over the best drones)')
     .option('--json <file>', 'write the run (events, leaderboard) as JSON')
     .option('-q, --quiet', 'no progress bar')
     .option('--store <file>', 'experiment store file (default: $BEEMIND_STORE, else .beemind/experiments.db here)')
@@ -119,6 +120,7 @@ export function buildProgram(): Command {
         ...(o.redis ? { backend: { redis: o.redis, ...(o.queue ? { queue: o.queue } : {}) } } : {}),
         ...(given('seed') ? { seed: o.seed } : {}),
         ...(given('ensemble') ? { ensemble: o.ensemble } : {}),
+        ...(given('stacking') ? { stacking: o.stacking } : {}),
         ...stored.options,
       };
       const progress = o.quiet ? null : terminalProgress({ seconds: budget.seconds, evaluations: budget.evaluations ?? (budget.seconds === undefined ? 60 : undefined) });

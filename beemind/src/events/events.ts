@@ -123,7 +123,13 @@ export const RunFinishedSchema = z.object({
   reason: z.string(),
   championId: z.string().nullable(),
   ensemble: z
-    .object({ members: z.array(z.object({ id: z.string(), weight: z.number() })), score: z.number() })
+    .object({
+      members: z.array(z.object({ id: z.string(), weight: z.number() })),
+      score: z.number(),
+      /** greedy: the members' weighted average (weight: its share); stack: a level-2 model combines them (weight:
+       *  the member's share of its coefficients). Absent in runs recorded before stacking. */
+      kind: z.enum(['greedy', 'stack']).optional(),
+    })
     .nullable(),
   leaderboard: z.array(LeaderboardRowSchema),
   testScore: z.number().nullable(),

@@ -6,7 +6,8 @@
  * probabilities for the other classifiers, the value for regressors). An ensemble averages its members'
  * predictions, so its attributions are the members' attributions weighted the same way, each member
  * explained on the scale the ensemble averages: the value for regressors, class probabilities for
- * classifiers (members whose exact method works on log-odds are then explained by sampling).
+ * classifiers (members whose exact method works on log-odds are then explained by sampling). A stack's level-2
+ * model is not an average, so a stack is explained as a whole by Shapley sampling over the user's columns.
  */
 import { ConfigurationError, DataError } from '../core/errors.js';
 import type { ColumnKind, Frame } from '../data/frame.js';
@@ -14,9 +15,10 @@ import type { Task } from '../models/estimator.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { Attribution, Scale } from './attribution.js';
 import { Explanation } from './explanation.js';
+import { stackPrediction } from '../pipeline/stack.js';
 import { pipelineAttribution } from './pipeline_attribution.js';
 import { rowObject, sampleRows } from './rows.js';
-import type { SamplingOptions } from './sampling.js';
+import { agnosticShapley, type SamplingOptions } from './sampling.js';
 
 /** What explanations need of a trained model (TrainedModel satisfies it). */
 export interface ExplainableModel {
@@ -25,6 +27,8 @@ export interface ExplainableModel {
   readonly classes: readonly string[] | null;
   readonly featureNames: readonly string[];
   readonly members: readonly { readonly weight: number; readonly pipeline: Pipeline }[];
+  /** A stack's level-2 pipeline over the members' outputs, or null. */
+  readonly level2?: Pipeline | null;
 }
 
 export interface ExplainOptions<Rows = unknown> extends SamplingOptions {
@@ -88,6 +92,20 @@ export function explainModel(
     cover: sampleRows(background, options.coverSize ?? 2000, seed),
     sample: sampleRows(background, options.backgroundSize ?? 100, seed),
   };
+  const level2 = model.level2;
+  if (level2) {
+    const f = (frame: Frame) => {
+      const out = stackPrediction(model.members, level2, frame);
+      return ArrayBuffer.isView(out) ? out : out.data;
+    };
+    const K = model.task === 'classification' ? model.classes!.length : 1;
+    const attribution = agnosticShapley(f, K, explained, reference.sample, { ...options, seed });
+    return explanation(model, explained, {
+      ...attribution,
+      scale: model.task === 'classification' ? 'probability' : 'value',
+      method: `stack of ${model.members.length} members by ${level2.model.family}: ${attribution.method}`,
+    });
+  }
   const ensemble = model.members.length > 1;
   const scale: Scale | undefined = ensemble
     ? model.task === 'classification'
@@ -98,17 +116,21 @@ export function explainModel(
     weight: ensemble ? m.weight : 1,
     attribution: pipelineAttribution(m.pipeline, explained, reference, { ...options, seed, scale }),
   }));
-  const combined = weightedSum(parts);
+  return explanation(model, explained, { ...weightedSum(parts), scale: parts[0].attribution.scale });
+}
+
+/** The Explanation of `explained`'s rows from an attribution over its columns. */
+function explanation(model: ExplainableModel, explained: Frame, attribution: Attribution & { scale: Scale }): Explanation {
   const p = explained.columns.length;
-  const K = combined.base.length;
+  const K = attribution.base.length;
   return new Explanation({
     columns: explained.columns.map((c) => c.name),
     outputs: outputNames(model),
-    scale: parts[0].attribution.scale,
-    base: Array.from(combined.base),
-    values: combined.values.map((phi) => Array.from({ length: K }, (_, k) => phi.slice(k * p, (k + 1) * p))),
-    method: combined.method,
-    maxError: combined.maxError,
+    scale: attribution.scale,
+    base: Array.from(attribution.base),
+    values: attribution.values.map((phi) => Array.from({ length: K }, (_, k) => phi.slice(k * p, (k + 1) * p))),
+    method: attribution.method,
+    maxError: attribution.maxError,
     rows: Array.from({ length: explained.rows }, (_, i) => rowObject(explained, i)),
     modelId: model.id,
   });

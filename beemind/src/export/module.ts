@@ -80,7 +80,11 @@ function typedRuntime(text: string): string {
 function header(state: PortableState, format: ModuleFormat): string {
   const families = [...new Set(state.members.map((m) => m.model.family))].join(', ');
   const members =
-    state.members.length === 1 ? 'one pipeline' : `an ensemble of ${state.members.length} pipelines`;
+    state.members.length === 1
+      ? 'one pipeline'
+      : state.level2
+        ? `a stack of ${state.members.length} pipelines combined by ${state.level2.model.family}`
+        : `an ensemble of ${state.members.length} pipelines`;
   const file = format === 'ts' ? './model.ts' : './model.mjs';
   return [
     `// A BeeMind model (${state.task}, ${members}: ${families}) as a self-contained ${format === 'ts' ? 'TypeScript' : 'JavaScript'} module.`,

@@ -2,7 +2,7 @@
  * This module contains the predict-only runtime of an exported model: `createPredictor(state)` turns the
  * portable state (see state.ts) into `predict` / `predictProba` on plain row objects, repeating the library's
  * arithmetic operation for operation (input rows → frame, every preprocessing step, every model family, the
- * weighted ensemble average), so in the same JavaScript engine an exported module predicts bit for bit as the
+ * weighted ensemble average, a stack's level-2 model), so in the same JavaScript engine an exported module predicts bit for bit as the
  * library does. (Engines may round Math.exp, log, log1p, tanh and ** differently in the last bit, so in another
  * engine the families that call them agree to about 1e-14 relative; the others stay bit for bit.)
  *
@@ -45,6 +45,8 @@ export interface PortableState {
   members: { weight: number; steps: PortableStep[]; model: PortableModel }[];
   /** Binary classifiers: the second class's probability from which it is predicted (TrainedModel.decisionThreshold). */
   decisionThreshold: number | null;
+  /** A stack: the level-2 model that predicts from the members' outputs (TrainedModel.level2); else absent. */
+  level2?: { model: PortableModel };
 }
 
 /** What createPredictor returns: the library's predictions on plain row objects. */
@@ -1205,9 +1207,41 @@ export function createPredictor(state: PortableState): PortablePredictor {
     return modelOutput(member.model, toMatrix(member.model, current), frame.rows);
   }
 
-  /** The weighted sum over members of their outputs (probabilities or values), in member order. */
+  const level2 = state.level2 ? (unpackAll(state.level2) as { model: ModelBase }) : null;
+
+  /**
+   * A stack's level-2 inputs, rows × inputs, from its members' outputs (automl/stacking.ts stackInputs): the
+   * second class's log-odds for two classes, each class's log-probability for more, the value for regression.
+   */
+  function stackInputs(outputs: Float64Array[], n: number): Float64Array {
+    const K = classes === null ? 1 : classes.length;
+    const perMember = K > 2 ? K : 1;
+    const q = outputs.length * perMember;
+    const X = new Float64Array(n * q);
+    for (let m = 0; m < outputs.length; m++) {
+      const out = outputs[m];
+      for (let i = 0; i < n; i++) {
+        if (classes === null) X[i * q + m] = out[i];
+        else if (K === 2) {
+          const p = Math.min(1 - 1e-6, Math.max(1e-6, out[i * 2 + 1]));
+          X[i * q + m] = Math.log(p / (1 - p));
+        } else {
+          for (let k = 0; k < K; k++) X[i * q + m * K + k] = Math.log(Math.min(1 - 1e-6, Math.max(1e-6, out[i * K + k])));
+        }
+      }
+    }
+    return X;
+  }
+
+  /** The weighted sum over members of their outputs (probabilities or values), in member order; for a stack,
+   *  its level-2 model's output on them. */
   function combined(rows: unknown): { rows: number; values: Float64Array } {
     const frame = readRows(rows);
+    if (level2 !== null) {
+      const outputs: Float64Array[] = [];
+      for (let m = 0; m < members.length; m++) outputs.push(memberOutput(members[m], frame));
+      return { rows: frame.rows, values: modelOutput(level2.model, stackInputs(outputs, frame.rows), frame.rows) };
+    }
     let sum = new Float64Array(0);
     for (let m = 0; m < members.length; m++) {
       const p = memberOutput(members[m], frame);

@@ -219,5 +219,6 @@ export function portableState(model: TrainedModel): PortableState {
     inputColumns: inputColumns(model, members),
     members,
     decisionThreshold: model.decisionThreshold,
+    ...(json.level2 ? { level2: { model: portableModel(json.level2.model, "stack's level-2") } } : {}),
   };
 }

@@ -133,7 +133,8 @@ async function fromRun(run: Run, droneId?: string): Promise<{ model: TrainedMode
   const model = await run.model(droneId);
   const champion = droneId === undefined || droneId === run.finished.championId;
   const id = champion ? run.finished.championId : droneId!;
-  const score = id === 'ensemble' ? (run.finished.ensemble?.score ?? null) : (run.drone(id!)?.score ?? null);
+  const combined = champion && run.finished.ensemble !== null; // a greedy ensemble or a stack
+  const score = combined ? run.finished.ensemble!.score : (run.drone(id!)?.score ?? null);
   const d = run.started.dataset;
   return {
     model,

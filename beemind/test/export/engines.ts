@@ -76,7 +76,7 @@ export async function engineCases(): Promise<EngineCases> {
   const inputs = [];
   const expected = new Map<string, { labels: unknown; proba: string | null }>();
   for (const [k, c] of cases.entries()) {
-    const { model, test } = await trainOn(c.dataset, c.specs);
+    const { model, test } = await trainOn(c.dataset, c.specs, { stacked: c.stacked });
     const file = `model_${k}.mjs`;
     modules.set(file, exportModule(model, { format: 'esm' }));
     inputs.push({ file, rows: rowObjects(test) });

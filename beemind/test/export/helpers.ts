@@ -4,11 +4,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import '../../src/models/families.js';
+import { fitStack } from '../../src/automl/stacking.js';
 import { TrainedModel } from '../../src/automl/trained_model.js';
 import { toDataset, type Dataset } from '../../src/data/dataset.js';
 import { DataFrame } from '../../src/data/data_frame.js';
 import { loadDatasetAsDataset } from '../../src/data/datasets.js';
 import { splitDataset } from '../../src/data/split.js';
+import { defaultScorer } from '../../src/metrics/scorers.js';
 import { pipelineFromSpec, type PipelineSpecInput } from '../../src/pipeline/spec.js';
 import { reviewTable } from '../helpers/synthetic.js';
 
@@ -23,14 +25,11 @@ export interface Trained {
 }
 
 /**
- * Fits each pipeline on 75% of `dataset` (seeded split) and combines them as a TrainedModel with `weights`
- * (default equal), the way a run's champion is built.
+ * Fits each pipeline on 75% of `dataset` (seeded split) and combines them as a TrainedModel with equal weights,
+ * the way a run's champion is built; `stacked`: as a stack, its level-2 model fit on the members' predictions on
+ * the training rows (a run fits it on out-of-fold predictions; the arithmetic of predicting is the same).
  */
-export async function trainOn(
-  dataset: string,
-  specs: PipelineSpecInput[],
-  weights?: number[],
-): Promise<Trained> {
+export async function trainOn(dataset: string, specs: PipelineSpecInput[], options: { stacked?: boolean } = {}): Promise<Trained> {
   const data =
     dataset === REVIEWS ? toDataset(reviewTable(), { target: 'stars', name: REVIEWS }) : await loadDatasetAsDataset(dataset);
   const { train, test } = splitDataset(data, { seed: 0 });
@@ -39,15 +38,28 @@ export async function trainOn(
     const pipeline = await pipelineFromSpec(spec, data.task).fit(train.features, train.target.values, {
       nClasses: data.task === 'classification' ? data.nClasses : undefined,
     });
-    members.push({ droneId: `d${m}`, weight: weights?.[m] ?? 1 / specs.length, pipeline });
+    members.push({ droneId: `d${m}`, weight: 1 / specs.length, pipeline });
+  }
+  let level2 = null;
+  if (options.stacked) {
+    const classification = data.task === 'classification';
+    const candidates = members.map((m) => ({
+      id: m.droneId,
+      oof: classification ? m.pipeline.predictProba(train.features) : m.pipeline.predict(train.features),
+    }));
+    const shape = { task: data.task, nClasses: classification ? data.nClasses : 1 };
+    const stack = (await fitStack(candidates, train.target.values, defaultScorer(data.task), shape, { seed: 0, msAvailable: () => Infinity }))!;
+    stack.members.forEach((s, m) => (members[m].weight = s.weight));
+    level2 = stack.level2;
   }
   const model = new TrainedModel(
     data.task,
-    members.length > 1 ? 'ensemble' : 'd0',
+    level2 ? 'stack' : members.length > 1 ? 'ensemble' : 'd0',
     members,
     train.featureNames,
     data.target.classes,
     () => Promise.reject(new Error('no importance in these tests')),
+    level2,
   );
   return { model, train, test };
 }
@@ -96,6 +108,8 @@ export interface FamilyCase {
    * last bit: Chromium's and Node's differ), and another engine agrees to about 1e-14 relative.
    */
   engineExact: boolean;
+  /** Combined as a stack (a level-2 model over the members' outputs) rather than a weighted average. */
+  stacked?: boolean;
 }
 
 const encode = { kind: 'one_hot_encoder' };
@@ -354,6 +368,36 @@ export const ENSEMBLE_CASES: FamilyCase[] = [
         steps: [{ kind: 'target_encoder', params: { smoothing: 3, frequency: false } }],
         model: { family: 'hist_gradient_boosting', params: { maxIter: 15 } },
       },
+    ],
+  },
+  {
+    name: 'breast_cancer stack: logistic regression on the log-odds of boosting and naive Bayes',
+    dataset: 'breast_cancer',
+    engineExact: false,
+    stacked: true,
+    specs: [
+      { model: { family: 'hist_gradient_boosting', params: { maxIter: 10 } } },
+      { model: { family: 'gaussian_nb' } },
+    ],
+  },
+  {
+    name: 'penguins stack: logistic regression on the log-probabilities of a forest and kNN',
+    dataset: 'penguins',
+    engineExact: false,
+    stacked: true,
+    specs: [
+      { steps: [{ kind: 'simple_imputer' }, encode], model: { family: 'random_forest', params: { nEstimators: 10 } } },
+      { steps: [{ kind: 'simple_imputer' }, encode, { kind: 'standard_scaler' }], model: { family: 'knn' } },
+    ],
+  },
+  {
+    name: 'diabetes stack: ridge on the values of boosting and kNN',
+    dataset: 'diabetes',
+    engineExact: false,
+    stacked: true,
+    specs: [
+      { model: { family: 'hist_gradient_boosting', params: { maxIter: 10 } } },
+      { model: { family: 'knn' } },
     ],
   },
   {

@@ -16,9 +16,9 @@ import {
 const folder = tempFolder();
 afterAll(() => folder.cleanup());
 
-describe.each([...FAMILY_CASES, ...ENSEMBLE_CASES])('exported module: $name', ({ name, dataset, specs }) => {
+describe.each([...FAMILY_CASES, ...ENSEMBLE_CASES])('exported module: $name', ({ name, dataset, specs, stacked }) => {
   it('predicts exactly as model.predict and model.predictProba on every test row', async () => {
-    const { model, test } = await trainOn(dataset, specs);
+    const { model, test } = await trainOn(dataset, specs, { stacked });
     const text = exportModule(model, { format: 'esm' });
     expect(importLines(text)).toEqual([]);
     const module = await importModule(folder.dir, name.replace(/\W+/g, '_'), text);

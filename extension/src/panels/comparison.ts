@@ -296,7 +296,7 @@ export class ComparisonPanel extends BeeMindPanel {
     }
     const what = drone
       ? `${drone.id} · ${drone.family}${selection.isDefault ? ' (champion)' : ''}`
-      : `champion ensemble of ${ensemble!.members.length} drones, on the test rows`;
+      : `champion ${ensemble!.kind === 'stack' ? 'stack' : 'ensemble'} of ${ensemble!.members.length} drones, on the test rows`;
     this.confusionBox.appendChild(el('div', { className: 'jp-BeeMind-caption', text: what }));
     if (run.task === 'regression') {
       this.confusionBox.appendChild(

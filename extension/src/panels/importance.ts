@@ -7,7 +7,7 @@
 import type { ImportanceComputed } from 'beemind/events';
 import { clear, el } from '../dom.js';
 import { attributionChart, predictedOutput } from '../charts/attributions.js';
-import { formatScore } from '../format.js';
+import { combinationText, formatScore } from '../format.js';
 import type { NotebookModel } from '../model/notebook.js';
 import { BeeMindPanel, type PanelContext } from './panel.js';
 import { whyMessage, whyRowPicker, whyState } from './why.js';
@@ -104,7 +104,7 @@ export class ImportancePanel extends BeeMindPanel {
     const role = selection.isDefault ? (run.finished ? 'champion' : 'best so far') : 'selected';
     const title = drone
       ? `${drone.id} · ${drone.family} · ${role}`
-      : `ensemble of ${ensemble!.members.map((m) => `${m.id} (${formatScore(m.weight)})`).join(', ')} · champion`;
+      : `${combinationText(ensemble!)} · champion`;
     this.header.appendChild(el('div', { className: 'jp-BeeMind-heading', text: title }));
     if (!selection.isDefault) {
       const back = el('button', {

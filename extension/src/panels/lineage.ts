@@ -7,7 +7,7 @@
  */
 import type { Drone } from 'beemind/events';
 import { clear, el, nextFrame } from '../dom.js';
-import { droneSummary, formatScore } from '../format.js';
+import { combinationText, droneSummary, formatScore } from '../format.js';
 import { layoutLineage, nodeAt, orderIndex, type LineageLayout } from '../lineage/layout.js';
 import { drawLineage, operatorColor } from '../lineage/draw.js';
 import type { NotebookModel } from '../model/notebook.js';
@@ -222,9 +222,7 @@ export class LineagePanel extends BeeMindPanel {
     if (!drone && ensemble) {
       this.details.append(
         el('div', { className: 'jp-BeeMind-tooltipTitle', text: `${run.championId} · champion` }),
-        el('div', {
-          text: `weighted ensemble of ${ensemble.members.map((m) => `${m.id} (${formatScore(m.weight)})`).join(', ')}`,
-        }),
+        el('div', { text: combinationText(ensemble) }),
         el('div', { text: `${run.metric} ${formatScore(ensemble.score)} (out of fold)` }),
       );
       return;
