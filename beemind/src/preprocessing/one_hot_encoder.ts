@@ -24,8 +24,12 @@ export const oneHotEncoderSchema = z.strictObject({
   handleUnknown: z.enum(['ignore', 'error']).default('ignore'),
   /** Categories seen fewer times than this count (>= 1) or fraction of rows (< 1) are grouped as rare; 0 keeps all. */
   minFrequency: z.number().min(0).default(0),
-  /** Keep at most this many most frequent categories per column; the others are grouped as rare. */
-  maxCategories: z.number().int().min(1).optional(),
+  /**
+   * Keep at most this many most frequent categories per column; the others are grouped as rare. Default 64: a
+   * column of names or codes with thousands of values would otherwise become thousands of sparse columns that
+   * slow every model down (the target encoder serves such columns).
+   */
+  maxCategories: z.number().int().min(1).default(64),
 });
 export type OneHotEncoderParams = z.output<typeof oneHotEncoderSchema>;
 
