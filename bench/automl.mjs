@@ -6,10 +6,12 @@
 //   node bench/automl.mjs [seconds=30] [peers=sklearn_hgb,sklearn_rf,optuna_tpe_hgb,flaml,tpot,autogluon_default,autogluon_best]
 //                         [tables=all: bundled | heldout | all (both) | a comma list of names]
 // TPOT and AutoGluon run in venvs of their own (bench/setup_peers.sh); without them their cells say so.
+// PEERS_FROM=FILE reuses the peers' results saved by an earlier run with the same budget (every run saves them in
+// bench/results/automl-peers-<seconds>s.json), to measure a change of BeeMind alone; the table then says so.
 // With sklearn_rf among the peers it also prints the AutoML Benchmark's normalised score and the mean rank, over
 // every table and, when the set mixes both kinds, over the held-out tables alone.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { accuracy, evolve, r2, trainTestSplit } from '../beemind/dist/index.js';
@@ -51,15 +53,33 @@ for (const name of TABLE_NAMES) {
   process.stderr.write(`${name} beemind ${JSON.stringify(ours[name])}\n`);
 }
 
-const jobFile = join(mkdtempSync(join(tmpdir(), 'beemind-automl-')), 'job.json');
-writeFileSync(jobFile, JSON.stringify({ seconds, datasets: jobs }));
-const theirs = JSON.parse(
-  execFileSync(python, [peersScript, jobFile, names.join(',')], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-    maxBuffer: 1 << 24,
-  }),
-);
+/** The peers' results: run now, or read from PEERS_FROM when it holds every table and peer at this budget. */
+function peerResults() {
+  const from = process.env.PEERS_FROM;
+  if (from) {
+    const saved = JSON.parse(readFileSync(from, 'utf8'));
+    const missing = TABLE_NAMES.flatMap((t) => names.filter((n) => !saved.results[t]?.[n]).map((n) => `${t}/${n}`));
+    if (saved.seconds !== seconds || missing.length) {
+      throw new Error(`${from} was saved at ${saved.seconds} s and lacks ${missing.join(', ') || 'nothing'}; run the peers again without PEERS_FROM.`);
+    }
+    return { results: saved.results, when: saved.when };
+  }
+  const jobFile = join(mkdtempSync(join(tmpdir(), 'beemind-automl-')), 'job.json');
+  writeFileSync(jobFile, JSON.stringify({ seconds, datasets: jobs }));
+  const results = JSON.parse(
+    execFileSync(python, [peersScript, jobFile, names.join(',')], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 1 << 24,
+    }),
+  );
+  const saved = join(root, 'bench/results', `automl-peers-${seconds}s.json`);
+  mkdirSync(join(root, 'bench/results'), { recursive: true });
+  writeFileSync(saved, JSON.stringify({ seconds, when: new Date().toISOString(), results }, null, 1));
+  return { results, when: null };
+}
+const peerRun = peerResults();
+const theirs = peerRun.results;
 const cell = (r) => (r === undefined ? '—' : r.error ? `error` : `${r.score.toFixed(2)} (${r.seconds.toFixed(0)} s)`);
 const ourCell = (o) => (o.error ? 'error' : `${o.score.toFixed(2)} (${o.seconds.toFixed(0)} s, ${o.drones} drones, ${(o.drones / o.seconds).toFixed(1)}/s)`);
 const heldoutNames = TABLE_NAMES.filter(isHeldout);
@@ -111,6 +131,7 @@ const errors = TABLE_NAMES.flatMap((name) => [
   ...names.filter((n) => theirs[name][n]?.error).map((n) => `- ${name} / ${n}: ${theirs[name][n].error}`),
 ]);
 lines.push('', `Test accuracy % (R² × 100 for regression), budget ${seconds} s, 2 cores, seed 0, seeded 75/25 split.`);
+if (peerRun.when) lines.push('', `The peers' results are those of an earlier run (${peerRun.when}, ${process.env.PEERS_FROM}); BeeMind's are from this one.`);
 if (heldoutNames.length) {
   lines.push(`† held-out public tables (bench/heldout_tables.py): ${heldoutNames.map((n) => `${n} (${shapes[n]})`).join(', ')}.`);
 }

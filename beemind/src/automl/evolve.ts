@@ -377,7 +377,7 @@ async function searchLoop(ctx: RunContext, backend: EvaluationBackend, signal?: 
       if (proposals.length === 0) return 'exhausted';
 
       const ids = proposals.map(() => `d${++droneCounter}`);
-      const outcomes = await evaluateBatch(ctx, backend, proposals, ids, fractions, ladder, wantSize);
+      const outcomes = await evaluateBatch(ctx, backend, proposals, ids, fractions, ladder, wantSize, () => stopped !== null);
 
       // Drones cut off by the deadline or an interrupt are dropped; every finished one is kept.
       const results: TrialResult[] = [];
@@ -413,13 +413,21 @@ async function searchLoop(ctx: RunContext, backend: EvaluationBackend, signal?: 
 }
 
 /**
+ * A drone's mean fold fit time scaled to its folds' full training rows: a drone that successive halving stopped
+ * at a fraction of the rows was timed on that fraction only.
+ */
+export function fullFoldFitSeconds(drone: Drone): number {
+  return drone.fitSeconds / (drone.fraction ?? 1);
+}
+
+/**
  * Time to finish a run whose champion is `leader`, with margin: its refit on the search rows (its fit time
  * was measured on a fold's share of them) and, with test rows, its refit on every row.
  */
 function finishingMs(leader: Drone, ctx: RunContext): number {
   const v = ctx.options.validation;
   const trainShare = 'holdout' in v ? 1 - v.holdout : 1 - 1 / v.folds;
-  const perRow = leader.fitSeconds / Math.max(1, ctx.search.rows * trainShare);
+  const perRow = fullFoldFitSeconds(leader) / Math.max(1, ctx.search.rows * trainShare);
   const refitRows = ctx.search.rows + (ctx.test ? ctx.dataset.rows : 0);
   return perRow * refitRows * 1000 * 1.5;
 }
@@ -468,7 +476,7 @@ interface BatchOutcome {
  * Evaluates a batch rung by rung: all proposals on the smallest fraction, the promoted ones on the next,
  * up to all rows. Returns null for an entry cut off by the deadline or an interrupt.
  */
-async function evaluateBatch(
+export async function evaluateBatch(
   ctx: RunContext,
   backend: EvaluationBackend,
   proposals: readonly Candidate[],
@@ -476,12 +484,16 @@ async function evaluateBatch(
   fractions: readonly number[],
   ladder: HalvingLadder,
   measureSize: boolean,
+  isStopped: () => boolean,
 ): Promise<(BatchOutcome | null)[]> {
   const { options, scorer } = ctx;
   const timeoutMs = options.budget.evaluationSeconds !== undefined ? options.budget.evaluationSeconds * 1000 : undefined;
   const out: (BatchOutcome | null)[] = proposals.map(() => null);
   let active = proposals.map((_, k) => k);
   for (let r = 0; r < fractions.length && active.length > 0; r++) {
+    // past the deadline (or an interrupt) no drone climbs further: a promoted one keeps its score at the
+    // fraction it finished, as one cut off while climbing does
+    if (r > 0 && isStopped()) break;
     const fraction = fractions[r];
     const last = r === fractions.length - 1;
     const settled = await Promise.all(

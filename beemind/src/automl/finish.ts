@@ -17,7 +17,7 @@ import type { Pipeline } from '../pipeline/pipeline.js';
 import type { StopReason } from './budget.js';
 import { selectEnsemble, type EnsembleCandidate, type EnsembleSelection } from './ensemble.js';
 import { fitStack, type Stack } from './stacking.js';
-import { bestDrone, standardDeviation, type RunContext } from './evolve.js';
+import { fullFoldFitSeconds, standardDeviation, type RunContext } from './evolve.js';
 import { permutationImportance } from './importance.js';
 import { THRESHOLD_METRICS, tuneThreshold } from './threshold.js';
 import { Run } from './run.js';
@@ -91,6 +91,27 @@ function oofCandidates(ctx: RunContext, board: readonly LeaderboardRow[], limit:
     });
 }
 
+/** Estimated time to refit drones `ids` on the search rows, with margin. */
+function refitMs(byId: ReadonlyMap<string, Drone>, ids: readonly string[]): number {
+  return ids.reduce((s, id) => s + fullFoldFitSeconds(byId.get(id)!), 0) * REFIT_MARGIN * 1000;
+}
+
+/**
+ * The best drone whose refit fits in what is left of the budget (else the quickest to refit: the run must
+ * deliver a model); null without a finished drone. Without a seconds budget, simply the best drone.
+ */
+function championDrone(ctx: RunContext, board: readonly LeaderboardRow[], byId: ReadonlyMap<string, Drone>): Drone | null {
+  const ranked = board.map((r) => byId.get(r.id)!);
+  if (ranked.length === 0) return null;
+  const msLeft = ctx.budget.runMsLeft();
+  const chosen =
+    ranked.find((d) => refitMs(byId, [d.id]) < msLeft) ?? ranked.reduce((a, b) => (refitMs(byId, [b.id]) < refitMs(byId, [a.id]) ? b : a));
+  if (chosen !== ranked[0]) {
+    logger.info(`champion ${chosen.id} instead of ${ranked[0].id}: refitting ${ranked[0].id} (about ${(refitMs(byId, [ranked[0].id]) / 1000).toFixed(1)} s) would not fit in the budget`);
+  }
+  return chosen;
+}
+
 /** A combination of drones delivered as the champion: a greedy ensemble, or a stack with its level-2 model. */
 interface Combination {
   selection: EnsembleSelection;
@@ -103,12 +124,11 @@ interface Combination {
  */
 async function combineDrones(ctx: RunContext, board: readonly LeaderboardRow[], best: Drone, byId: ReadonlyMap<string, Drone>): Promise<Combination | null> {
   const sign = ctx.scorer.greaterIsBetter ? 1 : -1;
-  const refitMs = (ids: readonly string[]) => ids.reduce((s, id) => s + byId.get(id)!.fitSeconds, 0) * REFIT_MARGIN * 1000;
   let chosen: Combination | null = null;
   let chosenScore = sign * best.score! + 1e-12; // a combination must beat the best drone
   const consider = (selection: EnsembleSelection | null, stack: Stack | null) => {
     if (!selection || selection.members.length < 2 || sign * selection.score <= chosenScore) return;
-    if (refitMs(selection.members.map((m) => m.id)) >= ctx.budget.runMsLeft()) return;
+    if (refitMs(byId, selection.members.map((m) => m.id)) >= ctx.budget.runMsLeft()) return;
     chosen = { selection, stack };
     chosenScore = sign * selection.score + 1e-12;
   };
@@ -118,9 +138,9 @@ async function combineDrones(ctx: RunContext, board: readonly LeaderboardRow[], 
     // as many of the best drones as can be refit in half of what is left, so the level-2 model and the
     // refit on every row still have time
     const candidates = oofCandidates(ctx, board, STACK_CANDIDATES);
-    while (candidates.length > 2 && refitMs(candidates.map((c) => c.id)) * 2 >= ctx.budget.runMsLeft()) candidates.pop();
+    while (candidates.length > 2 && refitMs(byId, candidates.map((c) => c.id)) * 2 >= ctx.budget.runMsLeft()) candidates.pop();
     const shape = { task: ctx.dataset.task, nClasses: ctx.dataset.task === 'classification' ? ctx.dataset.nClasses : 1 };
-    const msAvailable = () => ctx.budget.runMsLeft() / 2 - refitMs(candidates.map((c) => c.id));
+    const msAvailable = () => ctx.budget.runMsLeft() / 2 - refitMs(byId, candidates.map((c) => c.id));
     const stack = await fitStack(candidates, y, ctx.scorer, shape, { seed: ctx.options.seed, msAvailable });
     if (stack) logger.info(`stack of ${stack.members.length} drones: ${stack.score.toFixed(4)} out of fold, against ${best.score!.toFixed(4)} for the best drone`);
     consider(stack, stack);
@@ -205,7 +225,7 @@ export async function finishRun(ctx: RunContext, reason: StopReason, failure: un
     return pending;
   };
 
-  const best = bestDrone(ctx.drones, ctx.scorer.greaterIsBetter);
+  const best = championDrone(ctx, board, byId);
   if (best && !signal?.aborted && !failure) {
     try {
       combination = await combineDrones(ctx, board, best, byId);
@@ -224,8 +244,7 @@ export async function finishRun(ctx: RunContext, reason: StopReason, failure: un
         testScore = scoreOn(ctx, champion, ctx.test, ctx.test.target.values);
         // As scikit-learn's refit after a held-out check: the delivered model learns from every row, the
         // test rows included, when the budget leaves time for fitting the members once more on them.
-        const refitMs = chosen.reduce((ms, m) => ms + byId.get(m.id)!.fitSeconds, 0) * REFIT_MARGIN * 1000;
-        if (refitMs < ctx.budget.runMsLeft()) {
+        if (refitMs(byId, chosen.map((m) => m.id)) < ctx.budget.runMsLeft()) {
           const allRows: ModelMember[] = [];
           for (const m of members) {
             allRows.push({ ...m, pipeline: await refit(ctx, byId.get(m.droneId)!, ctx.dataset) });
