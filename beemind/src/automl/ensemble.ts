@@ -2,7 +2,7 @@
  * This module contains greedy ensemble selection (Caruana et al., 2004) over the drones' out-of-fold
  * predictions: repeatedly add, with replacement, the member that most improves the averaged prediction.
  */
-import { createMatrix, type Matrix } from '../core/matrix.js';
+import { createMatrix, valuesOf, type Matrix } from '../core/matrix.js';
 import { argmaxRows } from '../models/estimator.js';
 import type { Scorer } from '../metrics/scorers.js';
 
@@ -16,8 +16,6 @@ export interface EnsembleCandidate {
 function isMatrix(p: Matrix | Float64Array): p is Matrix {
   return !ArrayBuffer.isView(p);
 }
-
-const valuesOf = (p: Matrix | Float64Array): Float64Array => (isMatrix(p) ? p.data : p);
 
 export interface EnsembleSelection {
   members: { id: string; weight: number }[];

@@ -417,7 +417,7 @@ async function searchLoop(ctx: RunContext, backend: EvaluationBackend, signal?: 
  * at a fraction of the rows was timed on that fraction only.
  */
 export function fullFoldFitSeconds(drone: Drone): number {
-  return drone.fitSeconds / (drone.fraction ?? 1);
+  return drone.fitSeconds / drone.fraction;
 }
 
 /**

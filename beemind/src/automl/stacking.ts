@@ -7,13 +7,14 @@
  * Whether the stack helps is decided out of fold as well: the level-2 model is cross-validated on the
  * out-of-fold predictions, so its score is comparable with the drones' and the greedy ensemble's.
  */
-import { createMatrix, take } from '../core/matrix.js';
+import { createMatrix, take, valuesOf } from '../core/matrix.js';
 import { takeFrameRows } from '../data/frame.js';
 import { kFold } from '../data/split.js';
 import type { Task } from '../models/estimator.js';
 import type { Scorer } from '../metrics/scorers.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import { pipelineFromSpec } from '../pipeline/spec.js';
+import { moments } from '../preprocessing/stats.js';
 import { level2Output, stackInputs, type StackShape } from '../pipeline/stack.js';
 import { scoreAverage, type EnsembleCandidate, type EnsembleSelection } from './ensemble.js';
 
@@ -25,17 +26,17 @@ const LEVEL2_FOLDS = 5;
  */
 const STRENGTHS = [1, 0.1, 0.01];
 
-/** A level-2 pipeline, not yet fitted: no preprocessing, a linear model regularised by `strength`. */
-function level2Pipeline(task: Task, strength: number, y: Float64Array): Pipeline {
+/**
+ * A level-2 pipeline, not yet fitted: no preprocessing, a linear model regularised by `strength` (for ridge,
+ * relative to `squares`, the target's sum of squared deviations).
+ */
+function level2Pipeline(task: Task, strength: number, squares: number): Pipeline {
   if (task === 'classification') {
     return pipelineFromSpec({ steps: [], model: { family: 'logistic_regression', params: { C: 0.1 / strength, maxIter: 300 } } }, task);
   }
-  let mean = 0;
-  for (const v of y) mean += v / y.length;
-  let variance = 0;
-  for (const v of y) variance += (v - mean) ** 2;
-  return pipelineFromSpec({ steps: [], model: { family: 'ridge', params: { alpha: strength * variance + 1e-12 } } }, task);
+  return pipelineFromSpec({ steps: [], model: { family: 'ridge', params: { alpha: strength * squares + 1e-12 } } }, task);
 }
+
 
 export interface Stack extends EnsembleSelection {
   /** The level-2 pipeline fitted on every search row's out-of-fold member predictions. */
@@ -60,21 +61,22 @@ export async function fitStack(
   const { seed } = options;
   const rows = y.length;
   if (candidates.length < 2 || rows < 2 * LEVEL2_FOLDS) return null;
-  const outputs = candidates.map((c) => (ArrayBuffer.isView(c.oof) ? c.oof : c.oof.data));
+  const outputs = candidates.map((c) => valuesOf(c.oof));
   const inputs = stackInputs(outputs, rows, shape);
   const classification = shape.task === 'classification';
   const width = classification ? shape.nClasses : 1;
   const fitOptions = { nClasses: classification ? shape.nClasses : undefined, seed };
   const folds = kFold(rows, LEVEL2_FOLDS, { seed: seed + 2, stratify: classification ? y : null });
   const sign = scorer.greaterIsBetter ? 1 : -1;
+  const { count, variance } = moments(y);
+  const squares = count * variance; // the target's sum of squared deviations
   let best: { strength: number; score: number; oof: Float64Array } | null = null;
   const started = performance.now();
   for (const strength of STRENGTHS) {
     const oof = new Float64Array(rows * width);
     for (const fold of folds) {
-      const level2 = await level2Pipeline(shape.task, strength, y).fit(takeFrameRows(inputs, fold.train), take(y, fold.train), fitOptions);
-      const out = level2Output(level2, takeFrameRows(inputs, fold.test));
-      const values = ArrayBuffer.isView(out) ? out : out.data;
+      const level2 = await level2Pipeline(shape.task, strength, squares).fit(takeFrameRows(inputs, fold.train), take(y, fold.train), fitOptions);
+      const values = valuesOf(level2Output(level2, takeFrameRows(inputs, fold.test)));
       fold.test.forEach((row, i) => {
         for (let k = 0; k < width; k++) oof[row * width + k] = values[i * width + k];
       });
@@ -88,7 +90,7 @@ export async function fitStack(
     if (best === null || sign * score > sign * best.score) best = { strength, score, oof };
   }
   const { strength, score, oof } = best!;
-  const level2 = await level2Pipeline(shape.task, strength, y).fit(inputs, y, fitOptions);
+  const level2 = await level2Pipeline(shape.task, strength, squares).fit(inputs, y, fitOptions);
   const importance = level2.model.featureImportances?.() ?? new Float64Array(inputs.columns.length).fill(1);
   const perMember = inputs.columns.length / candidates.length;
   const shares = candidates.map((_, m) => importance.slice(m * perMember, (m + 1) * perMember).reduce((a, b) => a + b, 0));

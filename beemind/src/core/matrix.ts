@@ -28,6 +28,14 @@ export function matrixFromRows(rows: ArrayLike<number>[]): Matrix {
 }
 
 /** Row `i` as a view (no copy). */
+/**
+ * The values of a matrix (row-major) or of a vector, told apart by shape: typed arrays from a worker thread may
+ * come from another realm, so `instanceof` would not do.
+ */
+export function valuesOf(p: Matrix | Float64Array): Float64Array {
+  return ArrayBuffer.isView(p) ? p : p.data;
+}
+
 export function row(m: Matrix, i: number): Float64Array {
   return m.data.subarray(i * m.cols, (i + 1) * m.cols);
 }

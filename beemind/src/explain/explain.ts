@@ -10,6 +10,7 @@
  * model is not an average, so a stack is explained as a whole by Shapley sampling over the user's columns.
  */
 import { ConfigurationError, DataError } from '../core/errors.js';
+import { valuesOf } from '../core/matrix.js';
 import type { ColumnKind, Frame } from '../data/frame.js';
 import type { Task } from '../models/estimator.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
@@ -94,10 +95,7 @@ export function explainModel(
   };
   const level2 = model.level2;
   if (level2) {
-    const f = (frame: Frame) => {
-      const out = stackPrediction(model.members, level2, frame);
-      return ArrayBuffer.isView(out) ? out : out.data;
-    };
+    const f = (frame: Frame) => valuesOf(stackPrediction(model.members, level2, frame));
     const K = model.task === 'classification' ? model.classes!.length : 1;
     const attribution = agnosticShapley(f, K, explained, reference.sample, { ...options, seed });
     return explanation(model, explained, {
