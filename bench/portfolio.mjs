@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evolve, kFold, readCSV, toDataset } from '../beemind/dist/index.js';
-import { evaluateGenome } from '../beemind/dist/automl/evaluate.js';
+import { evaluateGenome } from '../beemind/dist/evaluation/evaluate.js';
 import { genomeKey } from '../beemind/dist/search/genome.js';
 import { root } from './datasets.mjs';
 

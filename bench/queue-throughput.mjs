@@ -22,8 +22,8 @@ await import(PLUGIN);
 const { loadDataset } = await import(dist('data/datasets.js'));
 const { toDataset } = await import(dist('data/dataset.js'));
 const { trainTestSplit } = await import(dist('data/split.js'));
-const { evaluateGenome } = await import(dist('automl/evaluate.js'));
-const { ThreadBackend } = await import(dist('automl/backends.js'));
+const { evaluateGenome } = await import(dist('evaluation/evaluate.js'));
+const { ThreadBackend } = await import(dist('evaluation/backends.js'));
 const { RedisBackend } = await import(dist('distributed/backend.js'));
 
 function option(name, fallback) {

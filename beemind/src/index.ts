@@ -32,7 +32,8 @@ export { type ColumnSchema, fingerprintFrame } from './data/schema.js';
 export { trainTestSplit, kFold, splitDataset, type Split } from './data/split.js';
 
 // models and preprocessing
-export type { Estimator, EstimatorJSON, FitOptions, Task } from './models/estimator.js';
+export type { Estimator, EstimatorJSON, FitOptions } from './models/estimator.js';
+export type { Task } from './core/task.js';
 export { createModel, estimatorFromJSON, modelFamilies, getModelFamily, type ModelFamily } from './models/registry.js';
 export type { Transformer, TransformerJSON, TransformerFitContext } from './preprocessing/transformer.js';
 export {
@@ -50,9 +51,9 @@ export {
   type PipelineFitOptions,
   type PipelineJSON,
   type FeatureImportance,
+  pipelineFromSpec,
 } from './pipeline/pipeline.js';
 export {
-  pipelineFromSpec,
   parsePipelineSpec,
   type PipelineSpec,
   type PipelineSpecInput,
@@ -77,12 +78,21 @@ export { genomeKey, type PipelineSpace, type StepSlot } from './search/genome.js
 export { paretoFront, nonDominatedSort, crowdingDistance } from './search/nsga2.js';
 export { createStrategy, STRATEGY_NAMES, type SearchStrategy, type Proposal, type TrialResult } from './search/strategies/index.js';
 export { evolve, type EvolveControls } from './automl/evolve.js';
+export {
+  noPruning,
+  type CustomParts,
+  type Pruner,
+  type StrategyContext,
+  type StrategyFactory,
+} from './automl/parts.js';
+export { HalvingLadder, rungFractions, type HalvingSettings } from './automl/halving.js';
+export type { EvaluationBackend } from './evaluation/backends.js';
 export { type EvolveOptionsInput as EvolveOptions, EvolveOptionsSchema } from './automl/options.js';
 export { Run, Leaderboard, type FamilySummary, type RowExplanation } from './automl/run.js';
 export { getRun } from './automl/run_registry.js';
-export { TrainedModel, ImportanceReport, type TrainedModelJSON } from './automl/trained_model.js';
+export { TrainedModel, ImportanceReport, type TrainedModelJSON } from './trained/trained_model.js';
 export { exportModule, writeModule, MODULE_FORMATS, type ExportModuleOptions, type ModuleFormat } from './export/module.js';
-export { permutationImportance, type FeatureImportance as PermutationImportance } from './automl/importance.js';
+export { permutationImportance, type FeatureImportance as PermutationImportance } from './explain/importance.js';
 export { selectEnsemble } from './automl/ensemble.js';
 // explanations: attributions (TreeSHAP, linear, Shapley sampling) and partial dependence
 export { Explanation, AttributionImportance, type ExplanationJSON } from './explain/explanation.js';
@@ -90,7 +100,7 @@ export { explainModel, type ExplainOptions, type ExplainableModel } from './expl
 export { PartialDependence, type PartialDependenceOptions, type PartialDependenceJSON } from './explain/partial_dependence.js';
 export type { Scale as ExplanationScale } from './explain/attribution.js';
 export type { RowsInput } from './explain/rows.js';
-export { evaluationCache } from './automl/cache.js';
+export { evaluationCache } from './evaluation/cache.js';
 export { historyChart, lineageChart, paretoChart, modelComparisonChart } from './charts/run_charts.js';
 export { WorkerPool, serveTasks, type Outcome } from './evaluation/pool/index.js';
 

@@ -4,7 +4,7 @@ import { Random } from '../src/core/random.js';
 import { columnNames, takeFrameRows, type Frame } from '../src/data/frame.js';
 import { createModel } from '../src/models/registry.js';
 import { Pipeline, type PipelineJSON } from '../src/pipeline/pipeline.js';
-import { pipelineFromSpec } from '../src/pipeline/spec.js';
+import { pipelineFromSpec } from '../src/pipeline/pipeline.js';
 import { createTransformer } from '../src/preprocessing/registry.js';
 import { cat, frame, num, values } from './helpers/frames.js';
 

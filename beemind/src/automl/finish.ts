@@ -3,33 +3,24 @@
  * stack, whichever scores best out of fold) refit on the search rows and scored on the test rows, then refit on
  * every row given to evolve (the delivered model), its permutation importance, and the run.finished event.
  */
-import { ConfigurationError } from '../core/errors.js';
-import { quote } from '../core/text.js';
 import { createMatrix } from '../core/matrix.js';
 import { logger } from '../core/logger.js';
-import type { Dataset } from '../data/dataset.js';
-import type { Frame } from '../data/frame.js';
-import type { Drone, LeaderboardRow } from '../events/events.js';
-import { confusionMatrix } from '../metrics/classification.js';
-import { argmaxRows } from '../models/estimator.js';
-import { pipelineFromSpec } from '../pipeline/spec.js';
-import type { Pipeline } from '../pipeline/pipeline.js';
+import type { Drone, LeaderboardRow, RunFinished } from '../events/events.js';
 import type { StopReason } from './budget.js';
 import { selectEnsemble, type EnsembleCandidate, type EnsembleSelection } from './ensemble.js';
 import { fitStack, type Stack } from './stacking.js';
-import { fullFoldFitSeconds, standardDeviation, type RunContext } from './evolve.js';
-import { permutationImportance } from './importance.js';
+import { fullFoldFitSeconds, standardDeviation, type RunContext } from './context.js';
+import { Refitter } from './refitter.js';
 import { THRESHOLD_METRICS, tuneThreshold } from './threshold.js';
 import { Run } from './run.js';
 import { registerRun } from './run_registry.js';
-import { ImportanceReport, TrainedModel, type ModelMember } from './trained_model.js';
+import type { ModelMember, TrainedModel } from '../trained/trained_model.js';
 
 const ENSEMBLE_CANDIDATES = 20;
 /** The best drones a stack may combine (fewer when refitting them all would not fit in the budget). */
 const STACK_CANDIDATES = 8;
 /** Refitting a drone is estimated at this multiple of its mean fold fit time. */
 const REFIT_MARGIN = 1.5;
-const IMPORTANCE_REPEATS = 5;
 
 function leaderboard(ctx: RunContext): LeaderboardRow[] {
   const sign = ctx.scorer.greaterIsBetter ? -1 : 1;
@@ -46,15 +37,6 @@ function leaderboard(ctx: RunContext): LeaderboardRow[] {
       fitSeconds: d.fitSeconds,
       generation: d.generation,
     }));
-}
-
-/** A drone's pipeline fit on `rows` (the search rows unless said otherwise). */
-async function refit(ctx: RunContext, drone: Drone, rows: Dataset = ctx.search): Promise<Pipeline> {
-  const pipeline = pipelineFromSpec(drone.genome, ctx.dataset.task);
-  return pipeline.fit(rows.features, rows.target.values, {
-    nClasses: ctx.dataset.task === 'classification' ? ctx.dataset.nClasses : undefined,
-    seed: ctx.options.seed,
-  });
 }
 
 /**
@@ -148,169 +130,99 @@ async function combineDrones(ctx: RunContext, board: readonly LeaderboardRow[], 
   return chosen;
 }
 
-/** Scores a model on a dataset with the run's metric (probabilities when the metric needs them). */
-function scoreOn(ctx: RunContext, model: TrainedModel, data: Dataset | Frame, y: Float64Array): number {
-  if (ctx.scorer.needsProba) return ctx.scorer.score(y, model.predictProba(data));
-  return ctx.scorer.score(y, model.predictRaw(data));
+/** The champion built from the best drone, or from a combination of drones, and its test score. */
+interface Champion {
+  id: string;
+  combination: Combination | null;
+  testScore: number | null;
 }
 
-export async function finishRun(ctx: RunContext, reason: StopReason, failure: unknown, signal?: AbortSignal): Promise<Run> {
-  const board = leaderboard(ctx);
+/**
+ * Builds the champion of a finished search on the refitter: the best drone whose refit fits, or the ensemble or
+ * stack that beats it out of fold; refit on the search rows, scored on the test rows, then refit on every row
+ * when the budget allows. Null without a finished drone.
+ */
+async function buildChampion(ctx: RunContext, refitter: Refitter, board: readonly LeaderboardRow[]): Promise<Champion | null> {
   const byId = new Map(ctx.drones.map((d) => [d.id, d]));
-  const holdout = ctx.test ?? ctx.search;
-  const fitted = new Map<string, Pipeline>();
-  const importanceCache = new Map<string, Promise<ImportanceReport>>();
-  let champion: TrainedModel | null = null;
-  /** The champion fit on the search rows only, when the delivered one also learned from the test rows: the
-   *  test score, importance and confusion matrix on the test rows come from it, which has not seen them. */
-  let searchRowsChampion: TrainedModel | null = null;
-  /** The best drone's id, `ensemble` when the champion is a greedy ensemble, or `stack`. */
-  let championId: string | null = null;
-  /** The champion's combination of drones, when it is not one drone. */
-  let combination: Combination | null = null;
-  let testScore: number | null = null;
-  let error: string | undefined = failure ? String((failure as Error).message ?? failure) : undefined;
-
-  const makeModel = (members: ModelMember[], id: string, combination: Combination | null = null) => {
-    const model = new TrainedModel(
-      ctx.dataset.task,
-      id,
-      members,
-      ctx.dataset.featureNames,
-      ctx.dataset.target.classes,
-      () => importanceOf(id),
-      combination?.stack?.level2 ?? null,
-    );
-    model.background = ctx.search.features; // explanations compare against the search rows by default
+  const best = championDrone(ctx, board, byId);
+  if (!best) return null;
+  const combination = await combineDrones(ctx, board, best, byId);
+  const chosen = combination?.selection.members ?? [{ id: best.id, weight: 1 }];
+  const members: ModelMember[] = [];
+  for (const m of chosen) members.push({ droneId: m.id, weight: m.weight, pipeline: await refitter.fit(byId.get(m.id)!) });
+  const id = combination ? (combination.stack ? 'stack' : 'ensemble') : best.id;
+  const level2 = combination?.stack?.level2 ?? null;
+  const threshold = decisionThreshold(ctx, chosen, combination?.stack ?? null);
+  const deliver = (ms: ModelMember[]) => {
+    const model = refitter.model(ms, id, level2);
+    model.decisionThreshold = threshold;
     return model;
   };
-
-  /** A finished drone refit on the search rows (once), as a one-member model. */
-  const droneModel = async (droneId: string): Promise<TrainedModel> => {
-    const drone = byId.get(droneId);
-    if (!drone || drone.status === 'failed' || drone.status === 'timeout') {
-      throw new ConfigurationError('run.no_drone', `no finished drone ${quote(droneId)} in run ${ctx.runId}; pick an id from run.leaderboard.`);
+  const searchRowsModel = deliver(members);
+  let champion = searchRowsModel;
+  let testScore: number | null = null;
+  if (ctx.test) {
+    testScore = refitter.score(searchRowsModel, ctx.test, ctx.test.target.values);
+    // As scikit-learn's refit after a held-out check: the delivered model learns from every row, the test
+    // rows included, when the budget leaves time for fitting the members once more on them.
+    if (refitMs(byId, chosen.map((m) => m.id)) < ctx.budget.runMsLeft()) {
+      const allRows: ModelMember[] = [];
+      for (const m of members) allRows.push({ ...m, pipeline: await refitter.fit(byId.get(m.droneId)!, ctx.dataset) });
+      champion = deliver(allRows);
+    } else {
+      logger.warn('no time left to refit the champion on every row: it is delivered fit on the search rows');
     }
-    const pipeline = fitted.get(droneId) ?? (await refit(ctx, drone));
-    fitted.set(droneId, pipeline);
-    return makeModel([{ droneId, weight: 1, pipeline }], droneId);
-  };
+  }
+  refitter.setChampion(id, champion, searchRowsModel);
+  return { id, combination, testScore };
+}
 
-  /** Permutation importance of a drone (or the champion) on the held-out rows, computed once. */
-  const importanceOf = (droneId: string): Promise<ImportanceReport> => {
-    let pending = importanceCache.get(droneId);
-    if (!pending) {
-      pending = (async () => {
-        const model = champion && droneId === championId ? (searchRowsChampion ?? champion) : await droneModel(droneId);
-        const features = permutationImportance(
-          (frame) => scoreOn(ctx, model, frame, holdout.target.values),
-          holdout.features,
-          ctx.scorer,
-          { repeats: IMPORTANCE_REPEATS, seed: ctx.options.seed },
-        );
-        ctx.emit({
-          type: 'importance.computed',
-          runId: ctx.runId,
-          time: new Date().toISOString(),
-          droneId,
-          method: 'permutation',
-          metric: ctx.scorer.name,
-          features,
-        });
-        return new ImportanceReport(droneId, ctx.scorer.name, features);
-      })();
-      importanceCache.set(droneId, pending);
-      pending.catch(() => importanceCache.delete(droneId));
-    }
-    return pending;
-  };
+/**
+ * Computes the champion's permutation importance now when it fits in what is left of the budget (it scores the
+ * champion once per column and repeat), else leaves it to run.importance().
+ */
+async function importanceInBudget(ctx: RunContext, refitter: Refitter, champion: TrainedModel): Promise<void> {
+  const importanceMs = refitter.importanceMs();
+  if (importanceMs < ctx.budget.runMsLeft()) await champion.importance();
+  else logger.info(`permutation importance left for later: about ${(importanceMs / 1000).toFixed(1)} s, more than the budget has left`);
+}
 
-  const best = championDrone(ctx, board, byId);
-  if (best && !signal?.aborted && !failure) {
+/**
+ * Ends a run: the leaderboard, the champion (unless the run failed or was interrupted), the run.finished event,
+ * and the Run. A search that failed is rethrown with the run attached (`error.run`), its drones kept.
+ */
+export async function finishRun(ctx: RunContext, reason: StopReason, failure: unknown, signal?: AbortSignal): Promise<Run> {
+  const board = leaderboard(ctx);
+  const refitter = new Refitter(ctx);
+  let champion: Champion | null = null;
+  let error: string | undefined = failure ? String((failure as Error).message ?? failure) : undefined;
+  if (!signal?.aborted && !failure) {
     try {
-      combination = await combineDrones(ctx, board, best, byId);
-      const chosen = combination?.selection.members ?? [{ id: best.id, weight: 1 }];
-      const members: ModelMember[] = [];
-      for (const m of chosen) {
-        const pipeline = await refit(ctx, byId.get(m.id)!);
-        fitted.set(m.id, pipeline);
-        members.push({ droneId: m.id, weight: m.weight, pipeline });
-      }
-      championId = combination ? (combination.stack ? 'stack' : 'ensemble') : best.id;
-      const threshold = decisionThreshold(ctx, chosen, combination?.stack ?? null);
-      champion = makeModel(members, championId, combination);
-      champion.decisionThreshold = threshold;
-      if (ctx.test) {
-        testScore = scoreOn(ctx, champion, ctx.test, ctx.test.target.values);
-        // As scikit-learn's refit after a held-out check: the delivered model learns from every row, the
-        // test rows included, when the budget leaves time for fitting the members once more on them.
-        if (refitMs(byId, chosen.map((m) => m.id)) < ctx.budget.runMsLeft()) {
-          const allRows: ModelMember[] = [];
-          for (const m of members) {
-            allRows.push({ ...m, pipeline: await refit(ctx, byId.get(m.droneId)!, ctx.dataset) });
-          }
-          searchRowsChampion = champion;
-          champion = makeModel(allRows, championId, combination);
-          champion.decisionThreshold = threshold;
-        } else {
-          logger.warn('no time left to refit the champion on every row: it is delivered fit on the search rows');
-        }
-      }
-      if (ctx.options.importance) {
-        // Importance scores the champion once per column and repeat: time one scoring of the rows it uses and
-        // compute it now only when all of them fit in the budget (else run.importance() computes it on demand).
-        const scored = searchRowsChampion ?? champion;
-        const t0 = performance.now();
-        scoreOn(ctx, scored, holdout.features, holdout.target.values);
-        const importanceMs = (performance.now() - t0) * holdout.features.columns.length * IMPORTANCE_REPEATS * 1.2;
-        if (importanceMs < ctx.budget.runMsLeft()) await champion.importance();
-        else logger.info(`permutation importance left for later: about ${(importanceMs / 1000).toFixed(1)} s, more than the budget has left`);
-      }
+      champion = await buildChampion(ctx, refitter, board);
+      if (champion && ctx.options.importance) await importanceInBudget(ctx, refitter, refitter.championModel!);
     } catch (e) {
       logger.error({ err: e }, 'finishing the run failed');
       error = `could not build the champion: ${(e as Error).message}`;
     }
   }
-
-  const status = failure ? 'failed' : reason === 'interrupted' ? 'interrupted' : 'completed';
-  const finished = {
-    type: 'run.finished' as const,
+  const combination = champion?.combination ?? null;
+  const finished: RunFinished = {
+    type: 'run.finished',
     runId: ctx.runId,
     time: new Date().toISOString(),
-    status,
+    status: failure ? 'failed' : reason === 'interrupted' ? 'interrupted' : 'completed',
     reason: failure ? 'error' : reason,
-    championId,
+    championId: champion?.id ?? null,
     ensemble: combination
-      ? {
-          members: combination.selection.members,
-          score: combination.selection.score,
-          kind: combination.stack ? ('stack' as const) : ('greedy' as const),
-        }
+      ? { members: combination.selection.members, score: combination.selection.score, kind: combination.stack ? 'stack' : 'greedy' }
       : null,
     leaderboard: board,
-    testScore,
+    testScore: champion?.testScore ?? null,
     elapsedSeconds: ctx.budget.elapsedSeconds(),
     evaluated: ctx.drones.length,
     ...(error ? { error } : {}),
-  } satisfies import('../events/events.js').RunFinished;
-  ctx.emit(finished);
-
-  const confusion = async (droneId?: string) => {
-    if (ctx.dataset.task !== 'classification') throw new Error('a confusion matrix needs a classification run.');
-    const labels = ctx.dataset.target.classes!;
-    const k = labels.length;
-    if (droneId && ctx.predictions.has(droneId)) {
-      const p = ctx.predictions.get(droneId)!;
-      const predicted = argmaxRows(createMatrix(p.length / k, k, p));
-      return { matrix: confusionMatrix(ctx.search.target.values, predicted, k), labels };
-    }
-    if (droneId && droneId !== championId) {
-      throw new Error(`drone "${droneId}" has no out-of-fold predictions (only drones evaluated on all rows do).`);
-    }
-    if (!champion) throw new Error('the run has no champion to build a confusion matrix from.');
-    const model = searchRowsChampion ?? champion;
-    return { matrix: confusionMatrix(holdout.target.values, model.predictRaw(holdout), k), labels };
   };
+  ctx.emit(finished);
 
   if (failure) logger.error({ err: failure }, 'the run stopped on an error');
   const run = new Run({
@@ -318,13 +230,8 @@ export async function finishRun(ctx: RunContext, reason: StopReason, failure: un
     finished,
     drones: ctx.drones,
     events: ctx.events,
-    champion,
     greaterIsBetter: ctx.scorer.greaterIsBetter,
-    confusion,
-    importance: importanceOf,
-    model: droneModel,
-    // the rows the panels' "why" view explains by index (panels addition)
-    heldOut: { frame: holdout.features, kind: ctx.test ? 'test' : 'search', background: ctx.search.features },
+    refitter,
   });
   registerRun(run);
   if (failure) throw Object.assign(failure as Error, { run });

@@ -14,7 +14,8 @@ import type { DroppedColumn } from '../data/screen.js';
 import { DISPLAY, escapeHtml, formatSignificant, tableBundle, type MimeBundle } from '../display.js';
 import type { Drone, LeaderboardRow, RunEvent, RunFinished, RunStarted } from '../events/events.js';
 import type { Explanation } from '../explain/explanation.js';
-import type { TrainedModel } from './trained_model.js';
+import type { ImportanceReport, TrainedModel } from '../trained/trained_model.js';
+import type { ConfusionMatrix, HeldOutRows, Refitter } from './refitter.js';
 
 /** Leaderboard rows with a notebook display. */
 export class Leaderboard {
@@ -64,16 +65,14 @@ export class Run {
   readonly started: RunStarted;
   readonly finished: RunFinished;
   readonly events: readonly RunEvent[];
-  readonly #champion: TrainedModel | null;
   private readonly byId: Map<string, Drone>;
-  private readonly confusion: (droneId?: string) => Promise<{ matrix: number[][]; labels: string[] }>;
-  private readonly importanceOf: (droneId: string) => Promise<unknown>;
-  private readonly droneModel: (droneId: string) => Promise<TrainedModel>;
+  /** Turns drones into models: refits, importance, confusion matrices (kept with the search rows). */
+  readonly #refitter: Refitter;
   /**
    * The rows `explainRow` explains by index: the run's test rows (its search rows without a test split); and
    * the search rows, the background of explanations when the model has none of its own.
    */
-  private readonly heldOut: { frame: Frame; kind: 'test' | 'search'; background: Frame } | null;
+  private readonly heldOut: HeldOutRows;
   /**
    * The rows last given to `run.explain(rows)` from a cell, which the panels can pick too, with their
    * explanation by each model asked so far: a row is read from its batch's explanation, so the panels show the
@@ -86,14 +85,8 @@ export class Run {
     finished: RunFinished;
     drones: Drone[];
     events: RunEvent[];
-    champion: TrainedModel | null;
     greaterIsBetter: boolean;
-    confusion: (droneId?: string) => Promise<{ matrix: number[][]; labels: string[] }>;
-    importance: (droneId: string) => Promise<unknown>;
-    /** A finished drone refit on the search rows. */
-    model: (droneId: string) => Promise<TrainedModel>;
-    /** The held-out feature rows the panels' "why" view explains by index, and the search rows. */
-    heldOut?: { frame: Frame; kind: 'test' | 'search'; background: Frame };
+    refitter: Refitter;
   }) {
     this.started = args.started;
     this.finished = args.finished;
@@ -102,13 +95,10 @@ export class Run {
     this.greaterIsBetter = args.greaterIsBetter;
     this.drones = args.drones;
     this.events = args.events;
-    this.#champion = args.champion;
     this.byId = new Map(args.drones.map((d) => [d.id, d]));
     this.leaderboard = new Leaderboard(args.finished.leaderboard, this.metric, this.byId);
-    this.confusion = args.confusion;
-    this.importanceOf = args.importance;
-    this.droneModel = args.model;
-    this.heldOut = args.heldOut ?? null;
+    this.#refitter = args.refitter;
+    this.heldOut = args.refitter.heldOut;
   }
 
   get status() {
@@ -131,7 +121,7 @@ export class Run {
 
   /** Whether the run built a champion (false when it was interrupted or no drone finished). */
   get hasChampion(): boolean {
-    return this.#champion !== null;
+    return this.#refitter.championModel !== null;
   }
 
   /**
@@ -139,8 +129,9 @@ export class Run {
    * built none (interrupted, no drone finished, every drone failed); check `hasChampion` first if that can be.
    */
   get champion(): TrainedModel {
-    if (this.#champion === null) throw this.noChampion();
-    return this.#champion;
+    const champion = this.#refitter.championModel;
+    if (champion === null) throw this.noChampion();
+    return champion;
   }
 
   /** Why there is no champion, and what to do about it. */
@@ -196,18 +187,18 @@ export class Run {
   /** The champion (no id), or any finished drone refit on the search rows, e.g. to save in the model registry. */
   async model(droneId?: string): Promise<TrainedModel> {
     if (droneId === undefined || droneId === this.finished.championId) return this.champion;
-    return this.droneModel(droneId);
+    return this.#refitter.droneModel(droneId);
   }
 
   /** Permutation importance of any drone (refit on the search rows when it is not the champion). */
-  async importance(droneId?: string): Promise<unknown> {
-    return this.importanceOf(droneId ?? this.champion.id);
+  async importance(droneId?: string): Promise<ImportanceReport> {
+    return this.#refitter.importance(droneId ?? this.champion.id);
   }
 
   /** Confusion matrix (classification) of a drone's out-of-fold predictions, or of the champion on the test rows. */
-  async confusionMatrix(droneId?: string): Promise<{ matrix: number[][]; labels: string[] }> {
+  async confusionMatrix(droneId?: string): Promise<ConfusionMatrix> {
     if (droneId === undefined && !this.hasChampion) throw this.noChampion();
-    return this.confusion(droneId);
+    return this.#refitter.confusion(droneId);
   }
 
   async confusionMatrixChart(droneId?: string): Promise<VegaLiteSpec> {
@@ -241,14 +232,14 @@ export class Run {
   async explain(rows: Frame | Dataset | Record<string, unknown>[], droneId?: string): Promise<Explanation> {
     const kept: ExplainRows = rows instanceof Dataset ? rows.features : Array.isArray(rows) ? [...rows] : rows;
     const model = await this.model(droneId);
-    const explanation = await explainWith(model, kept, this.heldOut?.background);
+    const explanation = await explainWith(model, kept, this.heldOut.background);
     this.#sent = { rows: kept, byModel: new Map([[model.id, Promise.resolve(explanation)]]) };
     return explanation;
   }
 
   /** How many rows each source of the "why" view has: the run's test rows and the rows last sent with `explain`. */
   explainableRows(): { test: number; sent: number; testKind: 'test' | 'search' | null } {
-    return { test: this.heldOut?.frame.rows ?? 0, sent: rowCount(this.#sent?.rows ?? null), testKind: this.heldOut?.kind ?? null };
+    return { test: this.heldOut.frame.rows ?? 0, sent: rowCount(this.#sent?.rows ?? null), testKind: this.heldOut.kind ?? null };
   }
 
   /**
@@ -258,7 +249,7 @@ export class Run {
    */
   async explainRow(droneId: string | undefined, rowIndex: number, source: 'test' | 'sent' = 'test'): Promise<RowExplanation> {
     const sent = this.#sent;
-    const rows = source === 'sent' ? (sent?.rows ?? null) : (this.heldOut?.frame ?? null);
+    const rows = source === 'sent' ? (sent?.rows ?? null) : (this.heldOut.frame ?? null);
     if (!rows) {
       throw new ConfigurationError(
         'run.no_rows',
@@ -282,14 +273,14 @@ export class Run {
     if (source === 'sent' && sent) {
       let batch = sent.byModel.get(model.id);
       if (!batch) {
-        batch = explainWith(model, sent.rows, this.heldOut?.background);
+        batch = explainWith(model, sent.rows, this.heldOut.background);
         sent.byModel.set(model.id, batch);
         batch.catch(() => sent.byModel.delete(model.id));
       }
       e = await batch;
       at = rowIndex;
     } else {
-      e = await explainWith(model, Array.isArray(rows) ? [rows[rowIndex]] : takeFrameRows(rows, [rowIndex]), this.heldOut?.background);
+      e = await explainWith(model, Array.isArray(rows) ? [rows[rowIndex]] : takeFrameRows(rows, [rowIndex]), this.heldOut.background);
     }
     const values = e.values[at].map((perColumn) => Array.from(perColumn));
     const input = Array.isArray(rows) ? rows[rowIndex] : (DataFrame.fromFrame(takeFrameRows(rows, [rowIndex])).toObjects()[0] ?? {});

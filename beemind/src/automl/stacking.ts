@@ -10,10 +10,10 @@
 import { createMatrix, take, valuesOf } from '../core/matrix.js';
 import { takeFrameRows } from '../data/frame.js';
 import { kFold } from '../data/split.js';
-import type { Task } from '../models/estimator.js';
+import type { Task } from '../core/task.js';
 import type { Scorer } from '../metrics/scorers.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
-import { pipelineFromSpec } from '../pipeline/spec.js';
+import { pipelineFromSpec } from '../pipeline/pipeline.js';
 import { moments } from '../preprocessing/stats.js';
 import { level2Output, stackInputs, type StackShape } from '../pipeline/stack.js';
 import { scoreAverage, type EnsembleCandidate, type EnsembleSelection } from './ensemble.js';

@@ -5,7 +5,7 @@
  */
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { selectFeatures, TrainedModel } from '../automl/trained_model.js';
+import { selectFeatures, TrainedModel } from '../trained/trained_model.js';
 import { BeeMindError, ConfigurationError } from '../core/errors.js';
 import { printable, quote } from '../core/text.js';
 import { writeOutputFile } from '../core/output_file.js';

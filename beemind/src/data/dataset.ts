@@ -4,7 +4,7 @@
  */
 import { DataError } from '../core/errors.js';
 import { printable, quote } from '../core/text.js';
-import type { Task } from '../models/estimator.js';
+import type { Task } from '../core/task.js';
 import { DataFrame } from './data_frame.js';
 import { takeFrameRows, type Column, type Frame } from './frame.js';
 import { fingerprintFrame, type ColumnSchema } from './schema.js';

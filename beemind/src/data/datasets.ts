@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { DataError } from '../core/errors.js';
 import { quote } from '../core/text.js';
-import type { Task } from '../models/estimator.js';
+import type { Task } from '../core/task.js';
 import { readCSV } from './csv.js';
 import type { DataFrame } from './data_frame.js';
 import { toDataset, type Dataset } from './dataset.js';

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { ProtocolError } from '../core/errors.js';
 import type { Column } from '../data/frame.js';
 import type { Outcome } from '../evaluation/pool/outcome.js';
-import type { EvaluationData, EvaluationResult } from '../automl/evaluate.js';
+import type { EvaluationData, EvaluationResult } from '../evaluation/evaluate.js';
 import { decodeEnvelope, encodeEnvelope, type DecodeOptions, type EnvelopeArray } from './envelope.js';
 
 const index = z.number().int().nonnegative();

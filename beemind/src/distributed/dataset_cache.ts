@@ -4,7 +4,7 @@
  * least recently used one not in use is dropped when more than `capacity` are held.
  */
 import type { Redis } from 'ioredis';
-import type { EvaluationData } from '../automl/evaluate.js';
+import type { EvaluationData } from '../evaluation/evaluate.js';
 import { EvaluationError, ProtocolError } from '../core/errors.js';
 import type { WorkerPool } from '../evaluation/pool/worker_pool.js';
 import { contentKey, decodeDataset } from './codec.js';

@@ -10,8 +10,8 @@ import {
   type EvaluationData,
   type EvaluationJob,
   type EvaluationResult,
-} from '../automl/evaluate.js';
-import { loadPlugins } from '../automl/plugins.js';
+} from '../evaluation/evaluate.js';
+import { loadPlugins } from '../evaluation/plugins.js';
 import { EvaluationError } from '../core/errors.js';
 import { serveTasks } from '../evaluation/pool/serve.js';
 

@@ -16,7 +16,7 @@ import '../models/families.js';
 import { EvaluationError } from '../core/errors.js';
 import type { SerializedError, Outcome } from '../evaluation/pool/outcome.js';
 import type { Genome } from '../events/events.js';
-import type { Task } from '../models/estimator.js';
+import type { Task } from '../core/task.js';
 import { createModel, modelFamilies } from '../models/registry.js';
 import { createTransformer, transformerKinds } from '../preprocessing/registry.js';
 import { parseJobPayload, type JobPayload, type WorkerLimits } from './protocol.js';

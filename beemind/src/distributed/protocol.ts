@@ -4,7 +4,7 @@
  * Workers validate every payload with the schema before touching it.
  */
 import { z } from 'zod';
-import type { EvaluationJob } from '../automl/evaluate.js';
+import type { EvaluationJob } from '../evaluation/evaluate.js';
 import { ProtocolError } from '../core/errors.js';
 import { ownData } from '../core/untrusted.js';
 import { GenomeSchema } from '../events/events.js';

@@ -12,7 +12,7 @@
 import { ConfigurationError, DataError } from '../core/errors.js';
 import { valuesOf } from '../core/matrix.js';
 import type { ColumnKind, Frame } from '../data/frame.js';
-import type { Task } from '../models/estimator.js';
+import type { Task } from '../core/task.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { Attribution, Scale } from './attribution.js';
 import { Explanation } from './explanation.js';

@@ -5,7 +5,7 @@
  * many).
  */
 import { DataError } from '../core/errors.js';
-import type { FeatureImportance } from '../automl/importance.js';
+import type { FeatureImportance } from './importance.js';
 import { featureImportanceChart } from '../charts/model_charts.js';
 import type { VegaLiteSpec } from '../charts/spec.js';
 import { DISPLAY, chartBundle, importanceBundle, tableBundle, type MimeBundle } from '../display.js';

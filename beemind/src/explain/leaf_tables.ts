@@ -14,7 +14,7 @@
  */
 import type { Matrix } from '../core/matrix.js';
 import { popcount, shapleyWeights } from './combinatorics.js';
-import type { ShapTree } from './tree_shap.js';
+import type { ShapTree } from './shap_tree.js';
 
 /** Leaves whose path has more distinct features than this are left to the recursive algorithm. */
 export const MAX_TABLE_FEATURES = 12;

@@ -10,7 +10,7 @@
  * (never in comments or identifiers), with `<` and the line separators escaped.
  */
 import path from 'node:path';
-import type { TrainedModel } from '../automl/trained_model.js';
+import type { TrainedModel } from '../trained/trained_model.js';
 import { ConfigurationError } from '../core/errors.js';
 import { checkOutputFile, writeOutputFile } from '../core/output_file.js';
 import { quote } from '../core/text.js';

@@ -8,7 +8,7 @@
  * registerModelFamily) is refused with a ConfigurationError naming it: an exported module never predicts
  * differently from the library.
  */
-import type { TrainedModel } from '../automl/trained_model.js';
+import type { TrainedModel } from '../trained/trained_model.js';
 import { ConfigurationError } from '../core/errors.js';
 import { pack } from '../core/serialize.js';
 import { quote } from '../core/text.js';

@@ -5,7 +5,7 @@
 import { ConfigurationError } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
 import { quote } from '../core/text.js';
-import type { Task } from '../models/estimator.js';
+import type { Task } from '../core/task.js';
 import { accuracy, balancedAccuracy, f1Macro, logLoss, rocAuc } from './classification.js';
 import { mae, r2, rmse } from './regression.js';
 

@@ -10,8 +10,8 @@ import { ConfigurationError, NotFittedError } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
 import { ownData, StateReader } from '../core/untrusted.js';
 import { checkMatrix, checkPredictMatrix, checkTarget } from '../core/validate.js';
+import type { Task } from '../core/task.js';
 
-export type Task = 'classification' | 'regression';
 
 /** Bounds on the shape a saved model may claim (far above anything real). */
 const MAX_FEATURES = 1_000_000;

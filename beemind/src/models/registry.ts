@@ -4,7 +4,8 @@
  */
 import { ConfigurationError, ProtocolError } from '../core/errors.js';
 import { quote } from '../core/text.js';
-import type { Estimator, EstimatorJSON, Task } from './estimator.js';
+import type { Estimator, EstimatorJSON } from './estimator.js';
+import type { Task } from '../core/task.js';
 
 export interface RestorableEstimator extends Estimator {
   restore(state: unknown): this;

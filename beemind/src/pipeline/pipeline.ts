@@ -7,11 +7,12 @@ import { ConfigurationError, DataError, NotFittedError, ProtocolError } from '..
 import type { Matrix } from '../core/matrix.js';
 import { StateReader } from '../core/untrusted.js';
 import { columnNames, frameToMatrix, type Frame } from '../data/frame.js';
-import type { Estimator, EstimatorJSON, Task } from '../models/estimator.js';
-import { estimatorFromJSON } from '../models/registry.js';
-import { transformerFromJSON } from '../preprocessing/registry.js';
+import type { Estimator, EstimatorJSON } from '../models/estimator.js';
+import type { Task } from '../core/task.js';
+import { createModel, estimatorFromJSON } from '../models/registry.js';
+import { createTransformer, transformerFromJSON } from '../preprocessing/registry.js';
 import type { Transformer, TransformerJSON } from '../preprocessing/transformer.js';
-import type { PipelineSpec } from './spec.js';
+import { parsePipelineSpec, type PipelineSpec, type PipelineSpecInput } from './spec.js';
 
 export interface PipelineFitOptions {
   /** Must match the model's task when given (a safety check for callers that carry the task separately). */
@@ -183,4 +184,13 @@ export class Pipeline {
   private checkFitted(): void {
     if (!this.outputNames) throw new NotFittedError('this pipeline');
   }
+}
+
+/** An unfitted pipeline for `task`, with every step's and the model's params validated. */
+export function pipelineFromSpec(spec: PipelineSpecInput, task: Task): Pipeline {
+  const { steps, model } = parsePipelineSpec(spec);
+  return new Pipeline(
+    steps.map((s) => createTransformer(s.kind, s.params)),
+    createModel(model.family, task, model.params),
+  );
 }

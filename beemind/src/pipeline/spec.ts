@@ -1,16 +1,11 @@
 /**
  * This module contains the plain-object description of a pipeline used by search genomes and events,
- * `{ steps: [{ kind, params }], model: { family, params } }`, its zod schema, and `pipelineFromSpec`, which
- * builds an unfitted Pipeline from it through the step and model registries.
+ * `{ steps: [{ kind, params }], model: { family, params } }`, and its zod schema; pipelineFromSpec
+ * (pipeline.ts) builds an unfitted Pipeline from it.
  */
 import { z } from 'zod';
-import '../models/families.js';
 import { ConfigurationError } from '../core/errors.js';
 import { ownData } from '../core/untrusted.js';
-import type { Task } from '../models/estimator.js';
-import { createModel } from '../models/registry.js';
-import { createTransformer } from '../preprocessing/registry.js';
-import { Pipeline } from './pipeline.js';
 
 const paramsSchema = z.record(z.string(), z.unknown()).default({});
 
@@ -38,13 +33,4 @@ export function parsePipelineSpec(spec: unknown): PipelineSpec {
     );
   }
   return result.data;
-}
-
-/** An unfitted pipeline for `task`, with every step's and the model's params validated. */
-export function pipelineFromSpec(spec: PipelineSpecInput, task: Task): Pipeline {
-  const { steps, model } = parsePipelineSpec(spec);
-  return new Pipeline(
-    steps.map((s) => createTransformer(s.kind, s.params)),
-    createModel(model.family, task, model.params),
-  );
 }

@@ -6,7 +6,7 @@
  */
 import type { Matrix } from '../core/matrix.js';
 import { createFrame, type Frame } from '../data/frame.js';
-import type { Task } from '../models/estimator.js';
+import type { Task } from '../core/task.js';
 import type { Pipeline } from './pipeline.js';
 
 /** Probabilities are clipped to [EPSILON, 1 − EPSILON] before their logarithm. */

@@ -14,7 +14,7 @@ import '../models/families.js';
 import { ConfigurationError, DataError } from '../core/errors.js';
 import { quote } from '../core/text.js';
 import { frameToMatrix, type Column } from '../data/frame.js';
-import type { Task } from '../models/estimator.js';
+import type { Task } from '../core/task.js';
 import { createModel, type RestorableEstimator } from '../models/registry.js';
 import { BaseSelector, topK, type Selection } from './selector.js';
 import type { TransformerFitContext } from './transformer.js';

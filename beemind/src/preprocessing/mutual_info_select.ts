@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { ConfigurationError, DataError } from '../core/errors.js';
 import type { Column } from '../data/frame.js';
-import type { Task } from '../models/estimator.js';
+import type { Task } from '../core/task.js';
 import { BaseSelector, keepCount, topK, type Selection } from './selector.js';
 import { binOf, quantileCuts } from './stats.js';
 import type { TransformerFitContext } from './transformer.js';

@@ -4,7 +4,7 @@
  * scalers see numbers.
  */
 import type { Frame } from '../data/frame.js';
-import type { Task } from '../models/estimator.js';
+import type { Task } from '../core/task.js';
 
 export interface TransformerFitContext {
   /** Task of the downstream model; supervised steps (mutual information, model-based selection) need it. */

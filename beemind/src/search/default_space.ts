@@ -4,7 +4,7 @@
  * so that one evaluation stays cheap on small and medium tables. Names match the families' and steps' zod
  * schemas exactly; parameters left out keep the schema default.
  */
-import type { Task } from '../models/estimator.js';
+import type { Task } from '../core/task.js';
 import { restrictFamilies, type PipelineSpace, type StepSlot } from './genome.js';
 import { hp, type Space } from './space/types.js';
 

@@ -5,7 +5,7 @@
  * other pipeline space.
  */
 import type { Random } from '../core/random.js';
-import type { Task } from '../models/estimator.js';
+import type { Task } from '../core/task.js';
 import { genomeKey, repairGenome, type Genome, type GenomeStep, type PipelineSpace } from './genome.js';
 import { LEARNED_PORTFOLIO } from './learned_portfolio.js';
 

@@ -4,7 +4,7 @@
  * registry on every request so that a stage change made elsewhere takes effect at once; and the loaded
  * models, cached per (name, version) — a registered version never changes, so its cache entry never goes stale.
  */
-import { TrainedModel } from '../automl/trained_model.js';
+import { TrainedModel } from '../trained/trained_model.js';
 import { quote } from '../core/text.js';
 import type { ExperimentStore } from '../store/experiment_store.js';
 import type { ModelFile, ModelStage } from '../store/model_file.js';

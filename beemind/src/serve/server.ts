@@ -14,7 +14,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRepl
 import { pino, type DestinationStream } from 'pino';
 import { ConfigurationError } from '../core/errors.js';
 import { printable, quote } from '../core/text.js';
-import { selectFeatures } from '../automl/trained_model.js';
+import { selectFeatures } from '../trained/trained_model.js';
 import { readCSV } from '../data/csv.js';
 import { ApiKeys, type ApiKey } from '../store/api_keys.js';
 import { ExperimentStore } from '../store/experiment_store.js';

@@ -3,11 +3,10 @@
  * name, and read back earlier runs' events for a reopened notebook's panels. Each takes an optional
  * `store` path (default: BEEMIND_STORE, else `.beemind/experiments.db` under the working directory).
  */
-import type { Run } from '../automl/run.js';
-import type { TrainedModel } from '../automl/trained_model.js';
+import type { TrainedModel } from '../trained/trained_model.js';
 import type { RunEvent } from '../events/events.js';
 import { ExperimentStore } from './experiment_store.js';
-import type { ModelSelector, ModelVersion, SaveModelOptions } from './registry.js';
+import type { FinishedRun, ModelSelector, ModelVersion, SaveModelOptions } from './registry.js';
 
 /** The experiment store at `path` (or the default location), created and migrated when needed. */
 export function openStore(path?: string): ExperimentStore {
@@ -19,7 +18,7 @@ export function openStore(path?: string): ExperimentStore {
  * promise resolves once the version is written, so await it before loadModel() of the same name.
  */
 export async function saveModel(
-  from: Run | TrainedModel,
+  from: FinishedRun | TrainedModel,
   name: string,
   options: SaveModelOptions & { store?: string } = {},
 ): Promise<ModelVersion> {

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { BeeMindError, DataError } from '../core/errors.js';
 import { printable } from '../core/text.js';
 import { ownData } from '../core/untrusted.js';
-import { TrainedModel, type TrainedModelJSON } from '../automl/trained_model.js';
+import { TrainedModel, type TrainedModelJSON } from '../trained/trained_model.js';
 import { ColumnSchemaSchema } from '../events/events.js';
 
 export const ModelStageSchema = z.enum(['none', 'staging', 'production', 'archived']);

@@ -3,12 +3,12 @@
  * tags, a description and a stage (none, staging, production, archived), loaded back by name and
  * version, `latest` or stage in any process, and exported to / imported from one self-contained file.
  */
-import { Run } from '../automl/run.js';
-import { TrainedModel, type TrainedModelJSON } from '../automl/trained_model.js';
+import { TrainedModel, type TrainedModelJSON } from '../trained/trained_model.js';
 import { ConfigurationError } from '../core/errors.js';
 import { printable, quote } from '../core/text.js';
 import { writeOutputFile } from '../core/output_file.js';
 import { writeTransaction, type Database } from './database.js';
+import type { Drone, RunFinished, RunStarted } from '../events/events.js';
 import {
   ModelStageSchema,
   modelChecksum,
@@ -128,8 +128,22 @@ function toVersion(row: ModelRow): ModelVersion {
   };
 }
 
+/**
+ * What the registry reads of a finished run (the library's Run satisfies it): its events, a drone's record, and
+ * a drone (or the champion) refit as a model. The store depends on this shape, not on the search that made it.
+ */
+export interface FinishedRun {
+  readonly id: string;
+  readonly metric: string;
+  readonly testScore: number | null;
+  readonly started: RunStarted;
+  readonly finished: RunFinished;
+  drone(id: string): Drone | undefined;
+  model(droneId?: string): Promise<TrainedModel>;
+}
+
 /** The source of a model saved from a run: the drone (or champion) and how it scored. */
-async function fromRun(run: Run, droneId?: string): Promise<{ model: TrainedModel; source: ModelSource }> {
+async function fromRun(run: FinishedRun, droneId?: string): Promise<{ model: TrainedModel; source: ModelSource }> {
   const model = await run.model(droneId);
   const champion = droneId === undefined || droneId === run.finished.championId;
   const id = champion ? run.finished.championId : droneId!;
@@ -163,10 +177,10 @@ export class ModelRegistry {
    * refit on the run's search rows) and records the run, drone and scores. Async only for that refit: the
    * version is committed to the store before the promise resolves.
    */
-  async save(name: string, from: Run | TrainedModel, options: SaveModelOptions = {}): Promise<ModelVersion> {
+  async save(name: string, from: FinishedRun | TrainedModel, options: SaveModelOptions = {}): Promise<ModelVersion> {
     checkName(name);
     const { model, source } =
-      from instanceof Run
+      !(from instanceof TrainedModel)
         ? await fromRun(from, options.drone)
         : {
             model: from,

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { evolve } from '../../src/automl/evolve.js';
-import { evaluationCache } from '../../src/automl/cache.js';
+import { evaluationCache } from '../../src/evaluation/cache.js';
 import { loadDataset } from '../../src/data/datasets.js';
 import { toDataset, type Dataset } from '../../src/data/dataset.js';
 import { EvaluationError } from '../../src/core/errors.js';

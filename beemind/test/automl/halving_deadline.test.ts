@@ -1,8 +1,9 @@
 // Successive halving and the deadline: once the run is stopped (its time is up, or the user interrupted it), no
 // drone climbs to a larger fraction; a promoted drone keeps the score of the fraction it finished.
-import type { EvaluationBackend } from '../../src/automl/backends.js';
-import type { EvaluationJob } from '../../src/automl/evaluate.js';
-import { evaluateBatch, type RunContext } from '../../src/automl/evolve.js';
+import type { EvaluationBackend } from '../../src/evaluation/backends.js';
+import type { EvaluationJob } from '../../src/evaluation/evaluate.js';
+import type { RunContext } from '../../src/automl/context.js';
+import { evaluateBatch } from '../../src/automl/search_loop.js';
 import { HalvingLadder } from '../../src/automl/halving.js';
 import { getScorer } from '../../src/metrics/scorers.js';
 
@@ -38,7 +39,7 @@ describe('evaluateBatch with successive halving', () => {
   it('climbs every rung while the run goes on', async () => {
     const jobs: EvaluationJob[] = [];
     const ladder = new HalvingLadder(fractions, 3, true);
-    const out = await evaluateBatch(context('halving-running'), recordingBackend(jobs), proposals, ids, fractions, ladder, false, () => false);
+    const out = await evaluateBatch(context('halving-running'), recordingBackend(jobs), proposals, ids, ladder, false, () => false);
     expect(jobs.map((j) => j.fraction)).toEqual([...Array(6).fill(1 / 9), 1 / 3, 1 / 3, 1]);
     expect(out[5]).toMatchObject({ fraction: 1, pruned: false });
   });
@@ -54,7 +55,7 @@ describe('evaluateBatch with successive halving', () => {
       stopped = true; // the deadline passes while the first rung runs
       return outcome;
     };
-    const out = await evaluateBatch(context('halving-stopped'), backend, proposals, ids, fractions, ladder, false, () => stopped);
+    const out = await evaluateBatch(context('halving-stopped'), backend, proposals, ids, ladder, false, () => stopped);
     expect(jobs.map((j) => j.fraction)).toEqual(Array(6).fill(1 / 9));
     // the two best (within 1/eta) were promoted: not pruned, scored on the first fraction
     expect(out.map((o) => o?.pruned)).toEqual([true, true, true, true, false, false]);

@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { evolve } from '../../src/automl/evolve.js';
-import { evaluationCache } from '../../src/automl/cache.js';
+import { evaluationCache } from '../../src/evaluation/cache.js';
 import { loadDataset } from '../../src/data/datasets.js';
 import { toDataset } from '../../src/data/dataset.js';
 import { genomeKey } from '../../src/search/genome.js';

@@ -3,7 +3,7 @@
 import { evolve } from '../../src/automl/evolve.js';
 import { loadDataset } from '../../src/data/datasets.js';
 import { toDataset, type Dataset } from '../../src/data/dataset.js';
-import { pipelineFromSpec } from '../../src/pipeline/spec.js';
+import { pipelineFromSpec } from '../../src/pipeline/pipeline.js';
 import { accuracy } from '../../src/metrics/classification.js';
 import { trainTestSplit } from '../../src/data/split.js';
 

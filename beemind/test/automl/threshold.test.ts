@@ -3,7 +3,7 @@
 // model applies it in predict (not in predictProba), keeps it in its model file, and an exported module too.
 import { evolve } from '../../src/automl/evolve.js';
 import { tuneThreshold } from '../../src/automl/threshold.js';
-import { TrainedModel } from '../../src/automl/trained_model.js';
+import { TrainedModel } from '../../src/trained/trained_model.js';
 import { ProtocolError } from '../../src/core/errors.js';
 import { DataFrame } from '../../src/data/data_frame.js';
 import { loadDataset } from '../../src/data/datasets.js';

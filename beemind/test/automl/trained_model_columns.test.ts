@@ -1,7 +1,7 @@
 // TrainedModel takes its feature columns by name: other columns (the target among them) are ignored, the
 // order does not matter, and every missing column is named in one DataError.
 import '../../src/models/families.js';
-import { TrainedModel } from '../../src/automl/trained_model.js';
+import { TrainedModel } from '../../src/trained/trained_model.js';
 import { createModel } from '../../src/models/registry.js';
 import { Pipeline } from '../../src/pipeline/pipeline.js';
 import { createTransformer } from '../../src/preprocessing/registry.js';

@@ -3,7 +3,7 @@
 import '../../src/models/families.js';
 import { DataError } from '../../src/core/errors.js';
 import { createMatrix, type Matrix } from '../../src/core/matrix.js';
-import type { Task } from '../../src/models/estimator.js';
+import type { Task } from '../../src/core/task.js';
 import { createModel, estimatorFromJSON, modelFamilies } from '../../src/models/registry.js';
 import { makeProblem } from '../helpers/synthetic.js';
 

@@ -3,7 +3,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { selectFeatures } from '../../src/automl/trained_model.js';
+import { selectFeatures } from '../../src/trained/trained_model.js';
 import { BeeMindError } from '../../src/core/errors.js';
 import { DISPLAY } from '../../src/core/html_table.js';
 import { printable } from '../../src/core/text.js';

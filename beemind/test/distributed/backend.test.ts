@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
-import { InlineBackend, ThreadBackend, type EvaluationBackend } from '../../src/automl/backends.js';
+import { InlineBackend, ThreadBackend, type EvaluationBackend } from '../../src/evaluation/backends.js';
 import { evolve } from '../../src/automl/evolve.js';
-import { evaluateGenome, type EvaluationData, type EvaluationJob } from '../../src/automl/evaluate.js';
+import { evaluateGenome, type EvaluationData, type EvaluationJob } from '../../src/evaluation/evaluate.js';
 import { ConfigurationError, EvaluationError } from '../../src/core/errors.js';
 import { loadDataset } from '../../src/data/datasets.js';
 import { toDataset } from '../../src/data/dataset.js';

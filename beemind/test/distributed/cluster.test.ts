@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { evolve } from '../../src/automl/evolve.js';
-import { evaluationCache } from '../../src/automl/cache.js';
+import { evaluationCache } from '../../src/evaluation/cache.js';
 import type { EvolveOptionsInput } from '../../src/automl/options.js';
 import type { Dataset } from '../../src/data/dataset.js';
 import type { RunEvent } from '../../src/events/events.js';

@@ -8,7 +8,7 @@ import {
 import { decodeEnvelope, encodeEnvelope } from '../../src/distributed/envelope.js';
 import { parseJobPayload } from '../../src/distributed/protocol.js';
 import { checkRedisUrl, redactRedisUrl, redactSecrets } from '../../src/distributed/redis_url.js';
-import type { EvaluationData } from '../../src/automl/evaluate.js';
+import type { EvaluationData } from '../../src/evaluation/evaluate.js';
 import { ConfigurationError, ProtocolError } from '../../src/core/errors.js';
 import { bool, cat, frame, num } from '../helpers/frames.js';
 

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { EvaluationData } from '../../src/automl/evaluate.js';
+import type { EvaluationData } from '../../src/evaluation/evaluate.js';
 import type { WorkerPool } from '../../src/evaluation/pool/worker_pool.js';
 import { contentKey, encodeDataset } from '../../src/distributed/codec.js';
 import { DatasetCache } from '../../src/distributed/dataset_cache.js';

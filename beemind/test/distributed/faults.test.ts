@@ -3,7 +3,7 @@ import { jest } from '@jest/globals';
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { evolve } from '../../src/automl/evolve.js';
-import { evaluationCache } from '../../src/automl/cache.js';
+import { evaluationCache } from '../../src/evaluation/cache.js';
 import type { EvolveOptionsInput } from '../../src/automl/options.js';
 import { logger } from '../../src/core/logger.js';
 import type { Dataset } from '../../src/data/dataset.js';

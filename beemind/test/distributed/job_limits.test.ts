@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
-import type { EvaluationData, EvaluationJob } from '../../src/automl/evaluate.js';
+import type { EvaluationData, EvaluationJob } from '../../src/evaluation/evaluate.js';
 import { evolve } from '../../src/automl/evolve.js';
 import { ConfigurationError, EvaluationError, ProtocolError } from '../../src/core/errors.js';
 import { RedisBackend } from '../../src/distributed/backend.js';

@@ -3,12 +3,12 @@
 // importance; partial dependence shapes, grids, ICE curves, and a monotone relation seen as monotone.
 import { compile } from 'vega-lite';
 import '../../src/models/families.js';
-import { TrainedModel } from '../../src/automl/trained_model.js';
+import { TrainedModel } from '../../src/trained/trained_model.js';
 import { Random } from '../../src/core/random.js';
 import { createFrame, takeFrameRows, type Frame } from '../../src/data/frame.js';
 import { DISPLAY } from '../../src/display.js';
 import type { VegaLiteSpec } from '../../src/charts/spec.js';
-import { pipelineFromSpec } from '../../src/pipeline/spec.js';
+import { pipelineFromSpec } from '../../src/pipeline/pipeline.js';
 import { caseData, fitCase, MODEL_CASES } from '../helpers/model_files.js';
 
 /** Compiles a spec with Vega-Lite: it must compile without warnings (but `tolerated` ones). */

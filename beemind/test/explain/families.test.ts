@@ -3,7 +3,7 @@
 // (probabilities, log-odds whose softmax is predictProba, or the value) within 1e-9 relative; exact methods
 // where the family has one; plain row objects explain as the frame does.
 import '../../src/models/families.js';
-import type { TrainedModel } from '../../src/automl/trained_model.js';
+import type { TrainedModel } from '../../src/trained/trained_model.js';
 import type { Explanation } from '../../src/explain/explanation.js';
 import { rowObject } from '../../src/explain/rows.js';
 import { caseData, fitCase, MODEL_CASES, predictRows } from '../helpers/model_files.js';
@@ -93,8 +93,8 @@ describe.each(MODEL_CASES.map((c) => [c.name, c] as const))('%s', (name, c) => {
 describe('sampling for many columns', () => {
   test('permutation Shapley on 30 columns: seeded, exact local accuracy, a stated standard error', async () => {
     const { loadDatasetAsDataset } = await import('../../src/data/datasets.js');
-    const { pipelineFromSpec } = await import('../../src/pipeline/spec.js');
-    const { TrainedModel } = await import('../../src/automl/trained_model.js');
+    const { pipelineFromSpec } = await import('../../src/pipeline/pipeline.js');
+    const { TrainedModel } = await import('../../src/trained/trained_model.js');
     const { takeFrameRows } = await import('../../src/data/frame.js');
     const data = await loadDatasetAsDataset('breast_cancer');
     const pipeline = await pipelineFromSpec(

@@ -4,13 +4,14 @@
 // background a model keeps; errors that say what to do.
 import fc from 'fast-check';
 import '../../src/models/families.js';
-import { TrainedModel } from '../../src/automl/trained_model.js';
+import { TrainedModel } from '../../src/trained/trained_model.js';
 import { BeeMindError, DataError } from '../../src/core/errors.js';
 import { Random } from '../../src/core/random.js';
 import { createFrame, takeFrameRows, type Column, type Frame } from '../../src/data/frame.js';
-import type { Task } from '../../src/models/estimator.js';
+import type { Task } from '../../src/core/task.js';
 import { Pipeline } from '../../src/pipeline/pipeline.js';
-import { pipelineFromSpec, type PipelineSpecInput } from '../../src/pipeline/spec.js';
+import { type PipelineSpecInput } from '../../src/pipeline/spec.js';
+import { pipelineFromSpec } from '../../src/pipeline/pipeline.js';
 
 interface Synthetic {
   frame: Frame;

@@ -4,11 +4,11 @@
 // methods report 0 error, sampling a positive one.
 import fc from 'fast-check';
 import '../../src/models/families.js';
-import { TrainedModel } from '../../src/automl/trained_model.js';
+import { TrainedModel } from '../../src/trained/trained_model.js';
 import { Random } from '../../src/core/random.js';
 import { createFrame, takeFrameRows, type Frame } from '../../src/data/frame.js';
-import type { Task } from '../../src/models/estimator.js';
-import { pipelineFromSpec } from '../../src/pipeline/spec.js';
+import type { Task } from '../../src/core/task.js';
+import { pipelineFromSpec } from '../../src/pipeline/pipeline.js';
 
 function data(task: Task, seed: number): { frame: Frame; y: Float64Array } {
   const rng = new Random(seed);

@@ -4,7 +4,7 @@
 // Needs the built CLI: run `npx tsc -b` first.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { TrainedModel } from '../../src/automl/trained_model.js';
+import { TrainedModel } from '../../src/trained/trained_model.js';
 import { readCSV } from '../../src/data/csv.js';
 import { DataFrame } from '../../src/data/data_frame.js';
 import { BIN, runNode } from '../store/helpers.js';

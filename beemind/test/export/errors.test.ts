@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import '../../src/models/families.js';
-import { TrainedModel } from '../../src/automl/trained_model.js';
+import { TrainedModel } from '../../src/trained/trained_model.js';
 import { ConfigurationError } from '../../src/core/errors.js';
 import { exportModule, writeModule } from '../../src/export/module.js';
 import { createFrame, type Column } from '../../src/data/frame.js';

@@ -5,13 +5,14 @@ import os from 'node:os';
 import path from 'node:path';
 import '../../src/models/families.js';
 import { fitStack } from '../../src/automl/stacking.js';
-import { TrainedModel } from '../../src/automl/trained_model.js';
+import { TrainedModel } from '../../src/trained/trained_model.js';
 import { toDataset, type Dataset } from '../../src/data/dataset.js';
 import { DataFrame } from '../../src/data/data_frame.js';
 import { loadDatasetAsDataset } from '../../src/data/datasets.js';
 import { splitDataset } from '../../src/data/split.js';
 import { defaultScorer } from '../../src/metrics/scorers.js';
-import { pipelineFromSpec, type PipelineSpecInput } from '../../src/pipeline/spec.js';
+import { type PipelineSpecInput } from '../../src/pipeline/spec.js';
+import { pipelineFromSpec } from '../../src/pipeline/pipeline.js';
 import { reviewTable } from '../helpers/synthetic.js';
 
 /** Not a bundled dataset: the seeded free-text table of test/helpers/synthetic.ts. */

@@ -1,7 +1,7 @@
 // Small fitted models of every family (with most preprocessing steps in front of them), as TrainedModel JSON
 // and as model files: the material of the model-file validation and property tests.
 import '../../src/models/families.js';
-import { TrainedModel, type TrainedModelJSON } from '../../src/automl/trained_model.js';
+import { TrainedModel, type TrainedModelJSON } from '../../src/trained/trained_model.js';
 import { loadDatasetAsDataset } from '../../src/data/datasets.js';
 import type { Dataset } from '../../src/data/dataset.js';
 import { takeFrameRows, type Frame } from '../../src/data/frame.js';
@@ -14,7 +14,7 @@ import {
   type PackedArray,
 } from '../../src/core/serialize.js';
 import type { PipelineSpecInput } from '../../src/pipeline/spec.js';
-import { pipelineFromSpec } from '../../src/pipeline/spec.js';
+import { pipelineFromSpec } from '../../src/pipeline/pipeline.js';
 import { modelChecksum, type ModelFile } from '../../src/store/model_file.js';
 
 export interface ModelCase {

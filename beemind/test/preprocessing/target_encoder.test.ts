@@ -4,7 +4,7 @@ import { columnNames } from '../../src/data/frame.js';
 import { Pipeline } from '../../src/pipeline/pipeline.js';
 import { transformerFromJSON } from '../../src/preprocessing/registry.js';
 import { TargetEncoder } from '../../src/preprocessing/target_encoder.js';
-import { pipelineFromSpec } from '../../src/pipeline/spec.js';
+import { pipelineFromSpec } from '../../src/pipeline/pipeline.js';
 import { cat, frame, num, values } from '../helpers/frames.js';
 
 const train = frame(num('x', [1, 2, 3, 4, 5, 6]), cat('city', ['a', 'a', 'a', 'b', 'b', null]));

@@ -4,8 +4,8 @@
 // values) — and signed again, either loads and predicts sensible output quickly, or is refused with a
 // BeeMindError. Never another exception, never a predict that spins.
 import fc from 'fast-check';
-import type { TrainedModelJSON } from '../../src/automl/trained_model.js';
-import { TrainedModel } from '../../src/automl/trained_model.js';
+import type { TrainedModelJSON } from '../../src/trained/trained_model.js';
+import { TrainedModel } from '../../src/trained/trained_model.js';
 import { BeeMindError } from '../../src/core/errors.js';
 import type { Frame } from '../../src/data/frame.js';
 import { parseModelFile } from '../../src/store/model_file.js';

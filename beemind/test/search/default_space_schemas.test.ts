@@ -1,7 +1,7 @@
 // The default space and portfolio speak the library's language: every family, step kind and hyperparameter
 // they use is registered and accepted by the family's and the step's own zod schema.
 import { Random } from '../../src/core/random.js';
-import type { Task } from '../../src/models/estimator.js';
+import type { Task } from '../../src/core/task.js';
 import '../../src/models/families.js';
 import { modelFamilies, type ModelFamily } from '../../src/models/registry.js';
 import { createTransformer, getTransformerKind } from '../../src/preprocessing/registry.js';

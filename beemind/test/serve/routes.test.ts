@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { createServer, type ServerParts } from '../../src/serve/server.js';
 import { ApiKeys } from '../../src/store/api_keys.js';
 import { ExperimentStore, closeStores } from '../../src/store/experiment_store.js';
-import { TrainedModel } from '../../src/automl/trained_model.js';
+import { TrainedModel } from '../../src/trained/trained_model.js';
 import { runCLI, ok } from '../helpers/cli.js';
 import { bearer, buildFixture, jsonRows, logCollector, type Fixture } from './helpers.js';
 

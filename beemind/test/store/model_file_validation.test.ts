@@ -2,7 +2,7 @@
 // reached once, indices in range), finite values, feature indices, array sizes, hyperparameters and every
 // preprocessing step's fitted state, for every model family. A bad file is a BeeMindError naming the problem,
 // never a hang, a TypeError or garbage predictions.
-import { TrainedModel, type TrainedModelJSON } from '../../src/automl/trained_model.js';
+import { TrainedModel, type TrainedModelJSON } from '../../src/trained/trained_model.js';
 import { BeeMindError, ConfigurationError, DataError } from '../../src/core/errors.js';
 import { pack, unpackI32 } from '../../src/core/serialize.js';
 import { ExperimentStore, closeStores } from '../../src/store/experiment_store.js';

@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { evolve } from '../../src/automl/evolve.js';
 import type { Run } from '../../src/automl/run.js';
-import { TrainedModel } from '../../src/automl/trained_model.js';
+import { TrainedModel } from '../../src/trained/trained_model.js';
 import { loadDataset } from '../../src/data/datasets.js';
 import { toDataset, type Dataset } from '../../src/data/dataset.js';
 import { ExperimentStore, closeStores } from '../../src/store/experiment_store.js';

@@ -4,7 +4,6 @@
  * exports, and whether it ends with an expression (whose value becomes the execute_result).
  */
 import ts from './typescript.cjs';
-import type { ImportBindings } from './declarations.js';
 
 export interface CellFacts {
   /** Top-level names the cell declares (values and types), imports excluded. */
@@ -63,6 +62,9 @@ export function bindingNames(name: ts.BindingName): string[] {
 export function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
   return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === kind);
 }
+
+/** The import bindings of a cell: local name → a one-binding import statement. */
+export type ImportBindings = Map<string, string>;
 
 /** One single-binding import statement per local name, so later cells can drop the names they shadow. */
 export function importBindings(node: ts.ImportDeclaration, sf: ts.SourceFile): ImportBindings {

@@ -6,7 +6,7 @@
  * root files fixed, which lets TypeScript reuse the previous program's structure on every cell.
  */
 import ts from './typescript.cjs';
-import { importBindings } from './analyze.js';
+import { importBindings, type ImportBindings } from './analyze.js';
 
 /** One top-level declaration of an earlier cell, with the names it binds. */
 interface Statement {
@@ -14,8 +14,6 @@ interface Statement {
   text: string;
 }
 
-/** The import bindings of a cell: local name → a one-binding import statement. */
-export type ImportBindings = Map<string, string>;
 
 export class DeclarationStore {
   /** Bindings the next cell sees as its own imports. */

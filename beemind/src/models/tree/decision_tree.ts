@@ -3,7 +3,7 @@
  * DecisionTreeRegressor) and the `decision_tree` model family.
  */
 import { z } from 'zod';
-import type { Task } from '../estimator.js';
+import type { Task } from '../../core/task.js';
 import type { ModelFamily } from '../registry.js';
 import { classificationCriterion, growthParams, maxFeatures, regressionCriterion } from './params.js';
 import {

@@ -7,7 +7,7 @@
  *
  * Histogram j of a batch occupies count[j * slots + b] and stats[(j * slots + b) * nStats + c].
  */
-import type { NodeSamples } from './splitter.js';
+import type { NodeSamples } from './training_set.js';
 
 /** Where the batch's code columns start: column offset (feature × rows) of each of the 1–4 features. */
 export interface Batch {

@@ -4,7 +4,7 @@
  * `random_forest` model family.
  */
 import type { z } from 'zod';
-import type { Task } from '../estimator.js';
+import type { Task } from '../../core/task.js';
 import type { ModelFamily } from '../registry.js';
 import { forestPlan, forestSchemas } from './forest_params.js';
 import { TreeEnsembleClassifier, TreeEnsembleRegressor, type EnsemblePlan } from './tree_estimator.js';

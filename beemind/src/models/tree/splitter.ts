@@ -9,22 +9,10 @@
 import type { Random } from '../../core/random.js';
 import type { Criterion } from './criterion.js';
 import { fillClassHistograms, fillRegressionHistograms, gatherCodes, type Batch } from './histogram.js';
-import type { TrainingSet } from './training_set.js';
+import type { NodeSamples, TrainingSet } from './training_set.js';
 
-/**
- * The rows of the tree being grown, one slot per distinct row. A node owns the slots [start, end); the
- * arrays stay aligned as slots move, so per-node scans read them sequentially.
- */
-export interface NodeSamples {
-  /** Training row of each slot. */
-  readonly idx: Int32Array;
-  /** Classification: class of each slot. */
-  readonly label: Int32Array;
-  /** Regression: target of each slot. */
-  readonly target: Float64Array;
-  /** Weight of each slot (bootstrap count, else 1). */
-  readonly weight: Float64Array;
-}
+export type { NodeSamples };
+
 
 /** The best split found for a node. Rows go left when code <= binLeft, or when missing and missingLeft. */
 export class SplitResult {

@@ -4,7 +4,7 @@
  * thresholds between the actual values on either side of a split, as scikit-learn does), and the target.
  */
 import type { Matrix } from '../../core/matrix.js';
-import type { Task } from '../estimator.js';
+import type { Task } from '../../core/task.js';
 import { BinMapper } from '../binning.js';
 
 export interface TrainingSet {
@@ -85,4 +85,19 @@ export function buildTrainingSet(
     targets,
     nOutputs: task === 'classification' ? nClasses : 1,
   };
+}
+
+/**
+ * The rows of the tree being grown, one slot per distinct row. A node owns the slots [start, end); the
+ * arrays stay aligned as slots move, so per-node scans read them sequentially.
+ */
+export interface NodeSamples {
+  /** Training row of each slot. */
+  readonly idx: Int32Array;
+  /** Classification: class of each slot. */
+  readonly label: Int32Array;
+  /** Regression: target of each slot. */
+  readonly target: Float64Array;
+  /** Weight of each slot (bootstrap count, else 1). */
+  readonly weight: Float64Array;
 }

@@ -4,7 +4,7 @@ import { toDataset, type Dataset } from '../../../src/data/dataset.js';
 import { createMatrix } from '../../../src/core/matrix.js';
 import { BaseClassifier } from '../../../src/models/estimator.js';
 import { registerModelFamily } from '../../../src/models/registry.js';
-import type { EvaluationData, EvaluationJob } from '../../../src/automl/evaluate.js';
+import type { EvaluationData, EvaluationJob } from '../../../src/evaluation/evaluate.js';
 import type { Run } from '../../../src/automl/run.js';
 import { kFold } from '../../../src/data/split.js';
 import type { RunEvent } from '../../../src/events/events.js';

@@ -9,8 +9,9 @@ import { takeFrameRows, type Frame } from '../data/frame.js';
 import type { Split } from '../data/split.js';
 import type { Genome } from '../events/events.js';
 import { getScorer } from '../metrics/scorers.js';
-import { argmaxRows, type Task } from '../models/estimator.js';
-import { pipelineFromSpec } from '../pipeline/spec.js';
+import { argmaxRows } from '../models/estimator.js';
+import type { Task } from '../core/task.js';
+import { pipelineFromSpec } from '../pipeline/pipeline.js';
 
 /** The search rows and their folds: shared once with every worker. */
 export interface EvaluationData {

@@ -11,9 +11,10 @@ import { featureImportanceChart } from '../charts/model_charts.js';
 import type { Dataset } from '../data/dataset.js';
 import { columnNames, type Frame } from '../data/frame.js';
 import { DISPLAY, importanceBundle, tableBundle, type MimeBundle } from '../display.js';
-import { argmaxRows, type Task } from '../models/estimator.js';
+import { argmaxRows } from '../models/estimator.js';
+import type { Task } from '../core/task.js';
 import { Pipeline, type PipelineJSON } from '../pipeline/pipeline.js';
-import type { FeatureImportance } from './importance.js';
+import type { FeatureImportance } from '../explain/importance.js';
 import { stackColumnNames, stackPrediction } from '../pipeline/stack.js';
 // explanations (explain/): attributions and partial dependence of a trained model
 import { columnKinds, explainModel, outputNames, type ExplainOptions } from '../explain/explain.js';

@@ -8,11 +8,11 @@ import { printable } from '../core/text.js';
 import { logger } from '../core/logger.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Drone, Genome, RunEvent, RunStarted } from '../events/events.js';
-import { parseEvolveOptions, type EvolveOptions, type EvolveOptionsInput } from '../automl/options.js';
-import { ExperimentStore } from './experiment_store.js';
-import { resolveStoreLocation } from './location.js';
-import type { RunRecord } from './queries.js';
-import { RunRecorder } from './recorder.js';
+import { parseEvolveOptions, type EvolveOptions, type EvolveOptionsInput } from './options.js';
+import { ExperimentStore } from '../store/experiment_store.js';
+import { resolveStoreLocation } from '../store/location.js';
+import type { RunRecord } from '../store/queries.js';
+import { RunRecorder } from '../store/recorder.js';
 
 /** Options that define what a score means; a resumed run must keep them. */
 const FIXED_ON_RESUME = ['target', 'task', 'metric', 'objectives', 'validation', 'testSize', 'seed'] as const;

@@ -2,7 +2,7 @@
  * This module contains the evaluation cache: the same genome on the same data, folds, fraction and metric is
  * evaluated once per process. Only settled results are kept (timeouts and cancellations are retried).
  */
-import type { Outcome } from '../evaluation/pool/outcome.js';
+import type { Outcome } from './pool/outcome.js';
 import type { EvaluationResult } from './evaluate.js';
 
 const MAX_ENTRIES = 2000;

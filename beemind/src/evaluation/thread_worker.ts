@@ -2,7 +2,7 @@
  * The worker-thread entry of the `threads` backend: evaluates genomes on data shared once per run.
  */
 import '../models/families.js';
-import { serveTasks } from '../evaluation/pool/serve.js';
+import { serveTasks } from './pool/serve.js';
 import { evaluateGenome, type EvaluationData, type EvaluationResult } from './evaluate.js';
 import type { WorkerTask } from './backends.js';
 import { workerData } from 'node:worker_threads';

@@ -7,8 +7,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { EvaluationError } from '../core/errors.js';
-import { serializeError, type Outcome } from '../evaluation/pool/outcome.js';
-import { WorkerPool } from '../evaluation/pool/worker_pool.js';
+import { serializeError, type Outcome } from './pool/outcome.js';
+import { WorkerPool } from './pool/worker_pool.js';
 import { pluginUrl } from './plugins.js';
 import { evaluateGenome, type EvaluationData, type EvaluationJob, type EvaluationResult } from './evaluate.js';
 
@@ -67,9 +67,9 @@ export class InlineBackend implements EvaluationBackend {
   }
 }
 
-/** The compiled worker entry; src/automl and dist/automl sit at the same depth, so this works from both. */
+/** The compiled worker entry; src/evaluation and dist/evaluation sit at the same depth, so this works from both. */
 function workerEntry(): URL {
-  const entry = new URL('../../dist/automl/evaluation_worker.js', import.meta.url);
+  const entry = new URL('../../dist/evaluation/thread_worker.js', import.meta.url);
   if (!existsSync(fileURLToPath(entry))) {
     throw new EvaluationError(
       'backend.not_built',

@@ -1,0 +1,170 @@
+/**
+ * This module contains the parts a search is built from, and the one place where evolve()'s string options
+ * become them: the search space (the user's, or the default space adapted to the data), the strategy that
+ * proposes genomes, the pruner that decides which drones earn more rows (successive halving, or none) and the
+ * evaluation backend (inline, worker threads or Redis). A user can pass an object of their own for the
+ * strategy, the pruner or the backend (evolve's third argument); the string options then build the rest.
+ */
+import { ConfigurationError } from '../core/errors.js';
+import type { Dataset } from '../data/dataset.js';
+import { dateColumnInfo } from '../data/dates.js';
+import { isTextColumn } from '../data/text.js';
+import { InlineBackend, ThreadBackend, type EvaluationBackend } from '../evaluation/backends.js';
+import type { Scorer } from '../metrics/scorers.js';
+import { modelFamilies } from '../models/registry.js';
+import { countCategories } from '../preprocessing/categories.js';
+import { defaultPipelineSpace, type DefaultSpaceOptions } from '../search/default_space.js';
+import { checkPipelineSpace, restrictFamilies, type PipelineSpace } from '../search/genome.js';
+import { defaultPortfolio } from '../search/portfolio.js';
+import { createStrategy, type SearchStrategy, type StrategyOptionsByName } from '../search/strategies/index.js';
+import { HalvingLadder, rungFractions } from './halving.js';
+import type { SizedEvolveOptions } from './options.js';
+
+/**
+ * Decides, rung by rung, which drones of a batch are evaluated on more rows. Every drone starts on the first
+ * fraction; the last fraction is 1 (all of each fold's training rows), where a drone's score is final.
+ */
+export interface Pruner {
+  /** Fractions of the training rows, smallest first, ending at 1. */
+  readonly fractions: readonly number[];
+  /** Per entry of a batch's scores at rung `rung` (null = failed): whether it goes on to the next rung. */
+  promote(rung: number, scores: readonly (number | null)[]): boolean[];
+}
+
+/** Every drone is evaluated on all rows at once. */
+export const noPruning: Pruner = { fractions: [1], promote: (_rung, scores) => scores.map(() => false) };
+
+/** Builds the strategy over the run's search space; `seed` and the default portfolio come with the context. */
+export type StrategyFactory = (space: PipelineSpace, context: StrategyContext) => SearchStrategy;
+
+export interface StrategyContext {
+  seed: number;
+  task: Dataset['task'];
+  /** Known-good genomes for this task and data to evaluate first (the built-in strategies open with them). */
+  portfolio: ReturnType<typeof defaultPortfolio>;
+}
+
+/** The user's own parts, each replacing what the string options would build. */
+export interface CustomParts {
+  /** A strategy (or a factory given the search space) in place of `options.strategy`. */
+  strategy?: SearchStrategy | StrategyFactory;
+  /** A pruner in place of `options.successiveHalving`. */
+  pruner?: Pruner;
+  /** A backend in place of `options.workers` / `options.backend`; evolve() closes it at the end of the run. */
+  backend?: EvaluationBackend;
+}
+
+/** The parts one search runs on. */
+export interface SearchParts {
+  space: PipelineSpace;
+  strategy: SearchStrategy;
+  pruner: Pruner;
+  backend: EvaluationBackend;
+}
+
+/** Metrics that weigh every class alike, for which balancing class weights can help. */
+const BALANCING_METRICS = new Set(['balanced_accuracy', 'f1_macro', 'roc_auc']);
+
+/** The rarest class has under a quarter of the rows of the most common one. */
+function isImbalanced(dataset: Dataset): boolean {
+  if (dataset.task !== 'classification') return false;
+  const counts = new Float64Array(dataset.nClasses);
+  for (const y of dataset.target.values) counts[y]++;
+  return Math.min(...counts) < 0.25 * Math.max(...counts);
+}
+
+/** A categorical column with at least this many categories is worth encoding by target mean and frequency. */
+const HIGH_CARDINALITY = 16;
+
+/** What the data holds that the default space and portfolio adapt to. */
+export function dataTraits(dataset: Dataset, scorer: Scorer): DefaultSpaceOptions {
+  const columns = dataset.features.columns;
+  return {
+    dates: columns.some((c) => dateColumnInfo(c) !== null),
+    text: columns.some((c) => isTextColumn(c)),
+    manyCategories: columns.some(
+      (c) =>
+        c.kind === 'categorical' && !isTextColumn(c) && dateColumnInfo(c) === null && countCategories(c.values).size >= HIGH_CARDINALITY,
+    ),
+    classWeights: BALANCING_METRICS.has(scorer.name) && isImbalanced(dataset),
+  };
+}
+
+/**
+ * The user's space, or the default space over the registered model families (plugins included) adapted to
+ * the data's traits; either restricted to `options.families` when given.
+ */
+export function searchSpace(options: SizedEvolveOptions, task: Dataset['task'], traits: DefaultSpaceOptions): PipelineSpace {
+  if (options.space) {
+    const space = checkPipelineSpace(options.space);
+    return options.families ? restrictFamilies(space, options.families) : space;
+  }
+  const registered = new Set(modelFamilies(task).map((f) => f.family));
+  const space = defaultPipelineSpace(task, { ...traits, families: options.families });
+  const available = Object.keys(space.models).filter((f) => registered.has(f));
+  if (available.length === 0) {
+    throw new ConfigurationError('evolve.no_families', `none of the model families ${Object.keys(space.models).join(', ')} is available for ${task}.`);
+  }
+  return restrictFamilies(space, available);
+}
+
+/** The strategy `options.strategy` names, seeded, opening with the portfolio (except grid search). */
+function namedStrategy(options: SizedEvolveOptions, space: PipelineSpace, context: StrategyContext): SearchStrategy {
+  const common = { seed: context.seed, portfolio: context.portfolio };
+  const byName: StrategyOptionsByName = {
+    evolution: { ...common, populationSize: options.populationSize },
+    tpe: common,
+    random: { ...common, batchSize: options.populationSize },
+    grid: { seed: context.seed, batchSize: options.populationSize },
+  };
+  return createStrategy(options.strategy, space, byName[options.strategy]);
+}
+
+/** Successive halving as `options.successiveHalving` sets it, or no pruning. */
+function namedPruner(options: SizedEvolveOptions, scorer: Scorer, minTrainRows: number): Pruner {
+  const halving = options.successiveHalving || null;
+  if (!halving) return noPruning;
+  return new HalvingLadder(rungFractions(halving, minTrainRows), halving.eta, scorer.greaterIsBetter);
+}
+
+/** The user's backend, or the one `options.backend` / `options.workers` ask for. */
+export async function evaluationBackend(options: SizedEvolveOptions, runId: string, custom: CustomParts = {}): Promise<EvaluationBackend> {
+  if (custom.backend) return custom.backend;
+  // The Redis backend is loaded only when asked for: the queue library stays out of local runs.
+  if (options.backend) {
+    const { RedisBackend } = await import('../distributed/backend.js');
+    return RedisBackend.connect({ ...options.backend, runId, plugins: options.plugins });
+  }
+  return options.workers > 0 ? new ThreadBackend(options.workers, options.workerMemoryMb, options.plugins) : new InlineBackend();
+}
+
+/** The parts of one run on `backend`: the user's own where given, else those its options name. */
+export function searchParts(
+  options: SizedEvolveOptions,
+  run: { dataset: Dataset; scorer: Scorer; minTrainRows: number },
+  backend: EvaluationBackend,
+  custom: CustomParts = {},
+): SearchParts {
+  const traits = dataTraits(run.dataset, run.scorer);
+  const space = searchSpace(options, run.dataset.task, traits);
+  const context: StrategyContext = { seed: options.seed, task: run.dataset.task, portfolio: defaultPortfolio(run.dataset.task, traits) };
+  const strategy =
+    typeof custom.strategy === 'function'
+      ? custom.strategy(space, context)
+      : (custom.strategy ?? namedStrategy(options, space, context));
+  const pruner = custom.pruner ?? namedPruner(options, run.scorer, run.minTrainRows);
+  checkPruner(pruner);
+  return { space, strategy, pruner, backend };
+}
+
+/** A pruner's rungs must grow to all rows, or no drone would ever be scored on its folds' full training rows. */
+function checkPruner(pruner: Pruner): void {
+  const f = pruner.fractions;
+  const ok = f.length > 0 && f.every((x, i) => x > 0 && x <= 1 && (i === 0 || x > f[i - 1])) && f[f.length - 1] === 1;
+  if (!ok) {
+    throw new ConfigurationError(
+      'evolve.bad_pruner',
+      `a pruner's fractions must grow from above 0 and end at 1 (got [${f.join(', ')}]); e.g. [1/9, 1/3, 1].`,
+    );
+  }
+}

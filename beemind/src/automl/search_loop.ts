@@ -1,0 +1,263 @@
+/**
+ * This module contains the search loop. Batch by batch (one generation), it asks the strategy for genomes,
+ * evaluates them on the backend rung by rung as the pruner allows, records each as a drone, emits the event
+ * stream, tells the strategy, and stops at the first limit reached: the budget, the user's interrupt, or a
+ * strategy with nothing left to propose.
+ */
+import type { Drone, Genome } from '../events/events.js';
+import type { EvaluationBackend } from '../evaluation/backends.js';
+import { evaluationCache } from '../evaluation/cache.js';
+import type { EvaluationJob, EvaluationResult } from '../evaluation/evaluate.js';
+import type { Outcome } from '../evaluation/pool/outcome.js';
+import { diversity, genomeKey, isValidGenome, type PipelineSpace } from '../search/genome.js';
+import type { Proposal, TrialResult } from '../search/strategies/index.js';
+import type { StopReason } from './budget.js';
+import { bestDrone, fullFoldFitSeconds, mean, now, paretoIds, type RunContext } from './context.js';
+import type { ObjectiveName } from './options.js';
+import type { Pruner, SearchParts } from './parts.js';
+
+/** What the loop evaluates: a strategy's proposal, or a genome of an earlier run (warm start). */
+type Candidate = Pick<Proposal, 'genome' | 'parents'> & { operator: string };
+
+/** A drone as a result the strategy learns from (every objective maximised). */
+function trialResult(ctx: RunContext, drone: Drone): TrialResult {
+  return {
+    id: drone.id,
+    genome: drone.genome,
+    status: drone.status,
+    objectives: drone.objectives.map((v, j) => (v === null ? -Infinity : ctx.objectives[j].direction === 'maximize' ? v : -v)),
+  };
+}
+
+/** Objective values of a finished evaluation, in run order (raw units). */
+function objectiveValues(names: readonly ObjectiveName[], score: number, r: EvaluationResult): number[] {
+  return names.map((name) => {
+    switch (name) {
+      case 'score':
+        return score;
+      case 'fit_seconds':
+        return r.fitSeconds;
+      case 'model_size':
+        return r.modelSize;
+      case 'predict_seconds':
+        return r.predictSeconds;
+    }
+  });
+}
+
+/**
+ * Runs the search on `parts` until a limit is reached and returns why it stopped. A resumed run's drones
+ * (already in the context) are told to the strategy first; a warm start's genomes are evaluated first.
+ */
+export async function searchLoop(
+  ctx: RunContext,
+  parts: SearchParts,
+  signal?: AbortSignal,
+  warmStart: readonly Genome[] = [],
+): Promise<StopReason> {
+  const { options, budget } = ctx;
+  const { space, strategy, pruner, backend } = parts;
+  const wantSize = options.objectives.includes('model_size');
+  // A resumed run tells the strategy every drone it has (none is evaluated again) and numbers on from them.
+  if (ctx.drones.length > 0) strategy.tell(ctx.drones.map((d) => trialResult(ctx, d)));
+  let generation = ctx.drones.reduce((g, d) => Math.max(g, d.generation + 1), 0);
+  let droneCounter = ctx.drones.reduce((n, d) => Math.max(n, Number(/^d(\d+)$/.exec(d.id)?.[1] ?? 0)), 0);
+  // A warm start evaluates an earlier run's best genomes first; the strategy is then told their results.
+  const known = new Set(ctx.drones.map((d) => genomeKey(d.genome)));
+  const queued: Candidate[] = warmStart
+    .filter((genome) => !known.has(genomeKey(genome)) && isValidGenome(space, genome))
+    .map((genome) => ({ genome, parents: [], operator: 'warm_start' }));
+
+  // The deadline and the user's abort both cancel running evaluations; finished drones are kept.
+  let stopped: StopReason | null = null;
+  const stop = (why: StopReason) => {
+    if (!stopped) stopped = why;
+    backend.cancelAll();
+  };
+  const onAbort = () => stop('interrupted');
+  signal?.addEventListener('abort', onAbort, { once: true });
+  // the deadline moves earlier when the leader is slow to refit (budget.reserveForFinishing)
+  let timer: NodeJS.Timeout | undefined;
+  const armDeadline = () => {
+    clearTimeout(timer);
+    const msLeft = budget.searchMsLeft();
+    timer = Number.isFinite(msLeft) ? setTimeout(() => stop('time'), Math.max(0, msLeft)) : undefined;
+    timer?.unref();
+  };
+  armDeadline();
+
+  try {
+    for (;;) {
+      if (signal?.aborted) return 'interrupted';
+      const limit = budget.reached();
+      if (limit) return limit;
+      if (stopped) return stopped;
+      const batchSize = Math.min(options.populationSize, budget.evaluationsLeft());
+      const proposals: Candidate[] = queued.length > 0 ? queued.splice(0, batchSize) : strategy.ask(batchSize);
+      if (proposals.length === 0) return 'exhausted';
+
+      const ids = proposals.map(() => `d${++droneCounter}`);
+      const outcomes = await evaluateBatch(ctx, backend, proposals, ids, pruner, wantSize, () => stopped !== null);
+
+      // Drones cut off by the deadline or an interrupt are dropped; every finished one is kept.
+      const results: TrialResult[] = [];
+      const finished: Drone[] = [];
+      proposals.forEach((p, k) => {
+        const outcome = outcomes[k];
+        if (!outcome) return;
+        const drone = toDrone(ctx, ids[k], p, outcome, generation);
+        ctx.drones.push(drone);
+        finished.push(drone);
+        ctx.emit({ type: 'drone.evaluated', runId: ctx.runId, time: now(), drone });
+        results.push(trialResult(ctx, drone));
+      });
+      if (results.length < proposals.length) {
+        emitGeneration(ctx, space, generation, finished);
+        return stopped ?? 'interrupted';
+      }
+      budget.countEvaluations(proposals.length);
+      strategy.tell(results);
+      const leader = bestDrone(ctx.drones, ctx.scorer.greaterIsBetter);
+      if (leader) {
+        budget.reserveForFinishing(finishingMs(leader, ctx));
+        armDeadline();
+      }
+
+      budget.recordGeneration(emitGeneration(ctx, space, generation, finished));
+      generation++;
+    }
+  } finally {
+    if (timer) clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/**
+ * Time to finish a run whose champion is `leader`, with margin: its refit on the search rows (its fit time
+ * was measured on a fold's share of them) and, with test rows, its refit on every row.
+ */
+function finishingMs(leader: Drone, ctx: RunContext): number {
+  const v = ctx.options.validation;
+  const trainShare = 'holdout' in v ? 1 - v.holdout : 1 - 1 / v.folds;
+  const perRow = fullFoldFitSeconds(leader) / Math.max(1, ctx.search.rows * trainShare);
+  const refitRows = ctx.search.rows + (ctx.test ? ctx.dataset.rows : 0);
+  return perRow * refitRows * 1000 * 1.5;
+}
+
+/** Emits generation.completed; returns the best score so far. */
+function emitGeneration(ctx: RunContext, space: PipelineSpace, generation: number, finished: readonly Drone[]): number | null {
+  const best = bestDrone(ctx.drones, ctx.scorer.greaterIsBetter);
+  ctx.emit({
+    type: 'generation.completed',
+    runId: ctx.runId,
+    time: now(),
+    generation,
+    bestId: best?.id ?? null,
+    bestScore: best?.score ?? null,
+    paretoIds: paretoIds(ctx),
+    diversity: diversity(space, finished.map((d) => d.genome)),
+    evaluated: ctx.drones.length,
+  });
+  return best?.score ?? null;
+}
+
+interface BatchOutcome {
+  outcome: Outcome<EvaluationResult>;
+  fraction: number;
+  pruned: boolean;
+}
+
+/**
+ * Evaluates a batch rung by rung: all proposals on the pruner's smallest fraction, the promoted ones on the
+ * next, up to all rows. Returns null for an entry cut off by the deadline or an interrupt.
+ */
+export async function evaluateBatch(
+  ctx: RunContext,
+  backend: EvaluationBackend,
+  proposals: readonly Candidate[],
+  ids: readonly string[],
+  pruner: Pruner,
+  measureSize: boolean,
+  isStopped: () => boolean,
+): Promise<(BatchOutcome | null)[]> {
+  const { options, scorer } = ctx;
+  const fractions = pruner.fractions;
+  const timeoutMs = options.budget.evaluationSeconds !== undefined ? options.budget.evaluationSeconds * 1000 : undefined;
+  const out: (BatchOutcome | null)[] = proposals.map(() => null);
+  let active = proposals.map((_, k) => k);
+  for (let r = 0; r < fractions.length && active.length > 0; r++) {
+    // past the deadline (or an interrupt) no drone climbs further: a promoted one keeps its score at the
+    // fraction it finished, as one cut off while climbing does
+    if (r > 0 && isStopped()) break;
+    const fraction = fractions[r];
+    const last = r === fractions.length - 1;
+    const settled = await Promise.all(
+      active.map((k) => {
+        const job: EvaluationJob = {
+          genome: proposals[k].genome,
+          fraction,
+          metric: scorer.name,
+          seed: options.seed,
+          wantPredictions: last,
+          measureSize: measureSize && last,
+        };
+        const key = `${ctx.dataKey}|${scorer.name}|${fraction}|${measureSize}|${genomeKey(job.genome)}`;
+        return evaluationCache.getOrEvaluate(key, () => backend.evaluate(ctx.dataKey, job, { timeoutMs, id: `${ids[k]}.r${r}` }));
+      }),
+    );
+    const scores = settled.map((o) => (o.status === 'ok' ? mean(o.value.foldScores) : null));
+    const promoted = last ? settled.map(() => false) : pruner.promote(r, scores);
+    const next: number[] = [];
+    active.forEach((k, i) => {
+      const outcome = settled[i];
+      if (outcome.status === 'cancelled') return; // stays null: cut off by the deadline or an interrupt
+      out[k] = { outcome, fraction, pruned: !last && outcome.status === 'ok' && !promoted[i] };
+      if (promoted[i]) next.push(k);
+    });
+    active = next;
+  }
+  return out;
+}
+
+function toDrone(ctx: RunContext, id: string, p: Candidate, b: BatchOutcome, generation: number): Drone {
+  const base = {
+    id,
+    generation,
+    parents: p.parents,
+    operator: p.operator,
+    genome: p.genome,
+    family: p.genome.model.family,
+    fraction: b.fraction,
+  };
+  const o = b.outcome;
+  if (o.status !== 'ok') {
+    const error =
+      o.status === 'timeout'
+        ? `stopped after ${ctx.options.budget.evaluationSeconds} s (the per-evaluation limit budget.evaluationSeconds)`
+        : o.status === 'cancelled'
+          ? 'cancelled'
+          : `${o.error.name}: ${o.error.message}`;
+    return {
+      ...base,
+      status: o.status === 'timeout' ? 'timeout' : 'failed',
+      foldScores: [],
+      score: null,
+      objectives: ctx.objectives.map(() => null),
+      fitSeconds: 'seconds' in o ? o.seconds : 0,
+      predictSeconds: 0,
+      error,
+    };
+  }
+  const r = o.value;
+  const score = mean(r.foldScores);
+  if (!b.pruned && r.predictions) ctx.predictions.set(id, r.predictions);
+  return {
+    ...base,
+    status: b.pruned ? 'pruned' : 'ok',
+    foldScores: r.foldScores,
+    score,
+    objectives: objectiveValues(ctx.options.objectives, score, r),
+    fitSeconds: r.fitSeconds,
+    predictSeconds: r.predictSeconds,
+  };
+}
