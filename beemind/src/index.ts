@@ -1,5 +1,10 @@
 /**
- * The public API of the `beemind` package. Everything not exported here is private.
+ * The public API of the `beemind` package: what a notebook or a script needs to load data, search, use and
+ * explain models, keep them and serve them. Tools built on BeeMind's parts import them from named entries:
+ * `beemind/search` (spaces, genomes, operators, NSGA-II, strategies), `beemind/evaluation` (the evaluation
+ * core, backends, worker pool), `beemind/store` (the experiment store and registry as objects),
+ * `beemind/distributed` (Redis backend and worker) and `beemind/events` (the event schemas and hub).
+ * Everything not exported from one of these is private.
  */
 import './models/families.js';
 
@@ -73,9 +78,7 @@ export { publishRunEvent, subscribeRunEvents, runSnapshots, clearRunHistory, typ
 // search and AutoML
 export { hp, type Space, type Param, type Config } from './search/space/types.js';
 export { defaultPipelineSpace } from './search/default_space.js';
-export { defaultPortfolio } from './search/portfolio.js';
-export { genomeKey, type PipelineSpace, type StepSlot } from './search/genome.js';
-export { paretoFront, nonDominatedSort, crowdingDistance } from './search/nsga2.js';
+export type { PipelineSpace, StepSlot } from './search/genome.js';
 export { createStrategy, STRATEGY_NAMES, type SearchStrategy, type Proposal, type TrialResult } from './search/strategies/index.js';
 export { evolve, type EvolveControls } from './automl/evolve.js';
 export {
@@ -100,20 +103,13 @@ export { explainModel, type ExplainOptions, type ExplainableModel } from './expl
 export { PartialDependence, type PartialDependenceOptions, type PartialDependenceJSON } from './explain/partial_dependence.js';
 export type { Scale as ExplanationScale } from './explain/attribution.js';
 export type { RowsInput } from './explain/rows.js';
-export { evaluationCache } from './evaluation/cache.js';
 export { historyChart, lineageChart, paretoChart, modelComparisonChart } from './charts/run_charts.js';
-export { WorkerPool, serveTasks, type Outcome } from './evaluation/pool/index.js';
 
 // experiment store and model registry
 export { openStore, saveModel, loadModel, storedRunSnapshots } from './store/api.js';
-export { ExperimentStore, closeStores } from './store/experiment_store.js';
-export { ModelRegistry, parseModelSelector, type ModelVersion, type ModelSelector, type SaveModelOptions } from './store/registry.js';
-export { parseModelFile, type ModelFile, type ModelSource, type ModelStage } from './store/model_file.js';
-export type { RunSummary, RunRecord, RunStatus, RunComparison, ComparisonEntry, ListRunsOptions } from './store/queries.js';
-export type { DroneExportFormat } from './store/export.js';
-export type { BackupResult } from './store/backup.js';
-export { resolveStoreLocation, DEFAULT_STORE_PATH, type StoreLocation } from './store/location.js';
-export { SCHEMA_VERSION as STORE_SCHEMA_VERSION } from './store/migrations.js';
+export type { ExperimentStore } from './store/experiment_store.js';
+export type { ModelVersion, ModelSelector, SaveModelOptions } from './store/registry.js';
+export type { RunSummary, ListRunsOptions } from './store/queries.js';
 export { serve, createServer, monitor, ApiKeys, type ServeOptions, type RunningServer, type MonitoringReport, type ApiKey, type CreatedApiKey } from './serve/index.js';
 
 // notebook display protocol
