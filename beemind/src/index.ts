@@ -72,7 +72,7 @@ export { type VegaLiteSpec } from './charts/spec.js';
 export { confusionMatrixChart, featureImportanceChart, type ImportanceEntry } from './charts/model_charts.js';
 
 // events
-export * from './events/events.js';
+export * from './protocol/events.js';
 export { publishRunEvent, subscribeRunEvents, runSnapshots, clearRunHistory, type RunEventListener } from './events/hub.js';
 
 // search and AutoML

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { eventJsonSchema, RunEventSchema } from '../src/events/events.js';
+import { eventJsonSchema, RunEventSchema } from '../src/protocol/events.js';
 import { publishRunEvent, runSnapshots, subscribeRunEvents } from '../src/events/hub.js';
 
 describe('the run event contract', () => {

@@ -1,9 +1,9 @@
 // The comm manager and the `beemind` comm bridge (with a fake run event source, no library, no ZeroMQ).
 import { BeeMindBridge } from '../src/comm/beemind-bridge.js';
-import { BINARY_THRESHOLD, packBuffers } from '../src/comm/binary.js';
+import { BINARY_THRESHOLD, packBuffers } from 'beemind/protocol';
 import { CommManager } from '../src/comm/comms.js';
-import type { RunEventLike, RunEventSource } from '../src/comm/run-source.js';
-import { FakeSource } from './fakes.js';
+import type { RunEventSource } from '../src/comm/run-source.js';
+import { FakeSource, type RunEventLike } from './fakes.js';
 import type { Output } from '../src/protocol/messages.js';
 
 function manager() {

@@ -130,29 +130,55 @@ describe('RunProgress', () => {
       },
       (n) => active.push(n),
     );
+    const time = '2026-01-01T00:00:00.000Z';
     progress.onEvent({
       type: 'run.started',
+      version: 1,
       runId: 'r1',
+      time,
       name: 'iris <demo>',
+      seed: 0,
       metric: 'accuracy',
       config: { budget: { evaluations: 4 } },
       objectives: [{ name: 'accuracy', direction: 'maximize' }],
+      dataset: { name: 'iris', rows: 150, fingerprint: 'f', task: 'classification', target: 'species', classes: ['a', 'b'], features: [] },
     });
-    for (const score of [0.8, 0.95, 0.9]) {
+    // not a run event: ignored, as an event of a run that never started is
+    progress.onEvent({ type: 'drone.evaluated', runId: 'r1', drone: { status: 'ok', score: 0.99 } });
+    [0.8, 0.95, 0.9, null].forEach((score, i) => {
+      const family = score !== null && score > 0.9 ? 'forest' : 'tree';
       progress.onEvent({
         type: 'drone.evaluated',
         runId: 'r1',
-        drone: { status: 'ok', score, family: score > 0.9 ? 'forest' : 'tree', generation: 1 },
+        time,
+        drone: {
+          id: `d${i + 1}`,
+          generation: 1,
+          parents: [],
+          operator: 'random',
+          genome: { steps: [], model: { family, params: {} } },
+          family,
+          status: score === null ? 'failed' : 'ok',
+          foldScores: score === null ? [] : [score],
+          score,
+          objectives: [score],
+          fitSeconds: 0.1,
+          predictSeconds: 0.01,
+          fraction: 1,
+        },
       });
-    }
+    });
     progress.onEvent({
       type: 'run.finished',
       runId: 'r1',
+      time,
       status: 'completed',
       reason: 'evaluations',
+      championId: 'd2',
+      ensemble: null,
+      leaderboard: [],
       evaluated: 4,
       elapsedSeconds: 2,
-      championId: 'd2',
       testScore: 0.93,
     });
     expect(shown.map((s) => s.id)).toEqual(['beemind-run-r1']);
@@ -161,6 +187,7 @@ describe('RunProgress', () => {
       'completed (evaluations) · 4/4 drones · generation 1 · best accuracy 0.9500 (forest)',
     );
     expect(last['text/plain']).toContain('test accuracy 0.9300');
+    expect(last['text/plain']).toContain('1 failed');
     expect(last['text/html']).toContain('<b>iris &lt;demo&gt;</b>');
     expect(last['text/html']).toContain('<progress value="4" max="4"');
     expect(active).toEqual([1, 0]);

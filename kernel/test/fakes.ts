@@ -1,13 +1,17 @@
 // Test doubles shared by the kernel's tests: a run event source like the library's hub, and Jupyter requests.
 import { randomUUID } from 'node:crypto';
-import type { RunEventLike, RunEventSource } from '../src/comm/run-source.js';
+import type { RunEvent } from 'beemind/protocol';
+import type { RunEventSource } from '../src/comm/run-source.js';
 import type { JsonObject, JupyterMessage } from '../src/protocol/messages.js';
+
+/** An event as a test writes it: a type and a run id, whatever else it carries (the bridge forwards it whole). */
+export type RunEventLike = { type: string; runId: string; [field: string]: unknown };
 
 /** A run event source that records what is published, as the library's event hub does. */
 export class FakeSource implements RunEventSource {
   readonly history: { runId: string; events: RunEventLike[] }[] = [];
-  private readonly listeners = new Set<(e: RunEventLike) => void>();
-  subscribe(listener: (e: RunEventLike) => void) {
+  private readonly listeners = new Set<(e: RunEvent) => void>();
+  subscribe(listener: (e: RunEvent) => void) {
     this.listeners.add(listener);
     return () => void this.listeners.delete(listener);
   }
@@ -21,7 +25,7 @@ export class FakeSource implements RunEventSource {
     let run = this.history.find((r) => r.runId === event.runId);
     if (!run) this.history.push((run = { runId: event.runId, events: [] }));
     run.events.push(event);
-    for (const l of this.listeners) l(event);
+    for (const l of this.listeners) l(event as unknown as RunEvent);
   }
   get subscribers() {
     return this.listeners.size;

@@ -4,7 +4,7 @@
  * (the leader, the Pareto front, a drone's full-rows fit time).
  */
 import type { Dataset } from '../data/dataset.js';
-import type { Drone, Objective, RunEvent, RunStarted } from '../events/events.js';
+import type { Drone, Objective, RunEvent, RunStarted } from '../protocol/events.js';
 import type { EvaluationData } from '../evaluation/evaluate.js';
 import type { Scorer } from '../metrics/scorers.js';
 import { paretoFront } from '../search/nsga2.js';

@@ -13,8 +13,9 @@ import { Dataset, toDataset } from '../data/dataset.js';
 import type { Frame } from '../data/frame.js';
 import { describeDropped, uselessColumns } from '../data/screen.js';
 import { kFold, trainTestSplit, type Split } from '../data/split.js';
-import type { Objective, RunEvent, RunStarted } from '../events/events.js';
-import { EVENT_PROTOCOL_VERSION } from '../events/events.js';
+import type { Objective, RunEvent, RunStarted } from '../protocol/events.js';
+import { EVENT_PROTOCOL_VERSION } from '../protocol/events.js';
+import { INTERRUPT_SIGNAL } from '../protocol/display.js';
 import { publishRunEvent, runSnapshots } from '../events/hub.js';
 import { redactSecrets } from '../distributed/redis_url.js';
 import type { EvaluationData } from '../evaluation/evaluate.js';
@@ -82,7 +83,7 @@ function searchSplits(search: Dataset, options: SizedEvolveOptions): Split[] {
 export async function evolve(data: Dataset | Frame, input: EvolveOptionsInput = {}, controls: EvolveControls = {}): Promise<Run> {
   // In a notebook, the kernel publishes each cell's interrupt signal here, so an interrupt stops the run
   // (keeping its drones) even when the cell did not pass one.
-  const cellSignal = (globalThis as Record<symbol, AbortSignal | undefined>)[Symbol.for('beemind.interruptSignal')];
+  const cellSignal = (globalThis as Record<symbol, AbortSignal | undefined>)[INTERRUPT_SIGNAL];
   if (!controls.signal && cellSignal) controls = { ...controls, signal: cellSignal };
   // the experiment store: the run to resume (its options come back from it), a warm start, the recorder
   const history = openRunHistory(input);

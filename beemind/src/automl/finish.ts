@@ -5,7 +5,7 @@
  */
 import { createMatrix } from '../core/matrix.js';
 import { logger } from '../core/logger.js';
-import type { Drone, LeaderboardRow, RunFinished } from '../events/events.js';
+import type { Drone, LeaderboardRow, RunFinished } from '../protocol/events.js';
 import type { StopReason } from './budget.js';
 import { selectEnsemble, type EnsembleCandidate, type EnsembleSelection } from './ensemble.js';
 import { fitStack, type Stack } from './stacking.js';

@@ -9,7 +9,7 @@ import { createMatrix } from '../core/matrix.js';
 import { quote } from '../core/text.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Frame } from '../data/frame.js';
-import type { Drone } from '../events/events.js';
+import type { Drone } from '../protocol/events.js';
 import { permutationImportance } from '../explain/importance.js';
 import { confusionMatrix } from '../metrics/classification.js';
 import { argmaxRows } from '../models/estimator.js';

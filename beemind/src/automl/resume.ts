@@ -7,7 +7,7 @@ import { ConfigurationError, DataError } from '../core/errors.js';
 import { printable } from '../core/text.js';
 import { logger } from '../core/logger.js';
 import type { Dataset } from '../data/dataset.js';
-import type { Drone, Genome, RunEvent, RunStarted } from '../events/events.js';
+import type { Drone, Genome, RunEvent, RunStarted } from '../protocol/events.js';
 import { parseEvolveOptions, type EvolveOptions, type EvolveOptionsInput } from './options.js';
 import { ExperimentStore } from '../store/experiment_store.js';
 import { resolveStoreLocation } from '../store/location.js';

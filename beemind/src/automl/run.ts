@@ -12,8 +12,11 @@ import { Dataset } from '../data/dataset.js';
 import { takeFrameRows, type Frame } from '../data/frame.js';
 import type { DroppedColumn } from '../data/screen.js';
 import { DISPLAY, escapeHtml, formatSignificant, tableBundle, type MimeBundle } from '../display.js';
-import type { Drone, LeaderboardRow, RunEvent, RunFinished, RunStarted } from '../events/events.js';
+import type { Drone, LeaderboardRow, RunEvent, RunFinished, RunStarted } from '../protocol/events.js';
 import type { Explanation } from '../explain/explanation.js';
+import type { RowExplanation } from '../protocol/comm.js';
+
+export type { RowExplanation };
 import type { ImportanceReport, TrainedModel } from '../trained/trained_model.js';
 import type { ConfusionMatrix, HeldOutRows, Refitter } from './refitter.js';
 
@@ -314,27 +317,6 @@ export class Run {
       'text/html': `<p>${escapeHtml(this.toString())}</p>${board['text/html']}`,
     };
   }
-}
-
-/** One row's attributions as the panels show them (plain JSON: the comm sends it as is). */
-export interface RowExplanation {
-  runId: string;
-  droneId: string;
-  source: 'test' | 'sent';
-  /** The row's index in its source, and how many rows the source has. */
-  row: number;
-  rowCount: number;
-  columns: string[];
-  outputs: string[];
-  scale: string;
-  /** Per output: the base value, the attributions by column, and the model's raw output (base + Σ). */
-  base: number[];
-  values: number[][];
-  output: number[];
-  method: string;
-  maxError: number;
-  /** The row's input values, one per column (null when missing). */
-  input: unknown[];
 }
 
 /**

@@ -4,7 +4,7 @@
  * stream, tells the strategy, and stops at the first limit reached: the budget, the user's interrupt, or a
  * strategy with nothing left to propose.
  */
-import type { Drone, Genome } from '../events/events.js';
+import type { Drone, Genome } from '../protocol/events.js';
 import type { EvaluationBackend } from '../evaluation/backends.js';
 import { evaluationCache } from '../evaluation/cache.js';
 import type { EvaluationJob, EvaluationResult } from '../evaluation/evaluate.js';

@@ -2,7 +2,7 @@
  * This module contains chart specs about a whole run: evolution history, lineage, Pareto front of score
  * against fit time, and the comparison of model families. Inputs are the drones of the event stream.
  */
-import type { Drone } from '../events/events.js';
+import type { Drone } from '../protocol/events.js';
 import { spec, type VegaLiteSpec } from './spec.js';
 
 const STATUS_COLORS = { domain: ['ok', 'pruned', 'failed', 'timeout'], range: ['#2c7fb8', '#bbbbbb', '#d7301f', '#fd8d3c'] };

@@ -1,8 +1,10 @@
 /**
- * This module contains the terminal progress bar of a run, drawn from its event stream on stderr.
+ * This module contains the terminal progress bar of a run, drawn on stderr from its event stream as FoldedRun
+ * reads it (the same reading as the notebook's progress bar and the panels).
  */
 import cliProgress from 'cli-progress';
-import type { RunEvent } from '../events/events.js';
+import type { RunEvent } from '../protocol/events.js';
+import { FoldedRun } from '../protocol/run_state.js';
 
 export interface ProgressOptions {
   /** The run's limits, to size the bar: by seconds when given, else by evaluations. */
@@ -28,40 +30,35 @@ export function terminalProgress({ seconds, evaluations, stream = process.stderr
     },
     cliProgress.Presets.shades_classic,
   );
-  let started = 0;
-  let drones = 0;
-  let best = '—';
-  let family = '';
-  let generation = 0;
+  let run: FoldedRun | null = null;
+  let startedAt = 0;
   let timer: NodeJS.Timeout | undefined;
-  const payload = () => ({ drones, best, family, generation });
-  const tick = () => bar.update(bySeconds ? Math.min(total, Math.round((Date.now() - started) / 1000)) : drones, payload());
+  const payload = () => {
+    const best = run?.bestDrone ?? null;
+    return {
+      drones: run?.evaluated ?? 0,
+      best: best?.score != null ? best.score.toFixed(4) : '—',
+      family: best?.family ?? '',
+      generation: run?.generation ?? 0,
+    };
+  };
+  const tick = () =>
+    bar.update(bySeconds ? Math.min(total, Math.round((Date.now() - startedAt) / 1000)) : (run?.evaluated ?? 0), payload());
 
   const listener = (event: RunEvent) => {
-    switch (event.type) {
-      case 'run.started':
-        started = Date.now();
-        bar.start(total, 0, payload());
-        if (bySeconds) timer = setInterval(tick, 250).unref();
-        break;
-      case 'drone.evaluated':
-        drones++;
-        tick();
-        break;
-      case 'generation.completed':
-        generation = event.generation + 1;
-        if (event.bestScore !== null) best = event.bestScore.toFixed(4);
-        tick();
-        break;
-      case 'run.finished': {
-        const top = event.leaderboard[0];
-        if (top) family = top.family;
-        if (timer) clearInterval(timer);
-        bar.update(bySeconds ? total : drones, payload());
-        bar.stop();
-        break;
-      }
+    if (event.type === 'run.started') {
+      run = new FoldedRun(event.runId);
+      run.fold(event);
+      startedAt = Date.now();
+      bar.start(total, 0, payload());
+      if (bySeconds) timer = setInterval(tick, 250).unref();
+      return;
     }
+    if (!run || event.runId !== run.runId || !run.fold(event)) return;
+    if (event.type !== 'run.finished') return tick();
+    if (timer) clearInterval(timer);
+    bar.update(bySeconds ? total : run.evaluated, payload());
+    bar.stop();
   };
   return {
     listener,

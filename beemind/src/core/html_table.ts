@@ -5,10 +5,10 @@
  * control characters as escapes: a terminal or a notebook's text output never interprets them). display.ts
  * re-exports them next to the chart bundles.
  */
+import { DISPLAY, escapeHtml } from '../protocol/display.js';
 import { printable } from './text.js';
 
-/** The method a value implements to show itself in a notebook: it returns a MIME bundle. */
-export const DISPLAY = Symbol.for('beemind.display');
+export { DISPLAY, escapeHtml };
 
 /** What tableBundle returns: a MIME bundle with an HTML table and its plain-text twin. */
 export type TableBundle = {
@@ -35,16 +35,6 @@ export interface TableOptions {
 
 const MISSING_STYLE = 'color:#888;font-style:italic';
 const ELLIPSIS = '…';
-
-/** Escapes text for HTML (column names, labels and error text are untrusted). */
-export function escapeHtml(text: unknown): string {
-  return String(text)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
 
 /** A score-like number: integers as they are, else 4 decimals (exponent form when tiny or huge). */
 export function formatNumber(v: number): string {

@@ -15,7 +15,7 @@
 import '../models/families.js';
 import { EvaluationError } from '../core/errors.js';
 import type { SerializedError, Outcome } from '../evaluation/pool/outcome.js';
-import type { Genome } from '../events/events.js';
+import type { Genome } from '../protocol/events.js';
 import type { Task } from '../core/task.js';
 import { createModel, modelFamilies } from '../models/registry.js';
 import { createTransformer, transformerKinds } from '../preprocessing/registry.js';

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { EvaluationJob } from '../evaluation/evaluate.js';
 import { ProtocolError } from '../core/errors.js';
 import { ownData } from '../core/untrusted.js';
-import { GenomeSchema } from '../events/events.js';
+import { GenomeSchema } from '../protocol/events.js';
 
 export const PROTOCOL_VERSION = 1;
 export const DEFAULT_QUEUE = 'beemind';

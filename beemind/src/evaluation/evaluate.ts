@@ -7,7 +7,7 @@ import type { Matrix } from '../core/matrix.js';
 import { Random } from '../core/random.js';
 import { takeFrameRows, type Frame } from '../data/frame.js';
 import type { Split } from '../data/split.js';
-import type { Genome } from '../events/events.js';
+import type { Genome } from '../protocol/events.js';
 import { getScorer } from '../metrics/scorers.js';
 import { argmaxRows } from '../models/estimator.js';
 import type { Task } from '../core/task.js';

@@ -3,7 +3,7 @@
  * bridge (or any listener) subscribes, or asks for a snapshot of every run so far.
  */
 import { logger } from '../core/logger.js';
-import type { RunEvent } from './events.js';
+import type { RunEvent } from '../protocol/events.js';
 
 export type RunEventListener = (event: RunEvent) => void;
 

@@ -4,7 +4,7 @@
  * `store` path (default: BEEMIND_STORE, else `.beemind/experiments.db` under the working directory).
  */
 import type { TrainedModel } from '../trained/trained_model.js';
-import type { RunEvent } from '../events/events.js';
+import type { RunEvent } from '../protocol/events.js';
 import { ExperimentStore } from './experiment_store.js';
 import type { FinishedRun, ModelSelector, ModelVersion, SaveModelOptions } from './registry.js';
 

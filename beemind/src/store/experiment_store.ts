@@ -5,7 +5,7 @@
  * (explainingErrors), and the connections are closed — their write-ahead log checkpointed into the store
  * file — when the process exits.
  */
-import type { Drone, RunEvent } from '../events/events.js';
+import type { Drone, RunEvent } from '../protocol/events.js';
 import { backupDatabase, restoreDatabase, type BackupResult } from './backup.js';
 import {
   explainingErrors,

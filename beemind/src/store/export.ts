@@ -3,7 +3,7 @@
  * in their own columns, the genome as JSON) for spreadsheets and pandas, and JSON (the run and its drones
  * exactly as recorded).
  */
-import type { Drone } from '../events/events.js';
+import type { Drone } from '../protocol/events.js';
 import { genomeLabel } from '../search/genome.js';
 import type { RunRecord } from './queries.js';
 

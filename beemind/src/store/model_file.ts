@@ -10,7 +10,7 @@ import { BeeMindError, DataError } from '../core/errors.js';
 import { printable } from '../core/text.js';
 import { ownData } from '../core/untrusted.js';
 import { TrainedModel, type TrainedModelJSON } from '../trained/trained_model.js';
-import { ColumnSchemaSchema } from '../events/events.js';
+import { ColumnSchemaSchema } from '../protocol/events.js';
 
 export const ModelStageSchema = z.enum(['none', 'staging', 'production', 'archived']);
 export type ModelStage = z.infer<typeof ModelStageSchema>;

@@ -7,7 +7,7 @@ import os from 'node:os';
 import { ConfigurationError } from '../core/errors.js';
 import { printable, quote } from '../core/text.js';
 import type { ColumnSchema } from '../data/schema.js';
-import type { Drone, LeaderboardRow, Objective, RunEvent } from '../events/events.js';
+import type { Drone, LeaderboardRow, Objective, RunEvent } from '../protocol/events.js';
 import { getScorer } from '../metrics/scorers.js';
 import { genomeLabel } from '../search/genome.js';
 import type { Database } from './database.js';

@@ -4,7 +4,7 @@
  * that fails never breaks the search: the recorder warns once and stops recording that run.
  */
 import { logger } from '../core/logger.js';
-import type { RunEvent } from '../events/events.js';
+import type { RunEvent } from '../protocol/events.js';
 import type { ExperimentStore } from './experiment_store.js';
 import { reopenRun, writeEvent } from './run_writer.js';
 

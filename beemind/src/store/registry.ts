@@ -8,7 +8,7 @@ import { ConfigurationError } from '../core/errors.js';
 import { printable, quote } from '../core/text.js';
 import { writeOutputFile } from '../core/output_file.js';
 import { writeTransaction, type Database } from './database.js';
-import type { Drone, RunFinished, RunStarted } from '../events/events.js';
+import type { Drone, RunFinished, RunStarted } from '../protocol/events.js';
 import {
   ModelStageSchema,
   modelChecksum,

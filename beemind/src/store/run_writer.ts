@@ -4,7 +4,7 @@
  * predictions, so every drone is durable once its event has been emitted.
  */
 import os from 'node:os';
-import type { Drone, RunEvent, RunFinished, RunStarted } from '../events/events.js';
+import type { Drone, RunEvent, RunFinished, RunStarted } from '../protocol/events.js';
 import { genomeKey } from '../search/genome.js';
 import { writeTransaction, type Database } from './database.js';
 

@@ -11,7 +11,7 @@ import { evaluationCache } from '../../src/evaluation/cache.js';
 import { InlineBackend } from '../../src/evaluation/backends.js';
 import { loadDataset } from '../../src/data/datasets.js';
 import { toDataset, type Dataset } from '../../src/data/dataset.js';
-import type { Genome } from '../../src/events/events.js';
+import type { Genome } from '../../src/protocol/events.js';
 import { createStrategy, type Proposal, type SearchStrategy, type TrialResult } from '../../src/search/strategies/index.js';
 
 let iris: Dataset;

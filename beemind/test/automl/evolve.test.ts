@@ -5,7 +5,7 @@ import { loadDataset } from '../../src/data/datasets.js';
 import { toDataset, type Dataset } from '../../src/data/dataset.js';
 import { EvaluationError } from '../../src/core/errors.js';
 import { DISPLAY } from '../../src/display.js';
-import { RunEventSchema, type RunEvent } from '../../src/events/events.js';
+import { RunEventSchema, type RunEvent } from '../../src/protocol/events.js';
 import { subscribeRunEvents } from '../../src/events/hub.js';
 import { dominates } from '../../src/search/nsga2.js';
 import { hp } from '../../src/search/space/types.js';

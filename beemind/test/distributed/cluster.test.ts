@@ -9,7 +9,7 @@ import { evolve } from '../../src/automl/evolve.js';
 import { evaluationCache } from '../../src/evaluation/cache.js';
 import type { EvolveOptionsInput } from '../../src/automl/options.js';
 import type { Dataset } from '../../src/data/dataset.js';
-import type { RunEvent } from '../../src/events/events.js';
+import type { RunEvent } from '../../src/protocol/events.js';
 import { freePort, startRedisServer, type RedisServer } from './helpers/redis_server.js';
 import { expectSameRun, FAST_FAMILIES, loadIris, registerSleepyHere, sleepySpace } from './helpers/runs.js';
 import { BIN, SLEEPY_PLUGIN, spawnWorker, type WorkerProcess } from './helpers/worker_process.js';

@@ -7,7 +7,7 @@ import { evaluationCache } from '../../src/evaluation/cache.js';
 import type { EvolveOptionsInput } from '../../src/automl/options.js';
 import { logger } from '../../src/core/logger.js';
 import type { Dataset } from '../../src/data/dataset.js';
-import type { RunEvent } from '../../src/events/events.js';
+import type { RunEvent } from '../../src/protocol/events.js';
 import { startRedisServer, type RedisServer } from './helpers/redis_server.js';
 import { expectSameRun, loadIris, registerSleepyHere, sleepySpace } from './helpers/runs.js';
 import { SLEEPY_PLUGIN, spawnWorker, type WorkerProcess } from './helpers/worker_process.js';

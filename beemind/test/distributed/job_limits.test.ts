@@ -49,7 +49,7 @@ import {
 } from '../../src/preprocessing/scalers.js';
 import { varianceThresholdSchema } from '../../src/preprocessing/variance_threshold.js';
 import { defaultPipelineSpace } from '../../src/search/default_space.js';
-import type { Genome } from '../../src/events/events.js';
+import type { Genome } from '../../src/protocol/events.js';
 import { hp, type Space } from '../../src/search/space/types.js';
 import { startRedisServer, type RedisServer } from './helpers/redis_server.js';
 import { evaluationJob, irisEvaluationData, loadIris, registerSleepyHere } from './helpers/runs.js';

@@ -7,7 +7,7 @@ import { BeeMindError } from '../../src/core/errors.js';
 import { Random } from '../../src/core/random.js';
 import { JOB_LIMITS, validateJob, type ValidJob } from '../../src/distributed/limits.js';
 import { jobPayload } from '../../src/distributed/protocol.js';
-import type { Genome } from '../../src/events/events.js';
+import type { Genome } from '../../src/protocol/events.js';
 import type { Task } from '../../src/core/task.js';
 import { HYPERPARAMETER_LIMITS as H } from '../../src/models/limits.js';
 import { modelFamilies } from '../../src/models/registry.js';

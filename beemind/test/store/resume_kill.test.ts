@@ -2,7 +2,7 @@
 // the kill is kept as it was, none is evaluated again, numbering and lineage go on, and the run finishes.
 import { evolve } from '../../src/automl/evolve.js';
 import { loadDataset } from '../../src/data/datasets.js';
-import type { Drone, RunEvent } from '../../src/events/events.js';
+import type { Drone, RunEvent } from '../../src/protocol/events.js';
 import { genomeKey } from '../../src/search/genome.js';
 import { ExperimentStore, closeStores } from '../../src/store/experiment_store.js';
 import { FAST_FAMILIES, fixture, runNode, tempStore } from './helpers.js';

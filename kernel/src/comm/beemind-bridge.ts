@@ -9,19 +9,20 @@
  */
 import { clip } from '../limits.js';
 import type { Comm, CommData, CommManager } from './comms.js';
-import { packBuffers } from './binary.js';
 import {
   COMM_TARGET,
   DEFAULT_THROTTLE_MS,
   IncomingSchema,
   OpenSchema,
   PROTOCOL_VERSION,
-  describeIssues,
+  packBuffers,
   type LibraryStatus,
   type Outgoing,
   type Request,
-} from './protocol.js';
-import type { RunEventLike, RunEventSource } from './run-source.js';
+  type RunEvent,
+} from 'beemind/protocol';
+import { describeIssues } from './protocol.js';
+import type { RunEventSource } from './run-source.js';
 
 /** Largest batch: a flood of events is cut into messages of at most this many. */
 const MAX_BATCH = 500;
@@ -111,7 +112,7 @@ class Connection {
     });
   }
 
-  private enqueue(event: RunEventLike): void {
+  private enqueue(event: RunEvent): void {
     if (this.comm.isClosed) return this.dispose();
     this.pending.push(event);
     // A run's start and end are shown at once; everything else is batched.

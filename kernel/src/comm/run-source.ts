@@ -5,20 +5,15 @@
  * so cells and bridge share one library instance.
  */
 
-export type RunEventListener = (event: RunEventLike) => void;
+import type { RunEvent, RunSnapshot } from 'beemind/protocol';
 
-/** The fields of a run event the kernel reads; events are forwarded whole. */
-export interface RunEventLike {
-  type: string;
-  runId: string;
-  [field: string]: unknown;
-}
+export type RunEventListener = (event: RunEvent) => void;
 
 export interface RunEventSource {
   /** Calls `listener` for every future event; returns the unsubscribe function. */
   subscribe(listener: RunEventListener): () => void;
   /** Every run so far with its events. */
-  snapshot(): { runId: string; events: unknown[] }[];
+  snapshot(): RunSnapshot[];
   /** Permutation importance of a drone, when the library can compute it. */
   importance?(runId: string, droneId: string): Promise<unknown>;
   /** Confusion matrix `{ labels, matrix }` of a drone (classification runs), when the library can compute it. */
@@ -27,19 +22,12 @@ export interface RunEventSource {
   explain?(runId: string, droneId: string, row: number, source: 'test' | 'sent'): Promise<unknown>;
 }
 
-interface BeeMindModule {
-  subscribeRunEvents(listener: (event: RunEventLike) => void): () => void;
-  runSnapshots(): { runId: string; events: unknown[] }[];
-  /** Runs recorded in the experiment store of the working directory (the notebook's folder). */
-  storedRunSnapshots?(options: { limit?: number }): { runId: string; events: unknown[] }[];
-  getRun?(runId: string):
-    | {
-        importance(droneId?: string): Promise<unknown>;
-        confusionMatrix(droneId?: string): Promise<unknown>;
-        explainRow?(droneId: string | undefined, row: number, source: 'test' | 'sent'): Promise<unknown>;
-      }
-    | undefined;
-}
+/**
+ * What the kernel uses of the library, typed from the library itself (a type-only import: nothing is loaded
+ * here). A notebook folder's older copy may lack the optional parts.
+ */
+type Library = typeof import('beemind');
+type BeeMindModule = Pick<Library, 'subscribeRunEvents' | 'runSnapshots'> & Partial<Pick<Library, 'storedRunSnapshots' | 'getRun'>>;
 
 /** Imports `beemind` as a cell would (the notebook's copy, else the kernel's), so cells and bridge share one instance. */
 export async function loadLibrarySource(importer: {

@@ -2,14 +2,9 @@
  * This module contains HTML helpers of the display layer: escaping and an escaped HTML table (with an aligned
  * text twin) for tabular values such as arquero tables.
  */
-export function escapeHtml(text: unknown): string {
-  return String(text)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
+import { escapeHtml } from 'beemind/protocol';
+
+export { escapeHtml };
 
 export function formatCell(value: unknown): string {
   if (value === null || value === undefined) return '';

@@ -1,13 +1,14 @@
 /**
- * This module contains how a value becomes a MIME bundle: the `Symbol.for('beemind.display')` protocol (which
+ * This module contains how a value becomes a MIME bundle: the DISPLAY symbol's protocol (beemind/protocol) (which
  * the library's leaderboards and charts implement), arquero tables as escaped HTML tables, Vega-Lite specs as
  * `application/vnd.vegalite.v5+json` (what stock JupyterLab renders) with a text fallback, and
  * `util.inspect` text for everything else.
  */
 import { inspect } from 'node:util';
+import { DISPLAY } from 'beemind/protocol';
 import { tableBundle } from './html.js';
 
-export const DISPLAY = Symbol.for('beemind.display');
+export { DISPLAY };
 export const VEGALITE_MIME = 'application/vnd.vegalite.v5+json';
 const VEGALITE_V5_SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
 const TABLE_ROWS = 50;

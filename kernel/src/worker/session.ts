@@ -18,6 +18,7 @@ import type { FromWorker } from '../executor/worker-protocol.js';
 import type { Converter } from '../converter/converter.js';
 import type { JsonObject } from '../protocol/messages.js';
 import { CommManager } from '../comm/comms.js';
+import { INTERRUPT_SIGNAL } from 'beemind/protocol';
 import { DISPLAY, toBundle } from '../display/mime.js';
 import { runNpm, splitMagics } from '../packages/npm-magic.js';
 import { OutputChannel } from './output.js';
@@ -29,7 +30,7 @@ const GRACE_MS = 500;
 const RUN_GRACE_MS = 5000;
 
 /** The interrupt signal of the running cell, for libraries that cannot be handed one (see docs/protocol.md). */
-export const INTERRUPT_SIGNAL = Symbol.for('beemind.interruptSignal');
+export { INTERRUPT_SIGNAL };
 
 interface ActiveCell {
   token: number;

@@ -9,7 +9,7 @@ import { parseKernelMessage, unpackBuffers } from '../../../extension/src/protoc
 import { syntheticRun } from '../../../extension/test/synthetic.js';
 import { BeeMindBridge } from '../../src/comm/beemind-bridge.js';
 import { CommManager } from '../../src/comm/comms.js';
-import { ConfigureSchema } from '../../src/comm/protocol.js';
+import { ConfigureSchema } from 'beemind/protocol';
 import type { Executor } from '../../src/executor/executor.js';
 import { JupyterHandler } from '../../src/protocol/handler.js';
 import type { JsonObject, OutputSink } from '../../src/protocol/messages.js';

@@ -7,7 +7,7 @@ import { registerModelFamily } from '../../../src/models/registry.js';
 import type { EvaluationData, EvaluationJob } from '../../../src/evaluation/evaluate.js';
 import type { Run } from '../../../src/automl/run.js';
 import { kFold } from '../../../src/data/split.js';
-import type { RunEvent } from '../../../src/events/events.js';
+import type { RunEvent } from '../../../src/protocol/events.js';
 import type { PipelineSpace } from '../../../src/search/genome.js';
 import { hp } from '../../../src/search/space/types.js';
 // @ts-expect-error: a plain ES module fixture (the plugin the worker processes import)
