@@ -13,6 +13,7 @@ import {
   PROTOCOL_VERSION,
   ResponseSchema,
   RowExplanationSchema,
+  describeIssues,
   RunEventSchema,
   SnapshotSchema,
   ownField,
@@ -164,9 +165,5 @@ function parseEvents(events: unknown[]): { events: RunEvent[]; dropped: number }
 }
 
 function invalid(what: string, error: z.ZodError): KernelMessage {
-  const issue = error.issues[0];
-  return {
-    type: 'invalid',
-    reason: `malformed ${what} message: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`,
-  };
+  return { type: 'invalid', reason: `malformed ${what} message: ${clip(describeIssues(error, '(root)', 1))}` };
 }

@@ -2,6 +2,7 @@
  * Lossless JSON encoding of typed arrays (NaN and ±Infinity survive, unlike plain JSON numbers).
  * Used by every estimator's and transformer's toJSON/fromJSON.
  */
+import { kindOfArray, kindOfShort } from '../protocol/dtypes.js';
 import { ProtocolError } from './errors.js';
 
 export interface PackedArray {
@@ -11,28 +12,11 @@ export interface PackedArray {
 
 type Typed = Float64Array | Int32Array | Uint8Array | Uint16Array | Float32Array;
 
-type TypedConstructor =
-  | Float64ArrayConstructor
-  | Int32ArrayConstructor
-  | Uint8ArrayConstructor
-  | Uint16ArrayConstructor
-  | Float32ArrayConstructor;
-
-// a Map, not an object: the dtype comes from a file, and `constructors["__proto__"]` must find nothing
-const constructors = new Map<string, TypedConstructor>([
-  ['f64', Float64Array],
-  ['i32', Int32Array],
-  ['u8', Uint8Array],
-  ['u16', Uint16Array],
-  ['f32', Float32Array],
-]);
+/** The dtypes a model file may hold. */
+const STORED = new Set<string>(['f64', 'i32', 'u8', 'u16', 'f32'] satisfies PackedArray['dtype'][]);
 
 function dtypeOf(a: Typed): PackedArray['dtype'] {
-  if (a instanceof Float64Array) return 'f64';
-  if (a instanceof Int32Array) return 'i32';
-  if (a instanceof Uint8Array) return 'u8';
-  if (a instanceof Uint16Array) return 'u16';
-  return 'f32';
+  return kindOfArray(a)!.short as PackedArray['dtype'];
 }
 
 export function pack(a: Typed): PackedArray {
@@ -50,11 +34,12 @@ function malformed(problem: string): ProtocolError {
 function unpackAs(p: PackedArray, dtype: PackedArray['dtype']): Typed {
   const found: unknown = isObject(p) && Object.hasOwn(p, 'dtype') ? p.dtype : undefined;
   const base64: unknown = isObject(p) && Object.hasOwn(p, 'base64') ? p.base64 : undefined;
-  if (typeof found !== 'string' || typeof base64 !== 'string' || !constructors.has(found)) {
+  if (typeof found !== 'string' || typeof base64 !== 'string' || !STORED.has(found)) {
     throw malformed('expected {dtype, base64} with dtype one of f64, i32, u8, u16, f32');
   }
   if (found !== dtype) throw malformed(`it holds ${found} values where ${dtype} values belong`);
-  const Ctor = constructors.get(dtype)!;
+  // one of the stored dtypes (checked above), so one of the Typed arrays
+  const Ctor = kindOfShort(dtype)!.array as unknown as { new (b: ArrayBuffer, o: number, n: number): Typed; BYTES_PER_ELEMENT: number };
   const bytes = Buffer.from(base64, 'base64');
   if (bytes.byteLength % Ctor.BYTES_PER_ELEMENT !== 0) {
     throw malformed(`${bytes.byteLength} bytes are not a whole number of ${dtype} values`);

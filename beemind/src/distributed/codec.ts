@@ -10,6 +10,7 @@ import type { Column } from '../data/frame.js';
 import type { Outcome } from '../evaluation/pool/outcome.js';
 import type { EvaluationData, EvaluationResult } from '../evaluation/evaluate.js';
 import { decodeEnvelope, encodeEnvelope, type DecodeOptions, type EnvelopeArray } from './envelope.js';
+import { describeIssues } from '../protocol/issues.js';
 
 const index = z.number().int().nonnegative();
 
@@ -58,7 +59,7 @@ function parseMeta<T>(schema: z.ZodType<T>, meta: unknown, what: string): T {
   if (!parsed.success) {
     throw new ProtocolError(
       'distributed.bad_payload',
-      `a packed ${what} does not have the expected shape: ${parsed.error.issues[0]?.message ?? 'invalid'}.`,
+      `a packed ${what} does not have the expected shape: ${describeIssues(parsed.error, '(root)', 1)}.`,
     );
   }
   return parsed.data;

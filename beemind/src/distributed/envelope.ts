@@ -6,27 +6,12 @@
  * Layout: "BMEV" · u32 LE header length · UTF-8 JSON header · padding to 8 · each array, padded to 8.
  */
 import { ProtocolError } from '../core/errors.js';
+import { kindOfArray, kindOfShort, type ShortDtype } from '../protocol/dtypes.js';
 
 export type EnvelopeArray = Float64Array | Float32Array | Int32Array | Uint32Array | Uint16Array | Uint8Array;
 
 const MAGIC = 0x56454d42; // "BMEV" read as a little-endian u32
-type DType = 'f64' | 'f32' | 'i32' | 'u32' | 'u16' | 'u8';
-type ArrayConstructor =
-  | Float64ArrayConstructor
-  | Float32ArrayConstructor
-  | Int32ArrayConstructor
-  | Uint32ArrayConstructor
-  | Uint16ArrayConstructor
-  | Uint8ArrayConstructor;
-// Maps, not objects: a header's dtype such as "constructor" must find nothing
-const DTYPES: ReadonlyMap<string, ArrayConstructor> = new Map<DType, ArrayConstructor>([
-  ['f64', Float64Array],
-  ['f32', Float32Array],
-  ['i32', Int32Array],
-  ['u32', Uint32Array],
-  ['u16', Uint16Array],
-  ['u8', Uint8Array],
-]);
+type DType = ShortDtype;
 
 interface ArrayEntry {
   dtype: DType;
@@ -39,16 +24,10 @@ interface Header {
   arrays: ArrayEntry[];
 }
 
-const TAGS: ReadonlyMap<string, DType> = new Map(
-  [...DTYPES].map(([dtype, Ctor]) => [`[object ${Ctor.name}]`, dtype as DType]),
-);
-
-// By tag rather than instanceof: arrays made in another realm (a worker thread, a vm context) count too.
 function dtypeOf(a: EnvelopeArray): DType {
-  const tag = Object.prototype.toString.call(a);
-  const dtype = TAGS.get(tag);
-  if (!dtype) throw new ProtocolError('envelope.bad_array', `cannot pack a ${tag}.`);
-  return dtype;
+  const kind = kindOfArray(a);
+  if (!kind) throw new ProtocolError('envelope.bad_array', `cannot pack a ${Object.prototype.toString.call(a)}.`);
+  return kind.short;
 }
 
 const pad8 = (n: number) => (n + 7) & ~7;
@@ -101,7 +80,7 @@ export function decodeEnvelope(
   if (!header || !Array.isArray(header.arrays)) throw bad('no array table');
   const body = pad8(8 + headerLength);
   const arrays = header.arrays.map((entry) => {
-    const Ctor = typeof entry?.dtype === 'string' ? DTYPES.get(entry.dtype) : undefined;
+    const Ctor = typeof entry?.dtype === 'string' ? kindOfShort(entry.dtype)?.array : undefined;
     if (!Ctor || !Number.isInteger(entry.offset) || !Number.isInteger(entry.length) || entry.length < 0) {
       throw bad('bad array entry');
     }

@@ -8,6 +8,7 @@ import type { EvaluationJob } from '../evaluation/evaluate.js';
 import { ProtocolError } from '../core/errors.js';
 import { ownData } from '../core/untrusted.js';
 import { GenomeSchema } from '../protocol/events.js';
+import { describeIssues } from '../protocol/issues.js';
 
 export const PROTOCOL_VERSION = 1;
 export const DEFAULT_QUEUE = 'beemind';
@@ -82,10 +83,9 @@ export function parseJobPayload(data: unknown): JobPayload {
   // own fields only: a `__proto__` key cannot supply the fields a job lacks
   const parsed = JobPayloadSchema.safeParse(ownData(data));
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
     throw new ProtocolError(
       'distributed.bad_job',
-      `a queued job is not a BeeMind evaluation (${issue?.path.join('.') || 'payload'}: ${issue?.message ?? 'invalid'}); is another program using this queue, or do the run and the worker run different BeeMind versions?`,
+      `a queued job is not a BeeMind evaluation (${describeIssues(parsed.error, 'payload', 1)}); is another program using this queue, or do the run and the worker run different BeeMind versions?`,
     );
   }
   return parsed.data;

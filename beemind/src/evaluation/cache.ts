@@ -1,14 +1,16 @@
 /**
  * This module contains the evaluation cache: the same genome on the same data, folds, fraction and metric is
- * evaluated once per process. Only settled results are kept (timeouts and cancellations are retried).
+ * evaluated once per process. Only settled results are kept (timeouts and cancellations are retried), the
+ * least recently used dropped beyond MAX_ENTRIES.
  */
+import { LRUCache } from 'lru-cache';
 import type { Outcome } from './pool/outcome.js';
 import type { EvaluationResult } from './evaluate.js';
 
 const MAX_ENTRIES = 2000;
 
 class EvaluationCache {
-  private readonly entries = new Map<string, Outcome<EvaluationResult>>();
+  private readonly entries = new LRUCache<string, Outcome<EvaluationResult>>({ max: MAX_ENTRIES });
   hits = 0;
 
   async getOrEvaluate(
@@ -18,15 +20,10 @@ class EvaluationCache {
     const cached = this.entries.get(key);
     if (cached) {
       this.hits++;
-      this.entries.delete(key); // re-insert: most recently used last
-      this.entries.set(key, cached);
       return cached;
     }
     const outcome = await evaluate();
-    if (outcome.status === 'ok' || outcome.status === 'failed') {
-      this.entries.set(key, outcome);
-      if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
-    }
+    if (outcome.status === 'ok' || outcome.status === 'failed') this.entries.set(key, outcome);
     return outcome;
   }
 

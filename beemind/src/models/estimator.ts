@@ -11,6 +11,7 @@ import type { Matrix } from '../core/matrix.js';
 import { ownData, StateReader } from '../core/untrusted.js';
 import { checkMatrix, checkPredictMatrix, checkTarget } from '../core/validate.js';
 import type { Task } from '../core/task.js';
+import { describeIssues } from '../protocol/issues.js';
 
 
 /** Bounds on the shape a saved model may claim (far above anything real). */
@@ -62,9 +63,7 @@ export function parseParams<S extends z.ZodType>(
   // own fields only: a `__proto__` key in a model file must not supply hyperparameters
   const result = schema.safeParse(ownData(params ?? {}));
   if (!result.success) {
-    const problems = result.error.issues
-      .map((i) => `${i.path.join('.') || '(params)'}: ${i.message}`)
-      .join('; ');
+    const problems = describeIssues(result.error, '(params)');
     throw new ConfigurationError('params.invalid', `invalid ${noun} for ${who}: ${problems}.`);
   }
   return result.data;

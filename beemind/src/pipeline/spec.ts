@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ConfigurationError } from '../core/errors.js';
 import { ownData } from '../core/untrusted.js';
+import { describeIssues } from '../protocol/issues.js';
 
 const paramsSchema = z.record(z.string(), z.unknown()).default({});
 
@@ -24,9 +25,7 @@ export function parsePipelineSpec(spec: unknown): PipelineSpec {
   // own fields only: specs come back from stores and queues, and a `__proto__` key must not supply fields
   const result = pipelineSpecSchema.safeParse(ownData(spec));
   if (!result.success) {
-    const problems = result.error.issues
-      .map((i) => `${i.path.join('.') || '(spec)'}: ${i.message}`)
-      .join('; ');
+    const problems = describeIssues(result.error, '(spec)');
     throw new ConfigurationError(
       'pipeline.bad_spec',
       `invalid pipeline description: ${problems}. Expected { steps: [{ kind, params }], model: { family, params } }.`,

@@ -4,32 +4,9 @@
  * replaced in the JSON by `{ "$buffer": index, "dtype": "float64" | …, "length": n }`. The panels unpack:
  * each placeholder becomes a plain number array again, so the JSON schemas apply unchanged.
  */
+import { kindOfArray, kindOfName } from './dtypes.js';
 
 export const BINARY_THRESHOLD = 256;
-
-interface TypedArrayOf {
-  new (buffer: ArrayBuffer, offset: number, length: number): ArrayLike<number>;
-  readonly BYTES_PER_ELEMENT: number;
-}
-
-/** The dtypes a placeholder names, with their arrays (a Map: a dtype such as `__proto__` finds nothing). */
-const DTYPES = new Map<string, TypedArrayOf>([
-  ['float64', Float64Array],
-  ['float32', Float32Array],
-  ['int32', Int32Array],
-  ['uint32', Uint32Array],
-  ['int16', Int16Array],
-  ['uint16', Uint16Array],
-  ['int8', Int8Array],
-  ['uint8', Uint8Array],
-]);
-
-/** The dtype of a typed array (a clamped byte array travels as uint8); undefined for other views. */
-function dtypeOf(view: ArrayBufferView): string | undefined {
-  if (view instanceof Uint8ClampedArray) return 'uint8';
-  for (const [dtype, make] of DTYPES) if (view instanceof (make as unknown as typeof Uint8Array)) return dtype;
-  return undefined;
-}
 
 export interface Packed {
   json: unknown;
@@ -42,7 +19,7 @@ export function packBuffers(value: unknown): Packed {
   const walk = (v: unknown, depth: number): unknown => {
     if (typeof v !== 'object' || v === null || depth > 64) return v;
     if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
-      const dtype = dtypeOf(v);
+      const dtype = kindOfArray(v)?.name;
       if (dtype) {
         buffers.push(new Uint8Array(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength)));
         return { $buffer: buffers.length - 1, dtype, length: (v as unknown as { length: number }).length };
@@ -83,7 +60,7 @@ export function unpackBuffers(value: unknown, buffers: readonly (ArrayBuffer | A
     const [index, dtype, length] = ['$buffer', 'dtype', 'length'].map((k) => ownField(v, k));
     if (typeof index === 'number' && typeof dtype === 'string' && typeof length === 'number') {
       const source = Number.isSafeInteger(index) && index >= 0 ? buffers[index] : undefined;
-      const make = DTYPES.get(dtype);
+      const make = kindOfName(dtype)?.array;
       if (!source || !make || !Number.isSafeInteger(length) || length < 0) return v;
       const bytes = ArrayBuffer.isView(source) ? source : new Uint8Array(source);
       // Copy to an aligned buffer: a view's byteOffset need not be a multiple of the element size.

@@ -9,3 +9,4 @@ export * from './comm.js';
 export * from './buffers.js';
 export * from './display.js';
 export * from './run_state.js';
+export * from './issues.js';

@@ -11,6 +11,7 @@ import { printable } from '../core/text.js';
 import { ownData } from '../core/untrusted.js';
 import { TrainedModel, type TrainedModelJSON } from '../trained/trained_model.js';
 import { ColumnSchemaSchema } from '../protocol/events.js';
+import { describeIssues } from '../protocol/issues.js';
 
 export const ModelStageSchema = z.enum(['none', 'staging', 'production', 'archived']);
 export type ModelStage = z.infer<typeof ModelStageSchema>;
@@ -83,10 +84,7 @@ export function parseModelFile(json: unknown, origin: string): ModelFile {
   const data = ownData(json) as { model?: TrainedModelJSON };
   const parsed = ModelFileSchema.safeParse(data);
   if (!parsed.success) {
-    const problems = parsed.error.issues
-      .slice(0, 4)
-      .map((i) => `${printable(i.path.join('.'), { inline: true }) || '(file)'}: ${i.message}`)
-      .join('; ');
+    const problems = describeIssues(parsed.error, '(file)', 4);
     throw new DataError(
       'model_file.invalid',
       `${where} is not a BeeMind model file (${problems}); export one with \`beemind models export\` or registry.exportModel().`,

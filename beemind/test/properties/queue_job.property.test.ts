@@ -239,8 +239,8 @@ function clearRefusal(error: unknown): boolean {
       return /^a queued job (was refused|is not a BeeMind evaluation) \((payload|v|data|job|timeoutMs)\b.*: /.test(
         m,
       );
-    case 'params.invalid': // "invalid hyperparameters for <who>: <name>: <problem>"
-      return /^invalid (hyperparameters|params|options)? ?for .+: [A-Za-z(][\w.()]*: /.test(m);
+    case 'params.invalid': // "invalid hyperparameters for <who>: <path>: <problem>", the path as zod writes it (a[0].b)
+      return /^invalid (hyperparameters|params|options)? ?for .+: [A-Za-z(][\w.()[\]"]*: /.test(m);
     default:
       return m.length > 20;
   }

@@ -15,13 +15,13 @@ import {
   IncomingSchema,
   OpenSchema,
   PROTOCOL_VERSION,
+  describeIssues,
   packBuffers,
   type LibraryStatus,
   type Outgoing,
   type Request,
   type RunEvent,
 } from 'beemind/protocol';
-import { describeIssues } from './protocol.js';
 import type { RunEventSource } from './run-source.js';
 
 /** Largest batch: a flood of events is cut into messages of at most this many. */
@@ -64,7 +64,7 @@ export class BeeMindBridge {
         type: 'error',
         version: PROTOCOL_VERSION,
         code: 'invalid_open',
-        message: `comm_open rejected: ${describeIssues(opened.error)}`,
+        message: `comm_open rejected: ${clip(describeIssues(opened.error, 'message'))}`,
       });
       comm.close({ reason: 'invalid_open' });
       return;
@@ -143,7 +143,7 @@ class Connection {
         type: 'error',
         version: PROTOCOL_VERSION,
         code: 'invalid_message',
-        message: `comm message rejected: ${describeIssues(parsed.error)}`,
+        message: `comm message rejected: ${clip(describeIssues(parsed.error, 'message'))}`,
         ...(typeof raw?.id === 'string' ? { requestId: clip(raw.id) } : {}),
       });
       return;
