@@ -8,15 +8,12 @@
 import { ConfigurationError } from '../core/errors.js';
 import { createMatrix, type Matrix } from '../core/matrix.js';
 import type { Estimator } from '../models/estimator.js';
-import {
-  HistGradientBoostingClassifier,
-  HistGradientBoostingRegressor,
-} from '../models/hist_gradient_boosting/gradient_boosting.js';
+import { HistGradientBoosting } from '../models/hist_gradient_boosting/gradient_boosting.js';
 import type { TreeEnsemble as BoostedTrees } from '../models/hist_gradient_boosting/predictor.js';
 import { LinearRegression, Lasso, Ridge } from '../models/linear/linear_regression.js';
 import { LogisticRegression } from '../models/linear/logistic_regression.js';
 import type { FlatTree } from '../models/tree/flat_tree.js';
-import { TreeEnsembleClassifier, TreeEnsembleRegressor } from '../models/tree/tree_estimator.js';
+import { TreeEnsembleEstimator } from '../models/tree/tree_estimator.js';
 import { coverFromRows, fractionsFromCover, treeShap, type ShapTree } from './tree_shap.js';
 
 /** What a raw output and its attributions are measured in. */
@@ -38,16 +35,12 @@ export function outputCount(model: Estimator): number {
   return model.task === 'classification' ? model.nClasses : 1;
 }
 
-function isBoosting(
-  model: Estimator,
-): model is HistGradientBoostingClassifier | HistGradientBoostingRegressor {
-  return model instanceof HistGradientBoostingClassifier || model instanceof HistGradientBoostingRegressor;
+function isBoosting(model: Estimator): model is HistGradientBoosting {
+  return model instanceof HistGradientBoosting;
 }
 
-function isTreeEnsemble(
-  model: Estimator,
-): model is TreeEnsembleClassifier<never> | TreeEnsembleRegressor<never> {
-  return model instanceof TreeEnsembleClassifier || model instanceof TreeEnsembleRegressor;
+function isTreeEnsemble(model: Estimator): model is TreeEnsembleEstimator<never> {
+  return model instanceof TreeEnsembleEstimator;
 }
 
 function isLinearRegressor(model: Estimator): model is LinearRegression | Ridge | Lasso {
@@ -215,7 +208,7 @@ export function fromBoostedTree(trees: BoostedTrees, t: number, background: Matr
 
 /** TreeSHAP over a boosting model's trees on its raw (log-odds or value) scale, baseline included. */
 function boostingShap(
-  model: HistGradientBoostingClassifier | HistGradientBoostingRegressor,
+  model: HistGradientBoosting,
   X: Matrix,
   background: Matrix,
 ): Attribution {

@@ -76,7 +76,7 @@ export function parseParams<S extends z.ZodType>(
  */
 export abstract class BaseEstimator<P extends Record<string, unknown>> implements Estimator {
   abstract readonly family: string;
-  abstract readonly task: Task;
+  readonly task: Task;
   /** Whether NaN inputs are accepted as missing values. */
   protected readonly acceptsMissing: boolean = false;
   protected readonly params: P;
@@ -84,7 +84,9 @@ export abstract class BaseEstimator<P extends Record<string, unknown>> implement
   nClasses = 0;
   protected fitted = false;
 
-  constructor(schema: z.ZodType<P>, params: unknown, who: string) {
+  /** A family that learns both tasks is one class given its task here (its schema may differ by task). */
+  constructor(schema: z.ZodType<P>, params: unknown, who: string, task: Task) {
+    this.task = task;
     this.params = parseParams(schema, params, who);
   }
 
@@ -106,9 +108,29 @@ export abstract class BaseEstimator<P extends Record<string, unknown>> implement
     return this;
   }
 
+  /** Class indices (the most probable class) for a classifier, values for a regressor. */
   predict(X: Matrix): Float64Array {
     this.checkPredict(X);
     return this.predictValidated(X);
+  }
+
+  /** Classifiers: rows × nClasses probabilities. A regressor has none and says so. */
+  predictProba(X: Matrix): Matrix {
+    if (this.task !== 'classification') {
+      throw new ConfigurationError('model.no_proba', `${this.who} predicts values, not probabilities; use predict().`);
+    }
+    this.checkPredict(X);
+    return this.predictProbaValidated(X);
+  }
+
+  /** The prediction of checked input: by default the most probable class (regressors override it). */
+  protected predictValidated(X: Matrix): Float64Array {
+    return argmaxRows(this.predictProbaValidated(X));
+  }
+
+  /** Classifiers: the probabilities of checked input. */
+  protected predictProbaValidated(_X: Matrix): Matrix {
+    throw new ConfigurationError('model.no_proba', `${this.who} predicts no probabilities.`);
   }
 
   protected checkPredict(X: Matrix): void {
@@ -151,32 +173,27 @@ export abstract class BaseEstimator<P extends Record<string, unknown>> implement
   }
 
   protected abstract fitValidated(X: Matrix, y: Float64Array): Promise<void> | void;
-  protected abstract predictValidated(X: Matrix): Float64Array;
   protected abstract getState(): unknown;
   /** Reads (and checks) what getState returned, with nFeatures and nClasses already restored. */
   protected abstract setState(state: StateReader): void;
 }
 
-/**
- * Base for classifiers: predict is the argmax of predictProba unless the subclass overrides it.
- */
+/** Base of the families that only classify: predict is the most probable class of predictProbaValidated. */
 export abstract class BaseClassifier<P extends Record<string, unknown>> extends BaseEstimator<P> {
-  readonly task = 'classification' as const;
-
-  predictProba(X: Matrix): Matrix {
-    this.checkPredict(X);
-    return this.predictProbaValidated(X);
+  constructor(schema: z.ZodType<P>, params: unknown, who: string) {
+    super(schema, params, who, 'classification');
   }
 
-  protected predictValidated(X: Matrix): Float64Array {
-    return argmaxRows(this.predictProbaValidated(X));
-  }
-
-  protected abstract predictProbaValidated(X: Matrix): Matrix;
+  protected abstract override predictProbaValidated(X: Matrix): Matrix;
 }
 
+/** Base of the families that only regress: they implement predictValidated. */
 export abstract class BaseRegressor<P extends Record<string, unknown>> extends BaseEstimator<P> {
-  readonly task = 'regression' as const;
+  constructor(schema: z.ZodType<P>, params: unknown, who: string) {
+    super(schema, params, who, 'regression');
+  }
+
+  protected abstract override predictValidated(X: Matrix): Float64Array;
 }
 
 /** Index of the largest value in each row (first one on ties). */

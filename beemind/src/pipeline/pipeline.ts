@@ -103,7 +103,7 @@ export class Pipeline {
 
   /** Classification only: rows × nClasses probabilities. */
   predictProba(frame: Frame): Matrix {
-    if (!this.model.predictProba) {
+    if (this.model.task !== 'classification' || !this.model.predictProba) {
       throw new ConfigurationError(
         'pipeline.no_proba',
         `${this.model.family} (${this.model.task}) does not predict probabilities; use predict().`,

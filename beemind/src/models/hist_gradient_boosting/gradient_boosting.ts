@@ -8,7 +8,7 @@ import { HYPERPARAMETER_LIMITS } from '../limits.js';
 import { NotFittedError } from '../../core/errors.js';
 import type { Matrix } from '../../core/matrix.js';
 import type { StateReader } from '../../core/untrusted.js';
-import { BaseClassifier, BaseRegressor } from '../estimator.js';
+import { BaseEstimator } from '../estimator.js';
 import type { Task } from '../../core/task.js';
 import type { ModelFamily, RestorableEstimator } from '../registry.js';
 import { BoostedModel, fitBoosting } from './boosting.js';
@@ -43,13 +43,14 @@ export const histGradientBoostingSchema = z.strictObject({
 
 export type HistGradientBoostingParams = z.output<typeof histGradientBoostingSchema>;
 
-export class HistGradientBoostingClassifier extends BaseClassifier<HistGradientBoostingParams> {
+/** Histogram gradient boosting for either task: log loss over the classes, or squared error. */
+export class HistGradientBoosting extends BaseEstimator<HistGradientBoostingParams> {
   readonly family = 'hist_gradient_boosting';
   protected override readonly acceptsMissing = true;
   private model: BoostedModel | null = null;
 
-  constructor(params: Partial<HistGradientBoostingParams> = {}) {
-    super(histGradientBoostingSchema, params, 'hist_gradient_boosting (classification)');
+  constructor(task: Task, params: Partial<HistGradientBoostingParams> = {}) {
+    super(histGradientBoostingSchema, params, `hist_gradient_boosting (${task})`, task);
   }
 
   /** Boosting iterations run (fewer than maxIter when early stopping stopped the fit). */
@@ -73,12 +74,16 @@ export class HistGradientBoostingClassifier extends BaseClassifier<HistGradientB
   }
 
   protected fitValidated(X: Matrix, y: Float64Array): void {
-    this.model = fitBoosting(X, y, 'classification', this.nClasses, this.params);
+    this.model = fitBoosting(X, y, this.task, this.task === 'classification' ? this.nClasses : 0, this.params);
   }
 
-  protected predictProbaValidated(X: Matrix): Matrix {
+  protected override predictProbaValidated(X: Matrix): Matrix {
     const raw = this.fittedModel().predictRaw(X);
     return { data: probabilities(raw, X.rows, this.nClasses), rows: X.rows, cols: this.nClasses };
+  }
+
+  protected override predictValidated(X: Matrix): Float64Array {
+    return this.task === 'classification' ? super.predictValidated(X) : this.fittedModel().predictRaw(X);
   }
 
   protected getState(): unknown {
@@ -95,54 +100,17 @@ export class HistGradientBoostingClassifier extends BaseClassifier<HistGradientB
   }
 }
 
-export class HistGradientBoostingRegressor extends BaseRegressor<HistGradientBoostingParams> {
-  readonly family = 'hist_gradient_boosting';
-  protected override readonly acceptsMissing = true;
-  private model: BoostedModel | null = null;
-
+/** scikit-learn's name for the classifier. */
+export class HistGradientBoostingClassifier extends HistGradientBoosting {
   constructor(params: Partial<HistGradientBoostingParams> = {}) {
-    super(histGradientBoostingSchema, params, 'hist_gradient_boosting (regression)');
+    super('classification', params);
   }
+}
 
-  /** Boosting iterations run (fewer than maxIter when early stopping stopped the fit). */
-  get nIter(): number {
-    return this.fittedModel().nIter;
-  }
-
-  /** Validation loss before the first and after each iteration (empty when early stopping was off). */
-  get validationLoss(): readonly number[] {
-    return this.fittedModel().validationLoss;
-  }
-
-  /** Total split gain per feature, normalised to sum 1. */
-  featureImportances(): Float64Array {
-    return this.fittedModel().featureImportances();
-  }
-
-  /** The fitted trees and baseline (read-only use: explanations). */
-  get boosted(): BoostedModel {
-    return this.fittedModel();
-  }
-
-  protected fitValidated(X: Matrix, y: Float64Array): void {
-    this.model = fitBoosting(X, y, 'regression', 0, this.params);
-  }
-
-  protected predictValidated(X: Matrix): Float64Array {
-    return this.fittedModel().predictRaw(X);
-  }
-
-  protected getState(): unknown {
-    return this.fittedModel().toJSON();
-  }
-
-  protected setState(state: StateReader): void {
-    this.model = BoostedModel.read(state, this.task, this.nFeatures, this.nClasses);
-  }
-
-  private fittedModel(): BoostedModel {
-    if (!this.model) throw new NotFittedError(this.who);
-    return this.model;
+/** scikit-learn's name for the regressor. */
+export class HistGradientBoostingRegressor extends HistGradientBoosting {
+  constructor(params: Partial<HistGradientBoostingParams> = {}) {
+    super('regression', params);
   }
 }
 
@@ -151,8 +119,6 @@ export const histGradientBoostingFamily: ModelFamily = {
   label: 'Histogram gradient boosting',
   tasks: ['classification', 'regression'],
   create(task: Task, params?: Record<string, unknown>): RestorableEstimator {
-    return task === 'classification'
-      ? new HistGradientBoostingClassifier(params)
-      : new HistGradientBoostingRegressor(params);
+    return new HistGradientBoosting(task, params);
   },
 };

@@ -7,7 +7,8 @@ import { z } from 'zod';
 import type { Matrix } from '../../core/matrix.js';
 import { pack, type PackedArray } from '../../core/serialize.js';
 import type { StateReader } from '../../core/untrusted.js';
-import { BaseClassifier, BaseRegressor } from '../estimator.js';
+import type { Task } from '../../core/task.js';
+import { BaseEstimator } from '../estimator.js';
 import type { ModelFamily } from '../registry.js';
 import { kNearest, type NeighborResult } from './brute_force.js';
 
@@ -75,12 +76,13 @@ class NeighborMemory {
   }
 }
 
-export class KNeighborsClassifier extends BaseClassifier<KnnParams> {
+/** k-nearest neighbours for either task: a classifier votes, a regressor averages (weighted by distance or not). */
+export class KNeighbors extends BaseEstimator<KnnParams> {
   readonly family = 'knn';
   private readonly memory = new NeighborMemory();
 
-  constructor(params?: Record<string, unknown>) {
-    super(knnParams, params, 'knn');
+  constructor(task: Task, params?: Record<string, unknown>) {
+    super(knnParams, params, 'knn', task);
   }
 
   protected fitValidated(X: Matrix, y: Float64Array): void {
@@ -88,7 +90,7 @@ export class KNeighborsClassifier extends BaseClassifier<KnnParams> {
   }
 
   /** Share of (weighted) neighbour votes per class. */
-  protected predictProbaValidated(X: Matrix): Matrix {
+  protected override predictProbaValidated(X: Matrix): Matrix {
     const K = this.nClasses;
     const { neighbors, weights } = this.memory.lookup(X, this.params);
     const { indices, k } = neighbors;
@@ -106,29 +108,9 @@ export class KNeighborsClassifier extends BaseClassifier<KnnParams> {
     return { data: out, rows: X.rows, cols: K };
   }
 
-  protected getState(): KnnState {
-    return this.memory.getState();
-  }
-
-  protected setState(state: StateReader): void {
-    this.memory.setState(state, this.nFeatures, this.nClasses);
-  }
-}
-
-export class KNeighborsRegressor extends BaseRegressor<KnnParams> {
-  readonly family = 'knn';
-  private readonly memory = new NeighborMemory();
-
-  constructor(params?: Record<string, unknown>) {
-    super(knnParams, params, 'knn');
-  }
-
-  protected fitValidated(X: Matrix, y: Float64Array): void {
-    this.memory.remember(X, y);
-  }
-
-  /** (Weighted) mean target of the neighbours. */
-  protected predictValidated(X: Matrix): Float64Array {
+  /** The most voted class, or the (weighted) mean target of the neighbours. */
+  protected override predictValidated(X: Matrix): Float64Array {
+    if (this.task === 'classification') return super.predictValidated(X);
     const { neighbors, weights } = this.memory.lookup(X, this.params);
     const { indices, k } = neighbors;
     const targets = this.memory.y;
@@ -155,10 +137,23 @@ export class KNeighborsRegressor extends BaseRegressor<KnnParams> {
   }
 }
 
+/** scikit-learn's name for the classifier. */
+export class KNeighborsClassifier extends KNeighbors {
+  constructor(params?: Record<string, unknown>) {
+    super('classification', params);
+  }
+}
+
+/** scikit-learn's name for the regressor. */
+export class KNeighborsRegressor extends KNeighbors {
+  constructor(params?: Record<string, unknown>) {
+    super('regression', params);
+  }
+}
+
 export const knnFamily: ModelFamily = {
   family: 'knn',
   label: 'k-nearest neighbours',
   tasks: ['classification', 'regression'],
-  create: (task, params) =>
-    task === 'classification' ? new KNeighborsClassifier(params) : new KNeighborsRegressor(params),
+  create: (task, params) => new KNeighbors(task, params),
 };

@@ -9,7 +9,8 @@ import type { Matrix } from '../../core/matrix.js';
 import { Random } from '../../core/random.js';
 import { pack, type PackedArray } from '../../core/serialize.js';
 import type { StateReader } from '../../core/untrusted.js';
-import { BaseClassifier, BaseRegressor } from '../estimator.js';
+import type { Task } from '../../core/task.js';
+import { BaseEstimator } from '../estimator.js';
 import type { ModelFamily } from '../registry.js';
 import { forward, parameterCount, type NetworkShape, type OutputKind } from './network.js';
 import { trainNetwork, type TrainConfig } from './trainer.js';
@@ -129,12 +130,16 @@ class FittedNetwork {
   }
 }
 
-export class MLPClassifier extends BaseClassifier<MlpParams> {
+/**
+ * A multilayer perceptron for either task: for two classes one logistic output unit (as scikit-learn), for more
+ * a softmax over the classes, for regression one linear output.
+ */
+export class MLP extends BaseEstimator<MlpParams> {
   readonly family = 'mlp';
   private readonly network = new FittedNetwork();
 
-  constructor(params?: Record<string, unknown>) {
-    super(mlpParams, params, 'mlp');
+  constructor(task: Task, params?: Record<string, unknown>) {
+    super(mlpParams, params, 'mlp', task);
   }
 
   /** Mean training loss per epoch of the last fit. */
@@ -147,13 +152,18 @@ export class MLPClassifier extends BaseClassifier<MlpParams> {
     return this.network.validationScores;
   }
 
-  protected async fitValidated(X: Matrix, y: Float64Array): Promise<void> {
-    // two classes: one logistic output unit (like scikit-learn); more: softmax over every class
-    const binary = this.nClasses === 2;
-    await this.network.train(X, y, this.params, binary ? 'sigmoid' : 'softmax', binary ? 1 : this.nClasses);
+  /** The output layer this model's task and classes call for. */
+  private output(): { kind: OutputKind; units: number } {
+    if (this.task === 'regression') return { kind: 'identity', units: 1 };
+    return this.nClasses === 2 ? { kind: 'sigmoid', units: 1 } : { kind: 'softmax', units: this.nClasses };
   }
 
-  protected predictProbaValidated(X: Matrix): Matrix {
+  protected async fitValidated(X: Matrix, y: Float64Array): Promise<void> {
+    const { kind, units } = this.output();
+    await this.network.train(X, y, this.params, kind, units);
+  }
+
+  protected override predictProbaValidated(X: Matrix): Matrix {
     const out = this.network.predict(X);
     if (this.network.shape!.output === 'softmax') return { data: out, rows: X.rows, cols: this.nClasses };
     const proba = new Float64Array(X.rows * 2);
@@ -164,54 +174,31 @@ export class MLPClassifier extends BaseClassifier<MlpParams> {
     return { data: proba, rows: X.rows, cols: 2 };
   }
 
+  protected override predictValidated(X: Matrix): Float64Array {
+    return this.task === 'classification' ? super.predictValidated(X) : this.network.predict(X);
+  }
+
   protected getState(): MlpState {
     return this.network.getState();
   }
 
   protected setState(state: StateReader): void {
-    const binary = this.nClasses === 2;
-    this.network.setState(
-      state,
-      this.params,
-      this.nFeatures,
-      binary ? 'sigmoid' : 'softmax',
-      binary ? 1 : this.nClasses,
-    );
+    const { kind, units } = this.output();
+    this.network.setState(state, this.params, this.nFeatures, kind, units);
   }
 }
 
-export class MLPRegressor extends BaseRegressor<MlpParams> {
-  readonly family = 'mlp';
-  private readonly network = new FittedNetwork();
-
+/** scikit-learn's name for the classifier. */
+export class MLPClassifier extends MLP {
   constructor(params?: Record<string, unknown>) {
-    super(mlpParams, params, 'mlp');
+    super('classification', params);
   }
+}
 
-  /** Mean training loss per epoch of the last fit. */
-  get lossCurve(): readonly number[] {
-    return this.network.lossCurve;
-  }
-
-  /** Held-out score per epoch (accuracy or R²) of the last fit with earlyStopping; empty otherwise. */
-  get validationScores(): readonly number[] {
-    return this.network.validationScores;
-  }
-
-  protected async fitValidated(X: Matrix, y: Float64Array): Promise<void> {
-    await this.network.train(X, y, this.params, 'identity', 1);
-  }
-
-  protected predictValidated(X: Matrix): Float64Array {
-    return this.network.predict(X);
-  }
-
-  protected getState(): MlpState {
-    return this.network.getState();
-  }
-
-  protected setState(state: StateReader): void {
-    this.network.setState(state, this.params, this.nFeatures, 'identity', 1);
+/** scikit-learn's name for the regressor. */
+export class MLPRegressor extends MLP {
+  constructor(params?: Record<string, unknown>) {
+    super('regression', params);
   }
 }
 
@@ -219,6 +206,5 @@ export const mlpFamily: ModelFamily = {
   family: 'mlp',
   label: 'Neural network (MLP)',
   tasks: ['classification', 'regression'],
-  create: (task, params) =>
-    task === 'classification' ? new MLPClassifier(params) : new MLPRegressor(params),
+  create: (task, params) => new MLP(task, params),
 };

@@ -6,12 +6,7 @@ import { z } from 'zod';
 import type { Task } from '../../core/task.js';
 import type { ModelFamily } from '../registry.js';
 import { classificationCriterion, growthParams, maxFeatures, regressionCriterion } from './params.js';
-import {
-  TreeEnsembleClassifier,
-  TreeEnsembleRegressor,
-  growConfig,
-  type EnsemblePlan,
-} from './tree_estimator.js';
+import { TreeEnsembleEstimator, growConfig, type EnsemblePlan } from './tree_estimator.js';
 
 const shared = {
   ...growthParams,
@@ -53,12 +48,16 @@ function plan(
   };
 }
 
-/** A single classification tree; predictProba gives the class frequencies of the leaf a row falls into. */
-export class DecisionTreeClassifier extends TreeEnsembleClassifier<DecisionTreeClassifierParams> {
+/**
+ * A single tree for either task (its hyperparameters differ by task: the criterion, the class weights): a
+ * classifier's probabilities are the class frequencies of the leaf a row falls into, a regressor's prediction
+ * the leaf's mean target.
+ */
+export class DecisionTree extends TreeEnsembleEstimator<DecisionTreeClassifierParams | DecisionTreeRegressorParams> {
   readonly family = 'decision_tree';
 
-  constructor(params: Partial<DecisionTreeClassifierParams> = {}) {
-    super(decisionTreeClassifierSchema, params, 'decision_tree (classification)');
+  constructor(task: Task, params: Partial<DecisionTreeClassifierParams | DecisionTreeRegressorParams> = {}) {
+    super(task === 'classification' ? decisionTreeClassifierSchema : decisionTreeRegressorSchema, params, `decision_tree (${task})`, task);
   }
 
   protected plan(nRows: number, nFeatures: number): EnsemblePlan {
@@ -66,16 +65,17 @@ export class DecisionTreeClassifier extends TreeEnsembleClassifier<DecisionTreeC
   }
 }
 
-/** A single regression tree; predict gives the mean target of the leaf a row falls into. */
-export class DecisionTreeRegressor extends TreeEnsembleRegressor<DecisionTreeRegressorParams> {
-  readonly family = 'decision_tree';
-
-  constructor(params: Partial<DecisionTreeRegressorParams> = {}) {
-    super(decisionTreeRegressorSchema, params, 'decision_tree (regression)');
+/** scikit-learn's name for the classifier. */
+export class DecisionTreeClassifier extends DecisionTree {
+  constructor(params: Partial<DecisionTreeClassifierParams> = {}) {
+    super('classification', params);
   }
+}
 
-  protected plan(nRows: number, nFeatures: number): EnsemblePlan {
-    return plan(this.params, nRows, nFeatures);
+/** scikit-learn's name for the regressor. */
+export class DecisionTreeRegressor extends DecisionTree {
+  constructor(params: Partial<DecisionTreeRegressorParams> = {}) {
+    super('regression', params);
   }
 }
 
@@ -83,6 +83,5 @@ export const decisionTreeFamily: ModelFamily = {
   family: 'decision_tree',
   label: 'Decision tree',
   tasks: ['classification', 'regression'],
-  create: (task: Task, params?: Record<string, unknown>) =>
-    task === 'classification' ? new DecisionTreeClassifier(params) : new DecisionTreeRegressor(params),
+  create: (task: Task, params?: Record<string, unknown>) => new DecisionTree(task, params),
 };

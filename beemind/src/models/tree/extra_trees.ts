@@ -7,18 +7,19 @@ import type { z } from 'zod';
 import type { Task } from '../../core/task.js';
 import type { ModelFamily } from '../registry.js';
 import { forestPlan, forestSchemas } from './forest_params.js';
-import { TreeEnsembleClassifier, TreeEnsembleRegressor, type EnsemblePlan } from './tree_estimator.js';
+import { TreeEnsembleEstimator, type EnsemblePlan } from './tree_estimator.js';
 
 export const extraTreesSchemas = forestSchemas(false, 'sqrt', 1);
 
 export type ExtraTreesClassifierParams = z.output<typeof extraTreesSchemas.classifier>;
 export type ExtraTreesRegressorParams = z.output<typeof extraTreesSchemas.regressor>;
 
-export class ExtraTreesClassifier extends TreeEnsembleClassifier<ExtraTreesClassifierParams> {
+/** Extra trees for either task (its hyperparameters differ by task: the criterion, the class weights). */
+export class ExtraTrees extends TreeEnsembleEstimator<ExtraTreesClassifierParams | ExtraTreesRegressorParams> {
   readonly family = 'extra_trees';
 
-  constructor(params: Partial<ExtraTreesClassifierParams> = {}) {
-    super(extraTreesSchemas.classifier, params, 'extra_trees (classification)');
+  constructor(task: Task, params: Partial<ExtraTreesClassifierParams | ExtraTreesRegressorParams> = {}) {
+    super(task === 'classification' ? extraTreesSchemas.classifier : extraTreesSchemas.regressor, params, `extra_trees (${task})`, task);
   }
 
   protected plan(nRows: number, nFeatures: number): EnsemblePlan {
@@ -26,15 +27,17 @@ export class ExtraTreesClassifier extends TreeEnsembleClassifier<ExtraTreesClass
   }
 }
 
-export class ExtraTreesRegressor extends TreeEnsembleRegressor<ExtraTreesRegressorParams> {
-  readonly family = 'extra_trees';
-
-  constructor(params: Partial<ExtraTreesRegressorParams> = {}) {
-    super(extraTreesSchemas.regressor, params, 'extra_trees (regression)');
+/** scikit-learn's name for the classifier. */
+export class ExtraTreesClassifier extends ExtraTrees {
+  constructor(params: Partial<ExtraTreesClassifierParams> = {}) {
+    super('classification', params);
   }
+}
 
-  protected plan(nRows: number, nFeatures: number): EnsemblePlan {
-    return forestPlan(this.params, 'random', nRows, nFeatures);
+/** scikit-learn's name for the regressor. */
+export class ExtraTreesRegressor extends ExtraTrees {
+  constructor(params: Partial<ExtraTreesRegressorParams> = {}) {
+    super('regression', params);
   }
 }
 
@@ -42,6 +45,5 @@ export const extraTreesFamily: ModelFamily = {
   family: 'extra_trees',
   label: 'Extra trees',
   tasks: ['classification', 'regression'],
-  create: (task: Task, params?: Record<string, unknown>) =>
-    task === 'classification' ? new ExtraTreesClassifier(params) : new ExtraTreesRegressor(params),
+  create: (task: Task, params?: Record<string, unknown>) => new ExtraTrees(task, params),
 };

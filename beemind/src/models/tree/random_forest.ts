@@ -7,18 +7,19 @@ import type { z } from 'zod';
 import type { Task } from '../../core/task.js';
 import type { ModelFamily } from '../registry.js';
 import { forestPlan, forestSchemas } from './forest_params.js';
-import { TreeEnsembleClassifier, TreeEnsembleRegressor, type EnsemblePlan } from './tree_estimator.js';
+import { TreeEnsembleEstimator, type EnsemblePlan } from './tree_estimator.js';
 
 export const randomForestSchemas = forestSchemas(true, 'sqrt', 1);
 
 export type RandomForestClassifierParams = z.output<typeof randomForestSchemas.classifier>;
 export type RandomForestRegressorParams = z.output<typeof randomForestSchemas.regressor>;
 
-export class RandomForestClassifier extends TreeEnsembleClassifier<RandomForestClassifierParams> {
+/** A random forest for either task (its hyperparameters differ by task: the criterion, the class weights). */
+export class RandomForest extends TreeEnsembleEstimator<RandomForestClassifierParams | RandomForestRegressorParams> {
   readonly family = 'random_forest';
 
-  constructor(params: Partial<RandomForestClassifierParams> = {}) {
-    super(randomForestSchemas.classifier, params, 'random_forest (classification)');
+  constructor(task: Task, params: Partial<RandomForestClassifierParams | RandomForestRegressorParams> = {}) {
+    super(task === 'classification' ? randomForestSchemas.classifier : randomForestSchemas.regressor, params, `random_forest (${task})`, task);
   }
 
   protected plan(nRows: number, nFeatures: number): EnsemblePlan {
@@ -26,15 +27,17 @@ export class RandomForestClassifier extends TreeEnsembleClassifier<RandomForestC
   }
 }
 
-export class RandomForestRegressor extends TreeEnsembleRegressor<RandomForestRegressorParams> {
-  readonly family = 'random_forest';
-
-  constructor(params: Partial<RandomForestRegressorParams> = {}) {
-    super(randomForestSchemas.regressor, params, 'random_forest (regression)');
+/** scikit-learn's name for the classifier. */
+export class RandomForestClassifier extends RandomForest {
+  constructor(params: Partial<RandomForestClassifierParams> = {}) {
+    super('classification', params);
   }
+}
 
-  protected plan(nRows: number, nFeatures: number): EnsemblePlan {
-    return forestPlan(this.params, 'best', nRows, nFeatures);
+/** scikit-learn's name for the regressor. */
+export class RandomForestRegressor extends RandomForest {
+  constructor(params: Partial<RandomForestRegressorParams> = {}) {
+    super('regression', params);
   }
 }
 
@@ -42,6 +45,5 @@ export const randomForestFamily: ModelFamily = {
   family: 'random_forest',
   label: 'Random forest',
   tasks: ['classification', 'regression'],
-  create: (task: Task, params?: Record<string, unknown>) =>
-    task === 'classification' ? new RandomForestClassifier(params) : new RandomForestRegressor(params),
+  create: (task: Task, params?: Record<string, unknown>) => new RandomForest(task, params),
 };

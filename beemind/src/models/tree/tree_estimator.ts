@@ -6,7 +6,7 @@
 import { NotFittedError } from '../../core/errors.js';
 import { createMatrix, type Matrix } from '../../core/matrix.js';
 import type { StateReader } from '../../core/untrusted.js';
-import { BaseClassifier, BaseRegressor } from '../estimator.js';
+import { BaseEstimator } from '../estimator.js';
 import { growEnsemble, useWorkers } from './parallel.js';
 import { TreeEnsemble } from './ensemble.js';
 import type { ForestConfig } from './forest.js';
@@ -76,65 +76,28 @@ function readState(
   });
 }
 
-/** Base of the tree classifiers: predictProba averages the trees' leaf class frequencies. */
-export abstract class TreeEnsembleClassifier<P extends TreeParams> extends BaseClassifier<P> {
+/**
+ * Base of every tree learner, for either task: a classifier's probabilities are its trees' mean leaf class
+ * frequencies, a regressor's prediction its trees' mean leaf value. A family supplies its hyperparameters (by
+ * task) and its plan.
+ */
+export abstract class TreeEnsembleEstimator<P extends TreeParams> extends BaseEstimator<P> {
   protected override readonly acceptsMissing = true;
   protected ensemble: TreeEnsemble | null = null;
 
   protected abstract plan(nRows: number, nFeatures: number): EnsemblePlan;
 
   protected async fitValidated(X: Matrix, y: Float64Array): Promise<void> {
-    this.ensemble = await fitEnsemble(
-      X,
-      y,
-      this.task,
-      this.nClasses,
-      this.params.seed,
-      this.plan(X.rows, X.cols),
-    );
+    const nClasses = this.task === 'classification' ? this.nClasses : 0;
+    this.ensemble = await fitEnsemble(X, y, this.task, nClasses, this.params.seed, this.plan(X.rows, X.cols));
   }
 
-  protected predictProbaValidated(X: Matrix): Matrix {
+  protected override predictProbaValidated(X: Matrix): Matrix {
     return createMatrix(X.rows, this.nClasses, this.model.predictMean(X));
   }
 
-  /** Mean decrease in impurity per feature, normalised to sum 1. */
-  featureImportances(): Float64Array {
-    return this.model.importances.slice();
-  }
-
-  /** The fitted trees (read-only use: inspection, export). */
-  get trees(): TreeEnsemble['trees'] {
-    return this.model.trees;
-  }
-
-  protected get model(): TreeEnsemble {
-    if (!this.ensemble) throw new NotFittedError(this.who);
-    return this.ensemble;
-  }
-
-  protected getState(): unknown {
-    return { ensemble: this.model.toJSON() };
-  }
-
-  protected setState(state: StateReader): void {
-    this.ensemble = readState(state, this);
-  }
-}
-
-/** Base of the tree regressors: predict averages the trees' leaf means. */
-export abstract class TreeEnsembleRegressor<P extends TreeParams> extends BaseRegressor<P> {
-  protected override readonly acceptsMissing = true;
-  protected ensemble: TreeEnsemble | null = null;
-
-  protected abstract plan(nRows: number, nFeatures: number): EnsemblePlan;
-
-  protected async fitValidated(X: Matrix, y: Float64Array): Promise<void> {
-    this.ensemble = await fitEnsemble(X, y, this.task, 0, this.params.seed, this.plan(X.rows, X.cols));
-  }
-
-  protected predictValidated(X: Matrix): Float64Array {
-    return this.model.predictMean(X);
+  protected override predictValidated(X: Matrix): Float64Array {
+    return this.task === 'classification' ? super.predictValidated(X) : this.model.predictMean(X);
   }
 
   /** Mean decrease in impurity per feature, normalised to sum 1. */
