@@ -85,6 +85,7 @@ export {
   noPruning,
   type CustomParts,
   type Pruner,
+  type Recorder,
   type StrategyContext,
   type StrategyFactory,
 } from './automl/parts.js';

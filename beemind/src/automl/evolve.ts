@@ -124,7 +124,7 @@ export async function evolve(data: Dataset | Frame, input: EvolveOptionsInput = 
   const runId = resumed?.runId ?? randomUUID().slice(0, 8);
   const events: RunEvent[] = [];
   const predictions = new Map<string, Float64Array>(resumed?.predictions);
-  const recorder = history.recorder(predictions);
+  const recorder = controls.recorder ?? history.recorder(predictions);
   // a resumed run's history goes to the caller again, and to the hub unless this process saw it already
   const hubKnowsRun = resumed !== null && runSnapshots().some((s) => s.runId === runId);
   const announce = (event: RunEvent, replayed = false) => {

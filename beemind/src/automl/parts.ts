@@ -3,7 +3,8 @@
  * become them: the search space (the user's, or the default space adapted to the data), the strategy that
  * proposes genomes, the pruner that decides which drones earn more rows (successive halving, or none) and the
  * evaluation backend (inline, worker threads or Redis). A user can pass an object of their own for the
- * strategy, the pruner or the backend (evolve's third argument); the string options then build the rest.
+ * strategy, the pruner, the backend or the recorder (evolve's third argument); the options build the rest (the
+ * store's recorder is built with the run's history, in resume.ts).
  */
 import { ConfigurationError } from '../core/errors.js';
 import type { Dataset } from '../data/dataset.js';
@@ -19,6 +20,7 @@ import { defaultPortfolio } from '../search/portfolio.js';
 import { createStrategy, type SearchStrategy, type StrategyOptionsByName } from '../search/strategies/index.js';
 import { HalvingLadder, rungFractions } from './halving.js';
 import type { SizedEvolveOptions } from './options.js';
+import type { RunEvent } from '../protocol/events.js';
 
 /**
  * Decides, rung by rung, which drones of a batch are evaluated on more rows. Every drone starts on the first
@@ -44,6 +46,14 @@ export interface StrategyContext {
   portfolio: ReturnType<typeof defaultPortfolio>;
 }
 
+/**
+ * Where a run's events are committed as they happen, before anyone else hears of them: the experiment store
+ * (what `options.store` names), or a recorder of the user's own.
+ */
+export interface Recorder {
+  record(event: RunEvent): void;
+}
+
 /** The user's own parts, each replacing what the string options would build. */
 export interface CustomParts {
   /** A strategy (or a factory given the search space) in place of `options.strategy`. */
@@ -52,6 +62,8 @@ export interface CustomParts {
   pruner?: Pruner;
   /** A backend in place of `options.workers` / `options.backend`; evolve() closes it at the end of the run. */
   backend?: EvaluationBackend;
+  /** A recorder in place of the experiment store's (the run is then not kept in the store). */
+  recorder?: Recorder;
 }
 
 /** The parts one search runs on. */

@@ -120,6 +120,20 @@ describe('evolve on parts of the user', () => {
     expect(closed).toBe(true);
   });
 
+  it('commits every event to its recorder before anyone hears of it, in place of the store', async () => {
+    const heard: string[] = [];
+    const recorder = { record: (e: { type: string }) => void heard.push(`recorded ${e.type}`) };
+    const run = await evolve(
+      iris,
+      { ...options, budget: { evaluations: 2 }, populationSize: 2 },
+      { recorder, onEvent: (e) => void heard.push(`heard ${e.type}`) },
+    );
+    expect(heard.filter((h) => h.startsWith('recorded'))).toHaveLength(run.events.length);
+    for (let i = 0; i < heard.length; i += 2) {
+      expect(heard[i + 1]).toBe(heard[i].replace('recorded', 'heard'));
+    }
+  });
+
   it('runs the shipped example of a hand-picked-then-TPE strategy with a median pruner', async () => {
     const example = fileURLToPath(new URL('../../examples/custom_search.mjs', import.meta.url));
     const { stdout } = await promisify(execFile)(process.execPath, [example], { timeout: 120_000 });
