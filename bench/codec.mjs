@@ -1,16 +1,18 @@
 // The typed-array codec of the Redis queue (distributed/envelope.ts, hand-written) against the two well-kept
 // libraries that could replace it: Arrow IPC through flechette (already a dependency), and msgpackr (which
 // BullMQ brings). Each packs the same search data (numeric columns, the target, the fold indices) into one
-// buffer and reads it back; the bench checks every value survives (NaN included) and reports the median time
-// of encode and decode and the size. Run after `npx tsc -b`: node bench/codec.mjs [rows] [columns]
+// buffer and reads it back, as views and into shared memory as a worker does; the bench checks every value
+// survives (NaN included) and reports the median times and the size. Run after `npx tsc -b`: node bench/codec.mjs [rows] [columns]
 import { performance } from 'node:perf_hooks';
 import { tableFromArrays, tableFromIPC, tableToIPC } from '@uwdata/flechette';
-import { pack, unpack } from 'msgpackr';
+import { Packr } from 'msgpackr';
 import { decodeEnvelope, encodeEnvelope } from '../beemind/dist/distributed/envelope.js';
 
 const rows = Number(process.argv[2] ?? 50_000);
 const cols = Number(process.argv[3] ?? 40);
 const REPEATS = 15;
+// typed arrays as MessagePack extensions of their own type (without it, msgpackr sends them as bytes)
+const msgpack = new Packr({ moreTypes: true });
 
 /** Search data as the run sends it: float64 columns (some missing values), the target, five folds. */
 function searchData() {
@@ -26,11 +28,25 @@ function searchData() {
   return { columns, y, fold };
 }
 
+/** The worker's use: the arrays copied into SharedArrayBuffer memory, to share with its evaluation threads. */
+function toShared(d) {
+  const share = (a) => {
+    const copy = new a.constructor(new SharedArrayBuffer(a.byteLength));
+    copy.set(a);
+    return copy;
+  };
+  return { columns: d.columns.map(share), y: share(d.y), fold: share(d.fold) };
+}
+
 const codecs = {
   'envelope (hand-written)': {
     encode: (d) => encodeEnvelope({ rows, cols }, [...d.columns, d.y, d.fold]),
     decode: (bytes) => {
       const { arrays } = decodeEnvelope(bytes);
+      return { columns: arrays.slice(0, cols), y: arrays[cols], fold: arrays[cols + 1] };
+    },
+    decodeShared: (bytes) => {
+      const { arrays } = decodeEnvelope(bytes, { shared: true });
       return { columns: arrays.slice(0, cols), y: arrays[cols], fold: arrays[cols + 1] };
     },
   },
@@ -49,9 +65,9 @@ const codecs = {
     },
   },
   'MessagePack (msgpackr)': {
-    encode: (d) => pack({ rows, cols, columns: d.columns, y: d.y, fold: d.fold }),
+    encode: (d) => msgpack.pack({ rows, cols, columns: d.columns, y: d.y, fold: d.fold }),
     decode: (bytes) => {
-      const o = unpack(bytes);
+      const o = msgpack.unpack(bytes);
       return { columns: o.columns, y: o.y, fold: o.fold };
     },
   },
@@ -59,6 +75,7 @@ const codecs = {
 
 /** Every value back, bit for bit (NaN as NaN), in arrays of the same kinds. */
 function same(a, b) {
+  if (!b) return false;
   const pairs = [...a.columns.map((c, j) => [c, b.columns[j]]), [a.y, b.y], [a.fold, b.fold]];
   return pairs.every(
     ([x, z]) =>
@@ -73,11 +90,13 @@ const median = (xs) => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)];
 const data = searchData();
 const mb = (rows * (cols + 1) * 8 + rows * 4) / 1e6;
 console.log(`search data: ${rows} rows × ${cols} float64 columns + target + folds (${mb.toFixed(1)} MB of arrays), median of ${REPEATS}`);
-console.log('| codec | encode ms | decode ms | bytes | every value back |');
-console.log('|---|---:|---:|---:|---|');
+console.log('| codec | encode ms | decode ms | decode into shared memory ms | bytes | every value back |');
+console.log('|---|---:|---:|---:|---:|---|');
 for (const [name, codec] of Object.entries(codecs)) {
   const encodeMs = [];
   const decodeMs = [];
+  const sharedMs = [];
+  const decodeShared = codec.decodeShared ?? ((b) => toShared(codec.decode(b)));
   let bytes;
   let back;
   for (let r = 0; r < REPEATS; r++) {
@@ -87,8 +106,12 @@ for (const [name, codec] of Object.entries(codecs)) {
     t = performance.now();
     back = codec.decode(bytes);
     decodeMs.push(performance.now() - t);
+    t = performance.now();
+    const shared = decodeShared(bytes);
+    sharedMs.push(performance.now() - t);
+    if (!same(data, shared)) back = null;
   }
   console.log(
-    `| ${name} | ${median(encodeMs).toFixed(1)} | ${median(decodeMs).toFixed(1)} | ${bytes.byteLength.toLocaleString('en')} | ${same(data, back) ? 'yes' : 'no'} |`,
+    `| ${name} | ${median(encodeMs).toFixed(1)} | ${median(decodeMs).toFixed(1)} | ${median(sharedMs).toFixed(1)} | ${bytes.byteLength.toLocaleString('en')} | ${back && same(data, back) ? 'yes' : 'no'} |`,
   );
 }

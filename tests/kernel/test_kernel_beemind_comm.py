@@ -207,6 +207,28 @@ PLANTED_TYPES = """export declare const planted: string;
 export declare function publishRunEvent(event: { type: string; runId: string; [field: string]: unknown }): void;
 """
 
+# A complete run.started event (the kernel's progress bar, like the panels, folds only valid run events).
+PLANTED_RUN_STARTED = {
+    "type": "run.started",
+    "version": 1,
+    "runId": "p1",
+    "time": "2026-01-01T00:00:00.000Z",
+    "name": "planted run",
+    "seed": 0,
+    "config": {"budget": {"evaluations": 2}},
+    "metric": "accuracy",
+    "objectives": [{"name": "accuracy", "direction": "maximize"}],
+    "dataset": {
+        "name": "planted",
+        "rows": 10,
+        "fingerprint": "f",
+        "task": "classification",
+        "target": "y",
+        "classes": ["a", "b"],
+        "features": [],
+    },
+}
+
 
 def test_a_beemind_package_in_the_notebook_folder_runs_only_when_a_cell_imports_it(tmp_path: Path):
     package = tmp_path / "node_modules" / "beemind"
@@ -227,7 +249,7 @@ def test_a_beemind_package_in_the_notebook_folder_runs_only_when_a_cell_imports_
 
         run = k.execute(
             "import { planted, publishRunEvent } from 'beemind';\n"
-            "publishRunEvent({ type: 'run.started', runId: 'p1', name: 'planted run', config: { budget: { evaluations: 2 } } });\n"
+            f"publishRunEvent({json.dumps(PLANTED_RUN_STARTED)});\n"
             "planted"
         )
         assert run.status == "ok", run.reply["content"]
