@@ -70,7 +70,7 @@ describe("validateJob, the worker's job parser", () => {
   it.each<[string, Genome, RegExp]>([
     ['10⁹ trees', model('random_forest', { nEstimators: 1e9 }), /nEstimators: .*<=5000/],
     ['10⁹ boosting iterations', model('hist_gradient_boosting', { maxIter: 1e9 }), /maxIter: .*<=100000/],
-    ['10⁸ hidden units', model('mlp', { hiddenLayerSizes: [1e8] }), /hiddenLayerSizes\.0: .*<=4096/],
+    ['10⁸ hidden units', model('mlp', { hiddenLayerSizes: [1e8] }), /hiddenLayerSizes\[0\]: .*<=4096/],
     ['17 hidden layers', model('mlp', { hiddenLayerSizes: Array(17).fill(8) }), /hiddenLayerSizes: .*<=16/],
     ['10⁹ epochs', model('mlp', { maxIter: 1e9 }), /maxIter: .*<=100000/],
     ['depth 1000', model('decision_tree', { maxDepth: 1000 }), /maxDepth: .*<=64/],
