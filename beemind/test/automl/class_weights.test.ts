@@ -16,7 +16,9 @@ describe('class weights in the search space', () => {
   });
 
   const weightsTried = async (name: string, target: string, metric: string) => {
-    const run = await evolve(await loadDataset(name), { target, metric, budget: { evaluations: 8 }, seed: 0, store: false, workers: 0 });
+    // only the search's genomes matter here: no champion combination, no importance
+    const options = { target, metric, budget: { evaluations: 8 }, seed: 0, store: false as const, workers: 0 };
+    const run = await evolve(await loadDataset(name), { ...options, stacking: false, ensemble: false, importance: false });
     const trees = run.drones.filter((d) => d.status === 'ok' && TREES.has(d.genome.model.family));
     expect(trees.length).toBeGreaterThan(0);
     return trees.some((d) => Object.hasOwn(d.genome.model.params, 'classWeight'));

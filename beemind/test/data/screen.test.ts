@@ -54,7 +54,8 @@ describe('column screening', () => {
 
   it('lets evolve set them aside, list them in the run, and predict from the whole table', async () => {
     const digits = await loadDataset('digits');
-    const options = { target: 'digit', families: ['gaussian_nb'], budget: { evaluations: 2 }, workers: 0, store: false as const, importance: false };
+    // screening is what is tested: the champion is the best drone alone (no ensemble or stack to fit)
+    const options = { target: 'digit', families: ['gaussian_nb'], budget: { evaluations: 2 }, workers: 0, store: false as const, importance: false, ensemble: false, stacking: false };
     const run = await evolve(digits, options);
     expect(run.droppedColumns).toEqual([
       { column: 'pixel_0_0', reason: 'constant' },
