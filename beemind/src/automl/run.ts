@@ -75,7 +75,9 @@ export class Run {
    * The rows `explainRow` explains by index: the run's test rows (its search rows without a test split); and
    * the search rows, the background of explanations when the model has none of its own.
    */
-  private readonly heldOut: HeldOutRows;
+  private get heldOut(): HeldOutRows {
+    return this.#refitter.heldOut;
+  }
   /**
    * The rows last given to `run.explain(rows)` from a cell, which the panels can pick too, with their
    * explanation by each model asked so far: a row is read from its batch's explanation, so the panels show the
@@ -101,7 +103,6 @@ export class Run {
     this.byId = new Map(args.drones.map((d) => [d.id, d]));
     this.leaderboard = new Leaderboard(args.finished.leaderboard, this.metric, this.byId);
     this.#refitter = args.refitter;
-    this.heldOut = args.refitter.heldOut;
   }
 
   get status() {
@@ -242,7 +243,7 @@ export class Run {
 
   /** How many rows each source of the "why" view has: the run's test rows and the rows last sent with `explain`. */
   explainableRows(): { test: number; sent: number; testKind: 'test' | 'search' | null } {
-    return { test: this.heldOut.frame.rows ?? 0, sent: rowCount(this.#sent?.rows ?? null), testKind: this.heldOut.kind ?? null };
+    return { test: this.heldOut.frame.rows, sent: rowCount(this.#sent?.rows ?? null), testKind: this.heldOut.kind };
   }
 
   /**
@@ -252,7 +253,7 @@ export class Run {
    */
   async explainRow(droneId: string | undefined, rowIndex: number, source: 'test' | 'sent' = 'test'): Promise<RowExplanation> {
     const sent = this.#sent;
-    const rows = source === 'sent' ? (sent?.rows ?? null) : (this.heldOut.frame ?? null);
+    const rows = source === 'sent' ? (sent?.rows ?? null) : this.heldOut.frame;
     if (!rows) {
       throw new ConfigurationError(
         'run.no_rows',

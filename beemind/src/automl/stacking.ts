@@ -37,7 +37,6 @@ function level2Pipeline(task: Task, strength: number, squares: number): Pipeline
   return pipelineFromSpec({ steps: [], model: { family: 'ridge', params: { alpha: strength * squares + 1e-12 } } }, task);
 }
 
-
 export interface Stack extends EnsembleSelection {
   /** The level-2 pipeline fitted on every search row's out-of-fold member predictions. */
   level2: Pipeline;

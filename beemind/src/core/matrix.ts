@@ -27,7 +27,6 @@ export function matrixFromRows(rows: ArrayLike<number>[]): Matrix {
   return { data, rows: rows.length, cols };
 }
 
-/** Row `i` as a view (no copy). */
 /**
  * The values of a matrix (row-major) or of a vector, told apart by shape: typed arrays from a worker thread may
  * come from another realm, so `instanceof` would not do.
@@ -36,6 +35,7 @@ export function valuesOf(p: Matrix | Float64Array): Float64Array {
   return ArrayBuffer.isView(p) ? p : p.data;
 }
 
+/** Row `i` as a view (no copy). */
 export function row(m: Matrix, i: number): Float64Array {
   return m.data.subarray(i * m.cols, (i + 1) * m.cols);
 }

@@ -13,7 +13,6 @@ import { checkMatrix, checkPredictMatrix, checkTarget } from '../core/validate.j
 import type { Task } from '../core/task.js';
 import { describeIssues } from '../protocol/issues.js';
 
-
 /** Bounds on the shape a saved model may claim (far above anything real). */
 const MAX_FEATURES = 1_000_000;
 const MAX_CLASSES = 100_000;
@@ -71,7 +70,8 @@ export function parseParams<S extends z.ZodType>(
 
 /**
  * Base class: validates hyperparameters at construction and inputs at fit/predict, then calls the subclass's
- * trusted implementation. Subclasses implement fitValidated, predictValidated, (predictProbaValidated),
+ * trusted implementation. Subclasses implement fitValidated, predictProbaValidated (classifiers) and/or
+ * predictValuesValidated (regressors),
  * getState/setState; setState reads untrusted state (a model file) and checks every field it uses.
  */
 export abstract class BaseEstimator<P extends Record<string, unknown>> implements Estimator {
@@ -123,14 +123,19 @@ export abstract class BaseEstimator<P extends Record<string, unknown>> implement
     return this.predictProbaValidated(X);
   }
 
-  /** The prediction of checked input: by default the most probable class (regressors override it). */
-  protected predictValidated(X: Matrix): Float64Array {
-    return argmaxRows(this.predictProbaValidated(X));
+  /** The prediction of checked input: the most probable class, or the family's values. */
+  private predictValidated(X: Matrix): Float64Array {
+    return this.task === 'classification' ? argmaxRows(this.predictProbaValidated(X)) : this.predictValuesValidated(X);
   }
 
   /** Classifiers: the probabilities of checked input. */
   protected predictProbaValidated(_X: Matrix): Matrix {
     throw new ConfigurationError('model.no_proba', `${this.who} predicts no probabilities.`);
+  }
+
+  /** Regressors: the values of checked input. */
+  protected predictValuesValidated(_X: Matrix): Float64Array {
+    throw new ConfigurationError('model.no_values', `${this.who} predicts classes, not values.`);
   }
 
   protected checkPredict(X: Matrix): void {
@@ -187,13 +192,13 @@ export abstract class BaseClassifier<P extends Record<string, unknown>> extends 
   protected abstract override predictProbaValidated(X: Matrix): Matrix;
 }
 
-/** Base of the families that only regress: they implement predictValidated. */
+/** Base of the families that only regress: they implement predictValuesValidated. */
 export abstract class BaseRegressor<P extends Record<string, unknown>> extends BaseEstimator<P> {
   constructor(schema: z.ZodType<P>, params: unknown, who: string) {
     super(schema, params, who, 'regression');
   }
 
-  protected abstract override predictValidated(X: Matrix): Float64Array;
+  protected abstract override predictValuesValidated(X: Matrix): Float64Array;
 }
 
 /** Index of the largest value in each row (first one on ties). */

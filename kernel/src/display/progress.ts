@@ -4,7 +4,7 @@
  * drones are evaluated, until `run.finished`. What it shows is the run as FoldedRun reads its events (the
  * reading the panels and the terminal's bar share); an event that is not a valid run event is ignored.
  */
-import { DISPLAY, escapeHtml, FoldedRun, RunEventSchema } from 'beemind/protocol';
+import { DISPLAY, escapeHtml, FoldedRun, RunEventSchema, type RunStarted } from 'beemind/protocol';
 import type { RunEventSource } from '../comm/run-source.js';
 
 const UPDATE_MS = 250;
@@ -45,7 +45,7 @@ export class RunProgress {
     const parsed = RunEventSchema.safeParse(raw);
     if (!parsed.success) return;
     const event = parsed.data;
-    if (event.type === 'run.started') return this.start(event.runId, event);
+    if (event.type === 'run.started') return this.start(event);
     const shown = this.runs.get(event.runId);
     if (!shown || !shown.run.fold(event)) return;
     if (event.type === 'run.finished') {
@@ -55,7 +55,8 @@ export class RunProgress {
     this.render(shown, false);
   }
 
-  private start(runId: string, event: Parameters<FoldedRun['fold']>[0]): void {
+  private start(event: RunStarted): void {
+    const runId = event.runId;
     const run = new FoldedRun(runId);
     run.fold(event);
     const shown: ShownRun = { run, startedAt: Date.now(), handle: { update: () => undefined }, lastUpdate: 0 };

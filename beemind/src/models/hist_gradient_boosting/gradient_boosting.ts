@@ -82,8 +82,8 @@ export class HistGradientBoosting extends BaseEstimator<HistGradientBoostingPara
     return { data: probabilities(raw, X.rows, this.nClasses), rows: X.rows, cols: this.nClasses };
   }
 
-  protected override predictValidated(X: Matrix): Float64Array {
-    return this.task === 'classification' ? super.predictValidated(X) : this.fittedModel().predictRaw(X);
+  protected override predictValuesValidated(X: Matrix): Float64Array {
+    return this.fittedModel().predictRaw(X);
   }
 
   protected getState(): unknown {

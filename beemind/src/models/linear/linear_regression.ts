@@ -78,7 +78,7 @@ abstract class LinearRegressor<P extends { fitIntercept: boolean }> extends Base
     this.intercept = yMean - shift;
   }
 
-  protected predictValidated(X: Matrix): Float64Array {
+  protected predictValuesValidated(X: Matrix): Float64Array {
     return linearPredictor(X, this.coef, Float64Array.of(this.intercept), 1);
   }
 

@@ -108,9 +108,8 @@ export class KNeighbors extends BaseEstimator<KnnParams> {
     return { data: out, rows: X.rows, cols: K };
   }
 
-  /** The most voted class, or the (weighted) mean target of the neighbours. */
-  protected override predictValidated(X: Matrix): Float64Array {
-    if (this.task === 'classification') return super.predictValidated(X);
+  /** The (weighted) mean target of the neighbours. */
+  protected override predictValuesValidated(X: Matrix): Float64Array {
     const { neighbors, weights } = this.memory.lookup(X, this.params);
     const { indices, k } = neighbors;
     const targets = this.memory.y;

@@ -174,8 +174,8 @@ export class MLP extends BaseEstimator<MlpParams> {
     return { data: proba, rows: X.rows, cols: 2 };
   }
 
-  protected override predictValidated(X: Matrix): Float64Array {
-    return this.task === 'classification' ? super.predictValidated(X) : this.network.predict(X);
+  protected override predictValuesValidated(X: Matrix): Float64Array {
+    return this.network.predict(X);
   }
 
   protected getState(): MlpState {

@@ -96,8 +96,8 @@ export abstract class TreeEnsembleEstimator<P extends TreeParams> extends BaseEs
     return createMatrix(X.rows, this.nClasses, this.model.predictMean(X));
   }
 
-  protected override predictValidated(X: Matrix): Float64Array {
-    return this.task === 'classification' ? super.predictValidated(X) : this.model.predictMean(X);
+  protected override predictValuesValidated(X: Matrix): Float64Array {
+    return this.model.predictMean(X);
   }
 
   /** Mean decrease in impurity per feature, normalised to sum 1. */
