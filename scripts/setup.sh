@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs everything BeeMind needs on a fresh machine: Debian's redis-server and chromium (for the
+# Installs everything BeeMind needs on a fresh machine: Debian's redis-server, chromium and postgresql (for the
 # distributed and browser tests), npm packages (from the lock file), the build, the project-local Python
 # environment (.venv) with JupyterLab and the test tools, and the JupyterLab extension with the BeeMind
 # kernelspec. Safe to run again.
@@ -8,10 +8,12 @@ cd "$(dirname "$0")/.."
 
 # Debian packages, installed when missing (one apt-get update for all of them):
 # redis-server — the distributed-evaluation tests start their own instance on a loopback port;
-# chromium — the browser tests (tests/ui) and bench/panels-render.mjs drive it; no browser is ever downloaded.
+# chromium — the browser tests (tests/ui) and bench/panels-render.mjs drive it; no browser is ever downloaded;
+# postgresql — the team-store tests start their own PostgreSQL server on a loopback port (scripts/postgres-server.mjs).
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "==> Debian packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive

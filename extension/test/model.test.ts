@@ -140,4 +140,16 @@ describe('NotebookModel', () => {
     expect(model.effectiveSelection).toMatchObject({ droneId: 'ensemble', isDefault: true });
     expect(model.activeRun!.championMembers).toEqual(['d1', 'd3']);
   });
+
+  it('reads the author and project from run.started, null for runs recorded without them', () => {
+    const model = new NotebookModel();
+    model.applyEvents([
+      ...syntheticRun({ drones: 2, runId: 'shared', user: 'ada', project: 'churn' }),
+      ...syntheticRun({ drones: 2, runId: 'old' }),
+      ...syntheticRun({ drones: 2, runId: 'blank', user: '', project: '' }),
+    ]);
+    expect([model.run('shared')!.user, model.run('shared')!.project]).toEqual(['ada', 'churn']);
+    expect([model.run('old')!.user, model.run('old')!.project]).toEqual([null, null]);
+    expect([model.run('blank')!.user, model.run('blank')!.project]).toEqual([null, null]);
+  });
 });

@@ -160,6 +160,59 @@ describe('panels', () => {
     expect(node.dataset.comparedCount).toBe('1');
   });
 
+  it('the run picker groups runs by project, shows each author, and lists runs without either under default', () => {
+    const events = [
+      ...syntheticRun({ drones: 5, runId: 'a', user: 'ada', project: 'churn' }),
+      ...syntheticRun({ drones: 5, runId: 'old', seed: 1 }),
+      ...syntheticRun({ drones: 5, runId: 'b', seed: 2, user: 'bob', project: 'fraud' }),
+      ...syntheticRun({ drones: 5, runId: 'c', seed: 3, user: 'cy', project: 'churn' }),
+    ];
+    const { panels, flush } = setup(events);
+    const select = panels.lineage.node.querySelector('select')!;
+    const groups = [...select.querySelectorAll('optgroup')].map((g) => ({
+      label: g.label,
+      runs: [...g.querySelectorAll('option')].map((o) => o.value),
+    }));
+    // Projects in the order of their first run, runs in the order they started.
+    expect(groups).toEqual([
+      { label: 'churn', runs: ['a', 'c'] },
+      { label: 'default', runs: ['old'] },
+      { label: 'fraud', runs: ['b'] },
+    ]);
+    const text = (runId: string) => select.querySelector(`option[value="${runId}"]`)!.textContent;
+    expect(text('a')).toBe('synthetic a · by ada · 5 drones · completed');
+    expect(text('b')).toContain('synthetic b · by bob ·');
+    expect(text('old')).toBe('synthetic old · 5 drones · completed');
+    // The last run is the active one, and picking another switches the lineage to it.
+    expect(select.value).toBe('c');
+    select.value = 'old';
+    select.dispatchEvent(new Event('change'));
+    flush();
+    expect(panels.lineage.node.dataset.runId).toBe('old');
+  });
+
+  it('shows hostile project and user names in the run picker as text', () => {
+    const project = '<img src=x onerror="window.hacked=1">';
+    const user = '<b>mallory</b> & "friends"';
+    const { panels } = setup([
+      ...syntheticRun({ drones: 5, runId: 'x', user, project }),
+      ...syntheticRun({ drones: 5, runId: 'y', seed: 1, user: 'ada', project: '</optgroup><option>z' }),
+    ]);
+    const node = panels.lineage.node;
+    const groups = [...node.querySelectorAll('optgroup')];
+    expect(groups.map((g) => g.label)).toEqual([project, '</optgroup><option>z']);
+    expect(node.querySelectorAll('option')).toHaveLength(2);
+    expect(groups[0].querySelector('option')!.textContent).toBe(
+      `synthetic x · by ${user} · 5 drones · completed`,
+    );
+    expect(node.querySelector('img')).toBeNull();
+    expect(node.querySelector('b')).toBeNull();
+    // The comparison panel's run chips (shown for two runs or more) use the same label.
+    expect(panels.comparison.node.querySelector('.jp-BeeMind-runChip')!.textContent).toContain(`by ${user}`);
+    expect(panels.comparison.node.querySelector('b')).toBeNull();
+    expect((window as unknown as { hacked?: number }).hacked).toBeUndefined();
+  });
+
   it('shows a failed drone’s error text literally', () => {
     const { panels, model, flush } = setup();
     const failed = model.activeRun!.drones.find((d) => d.status === 'failed')!;

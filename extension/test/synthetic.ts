@@ -11,6 +11,9 @@ export interface SyntheticOptions {
   features?: string[];
   task?: 'classification' | 'regression';
   finished?: boolean;
+  /** The run.started's author and project (both absent by default, as in runs recorded before they existed). */
+  user?: string;
+  project?: string;
 }
 
 const FAMILIES = [
@@ -37,6 +40,8 @@ export function syntheticRun(options: SyntheticOptions): RunEvent[] {
       runId,
       time,
       name: `synthetic ${runId}`,
+      ...(options.user === undefined ? {} : { user: options.user }),
+      ...(options.project === undefined ? {} : { project: options.project }),
       seed: options.seed ?? 0,
       config: {},
       metric: task === 'classification' ? 'accuracy' : 'r2',

@@ -5,6 +5,7 @@
  * champion, its ensemble or stack, and its explanation (finish.ts). Events are committed to the experiment
  * store as they happen, so a run can resume (or warm start another) from it.
  */
+import { currentProject, currentUser } from '../core/identity.js';
 import { randomUUID } from 'node:crypto';
 import { ConfigurationError, DataError } from '../core/errors.js';
 import { quote } from '../core/text.js';
@@ -148,6 +149,8 @@ export async function evolve(data: Dataset | Frame, input: EvolveOptionsInput = 
     runId,
     time: now(),
     name: options.name ?? dataset.name,
+    user: currentUser(),
+    project: currentProject(options.project),
     seed: options.seed,
     config: JSON.parse(JSON.stringify(options, redactSecrets)),
     metric: scorer.name,

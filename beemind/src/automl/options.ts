@@ -94,10 +94,13 @@ export const EvolveOptionsSchema = z
     seed: z.number().int().min(0).default(0),
     name: z.string().optional(),
     /**
-     * Experiment store file that records the run as it goes, or false for none. Default: the BEEMIND_STORE
-     * environment variable, else `.beemind/experiments.db` under the working directory.
+     * Experiment store that records the run as it goes: a file, a team's `postgres://user:password@host/db`
+     * URL, or false for none. Default: the BEEMIND_STORE environment variable, else `.beemind/experiments.db`
+     * under the working directory.
      */
     store: z.union([z.string().min(1), z.literal(false)]).optional(),
+    /** The project the run is filed under in the store (default: BEEMIND_PROJECT, else `default`). */
+    project: z.string().trim().min(1).max(200).optional(),
     /**
      * Id of a stored run to continue: its options, drones and lineage are kept, finished drones are not
      * evaluated again, and new drones join the same run. Options you pass on top may change the budget,

@@ -1,18 +1,23 @@
 /**
- * The `beemind datasets` commands: list the datasets shipped with BeeMind, and write one out as a CSV file to
- * try the other commands on (`beemind datasets export iris --out iris.csv`).
+ * The `beemind datasets` commands: the datasets shipped with BeeMind (`bundled`, the default), one written out
+ * as a CSV file to try the other commands on (`beemind datasets export iris --out iris.csv`), and the dataset
+ * versions an experiment store's runs were searched on (`list`, see store_commands.ts).
  */
 import { readFile } from 'node:fs/promises';
 import { writeOutputFile } from '../core/output_file.js';
 import type { Command } from 'commander';
 import { datasetInfo, datasetNames } from '../data/datasets.js';
+import { addDatasetVersionsCommand } from './store_commands.js';
 
-/** Adds `datasets list` (the default) and `datasets export` to the program. */
+/** Adds `datasets bundled` (the default), `datasets export` and `datasets list` to the program. */
 export function addDatasetCommands(program: Command): void {
-  const datasets = program.command('datasets').description('the datasets shipped with BeeMind');
+  const datasets = program
+    .command('datasets')
+    .description('the datasets shipped with BeeMind, and the dataset versions of the experiment store');
+  addDatasetVersionsCommand(datasets);
   datasets
-    .command('list', { isDefault: true })
-    .description('name, task, target, size and licence of each dataset')
+    .command('bundled', { isDefault: true })
+    .description('name, task, target, size and licence of each dataset shipped with BeeMind')
     .action(() => {
       const rows = datasetNames().map((name) => datasetInfo(name));
       const header = ['name', 'task', 'target', 'rows', 'columns', 'licence', 'description'];

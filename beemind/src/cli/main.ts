@@ -16,7 +16,7 @@ import { DISPLAY } from '../display.js';
 import { defaultPipelineSpace } from '../search/default_space.js';
 import { checkProba, PROBA_HELP, addPredictCommand, readPredictData, writePredictions } from './predict.js';
 import { terminalProgress } from './progress.js';
-import { addStoreCommands, evolveStoreOptions } from './store_commands.js';
+import { addStoreCommands, evolveStoreOptions, STORE_HELP } from './store_commands.js';
 import { onFirstSignal, reportError, terminalSession } from './terminal.js';
 import { addWorkerCommand } from './worker.js';
 import { addDatasetCommands } from './datasets.js';
@@ -77,7 +77,8 @@ export function buildProgram(): Command {
     .option('--no-stacking', 'never build a stack (a level-2 model over the best drones)')
     .option('--json <file>', 'write the run (events, leaderboard) as JSON')
     .option('-q, --quiet', 'no progress bar')
-    .option('--store <file>', 'experiment store file (default: $BEEMIND_STORE, else .beemind/experiments.db here)')
+    .option('--store <file>', STORE_HELP)
+    .option('--project <name>', 'the project the run is filed under in the store (default: $BEEMIND_PROJECT, else default)')
     .option('--no-store', 'do not record the run')
     .option('--resume <run>', 'continue a stored run (same data; its settings unless you pass others)')
     .option('--warm-start <run>', 'evaluate the best drones of a stored run first')

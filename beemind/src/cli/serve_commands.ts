@@ -41,7 +41,7 @@ function addServeCommand(program: Command): void {
     .option('--shutdown-seconds <n>', `on SIGINT/SIGTERM, how long in-flight requests may finish (default ${SERVE_DEFAULTS.shutdownSeconds}) ${env('shutdownSeconds')}`, wholeNumber)
     .action(async (o, command: Command) => {
       // storeAt refuses a missing store with the fix, before anything listens
-      const store = storeAt(o.store).path;
+      const store = storeAt(o.store).location;
       const explicit = (key: string) => command.getOptionValueSource(key) === 'cli';
       const server = await serve({
         store,

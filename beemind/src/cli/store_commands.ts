@@ -1,7 +1,8 @@
 /**
- * This module contains the `beemind runs …`, `beemind models …` and `beemind store …` commands: listing,
- * showing, comparing and exporting the runs of an experiment store; listing, showing, exporting, importing
- * and staging the models of its registry; backing the store up and restoring it.
+ * This module contains the `beemind runs …`, `beemind models …`, `beemind datasets …` and `beemind store …`
+ * commands: listing (by user and project), showing, comparing and exporting the runs of an experiment store;
+ * listing, showing, exporting, importing and staging the models of its registry; the dataset versions runs
+ * were searched on; backing the store up, restoring it, and copying one store into another.
  */
 import path from 'node:path';
 import { Argument, type Command, InvalidArgumentError, Option } from 'commander';
@@ -14,12 +15,13 @@ import { tableBundle } from '../display.js';
 import { genomeLabel } from '../search/genome.js';
 import { plural } from '../store/backup.js';
 import { ExperimentStore } from '../store/experiment_store.js';
+import { copyStore } from '../store/transfer.js';
 import { resolveStoreLocation } from '../store/location.js';
 import { checkName, parseModelReference, parseModelSelector, type ModelVersion } from '../store/registry.js';
 import type { RunSummary } from '../store/queries.js';
 
 export const STORE_HELP =
-  'experiment store file (default: $BEEMIND_STORE, else .beemind/experiments.db here)';
+  'experiment store: a file, or a team store postgres://user:password@host/database (default: $BEEMIND_STORE, else .beemind/experiments.db here)';
 
 /** The store a read command works on; it must exist already. */
 export function storeAt(file: string | undefined): ExperimentStore {
@@ -55,6 +57,8 @@ function runRows(runs: readonly RunSummary[]): unknown[][] {
     fixed(r.bestScore),
     fixed(r.testScore),
     r.evaluated,
+    r.user ?? '',
+    r.project ?? '',
     when(r.startedAt),
   ]);
 }
@@ -75,12 +79,14 @@ function addRunsCommand(program: Command): void {
         'failed',
       ]),
     )
+    .option('--user <name>', 'only runs this person started')
+    .option('--project <name>', 'only runs of this project')
     .option('--json', 'print JSON')
     .action((o) => {
-      const list = storeAt(o.store).listRuns({ limit: o.limit, status: o.status });
+      const list = storeAt(o.store).listRuns({ limit: o.limit, status: o.status, user: o.user, project: o.project });
       if (o.json) return json(list);
-      if (list.length === 0) return write('no runs recorded yet');
-      table(['run', 'name', 'status', 'metric', 'best', 'test', 'drones', 'started'], runRows(list));
+      if (list.length === 0) return write(o.user || o.project ? 'no runs match' : 'no runs recorded yet');
+      table(['run', 'name', 'status', 'metric', 'best', 'test', 'drones', 'user', 'project', 'started'], runRows(list));
     });
 
   runs
@@ -334,6 +340,7 @@ export function evolveStoreOptions(o: {
   store?: string | false;
   resume?: string;
   warmStart?: string;
+  project?: string;
 }) {
   let target = o.target;
   if (!target && o.resume) target = storeAt(o.store === false ? undefined : o.store).run(o.resume).target;
@@ -349,6 +356,7 @@ export function evolveStoreOptions(o: {
       ...(o.store !== undefined ? { store: o.store } : {}),
       ...(o.resume ? { resume: o.resume } : {}),
       ...(o.warmStart ? { warmStart: o.warmStart } : {}),
+      ...(o.project ? { project: o.project } : {}),
     },
     /** Refuses, before the run, a model name or a store setting that --save-model could not use. */
     checkSaveModel(name: string): void {
@@ -383,13 +391,43 @@ export function evolveStoreOptions(o: {
   };
 }
 
+/** Adds `list` (the dataset versions of the store) under the `datasets` command. */
+export function addDatasetVersionsCommand(datasets: Command): void {
+  datasets
+    .command('list')
+    .description('list dataset versions (by fingerprint), most recently used first, with their runs and models')
+    .option('--store <file>', STORE_HELP)
+    .option('--json', 'print JSON')
+    .action((o) => {
+      const versions = storeAt(o.store).datasets();
+      if (o.json) return json(versions);
+      if (versions.length === 0) return write('no runs recorded yet');
+      table(
+        ['fingerprint', 'name', 'rows', 'columns', 'target', 'runs', 'models', 'last used'],
+        versions.map((v) => [
+          v.fingerprint.slice(0, 12),
+          v.name,
+          v.rows,
+          v.features.length,
+          v.target,
+          v.runs.length,
+          v.models.map((m) => `${m.name}:${m.version}`).join(', '),
+          when(v.lastSeen),
+        ]),
+      );
+    });
+}
+
 function addBackupCommands(program: Command): void {
-  const store = program.command('store').description('the experiment store file: back it up, restore it');
+  const store = program
+    .command('store')
+    .description('the experiment store: back it up, restore it, copy it into another (a team store)');
 
   store
     .command('backup')
     .description(
-      'copy the whole store into one self-contained file, consistent even while runs are recording (SQLite online backup)',
+      'copy the whole store into one self-contained file, consistent even while runs are recording ' +
+        '(a SQLite store: SQLite online backup; a PostgreSQL store: a portable export of its tables)',
     )
     .argument('<file>', 'the backup file to write')
     .option('--store <file>', STORE_HELP)
@@ -407,7 +445,7 @@ function addBackupCommands(program: Command): void {
     .description(
       'replace the store with a backup (checked first; a store holding runs or models is replaced only with --force)',
     )
-    .argument('<file>', 'a file written by `beemind store backup`')
+    .argument('<file>', 'a file written by `beemind store backup` (of either kind of store)')
     .option('--store <file>', STORE_HELP)
     .option('--force', 'replace a store that holds runs or models, or is damaged')
     .action(async (file: string, o) => {
@@ -419,6 +457,24 @@ function addBackupCommands(program: Command): void {
       write(
         `restored ${plural(runs, 'run')} and ${plural(models, 'model version')} from ${path.resolve(file)} into ${restored}`,
       );
+    });
+
+  store
+    .command('copy')
+    .description(
+      'copy every run and model version of one store into another (e.g. a local file into the team store); ' +
+        'what the target holds already is skipped, so copying again adds nothing twice',
+    )
+    .argument('<from>', 'the store to copy: a file or a postgres:// URL')
+    .argument('<to>', 'the store to copy into (created when needed)')
+    .action((from: string, to: string) => {
+      const source = resolveStoreLocation(from).path!;
+      const r = copyStore(source, resolveStoreLocation(to).path!);
+      const skipped =
+        r.skippedRuns + r.skippedModels > 0
+          ? ` (skipped ${plural(r.skippedRuns, 'run')} and ${plural(r.skippedModels, 'model version')} it holds already)`
+          : '';
+      write(`copied ${plural(r.runs, 'run')} and ${plural(r.models, 'model version')} from ${r.from} into ${r.to}${skipped}`);
     });
 }
 

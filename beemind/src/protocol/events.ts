@@ -62,6 +62,9 @@ export const RunStartedSchema = z.object({
   version: z.literal(EVENT_PROTOCOL_VERSION),
   ...base,
   name: z.string(),
+  /** Who started it and the project it belongs to (absent in runs recorded before stores were shared). */
+  user: z.string().optional(),
+  project: z.string().optional(),
   seed: z.number(),
   config: z.record(z.string(), z.unknown()),
   metric: z.string(),

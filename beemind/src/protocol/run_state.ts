@@ -28,6 +28,16 @@ export class FoldedRun {
     return this.started?.name ?? this.runId;
   }
 
+  /** Who started the run; null in runs recorded before stores were shared (or with an empty name). */
+  get user(): string | null {
+    return this.started?.user || null;
+  }
+
+  /** The project the run belongs to; null in runs recorded before stores were shared (or with an empty name). */
+  get project(): string | null {
+    return this.started?.project || null;
+  }
+
   get metric(): string {
     return this.started?.metric ?? 'score';
   }

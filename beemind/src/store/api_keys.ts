@@ -6,8 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { ConfigurationError } from '../core/errors.js';
 import { quote } from '../core/text.js';
-import { writeTransaction, type Database } from './database.js';
-import { explainingErrors } from './database.js';
+import { explainingErrors, writeTransaction, type StoreDatabase as Database } from './sql.js';
 import type { ExperimentStore } from './experiment_store.js';
 import { checkName } from './registry.js';
 
@@ -74,7 +73,7 @@ export class ApiKeys {
 
   /** The keys of `store`, with its SQLite failures explained as BeeMind errors. */
   static of(store: ExperimentStore): ApiKeys {
-    return explainingErrors(new ApiKeys(store.db), store.path);
+    return explainingErrors(new ApiKeys(store.db), store.db);
   }
 
   /** Creates a key; the returned secret is the only copy. */

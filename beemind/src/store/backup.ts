@@ -15,8 +15,10 @@ import {
   openFile,
   readHeader,
   type Database,
-} from './database.js';
+  SqliteStoreDatabase,
+} from './sqlite.js';
 import { SCHEMA_VERSION, schemaVersion } from './migrations.js';
+import type { StoreDatabase } from './sql.js';
 
 /** What a backup or a restore wrote. */
 export interface BackupResult {
@@ -32,10 +34,14 @@ const ALL_PAGES = 0x7fffffff;
 const SIDE_FILES = ['-wal', '-shm', '-journal'];
 
 /** How many runs and registered model versions a store holds. */
-export function storeCounts(db: Database): { runs: number; models: number } {
+export function storeCounts(db: StoreDatabase): { runs: number; models: number } {
+  const exists =
+    db.dialect === 'sqlite'
+      ? "SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = ?"
+      : 'SELECT 1 AS found WHERE to_regclass(?) IS NOT NULL';
   const count = (table: string) =>
-    db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table)
-      ? (db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get() as number)
+    db.prepare(exists).get(table)
+      ? (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n
       : 0;
   return { runs: count('runs'), models: count('models') };
 }
@@ -76,7 +82,7 @@ export async function backupDatabase(
       const check = copy.pragma('quick_check', { simple: true });
       if (check !== 'ok')
         throw new DataError('store.backup_damaged', `the copy failed its integrity check (${check})`);
-      counts = storeCounts(copy);
+      counts = storeCounts(new SqliteStoreDatabase(copy));
     } finally {
       copy.close();
     }
@@ -107,7 +113,7 @@ const FROM_BACKUP = 'give a file written by `beemind store backup` (or store.bac
  * Opens `file` read-only after checking it is a BeeMind store of a schema version this BeeMind knows and that
  * it is not damaged. Side files SQLite creates to read a WAL-mode file are removed again by `close`.
  */
-function openBackup(file: string): { db: Database; close(): void } {
+export function openBackup(file: string): { db: Database; close(): void } {
   let stat;
   try {
     stat = statSync(file, { throwIfNoEntry: false });
@@ -148,7 +154,7 @@ function openBackup(file: string): { db: Database; close(): void } {
         file,
         `it is a SQLite database of another application (${owner.foreign}); ${FROM_BACKUP}`,
       );
-    const version = schemaVersion(db);
+    const version = schemaVersion(new SqliteStoreDatabase(db));
     if (version > SCHEMA_VERSION)
       throw cannotRestore(
         file,
@@ -177,7 +183,7 @@ function openBackup(file: string): { db: Database; close(): void } {
 function prepareTarget(target: string, source: string, force: boolean): void {
   const stat = statSync(target, { throwIfNoEntry: false });
   if (!stat || (stat.isFile() && stat.size === 0)) return;
-  let db: Database;
+  let db: SqliteStoreDatabase;
   try {
     db = openDatabase(target, { mustExist: true });
   } catch (error) {
@@ -191,17 +197,22 @@ function prepareTarget(target: string, source: string, force: boolean): void {
     return;
   }
   try {
-    const { runs, models } = storeCounts(db);
-    if ((runs > 0 || models > 0) && !force) {
-      throw new ConfigurationError(
-        'store.restore_not_empty',
-        `the experiment store ${target} already holds ${plural(runs, 'run')} and ${plural(models, 'model version')}; ` +
-          `restoring ${source} would replace them: pass --force, after \`beemind store backup\` if you may need them, ` +
-          'or restore into another --store path.',
-      );
-    }
+    refuseToReplace(db, source, force);
   } finally {
     db.close();
+  }
+}
+
+/** Refuses to restore `source` over the runs or models of the store `db`, unless `force`. */
+export function refuseToReplace(db: StoreDatabase, source: string, force: boolean): void {
+  const { runs, models } = storeCounts(db);
+  if ((runs > 0 || models > 0) && !force) {
+    throw new ConfigurationError(
+      'store.restore_not_empty',
+      `the experiment store ${db.name} already holds ${plural(runs, 'run')} and ${plural(models, 'model version')}; ` +
+        `restoring ${source} would replace them: pass --force, after \`beemind store backup\` if you may need them, ` +
+        'or restore into another --store.',
+    );
   }
 }
 

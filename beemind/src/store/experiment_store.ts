@@ -1,19 +1,17 @@
 /**
- * This module contains ExperimentStore, the facade over one SQLite experiment store: run queries
- * (list, show, compare, export), the model registry, backups, and the connection shared by every run of
- * this process that records into the same file. Every SQLite failure behind it surfaces as a BeeMind error
- * (explainingErrors), and the connections are closed — their write-ahead log checkpointed into the store
- * file — when the process exits.
+ * This module contains ExperimentStore, the facade over one experiment store, a SQLite file or a PostgreSQL
+ * server (the same queries run on both, see sql.ts): run queries (list, show, compare, export), the model
+ * registry, datasets, backups, and the connection shared by every run of this process that records into the
+ * same store. Every driver failure behind it surfaces as a BeeMind error (explainingErrors), and the
+ * connections are closed — a SQLite file's write-ahead log checkpointed into it — when the process exits.
  */
 import type { Drone, RunEvent } from '../protocol/events.js';
-import { backupDatabase, restoreDatabase, type BackupResult } from './backup.js';
-import {
-  explainingErrors,
-  explainStoreError,
-  openDatabase,
-  type Database,
-  type OpenOptions,
-} from './database.js';
+import { backupDatabase, type BackupResult } from './backup.js';
+import { openDatabase, SqliteStoreDatabase, type OpenOptions } from './sqlite.js';
+import { PostgresStoreDatabase, isPostgresUrl } from './postgres.js';
+import { explainingErrors, type StoreDatabase } from './sql.js';
+import { datasetVersions, type DatasetVersion } from './datasets.js';
+import { exportStoreFile, restoreStore } from './transfer.js';
 import { exportDrones, type DroneExportFormat } from './export.js';
 import { resolveStoreLocation } from './location.js';
 import { SCHEMA_VERSION, schemaVersion } from './migrations.js';
@@ -33,11 +31,11 @@ import {
 } from './queries.js';
 import { ModelRegistry } from './registry.js';
 
-/** One open connection per database file in this process. */
+/** One open connection per store (file or URL) in this process. */
 const open = new Map<string, ExperimentStore>();
 
-/** The absolute store file of the `store` option (default: BEEMIND_STORE, else .beemind/ here). */
-function storeFile(path?: string): string {
+/** The absolute store file or PostgreSQL URL of the `store` option (default: BEEMIND_STORE, else .beemind/ here). */
+export function storeFile(path?: string): string {
   return resolveStoreLocation(path).path ?? resolveStoreLocation(undefined, {}).path!;
 }
 
@@ -53,24 +51,36 @@ export class ExperimentStore {
   readonly models: ModelRegistry;
 
   private constructor(
-    /** Absolute path of the database file. */
-    readonly path: string,
+    /** The file path or URL it was opened by, password included (so never printed): reopen it with this. */
+    readonly location: string,
     /** @internal the connection; the run recorder writes through it. */
-    readonly db: Database,
+    readonly db: StoreDatabase,
   ) {
-    this.models = explainingErrors(new ModelRegistry(db), path);
+    this.models = explainingErrors(new ModelRegistry(db), db);
+  }
+
+  /** Where the store is: the database file's absolute path, or the PostgreSQL URL with its password hidden. */
+  get path(): string {
+    return this.db.name;
+  }
+
+  /** Which backend holds it. */
+  get backend(): 'sqlite' | 'postgres' {
+    return this.db.dialect;
   }
 
   /**
-   * The store at `path` (default: BEEMIND_STORE, else `.beemind/experiments.db` under the working
-   * directory), created and migrated when needed. Connections are shared within the process.
+   * The store at `path` — a file, or a `postgres://user:password@host/database` URL (default: BEEMIND_STORE,
+   * else `.beemind/experiments.db` under the working directory) — created and migrated when needed.
+   * Connections are shared within the process.
    */
   static open(path?: string, options: OpenOptions = {}): ExperimentStore {
-    const file = storeFile(path);
-    const cached = open.get(file);
+    const location = storeFile(path);
+    const cached = open.get(location);
     if (cached?.db.open) return cached;
-    const store = explainingErrors(new ExperimentStore(file, openDatabase(file, options)), file);
-    open.set(file, store);
+    const db = isPostgresUrl(location) ? PostgresStoreDatabase.open(location) : openDatabase(location, options);
+    const store = explainingErrors(new ExperimentStore(location, db), db);
+    open.set(location, store);
     closeOnExit();
     return store;
   }
@@ -88,11 +98,7 @@ export class ExperimentStore {
   ): Promise<BackupResult> {
     const target = storeFile(path);
     open.get(target)?.close();
-    try {
-      return await restoreDatabase(file, target, options);
-    } catch (error) {
-      throw explainStoreError(target, error, { fileSystem: true }); // the backup's own problems are explained already
-    }
+    return restoreStore(file, target, options);
   }
 
   get schemaVersion(): number {
@@ -100,6 +106,11 @@ export class ExperimentStore {
   }
 
   static readonly SCHEMA_VERSION = SCHEMA_VERSION;
+
+  /** The dataset versions runs were searched on (by fingerprint), with the runs and model versions of each. */
+  datasets(): DatasetVersion[] {
+    return datasetVersions(this.db);
+  }
 
   /** Runs, newest first. */
   listRuns(options?: ListRunsOptions): RunSummary[] {
@@ -148,7 +159,9 @@ export class ExperimentStore {
    * unless `force`. Restore it with ExperimentStore.restore() or `beemind store restore`.
    */
   backup(file: string, options: { force?: boolean } = {}): Promise<BackupResult> {
-    return backupDatabase(this.db, this.path, file, options);
+    return this.db instanceof SqliteStoreDatabase
+      ? backupDatabase(this.db.raw, this.path, file, options)
+      : exportStoreFile(this.db, file, options);
   }
 
   /**
@@ -156,12 +169,14 @@ export class ExperimentStore {
    * holds every run (the next ExperimentStore.open reopens it).
    */
   close(): void {
-    if (open.get(this.path)?.db === this.db) open.delete(this.path);
+    if (open.get(this.location)?.db === this.db) open.delete(this.location);
     if (!this.db.open) return;
-    try {
-      this.db.pragma('wal_checkpoint(PASSIVE)'); // as far as other processes' readers allow; closing the last connection completes it
-    } catch {
-      // a damaged or locked store: closing still checkpoints what it can
+    if (this.db instanceof SqliteStoreDatabase) {
+      try {
+        this.db.raw.pragma('wal_checkpoint(PASSIVE)'); // as far as other processes' readers allow; closing the last connection completes it
+      } catch {
+        // a damaged or locked store: closing still checkpoints what it can
+      }
     }
     this.db.close();
   }

@@ -1,9 +1,10 @@
 /**
  * This module contains where the experiment store lives: the `store` option, else the BEEMIND_STORE
  * environment variable, else `.beemind/experiments.db` under the current working directory (beside the
- * notebook, for a kernel started in the notebook's folder).
+ * notebook, for a kernel started in the notebook's folder). A `postgres://` URL names a team's PostgreSQL store.
  */
 import path from 'node:path';
+import { isPostgresUrl } from './postgres.js';
 
 export const DEFAULT_STORE_PATH = path.join('.beemind', 'experiments.db');
 
@@ -11,7 +12,7 @@ export const DEFAULT_STORE_PATH = path.join('.beemind', 'experiments.db');
 const OFF = new Set(['', '0', 'false', 'off', 'none', 'no']);
 
 export interface StoreLocation {
-  /** Absolute path of the database file, or null when the store is switched off. */
+  /** Absolute path of the database file, or a `postgres://` URL, or null when the store is switched off. */
   path: string | null;
   /** Whether the user chose it (option or environment); a default store that cannot open only warns. */
   explicit: boolean;
@@ -23,12 +24,17 @@ export function resolveStoreLocation(
   env: NodeJS.ProcessEnv = process.env,
 ): StoreLocation {
   if (option === false) return { path: null, explicit: true };
-  if (typeof option === 'string') return { path: path.resolve(option), explicit: true };
+  if (typeof option === 'string') return { path: where(option), explicit: true };
   const fromEnv = env.BEEMIND_STORE;
   if (fromEnv !== undefined) {
     return OFF.has(fromEnv.trim().toLowerCase())
       ? { path: null, explicit: true }
-      : { path: path.resolve(fromEnv), explicit: true };
+      : { path: where(fromEnv.trim()), explicit: true };
   }
   return { path: path.resolve(DEFAULT_STORE_PATH), explicit: false };
+}
+
+/** A file path made absolute; a PostgreSQL URL as it is. */
+function where(location: string): string {
+  return isPostgresUrl(location) ? location : path.resolve(location);
 }

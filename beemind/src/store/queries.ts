@@ -10,7 +10,7 @@ import type { ColumnSchema } from '../data/schema.js';
 import type { Drone, LeaderboardRow, Objective, RunEvent } from '../protocol/events.js';
 import { getScorer } from '../metrics/scorers.js';
 import { genomeLabel } from '../search/genome.js';
-import type { Database } from './database.js';
+import type { StoreDatabase as Database } from './sql.js';
 
 export type RunStatus = 'running' | 'completed' | 'interrupted' | 'failed';
 
@@ -37,6 +37,11 @@ export interface RunSummary {
   /** Processes that worked on it: 1, plus one per resume. */
   sessions: number;
   error: string | null;
+  /** Who started it, and its project (null for runs recorded before stores were shared). */
+  user: string | null;
+  project: string | null;
+  /** The machine and process that ran it last. */
+  host: string | null;
 }
 
 export interface RunRecord extends RunSummary {
@@ -52,6 +57,10 @@ export interface ListRunsOptions {
   /** Newest first, at most this many (default all). */
   limit?: number;
   status?: RunStatus;
+  /** Only the runs this person started. */
+  user?: string;
+  /** Only the runs of this project. */
+  project?: string;
 }
 
 interface RunRow {
@@ -80,6 +89,8 @@ interface RunRow {
   pid: number | null;
   host: string | null;
   sessions: number;
+  user_name: string | null;
+  project: string | null;
 }
 
 interface DroneRow {
@@ -145,6 +156,9 @@ function toSummary(row: RunRow): RunSummary {
     testScore: row.test_score,
     sessions: row.sessions,
     error: row.error,
+    user: row.user_name,
+    project: row.project,
+    host: row.host,
   };
 }
 
@@ -188,7 +202,18 @@ export function resolveRunId(db: Database, idOrPrefix: string): string {
 }
 
 export function listRuns(db: Database, options: ListRunsOptions = {}): RunSummary[] {
-  const rows = db.prepare('SELECT * FROM runs ORDER BY started_at DESC, rowid DESC').all() as RunRow[];
+  const where: string[] = [];
+  const params: string[] = [];
+  if (options.user !== undefined) {
+    where.push('user_name = ?');
+    params.push(options.user);
+  }
+  if (options.project !== undefined) {
+    where.push('project = ?');
+    params.push(options.project);
+  }
+  const filter = where.length ? `WHERE ${where.join(' AND ')} ` : '';
+  const rows = db.prepare(`SELECT * FROM runs ${filter}ORDER BY started_at DESC, rowid DESC`).all(...params) as RunRow[];
   let runs = rows.map(toSummary);
   if (options.status) runs = runs.filter((r) => r.status === options.status);
   return options.limit !== undefined ? runs.slice(0, options.limit) : runs;

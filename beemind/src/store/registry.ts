@@ -7,7 +7,8 @@ import { TrainedModel, type TrainedModelJSON } from '../trained/trained_model.js
 import { ConfigurationError } from '../core/errors.js';
 import { printable, quote } from '../core/text.js';
 import { writeOutputFile } from '../core/output_file.js';
-import { writeTransaction, type Database } from './database.js';
+import { currentProject, currentUser } from '../core/identity.js';
+import { writeTransaction, type StoreDatabase as Database } from './sql.js';
 import type { Drone, RunFinished, RunStarted } from '../protocol/events.js';
 import {
   ModelStageSchema,
@@ -36,6 +37,11 @@ export interface ModelVersion {
   testScore: number | null;
   createdAt: string;
   updatedAt: string;
+  /** Who saved it, and the project it was saved in (null for versions saved before stores were shared). */
+  user: string | null;
+  project: string | null;
+  /** The fingerprint of the dataset version that trained it (see ExperimentStore.datasets()). */
+  datasetFingerprint: string | null;
 }
 
 export interface SaveModelOptions {
@@ -44,6 +50,8 @@ export interface SaveModelOptions {
   tags?: Record<string, string>;
   stage?: ModelStage;
   description?: string;
+  /** The project it is filed under (default: the run's, else BEEMIND_PROJECT, else `default`). Any project loads it by name. */
+  project?: string;
 }
 
 interface ModelRow {
@@ -60,6 +68,9 @@ interface ModelRow {
   test_score: number | null;
   created_at: string;
   updated_at: string;
+  user_name: string | null;
+  project: string | null;
+  dataset_fingerprint: string | null;
 }
 
 /** What the artifact column holds. */
@@ -70,7 +81,8 @@ interface Artifact {
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const META_COLUMNS =
-  'name, version, stage, tags, description, task, run_id, drone_id, metric, score, test_score, created_at, updated_at';
+  'name, version, stage, tags, description, task, run_id, drone_id, metric, score, test_score, created_at, updated_at, ' +
+  'user_name, project, dataset_fingerprint';
 
 /** Refuses a model name that is not letters, digits, '.', '_' and '-' (at most 128, starting with a letter or digit). */
 export function checkName(name: string): void {
@@ -125,6 +137,9 @@ function toVersion(row: ModelRow): ModelVersion {
     testScore: row.test_score,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    user: row.user_name,
+    project: row.project,
+    datasetFingerprint: row.dataset_fingerprint,
   };
 }
 
@@ -193,7 +208,8 @@ export class ModelRegistry {
               dataset: null,
             },
           };
-    return this.register(name, model.toJSON(), source, options);
+    const project = options.project ?? (from instanceof TrainedModel ? undefined : from.started.project);
+    return this.register(name, model.toJSON(), source, { ...options, project });
   }
 
   private register(
@@ -212,8 +228,9 @@ export class ModelRegistry {
       const next = (row.v ?? 0) + 1;
       this.db
         .prepare(
-          `INSERT INTO models (name, version, stage, tags, description, task, run_id, drone_id, metric, score, test_score, created_at, updated_at, artifact)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO models (name, version, stage, tags, description, task, run_id, drone_id, metric, score, test_score, created_at, updated_at, artifact,
+             user_name, project, dataset_fingerprint)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           name,
@@ -230,6 +247,9 @@ export class ModelRegistry {
           time,
           time,
           JSON.stringify(artifact),
+          currentUser(),
+          currentProject(options.project),
+          source.dataset?.fingerprint ?? null,
         );
       return next;
     });

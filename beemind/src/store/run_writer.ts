@@ -1,12 +1,14 @@
 /**
  * This module contains the write side of run tracking: one short transaction per event, which appends the
  * event and updates the run's row and (for drone.evaluated) inserts the drone with its out-of-fold
- * predictions, so every drone is durable once its event has been emitted.
+ * predictions, so every drone is durable once its event has been emitted. Writing the same run.started or
+ * drone.evaluated again (a retry after the connection dropped during a commit that went through) adds nothing.
  */
 import os from 'node:os';
 import type { Drone, RunEvent, RunFinished, RunStarted } from '../protocol/events.js';
 import { genomeKey } from '../search/genome.js';
-import { writeTransaction, type Database } from './database.js';
+import { currentUser, DEFAULT_PROJECT } from '../core/identity.js';
+import { writeTransaction, type StoreDatabase as Database } from './sql.js';
 
 function appendEvent(db: Database, event: RunEvent): void {
   db.prepare('INSERT INTO events (run_id, type, time, payload) VALUES (?, ?, ?, ?)').run(
@@ -17,11 +19,12 @@ function appendEvent(db: Database, event: RunEvent): void {
   );
 }
 
-function insertRun(db: Database, e: RunStarted): void {
-  db.prepare(
+/** Inserts the run's row; false when it is there already. */
+function insertRun(db: Database, e: RunStarted): boolean {
+  return db.prepare(
     `INSERT INTO runs (id, name, status, task, target, metric, seed, config, objectives, dataset_name, dataset_rows,
-       dataset_fingerprint, dataset_schema, started_at, updated_at, pid, host, sessions)
-     VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+       dataset_fingerprint, dataset_schema, started_at, updated_at, pid, host, sessions, user_name, project)
+     VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) ON CONFLICT (id) DO NOTHING`,
   ).run(
     e.runId,
     e.name,
@@ -39,7 +42,9 @@ function insertRun(db: Database, e: RunStarted): void {
     e.time,
     process.pid,
     os.hostname(),
-  );
+    e.user ?? currentUser(),
+    e.project ?? DEFAULT_PROJECT,
+  ).changes === 1;
 }
 
 /** Float64 values as little-endian bytes (the layout of every platform Node runs on). */
@@ -47,11 +52,12 @@ function predictionBytes(p: Float64Array | undefined): Buffer | null {
   return p ? Buffer.from(p.buffer, p.byteOffset, p.byteLength) : null;
 }
 
-function insertDrone(db: Database, runId: string, time: string, d: Drone, predictions?: Float64Array): void {
-  db.prepare(
+/** Inserts the drone and counts it in its run; false when it is there already. */
+function insertDrone(db: Database, runId: string, time: string, d: Drone, predictions?: Float64Array): boolean {
+  const inserted = db.prepare(
     `INSERT INTO drones (run_id, id, generation, operator, parents, family, genome, genome_key, status, score, fold_scores,
        objectives, fit_seconds, predict_seconds, fraction, error, evaluated_at, predictions)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, id) DO NOTHING`,
   ).run(
     runId,
     d.id,
@@ -71,8 +77,9 @@ function insertDrone(db: Database, runId: string, time: string, d: Drone, predic
     d.error ?? null,
     time,
     predictionBytes(predictions),
-  );
-  db.prepare('UPDATE runs SET evaluated = evaluated + 1, updated_at = ? WHERE id = ?').run(time, runId);
+  ).changes === 1;
+  if (inserted) db.prepare('UPDATE runs SET evaluated = evaluated + 1, updated_at = ? WHERE id = ?').run(time, runId);
+  return inserted;
 }
 
 function finish(db: Database, e: RunFinished): void {
@@ -98,10 +105,10 @@ export function writeEvent(db: Database, event: RunEvent, predictions?: Float64A
   writeTransaction(db, () => {
     switch (event.type) {
       case 'run.started':
-        insertRun(db, event);
+        if (!insertRun(db, event)) return;
         break;
       case 'drone.evaluated':
-        insertDrone(db, event.runId, event.time, event.drone, predictions);
+        if (!insertDrone(db, event.runId, event.time, event.drone, predictions)) return;
         break;
       case 'generation.completed':
         db.prepare('UPDATE runs SET best_score = ?, updated_at = ? WHERE id = ?').run(

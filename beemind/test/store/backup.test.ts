@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ExperimentStore, closeStores } from '../../src/store/experiment_store.js';
 import { migrate } from '../../src/store/migrations.js';
+import { SqliteStoreDatabase } from '../../src/store/sqlite.js';
 import { evolveIris, expectCleanFailure, IRIS, ok, runCLI, runIdOf, startLongRun } from '../helpers/cli.js';
 
 let dir: string;
@@ -185,7 +186,7 @@ describe('beemind store restore', () => {
     const cases: [string, RegExp][] = [
       [
         IRIS,
-        /cannot restore .*iris\.csv: it is not a BeeMind experiment store \(it does not start with the SQLite header\)/,
+        /cannot restore .*iris\.csv: it is not a BeeMind experiment store \(it does not start with the SQLite header\) nor a store export/,
       ],
       [
         foreign,
@@ -209,7 +210,7 @@ describe('beemind store restore', () => {
   it('restores a store of an older schema version and brings it up to date', async () => {
     const old = file('v1.db');
     const db = new Database(old);
-    migrate(db, 1);
+    migrate(new SqliteStoreDatabase(db), 1);
     db.close();
     const target = file('from-v1.db');
     expect(ok(await cli('store', 'restore', old, '--store', target))).toMatch(

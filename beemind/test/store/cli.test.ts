@@ -84,7 +84,7 @@ describe('beemind runs and models', () => {
     expect(ok(list).trimEnd().split('\n')).toHaveLength(3);
     expect(ok(list)).toMatch(
       new RegExp(
-        `run\\s+name\\s+status\\s+metric\\s+best\\s+test\\s+drones\\s+started\\n(.*\\n)*${id}\\s+iris\\s+completed\\s+accuracy\\s+[\\d.]+\\s+[\\d.]+\\s+12`,
+        `run\\s+name\\s+status\\s+metric\\s+best\\s+test\\s+drones\\s+user\\s+project\\s+started\\n(.*\\n)*${id}\\s+iris\\s+completed\\s+accuracy\\s+[\\d.]+\\s+[\\d.]+\\s+12\\s+\\S+\\s+default`,
       ),
     );
     expect(ok(show)).toMatch(/status\s+completed \(evaluations\), 2 sessions/);

@@ -1,19 +1,25 @@
-// A run killed with SIGKILL in the middle of its search resumes from the store: every drone finished before
-// the kill is kept as it was, none is evaluated again, numbering and lineage go on, and the run finishes.
+// A run killed with SIGKILL in the middle of its search resumes from the store (a SQLite file, or a PostgreSQL
+// store that another process picks the run up from): every drone finished before the kill is kept as it was,
+// none is evaluated again, numbering and lineage go on, and the run finishes.
 import { evolve } from '../../src/automl/evolve.js';
 import { loadDataset } from '../../src/data/datasets.js';
 import type { Drone, RunEvent } from '../../src/protocol/events.js';
 import { genomeKey } from '../../src/search/genome.js';
 import { ExperimentStore, closeStores } from '../../src/store/experiment_store.js';
+import { usePostgres } from '../helpers/postgres.js';
 import { FAST_FAMILIES, fixture, runNode, tempStore } from './helpers.js';
 
 const TOTAL = 32;
+const postgres = usePostgres();
 
 afterAll(() => closeStores());
 
-describe('a run killed mid-search', () => {
+describe.each([
+  ['SQLite', () => tempStore()],
+  ['PostgreSQL', () => postgres.server.freshDatabase()],
+])('a run killed mid-search (%s store)', (_backend, newStore) => {
   it('resumes with every finished drone kept, none evaluated twice, and finishes', async () => {
-    const store = tempStore();
+    const store = newStore();
     const options = { families: FAST_FAMILIES, populationSize: 4, budget: { evaluations: TOTAL }, seed: 3 };
     let seen = 0;
     const killed = await runNode(

@@ -10,6 +10,7 @@ import { genomeKey } from '../../src/search/genome.js';
 import { ExperimentStore, closeStores } from '../../src/store/experiment_store.js';
 import { resolveStoreLocation } from '../../src/store/location.js';
 import { APPLICATION_ID, SCHEMA_VERSION, migrate } from '../../src/store/migrations.js';
+import { SqliteStoreDatabase } from '../../src/store/sqlite.js';
 import { FAST_FAMILIES, tempStore } from './helpers.js';
 
 let iris: Dataset;
@@ -53,9 +54,11 @@ describe('opening a store', () => {
     const file = tempStore();
     const store = ExperimentStore.open(file);
     expect(store.schemaVersion).toBe(SCHEMA_VERSION);
-    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(store.db.pragma('application_id', { simple: true })).toBe(APPLICATION_ID);
-    expect(store.db.pragma('busy_timeout', { simple: true })).toBeGreaterThanOrEqual(5000);
+    const raw = (store.db as SqliteStoreDatabase).raw;
+    expect(store.backend).toBe('sqlite');
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(raw.pragma('application_id', { simple: true })).toBe(APPLICATION_ID);
+    expect(raw.pragma('busy_timeout', { simple: true })).toBeGreaterThanOrEqual(5000);
     expect(ExperimentStore.open(file)).toBe(store); // one connection per file and process
     expect(() => ExperimentStore.open(tempStore(), { mustExist: true })).toThrow(
       expect.objectContaining({ code: 'store.missing' }),
@@ -65,7 +68,7 @@ describe('opening a store', () => {
   it('migrates a store written by schema version 1, keeping its runs', () => {
     const file = tempStore();
     const old = new Database(file);
-    expect(migrate(old, 1)).toBe(1);
+    expect(migrate(new SqliteStoreDatabase(old), 1)).toBe(1);
     const time = '2026-01-02T03:04:05.000Z';
     old
       .prepare(
@@ -104,8 +107,8 @@ describe('opening a store', () => {
       [0.85, 0.95],
     ]);
     expect(store.models.list()).toEqual([]); // the registry table came with version 2
-    const history = store.db.prepare('SELECT version FROM beemind_schema ORDER BY version').pluck().all();
-    expect(history).toEqual([1, 2, 3]);
+    const history = (store.db.prepare('SELECT version FROM beemind_schema ORDER BY version').all() as { version: number }[]).map((r) => r.version);
+    expect(history).toEqual([1, 2, 3, 4]);
   });
 
   it('refuses a file that is not a database, and leaves it untouched', () => {

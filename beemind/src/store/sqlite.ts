@@ -1,7 +1,7 @@
 /**
- * This module contains the SQLite connection of the experiment store: loading better-sqlite3, refusing
- * corrupt and foreign files before anything is written to them, WAL mode and the busy timeout, schema
- * migration on open, and short write transactions retried while another process holds the lock.
+ * This module contains the SQLite backend of the experiment store (the embedded default, one file): loading
+ * better-sqlite3, refusing corrupt and foreign files before anything is written to them, WAL mode and the busy
+ * timeout, schema migration on open, and short write transactions retried while another process holds the lock.
  */
 import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -10,8 +10,53 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { ConfigurationError, DataError } from '../core/errors.js';
 import { logger } from '../core/logger.js';
 import { APPLICATION_ID, SCHEMA_VERSION, migrate, schemaVersion, tooNew } from './migrations.js';
+import { pauseSync, type SqlStatement, type StoreDatabase } from './sql.js';
 
+/** A better-sqlite3 connection (backups and checks use it directly). */
 export type Database = BetterSqlite3.Database;
+
+/** The SQLite store behind the StoreDatabase interface; `raw` is the better-sqlite3 connection. */
+export class SqliteStoreDatabase implements StoreDatabase {
+  readonly dialect = 'sqlite';
+  /** Statements compiled once per connection (the same few run for every drone). */
+  private readonly statements = new Map<string, SqlStatement>();
+
+  constructor(readonly raw: Database) {}
+
+  get name(): string {
+    return this.raw.name;
+  }
+
+  get open(): boolean {
+    return this.raw.open;
+  }
+
+  prepare(sql: string): SqlStatement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.raw.prepare(sql) as SqlStatement;
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  exec(sql: string): void {
+    this.raw.exec(sql);
+  }
+
+  writeTransaction<T>(fn: () => T): T {
+    return withBusyRetry(() => this.raw.transaction(fn).immediate());
+  }
+
+  explain(error: unknown): unknown {
+    return explainStoreError(this.name, error);
+  }
+
+  close(): void {
+    this.statements.clear();
+    this.raw.close();
+  }
+}
 
 /** How long a statement waits for another process's lock before SQLite reports it busy. */
 const BUSY_TIMEOUT_MS = 10_000;
@@ -110,7 +155,7 @@ export interface OpenOptions {
  * and migrates an older schema. Throws DataError for a corrupt file and ConfigurationError for a foreign
  * or newer one, or one that cannot be opened; neither is modified.
  */
-export function openDatabase(file: string, options: OpenOptions = {}): Database {
+export function openDatabase(file: string, options: OpenOptions = {}): SqliteStoreDatabase {
   try {
     return open(file, options);
   } catch (error) {
@@ -119,7 +164,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database 
   }
 }
 
-function open(file: string, options: OpenOptions): Database {
+function open(file: string, options: OpenOptions): SqliteStoreDatabase {
   const header = readHeader(file);
   if (header === null && options.mustExist) {
     throw new ConfigurationError(
@@ -133,20 +178,21 @@ function open(file: string, options: OpenOptions): Database {
   const Driver = loadDriver();
   if (header === null) mkdirSync(path.dirname(file), { recursive: true });
   const db = new Driver(file, { timeout: BUSY_TIMEOUT_MS });
+  const store = new SqliteStoreDatabase(db);
   try {
     checkOwnership(db, file);
-    const version = schemaVersion(db);
+    const version = schemaVersion(store);
     if (version > SCHEMA_VERSION) throw tooNew(file, version);
     withBusyRetry(() => db.pragma('journal_mode = WAL'));
     // NORMAL is durable across a crash of the process (WAL); only a power cut may lose the last commits
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     if (version < SCHEMA_VERSION) {
-      const migrated = withBusyRetry(() => migrate(db, SCHEMA_VERSION, file));
+      const migrated = migrate(store);
       if (version > 0 && migrated > version)
         logger.info({ file, from: version, to: migrated }, 'migrated the experiment store');
     }
-    return db;
+    return store;
   } catch (error) {
     db.close();
     throw error;
@@ -176,8 +222,6 @@ function isBusy(error: unknown): boolean {
   return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
 }
 
-const pause = new Int32Array(new SharedArrayBuffer(4));
-
 /**
  * Runs `fn`, trying again while another process holds the database lock past the busy timeout. The
  * pause is synchronous, like SQLite's own busy wait, so a transaction is never interleaved with other
@@ -189,14 +233,9 @@ export function withBusyRetry<T>(fn: () => T): T {
       return fn();
     } catch (error) {
       if (!isBusy(error) || attempt >= BUSY_RETRIES) throw error;
-      Atomics.wait(pause, 0, 0, 50 * 2 ** attempt + Math.random() * 50);
+      pauseSync(50 * 2 ** attempt + Math.random() * 50);
     }
   }
-}
-
-/** Runs `fn` in a short IMMEDIATE transaction (the write lock taken up front, so it never deadlocks), with retries. */
-export function writeTransaction<T>(db: Database, fn: () => T): T {
-  return withBusyRetry(() => db.transaction(fn).immediate());
 }
 
 const SQLITE_CODE = /^SQLITE_[A-Z]+/;
@@ -250,34 +289,4 @@ export function explainStoreError(
         { cause: error },
       );
   }
-}
-
-/**
- * `target` (a store or its registry) with every method and getter explaining its SQLite failures through
- * explainStoreError: the one place where queries' errors become BeeMind errors. Promises are covered too.
- */
-export function explainingErrors<T extends object>(target: T, file: string): T {
-  const explain = (error: unknown) => explainStoreError(file, error);
-  return new Proxy(target, {
-    get(object, key) {
-      let value: unknown;
-      try {
-        value = Reflect.get(object, key, object);
-      } catch (error) {
-        throw explain(error);
-      }
-      if (typeof value !== 'function' || key === 'constructor') return value;
-      const method = value as (...args: unknown[]) => unknown;
-      return (...args: unknown[]) => {
-        try {
-          const result = method.apply(object, args);
-          return result instanceof Promise
-            ? result.catch((error: unknown) => Promise.reject(explain(error)))
-            : result;
-        } catch (error) {
-          throw explain(error);
-        }
-      };
-    },
-  });
 }
