@@ -9,7 +9,7 @@
 import { createSyncFn } from 'synckit';
 import { ConfigurationError } from '../core/errors.js';
 import { SCHEMA_VERSION, migrate, schemaVersion, tooNew } from './migrations.js';
-import { pauseSync, type SqlStatement, type SqlValue, type StoreDatabase } from './sql.js';
+import { pauseSync, type SqlStatement, type SqlValue, type StoreDatabase, type TransactionOptions } from './sql.js';
 
 /** What the worker thread is asked. */
 export type PostgresRequest =
@@ -116,10 +116,11 @@ export class PostgresStoreDatabase implements StoreDatabase {
     worker()({ op: 'exec', id: this.id, sql });
   }
 
-  writeTransaction<T>(fn: () => T): T {
+  writeTransaction<T>(fn: () => T, options: TransactionOptions = {}): T {
     if (this.transactionDepth > 0) return fn(); // already inside one: its commit covers this too
+    const begin = `BEGIN ISOLATION LEVEL ${options.appendOnly ? 'READ COMMITTED' : 'SERIALIZABLE'}`;
     for (let attempt = 0; ; attempt++) {
-      this.query('BEGIN ISOLATION LEVEL SERIALIZABLE', []);
+      this.query(begin, []);
       this.transactionDepth++;
       try {
         const result = fn();

@@ -100,8 +100,12 @@ function finish(db: Database, e: RunFinished): void {
   );
 }
 
-/** Records one event of a run (and what it changes) in one transaction. */
+/**
+ * Records one event of a run (and what it changes) in one transaction. It only inserts (skipping what is there)
+ * and updates its own run's row in place, so writers of other runs never conflict with it.
+ */
 export function writeEvent(db: Database, event: RunEvent, predictions?: Float64Array): void {
+  const appendOnly = { appendOnly: true };
   writeTransaction(db, () => {
     switch (event.type) {
       case 'run.started':
@@ -124,7 +128,7 @@ export function writeEvent(db: Database, event: RunEvent, predictions?: Float64A
         break;
     }
     appendEvent(db, event);
-  });
+  }, appendOnly);
 }
 
 /** Marks a stored run as running again in this process (a resumed session) with the session's options. */

@@ -17,6 +17,10 @@ export interface SqlStatement {
 
 export type SqlDialect = 'sqlite' | 'postgres';
 
+export interface TransactionOptions {
+  appendOnly?: boolean;
+}
+
 export interface StoreDatabase {
   readonly dialect: SqlDialect;
   /** Where the store is, for messages: the file's path, or the server's URL without its password. */
@@ -27,17 +31,19 @@ export interface StoreDatabase {
   exec(sql: string): void;
   /**
    * Runs `fn` as one transaction that sees and writes a consistent store: SQLite takes its write lock up front,
-   * PostgreSQL runs it serializable. Either tries it again while another writer is in the way.
+   * PostgreSQL runs it serializable. Either tries it again while another writer is in the way. With `appendOnly`
+   * (`fn` only inserts rows, skipping those already there, and bumps counters in place), PostgreSQL runs it at
+   * read committed: it cannot conflict with other writers, and serializable checks would only slow them down.
    */
-  writeTransaction<T>(fn: () => T): T;
+  writeTransaction<T>(fn: () => T, options?: TransactionOptions): T;
   /** This backend's BeeMind error for a failure of its driver (other errors pass through). */
   explain(error: unknown): unknown;
   close(): void;
 }
 
 /** Runs `fn` in one short write transaction of `db` (see StoreDatabase.writeTransaction). */
-export function writeTransaction<T>(db: StoreDatabase, fn: () => T): T {
-  return db.writeTransaction(fn);
+export function writeTransaction<T>(db: StoreDatabase, fn: () => T, options?: TransactionOptions): T {
+  return db.writeTransaction(fn, options);
 }
 
 /**
