@@ -116,7 +116,9 @@ def test_typescript_blocks_run_in_the_kernel(path: Path, tmp_path: Path, redis_u
         stop_kernel(kernel)
 
 
-def test_readme_commands_run_on_the_bundled_datasets(tmp_path: Path, redis_url: str):
+def test_readme_commands_run_on_the_bundled_datasets(tmp_path: Path, redis_url: str, worker: None):
+    # BEEMIND_REDIS_URL sends the README's `evolve` runs to `beemind worker` processes: the module's worker
+    # serves them (without it, this test passed only after the kernel tests had started that worker)
     env = {**os.environ, "BEEMIND_REDIS_URL": redis_url}
     env.pop("BEEMIND_STORE", None)
     runs: list[str] = []

@@ -328,8 +328,9 @@ def signing_session(kernel: Kernel) -> Session:
     return Session(key=key, signature_scheme=info["signature_scheme"])
 
 
-def replies_to(socket: zmq.Socket, session: Session, msg_id: str, seconds: float) -> list[dict]:
-    """The replies on a raw socket to one request, read for `seconds`."""
+def replies_to(socket: zmq.Socket, session: Session, msg_id: str, seconds: float, until: str | None = None) -> list[dict]:
+    """The replies on a raw socket to one request, read for at most `seconds`: up to the first reply to
+    `msg_id`, or, with `until`, up to the reply to that later request (every reply to `msg_id` before it)."""
     found = []
     deadline = time.monotonic() + seconds
     while (left := deadline - time.monotonic()) > 0:
@@ -337,9 +338,33 @@ def replies_to(socket: zmq.Socket, session: Session, msg_id: str, seconds: float
             break
         _, frames = session.feed_identities(socket.recv_multipart())
         reply = session.deserialize(frames)
-        if reply["parent_header"].get("msg_id") == msg_id:
+        parent = reply["parent_header"].get("msg_id")
+        if parent == msg_id:
             found.append(reply)
+            if until is None:
+                break
+        elif until is not None and parent == until:
+            break
     return found
+
+
+def wait_for_line(path, text: str, seconds: float) -> None:
+    """Waits until the file at `path` holds `text` (a log line of the kernel), for at most `seconds`."""
+    deadline = time.monotonic() + seconds
+    while text not in path.read_text() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def send_and_wait_for_disconnect(socket: zmq.Socket, frames: list[bytes], seconds: float) -> None:
+    """Sends `frames`, then waits until the peer disconnects `socket` (as ZeroMQ does on an oversized frame),
+    for at most `seconds`."""
+    monitor = socket.get_monitor_socket(zmq.EVENT_DISCONNECTED)
+    try:
+        socket.send_multipart(frames)
+        monitor.poll(int(seconds * 1000))
+    finally:
+        socket.disable_monitor()
+        monitor.close()
 
 
 def test_garbage_frames_never_stop_the_receive_loop(kernel: Kernel):
@@ -396,18 +421,21 @@ def test_replayed_and_oversized_messages_are_dropped_with_a_log_line(tmp_path):
         frames = session.serialize(request)
         shell.send_multipart(frames)
         shell.send_multipart(frames)
-        assert len(replies_to(shell, session, request["header"]["msg_id"], 3.0)) == 1
+        # a later request on the same socket: its reply comes after any reply to the two copies (the shell
+        # socket serves and answers kernel_info in the order received), so every reply to them is read by then
+        after = session.msg("kernel_info_request", {})
+        session.send(shell, after)
+        assert len(replies_to(shell, session, request["header"]["msg_id"], TIMEOUT, until=after["header"]["msg_id"])) == 1
 
         # a frame over the limit is never read (ZeroMQ disconnects the peer): no log line, no hashing
         big = raw_socket(k)
         sockets.append(big)
-        big.send_multipart([b"<IDS|MSG>", b"0" * 64, b"{}", b"{}", b"{}", b"x" * (200 * 1024)])
-        time.sleep(1.0)
+        send_and_wait_for_disconnect(big, [b"<IDS|MSG>", b"0" * 64, b"{}", b"{}", b"{}", b"x" * (200 * 1024)], 1.0)
         # a small forged message is read and dropped as usual
         small = raw_socket(k)
         sockets.append(small)
         small.send_multipart([b"<IDS|MSG>", b"0" * 64, b"{}", b"{}", b"{}", b"{}"])
-        time.sleep(1.0)
+        wait_for_line(tmp_path / "kernel-stderr.log", "bad signature", TIMEOUT)
 
         # the kernel still serves, a large message under the limit included
         request = session.msg("kernel_info_request", {"pad": "x" * (32 * 1024)})

@@ -14,6 +14,7 @@ import os
 import re
 import subprocess
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -35,6 +36,26 @@ def no_node_modules_above(folder: Path) -> bool:
     return not any((parent / "node_modules").exists() for parent in [folder, *folder.parents])
 
 
+def sqlite_prebuild(folder: Path) -> dict[str, str]:
+    """The environment for npm that offers better-sqlite3's install script (prebuild-install) the binding this
+    checkout already built, as the prebuilt binary a user's install downloads from the project's releases.
+    This machine cannot reach that download, and compiling SQLite instead takes a minute or more; the
+    binding is only offered under the exact name (package version, Node ABI, platform, arch) that
+    prebuild-install asks for, so a different resolved version still compiles as before."""
+    built = REPO / "node_modules" / "better-sqlite3" / "build" / "Release" / "better_sqlite3.node"
+    if not built.exists():
+        return {}
+    name = run(
+        ["node", "-p", "const v = require('./node_modules/better-sqlite3/package.json').version;"
+         " `better-sqlite3-v${v}-node-v${process.versions.modules}-${process.platform}-${process.arch}.tar.gz`"],
+        REPO,
+    ).strip()
+    folder.mkdir()
+    with tarfile.open(folder / name, "w:gz") as archive:
+        archive.add(built, arcname="build/Release/better_sqlite3.node")
+    return {"npm_config_better_sqlite3_local_prebuilds": str(folder)}
+
+
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory):
     """The tarballs packed from this checkout, installed into a new project folder; the kernelspec beside it."""
@@ -47,7 +68,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory):
     project = root / "my-project"
     project.mkdir()
     (project / "package.json").write_text(json.dumps({"name": "my-project", "private": True, "type": "module"}))
-    run(["npm", "install", "--no-audit", "--no-fund", str(files["beemind"]), str(files["beemind-kernel"])], project)
+    env = {**os.environ, **sqlite_prebuild(root / "prebuilds")}
+    run(["npm", "install", "--no-audit", "--no-fund", str(files["beemind"]), str(files["beemind-kernel"])], project, env=env)
     prefix = root / "jupyter"
     run(["npx", "--no-install", "beemind-kernel", "install", "--prefix", str(prefix), "--name", KERNEL_NAME], project)
     os.environ["JUPYTER_PATH"] = os.pathsep.join([str(prefix / "share" / "jupyter"), *filter(None, [os.environ.get("JUPYTER_PATH")])])
@@ -146,8 +168,11 @@ def test_the_wheel_carries_no_build_machine_path_and_installs_the_panels(tmp_pat
             data = archive.read(name)
             assert str(REPO).encode() not in data, f"{name} holds a path of the build machine"
     venv = tmp_path / "venv"
-    run([sys.executable, "-m", "venv", str(venv)], tmp_path)
-    run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", str(wheel)], tmp_path)
+    # A fresh environment, filled by this interpreter's pip (`--python`): the venv needs no pip of its own, and
+    # byte-compiling the ~80 packages of JupyterLab at install time (`--no-compile`) took about half of the install.
+    run([sys.executable, "-m", "venv", "--without-pip", str(venv)], tmp_path)
+    run([sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "install", "--quiet", "--no-compile",
+         "--disable-pip-version-check", str(wheel)], tmp_path)
     env = {k: v for k, v in os.environ.items() if k not in ("JUPYTER_PATH", "VIRTUAL_ENV")}
     done = subprocess.run([str(venv / "bin" / "jupyter"), "labextension", "list"], capture_output=True, text=True, env=env, timeout=120)
     listing = re.sub(r"\x1b\[[0-9;]*m", "", done.stdout + done.stderr)  # without its colours

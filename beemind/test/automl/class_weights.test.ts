@@ -16,8 +16,9 @@ describe('class weights in the search space', () => {
   });
 
   const weightsTried = async (name: string, target: string, metric: string) => {
-    // only the search's genomes matter here: no champion combination, no importance
-    const options = { target, metric, budget: { evaluations: 8 }, seed: 0, store: false as const, workers: 0 };
+    // only the search's genomes matter here: no champion combination, no importance, and no network to train
+    const families = ['random_forest', 'extra_trees', 'decision_tree', 'logistic_regression'];
+    const options = { target, metric, families, budget: { evaluations: 8 }, seed: 0, store: false as const, workers: 0 };
     const run = await evolve(await loadDataset(name), { ...options, stacking: false, ensemble: false, importance: false });
     const trees = run.drones.filter((d) => d.status === 'ok' && TREES.has(d.genome.model.family));
     expect(trees.length).toBeGreaterThan(0);

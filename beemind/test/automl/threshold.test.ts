@@ -36,7 +36,8 @@ describe('a tuned champion', () => {
 
   it('predicts with its threshold, round-trips it through JSON and an exported module', async () => {
     const data = await loadDataset('credit_default');
-    const run = await evolve(data, { target: 'default', metric: 'balanced_accuracy', budget: { evaluations: 6 }, seed: 0, store: false, workers: 0 });
+    const families = ['hist_gradient_boosting', 'logistic_regression', 'random_forest'];
+    const run = await evolve(data, { target: 'default', metric: 'balanced_accuracy', families, budget: { evaluations: 6 }, seed: 0, store: false, workers: 0 });
     const model = run.champion;
     const threshold = model.decisionThreshold!;
     expect(threshold).toBeGreaterThan(0);
