@@ -260,6 +260,8 @@ def test_why_view_shows_the_chosen_rows_attributions_as_explain_returns_them(pag
     # Pick the second of the rows the cell sent with run.explain.
     importance.locator(".jp-BeeMind-whySource").select_option("sent")
     expect(importance).to_have_attribute("data-why-source", "sent")
+    # the view redraws its row picker when the sent rows' explanation arrives: type the row once it has
+    expect(importance).to_have_attribute("data-why-state", "ready", timeout=120_000)
     row_input = importance.locator(".jp-BeeMind-whyRowInput")
     row_input.fill("1")
     row_input.press("Enter")

@@ -111,6 +111,7 @@ function addRunsCommand(program: Command): void {
           `search      ${config.strategy ?? ''}, population ${config.populationSize ?? ''}, budget ${JSON.stringify(config.budget ?? {})}`,
           `drones      ${run.evaluated}, best ${fixed(run.bestScore)}, champion ${run.championId ?? '—'}, test ${fixed(run.testScore)}`,
           `started     ${when(run.startedAt)}${run.finishedAt ? `, finished ${when(run.finishedAt)}` : ''}`,
+          ...(run.user || run.project ? [`by          ${run.user ?? 'unknown'}, project ${run.project ?? 'default'}${run.host ? `, on ${run.host}` : ''}`] : []),
           ...(run.error ? [`error       ${run.error}`] : []),
           '',
         ].join('\n'),
@@ -245,6 +246,8 @@ function addModelsCommand(program: Command): void {
           `model ${info.name} version ${info.version} (${info.stage})`,
           `task        ${info.task}${model.classes ? ` (classes: ${model.classes.join(', ')})` : ''}`,
           `from        ${info.runId ? `run ${info.runId}, drone ${info.droneId}` : 'a model saved without its run'}`,
+          ...(info.datasetFingerprint ? [`dataset     fingerprint ${info.datasetFingerprint} (beemind datasets list)`] : []),
+          ...(info.user || info.project ? [`by          ${info.user ?? 'unknown'}, project ${info.project ?? 'default'}`] : []),
           `score       ${info.metric ?? ''} ${fixed(info.score)}${info.testScore !== null ? `, test ${fixed(info.testScore)}` : ''}`,
           `features    ${model.featureNames.join(', ')}`,
           `tags        ${Object.entries(info.tags)

@@ -30,8 +30,7 @@ const tiny = { families: ['decision_tree'], budget: { evaluations: 3 }, workers:
  * A store holding `iris` version 1 (none) and version 2 (production), both decision trees from one run, and
  * `diabetes` version 1 (none, so its default falls back to the latest), plus four keys (one revoked).
  */
-export async function buildFixture(): Promise<Fixture> {
-  const store = tempStore();
+export async function buildFixture(store = tempStore()): Promise<Fixture> {
   const iris = toDataset(await loadDataset('iris'), { target: 'species' });
   const diabetes = toDataset(await loadDataset('diabetes'), { target: 'progression' });
   const irisRun = await evolve(iris, { ...tiny, store, seed: 1 });
