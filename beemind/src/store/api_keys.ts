@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { ConfigurationError } from '../core/errors.js';
 import { quote } from '../core/text.js';
-import { explainingErrors, writeTransaction, type StoreDatabase as Database } from './sql.js';
+import { explainingErrors, type StoreDatabase as Database } from './sql.js';
 import type { ExperimentStore } from './experiment_store.js';
 import { checkName } from './registry.js';
 
@@ -93,7 +93,7 @@ export class ApiKeys {
     const id = `key_${randomBytes(6).toString('hex')}`;
     const secret = `${SECRET_PREFIX}${randomBytes(32).toString('base64url')}`;
     const createdAt = new Date().toISOString();
-    writeTransaction(this.db, () =>
+    this.db.writeTransaction(() =>
       this.db
         .prepare('INSERT INTO api_keys (id, name, secret_sha256, models, admin, created_at) VALUES (?, ?, ?, ?, ?, ?)')
         .run(id, options.name, hashSecret(secret), models ? JSON.stringify(models) : null, options.admin ? 1 : 0, createdAt),
@@ -109,7 +109,7 @@ export class ApiKeys {
   /** Revokes a key by id; it stops working at once, in every server reading this store. */
   revoke(id: string): ApiKey {
     const time = new Date().toISOString();
-    const changed = writeTransaction(this.db, () =>
+    const changed = this.db.writeTransaction(() =>
       this.db.prepare('UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?').run(time, id),
     );
     if (changed.changes === 0) {

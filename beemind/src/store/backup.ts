@@ -17,7 +17,7 @@ import {
   type Database,
   SqliteStoreDatabase,
 } from './sqlite.js';
-import { SCHEMA_VERSION, schemaVersion } from './migrations.js';
+import { SCHEMA_VERSION, hasTable, schemaVersion } from './migrations.js';
 import type { StoreDatabase } from './sql.js';
 
 /** What a backup or a restore wrote. */
@@ -35,14 +35,8 @@ const SIDE_FILES = ['-wal', '-shm', '-journal'];
 
 /** How many runs and registered model versions a store holds. */
 export function storeCounts(db: StoreDatabase): { runs: number; models: number } {
-  const exists =
-    db.dialect === 'sqlite'
-      ? "SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = ?"
-      : 'SELECT 1 AS found WHERE to_regclass(?) IS NOT NULL';
   const count = (table: string) =>
-    db.prepare(exists).get(table)
-      ? (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n
-      : 0;
+    hasTable(db, table) ? (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n : 0;
   return { runs: count('runs'), models: count('models') };
 }
 
@@ -64,13 +58,7 @@ export async function backupDatabase(
       `${target} is the experiment store itself; choose another file for its backup.`,
     );
   }
-  checkOutputFile(target, 'the backup');
-  if (existsSync(target) && !options.force) {
-    throw new ConfigurationError(
-      'store.backup_exists',
-      `${target} already exists; pass --force to replace it, or choose another file.`,
-    );
-  }
+  checkBackupTarget(target, options.force ?? false);
   const partial = `${target}.partial-${process.pid}`;
   removeDatabaseFiles(partial);
   try {
@@ -92,22 +80,38 @@ export async function backupDatabase(
   } catch (error) {
     // damage found in the store while reading it is the store's error (explained by the caller)
     if (isCorruption(error)) throw error;
-    throw new ConfigurationError(
-      'store.backup_failed',
-      `could not write the backup ${target} (${(error as Error).message}); check the free space and the folder's permissions, or choose another file.`,
-      { cause: error },
-    );
+    throw backupFailed(target, error);
   } finally {
     removeDatabaseFiles(partial);
   }
 }
 
+/** Refuses a backup file that cannot be written, or that exists already unless `force`. */
+export function checkBackupTarget(target: string, force: boolean): void {
+  checkOutputFile(target, 'the backup');
+  if (existsSync(target) && !force) {
+    throw new ConfigurationError(
+      'store.backup_exists',
+      `${target} already exists; pass --force to replace it, or choose another file.`,
+    );
+  }
+}
+
+/** The error of a backup that could not be written to `target`. */
+export function backupFailed(target: string, error: unknown): ConfigurationError {
+  return new ConfigurationError(
+    'store.backup_failed',
+    `could not write the backup ${target} (${(error as Error).message}); check the free space and the folder's permissions, or choose another file.`,
+    { cause: error },
+  );
+}
+
 /** Why `file` cannot be restored, as the error to throw. */
-function cannotRestore(file: string, why: string, cause?: unknown): ConfigurationError {
+export function cannotRestore(file: string, why: string, cause?: unknown): ConfigurationError {
   return new ConfigurationError('store.bad_backup', `cannot restore ${file}: ${why}.`, { cause });
 }
 
-const FROM_BACKUP = 'give a file written by `beemind store backup` (or store.backup())';
+export const FROM_BACKUP = 'give a file written by `beemind store backup` (or store.backup())';
 
 /**
  * Opens `file` read-only after checking it is a BeeMind store of a schema version this BeeMind knows and that

@@ -7,8 +7,8 @@
  */
 import type { Drone, RunEvent } from '../protocol/events.js';
 import { backupDatabase, type BackupResult } from './backup.js';
-import { openDatabase, SqliteStoreDatabase, type OpenOptions } from './sqlite.js';
-import { PostgresStoreDatabase, isPostgresUrl } from './postgres.js';
+import { SqliteStoreDatabase, type OpenOptions } from './sqlite.js';
+import { openStoreDatabase } from './backends.js';
 import { explainingErrors, type StoreDatabase } from './sql.js';
 import { datasetVersions, type DatasetVersion } from './datasets.js';
 import { exportStoreFile, restoreStore } from './transfer.js';
@@ -78,7 +78,7 @@ export class ExperimentStore {
     const location = storeFile(path);
     const cached = open.get(location);
     if (cached?.db.open) return cached;
-    const db = isPostgresUrl(location) ? PostgresStoreDatabase.open(location) : openDatabase(location, options);
+    const db = openStoreDatabase(location, options);
     const store = explainingErrors(new ExperimentStore(location, db), db);
     open.set(location, store);
     closeOnExit();

@@ -223,16 +223,18 @@ const SCHEMA_TABLE = `CREATE TABLE IF NOT EXISTS beemind_schema (
   applied_at TEXT NOT NULL
 )`;
 
+/** Whether the store has the table `name` (in BeeMind's schema, on PostgreSQL). */
+export function hasTable(db: StoreDatabase, name: string): boolean {
+  const query =
+    db.dialect === 'sqlite'
+      ? "SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = ?"
+      : 'SELECT 1 AS found WHERE to_regclass(?) IS NOT NULL';
+  return db.prepare(query).get(name) !== undefined;
+}
+
 /** The schema version recorded in the store (0 for a store without the schema table). */
 export function schemaVersion(db: StoreDatabase): number {
-  const table = db
-    .prepare(
-      db.dialect === 'sqlite'
-        ? "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'beemind_schema'"
-        : "SELECT 1 AS found WHERE to_regclass('beemind_schema') IS NOT NULL",
-    )
-    .get();
-  if (!table) return 0;
+  if (!hasTable(db, 'beemind_schema')) return 0;
   const row = db.prepare('SELECT MAX(version) AS v FROM beemind_schema').get() as { v: number | null };
   return row.v ?? 0;
 }

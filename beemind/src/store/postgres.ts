@@ -6,10 +6,11 @@
  * synchronous way as on SQLite; write transactions are serializable and tried again when PostgreSQL reports a
  * conflict with another writer.
  */
+import { fileURLToPath } from 'node:url';
 import { createSyncFn } from 'synckit';
 import { ConfigurationError } from '../core/errors.js';
 import { SCHEMA_VERSION, migrate, schemaVersion, tooNew } from './migrations.js';
-import { pauseSync, type SqlStatement, type SqlValue, type StoreDatabase, type TransactionOptions } from './sql.js';
+import { retrySync, type SqlStatement, type SqlValue, type StoreDatabase, type TransactionOptions } from './sql.js';
 
 /** What the worker thread is asked. */
 export type PostgresRequest =
@@ -49,7 +50,7 @@ let nextId = 1;
 function worker(): (request: PostgresRequest) => PostgresResult {
   // the compiled worker (tests run this module from its TypeScript source, after the build)
   call ??= createSyncFn<(request: PostgresRequest) => Promise<PostgresResult>>(
-    new URL('../../dist/store/postgres_worker.js', import.meta.url).pathname,
+    fileURLToPath(new URL('../../dist/store/postgres_worker.js', import.meta.url)),
     { timeout: 120_000 },
   );
   return call;
@@ -93,9 +94,13 @@ export class PostgresStoreDatabase implements StoreDatabase {
     return !this.closed;
   }
 
-  private query(sql: string, params: SqlValue[]): PostgresResult {
+  private send(request: PostgresRequest): PostgresResult {
     if (this.closed) throw new ConfigurationError('store.closed', `the experiment store ${this.name} is closed.`);
-    return worker()({ op: 'query', id: this.id, sql, params });
+    return worker()(request);
+  }
+
+  private query(sql: string, params: SqlValue[]): PostgresResult {
+    return this.send({ op: 'query', id: this.id, sql, params });
   }
 
   prepare(sql: string): SqlStatement {
@@ -113,13 +118,13 @@ export class PostgresStoreDatabase implements StoreDatabase {
   }
 
   exec(sql: string): void {
-    worker()({ op: 'exec', id: this.id, sql });
+    this.send({ op: 'exec', id: this.id, sql });
   }
 
   writeTransaction<T>(fn: () => T, options: TransactionOptions = {}): T {
     if (this.transactionDepth > 0) return fn(); // already inside one: its commit covers this too
     const begin = `BEGIN ISOLATION LEVEL ${options.appendOnly ? 'READ COMMITTED' : 'SERIALIZABLE'}`;
-    for (let attempt = 0; ; attempt++) {
+    const once = () => {
       this.query(begin, []);
       this.transactionDepth++;
       try {
@@ -132,13 +137,13 @@ export class PostgresStoreDatabase implements StoreDatabase {
         } catch {
           // the connection is gone: the server rolled the transaction back itself
         }
-        const code = (error as { code?: string }).code ?? '';
-        if (!CONFLICTS.has(code) || attempt >= CONFLICT_RETRIES) throw error;
-        pauseSync(Math.min(200, 2 * 2 ** attempt) * (0.5 + Math.random()));
+        throw error;
       } finally {
         this.transactionDepth--;
       }
-    }
+    };
+    const conflict = (error: unknown) => CONFLICTS.has((error as { code?: string }).code ?? '');
+    return retrySync(once, conflict, CONFLICT_RETRIES, (attempt) => Math.min(200, 2 * 2 ** attempt) * (0.5 + Math.random()));
   }
 
   explain(error: unknown): unknown {

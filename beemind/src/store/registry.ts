@@ -8,7 +8,7 @@ import { ConfigurationError } from '../core/errors.js';
 import { printable, quote } from '../core/text.js';
 import { writeOutputFile } from '../core/output_file.js';
 import { currentProject, currentUser } from '../core/identity.js';
-import { writeTransaction, type StoreDatabase as Database } from './sql.js';
+import type { StoreDatabase as Database } from './sql.js';
 import type { Drone, RunFinished, RunStarted } from '../protocol/events.js';
 import {
   ModelStageSchema,
@@ -221,7 +221,7 @@ export class ModelRegistry {
     const stage = checkStage(options.stage ?? 'none');
     const artifact: Artifact = { model, source };
     const time = new Date().toISOString();
-    const version = writeTransaction(this.db, () => {
+    const version = this.db.writeTransaction(() => {
       const row = this.db.prepare('SELECT MAX(version) AS v FROM models WHERE name = ?').get(name) as {
         v: number | null;
       };
@@ -325,7 +325,7 @@ export class ModelRegistry {
     const version = this.resolve(name, selector);
     checkStage(stage);
     const time = new Date().toISOString();
-    writeTransaction(this.db, () => {
+    this.db.writeTransaction(() => {
       if (options.archiveOthers && stage !== 'none' && stage !== 'archived') {
         this.db
           .prepare(
@@ -343,7 +343,7 @@ export class ModelRegistry {
   /** Sets tags on a version (a null value removes that tag). */
   setTags(name: string, selector: ModelSelector, tags: Record<string, string | null>): ModelVersion {
     const version = this.resolve(name, selector);
-    writeTransaction(this.db, () => {
+    this.db.writeTransaction(() => {
       const row = this.db
         .prepare('SELECT tags FROM models WHERE name = ? AND version = ?')
         .get(name, version) as { tags: string };

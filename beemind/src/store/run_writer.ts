@@ -8,7 +8,7 @@ import os from 'node:os';
 import type { Drone, RunEvent, RunFinished, RunStarted } from '../protocol/events.js';
 import { genomeKey } from '../search/genome.js';
 import { currentUser, DEFAULT_PROJECT } from '../core/identity.js';
-import { writeTransaction, type StoreDatabase as Database } from './sql.js';
+import type { StoreDatabase as Database } from './sql.js';
 
 function appendEvent(db: Database, event: RunEvent): void {
   db.prepare('INSERT INTO events (run_id, type, time, payload) VALUES (?, ?, ?, ?)').run(
@@ -106,7 +106,7 @@ function finish(db: Database, e: RunFinished): void {
  */
 export function writeEvent(db: Database, event: RunEvent, predictions?: Float64Array): void {
   const appendOnly = { appendOnly: true };
-  writeTransaction(db, () => {
+  db.writeTransaction(() => {
     switch (event.type) {
       case 'run.started':
         if (!insertRun(db, event)) return;
@@ -133,7 +133,7 @@ export function writeEvent(db: Database, event: RunEvent, predictions?: Float64A
 
 /** Marks a stored run as running again in this process (a resumed session) with the session's options. */
 export function reopenRun(db: Database, runId: string, config: unknown): void {
-  writeTransaction(db, () => {
+  db.writeTransaction(() => {
     db.prepare(
       `UPDATE runs SET status = 'running', reason = NULL, finished_at = NULL, error = NULL, updated_at = ?, pid = ?, host = ?,
          sessions = sessions + 1, config = ? WHERE id = ?`,

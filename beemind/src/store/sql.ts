@@ -41,11 +41,6 @@ export interface StoreDatabase {
   close(): void;
 }
 
-/** Runs `fn` in one short write transaction of `db` (see StoreDatabase.writeTransaction). */
-export function writeTransaction<T>(db: StoreDatabase, fn: () => T, options?: TransactionOptions): T {
-  return db.writeTransaction(fn, options);
-}
-
 /**
  * `target` (a store or its registry) with every method and getter explaining its driver's failures through
  * `db.explain`: the one place where queries' errors become BeeMind errors. Promises are covered too.
@@ -80,4 +75,24 @@ export function explainingErrors<T extends object>(target: T, db: Pick<StoreData
 const pauseCell = new Int32Array(new SharedArrayBuffer(4));
 export function pauseSync(ms: number): void {
   Atomics.wait(pauseCell, 0, 0, ms);
+}
+
+/**
+ * Runs `fn`, trying it again up to `retries` times while it fails with an error `retryable` accepts, after a
+ * synchronous pause of `pauseMs(attempt)`: both backends' answer to another writer being in the way.
+ */
+export function retrySync<T>(
+  fn: () => T,
+  retryable: (error: unknown) => boolean,
+  retries: number,
+  pauseMs: (attempt: number) => number,
+): T {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return fn();
+    } catch (error) {
+      if (!retryable(error) || attempt >= retries) throw error;
+      pauseSync(pauseMs(attempt));
+    }
+  }
 }

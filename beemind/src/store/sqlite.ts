@@ -10,7 +10,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { ConfigurationError, DataError } from '../core/errors.js';
 import { logger } from '../core/logger.js';
 import { APPLICATION_ID, SCHEMA_VERSION, migrate, schemaVersion, tooNew } from './migrations.js';
-import { pauseSync, type SqlStatement, type StoreDatabase } from './sql.js';
+import { retrySync, type SqlStatement, type StoreDatabase } from './sql.js';
 
 /** A better-sqlite3 connection (backups and checks use it directly). */
 export type Database = BetterSqlite3.Database;
@@ -228,14 +228,7 @@ function isBusy(error: unknown): boolean {
  * work of this thread.
  */
 export function withBusyRetry<T>(fn: () => T): T {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return fn();
-    } catch (error) {
-      if (!isBusy(error) || attempt >= BUSY_RETRIES) throw error;
-      pauseSync(50 * 2 ** attempt + Math.random() * 50);
-    }
-  }
+  return retrySync(fn, isBusy, BUSY_RETRIES, (attempt) => 50 * 2 ** attempt + Math.random() * 50);
 }
 
 const SQLITE_CODE = /^SQLITE_[A-Z]+/;

@@ -5,26 +5,36 @@
  * laptop's SQLite store into the team's PostgreSQL store). Copying merges: a run or model version the target
  * already holds is left as it is and counted as skipped, so copying twice adds nothing twice.
  */
-import { appendFileSync, createReadStream, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, createReadStream, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { BeeMindError, ConfigurationError } from '../core/errors.js';
-import { checkOutputFile } from '../core/output_file.js';
-import { openBackup, refuseToReplace, restoreDatabase, storeCounts, type BackupResult } from './backup.js';
+import { BeeMindError } from '../core/errors.js';
+import {
+  backupFailed,
+  cannotRestore,
+  checkBackupTarget,
+  FROM_BACKUP,
+  openBackup,
+  refuseToReplace,
+  restoreDatabase,
+  storeCounts,
+  type BackupResult,
+} from './backup.js';
 import { SCHEMA_VERSION } from './migrations.js';
-import { PostgresStoreDatabase, isPostgresUrl } from './postgres.js';
-import { explainStoreError, isSQLiteHeader, openDatabase, readHeader, SqliteStoreDatabase } from './sqlite.js';
+import { isPostgresUrl } from './postgres.js';
+import { explainStoreError, isSQLiteHeader, readHeader, SqliteStoreDatabase } from './sqlite.js';
+import { openStoreDatabase } from './backends.js';
 import type { SqlValue, StoreDatabase } from './sql.js';
 
 type Row = Record<string, SqlValue>;
 
-/** BeeMind's tables, parents first; the columns each is keyed by, and the numbering column left to the target. */
+/** BeeMind's tables, parents first, each read in the order its rows were written. */
 const TABLES = [
-  { name: 'runs', order: 'rowid', numbered: null },
-  { name: 'drones', order: 'rowid', numbered: null },
-  { name: 'events', order: 'id', numbered: 'id' },
-  { name: 'models', order: 'name, version', numbered: null },
-  { name: 'api_keys', order: 'created_at, id', numbered: null },
+  { name: 'runs', order: 'rowid' },
+  { name: 'drones', order: 'rowid' },
+  { name: 'events', order: 'id' },
+  { name: 'models', order: 'name, version' },
+  { name: 'api_keys', order: 'created_at, id' },
 ] as const;
 type TableName = (typeof TABLES)[number]['name'];
 export type StoreTables = Record<TableName, Row[]>;
@@ -81,6 +91,7 @@ export function mergeTables(db: StoreDatabase, tables: StoreTables): MergeResult
       if (db.prepare('SELECT 1 AS found FROM runs WHERE id = ?').get(run.id)) return false;
       insert(db, 'runs', run, null);
       for (const d of drones.get(run.id as string) ?? []) insert(db, 'drones', d, null);
+      // the target numbers events itself (its own may already use these ids), in the order they come
       for (const e of events.get(run.id as string) ?? []) insert(db, 'events', e, 'id');
       return true;
     });
@@ -127,10 +138,7 @@ export async function exportStoreFile(
   options: { force?: boolean } = {},
 ): Promise<BackupResult> {
   const target = path.resolve(file);
-  checkOutputFile(target, 'the backup');
-  if (existsSync(target) && !options.force) {
-    throw new ConfigurationError('store.backup_exists', `${target} already exists; pass --force to replace it, or choose another file.`);
-  }
+  checkBackupTarget(target, options.force ?? false);
   const tables = readTables(db);
   const partial = `${target}.partial-${process.pid}`;
   try {
@@ -144,14 +152,13 @@ export async function exportStoreFile(
     renameSync(partial, target);
   } catch (error) {
     rmSync(partial, { force: true });
-    throw new ConfigurationError(
-      'store.backup_failed',
-      `could not write the backup ${target} (${(error as Error).message}); check the free space and the folder's permissions, or choose another file.`,
-      { cause: error },
-    );
+    throw backupFailed(target, error);
   }
   return { file: target, runs: tables.runs.length, models: tables.models.length };
 }
+
+const NOT_A_STORE =
+  'it is not a BeeMind experiment store (it does not start with the SQLite header) nor a store export (its first line is not an export header)';
 
 /** Reads a portable export back, checking its header and every line. */
 export async function readExportFile(file: string): Promise<StoreTables> {
@@ -162,15 +169,13 @@ export async function readExportFile(file: string): Promise<StoreTables> {
     n++;
     if (!line.trim()) continue;
     let parsed: { format?: unknown; schemaVersion?: unknown; table?: unknown; row?: unknown };
-    const notAStore =
-      'it is not a BeeMind experiment store (it does not start with the SQLite header) nor a store export (its first line is not an export header)';
     try {
       parsed = JSON.parse(line, decode);
     } catch (error) {
-      throw badExport(file, n === 1 ? notAStore : `line ${n} is not JSON (${(error as Error).message})`);
+      throw badExport(file, n === 1 ? NOT_A_STORE : `line ${n} is not JSON (${(error as Error).message})`);
     }
     if (n === 1) {
-      if (parsed?.format !== EXPORT_FORMAT) throw badExport(file, notAStore);
+      if (parsed?.format !== EXPORT_FORMAT) throw badExport(file, NOT_A_STORE);
       if (typeof parsed.schemaVersion !== 'number' || parsed.schemaVersion > SCHEMA_VERSION)
         throw badExport(file, `it has schema version ${String(parsed.schemaVersion)}, newer than this BeeMind understands (${SCHEMA_VERSION}); upgrade beemind to restore it`);
       continue;
@@ -184,17 +189,10 @@ export async function readExportFile(file: string): Promise<StoreTables> {
   return tables;
 }
 
-function badExport(file: string, why: string): ConfigurationError {
-  return new ConfigurationError(
-    'store.bad_backup',
-    `cannot restore ${file}: ${why}; give a file written by \`beemind store backup\` (or store.backup()).`,
-  );
+function badExport(file: string, why: string): BeeMindError {
+  return cannotRestore(file, `${why}; ${FROM_BACKUP}`);
 }
 
-/** Opens the store at a file path or PostgreSQL URL (created and migrated when needed). */
-export function openStoreDatabase(location: string): StoreDatabase {
-  return isPostgresUrl(location) ? PostgresStoreDatabase.open(location) : openDatabase(location);
-}
 
 /** The first bytes of `file` when it is a file with some (null for a missing, empty or other kind of path). */
 function headerOf(file: string): Buffer | null {
@@ -251,7 +249,7 @@ export async function restoreStore(file: string, target: string, options: { forc
 
 /** Copies every run and model version of the store `from` into the store `to` (see mergeTables). */
 export function copyStore(from: string, to: string): MergeResult & { from: string; to: string } {
-  const source = isPostgresUrl(from) ? PostgresStoreDatabase.open(from) : openDatabase(from, { mustExist: true });
+  const source = openStoreDatabase(from, { mustExist: true });
   try {
     const tables = readTables(source);
     const target = openStoreDatabase(to);
