@@ -8,6 +8,8 @@
 // TPOT and AutoGluon run in venvs of their own (bench/setup_peers.sh); without them their cells say so.
 // PEERS_FROM=FILE reuses the peers' results saved by an earlier run with the same budget (every run saves them in
 // bench/results/automl-peers-<seconds>s.json), to measure a change of BeeMind alone; the table then says so.
+// PEER_SECONDS=S gives the peers a budget of their own (BeeMind's is the first argument): BeeMind at 10 s
+// against the peers at 30 s is `PEER_SECONDS=30 PEERS_FROM=bench/results/automl-peers-30s.json node bench/automl.mjs 10`.
 // With sklearn_rf among the peers it also prints the AutoML Benchmark's normalised score and the mean rank, over
 // every table and, when the set mixes both kinds, over the held-out tables alone.
 import { execFileSync } from 'node:child_process';
@@ -18,6 +20,7 @@ import { accuracy, evolve, r2, trainTestSplit } from '../beemind/dist/index.js';
 import { benchTableNames, isHeldout, loadBenchTable, root } from './datasets.mjs';
 
 const seconds = Number(process.argv[2] ?? 30);
+const peerSeconds = Number(process.env.PEER_SECONDS ?? seconds);
 const peers = process.argv[3] ?? 'sklearn_hgb,sklearn_rf,optuna_tpe_hgb,flaml,tpot,autogluon_default,autogluon_best';
 const TABLE_NAMES = benchTableNames(process.argv[4] ?? 'all');
 const python = join(root, '.venv/bin/python');
@@ -59,13 +62,13 @@ function peerResults() {
   if (from) {
     const saved = JSON.parse(readFileSync(from, 'utf8'));
     const missing = TABLE_NAMES.flatMap((t) => names.filter((n) => !saved.results[t]?.[n]).map((n) => `${t}/${n}`));
-    if (saved.seconds !== seconds || missing.length) {
+    if (saved.seconds !== peerSeconds || missing.length) {
       throw new Error(`${from} was saved at ${saved.seconds} s and lacks ${missing.join(', ') || 'nothing'}; run the peers again without PEERS_FROM.`);
     }
     return { results: saved.results, when: saved.when };
   }
   const jobFile = join(mkdtempSync(join(tmpdir(), 'beemind-automl-')), 'job.json');
-  writeFileSync(jobFile, JSON.stringify({ seconds, datasets: jobs }));
+  writeFileSync(jobFile, JSON.stringify({ seconds: peerSeconds, datasets: jobs }));
   const results = JSON.parse(
     execFileSync(python, [peersScript, jobFile, names.join(',')], {
       encoding: 'utf8',
@@ -73,9 +76,9 @@ function peerResults() {
       maxBuffer: 1 << 24,
     }),
   );
-  const saved = join(root, 'bench/results', `automl-peers-${seconds}s.json`);
+  const saved = join(root, 'bench/results', `automl-peers-${peerSeconds}s.json`);
   mkdirSync(join(root, 'bench/results'), { recursive: true });
-  writeFileSync(saved, JSON.stringify({ seconds, when: new Date().toISOString(), results }, null, 1));
+  writeFileSync(saved, JSON.stringify({ seconds: peerSeconds, when: new Date().toISOString(), results }, null, 1));
   return { results, when: null };
 }
 const peerRun = peerResults();
@@ -130,7 +133,8 @@ const errors = TABLE_NAMES.flatMap((name) => [
   ...(ours[name].error ? [`- ${name} / BeeMind: ${ours[name].error}`] : []),
   ...names.filter((n) => theirs[name][n]?.error).map((n) => `- ${name} / ${n}: ${theirs[name][n].error}`),
 ]);
-lines.push('', `Test accuracy % (R² × 100 for regression), budget ${seconds} s, 2 cores, seed 0, seeded 75/25 split.`);
+const budgets = peerSeconds === seconds ? `budget ${seconds} s` : `budget ${seconds} s for BeeMind, ${peerSeconds} s for the peers`;
+lines.push('', `Test accuracy % (R² × 100 for regression), ${budgets}, 2 cores, seed 0, seeded 75/25 split.`);
 if (peerRun.when) lines.push('', `The peers' results are those of an earlier run (${peerRun.when}, ${process.env.PEERS_FROM}); BeeMind's are from this one.`);
 if (heldoutNames.length) {
   lines.push(`† held-out public tables (bench/heldout_tables.py): ${heldoutNames.map((n) => `${n} (${shapes[n]})`).join(', ')}.`);

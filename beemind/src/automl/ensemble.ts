@@ -66,7 +66,8 @@ export function selectEnsemble(
     const values = valuesOf(c.oof);
     for (let i = 0; i < length; i++) sum[i] += values[i];
     counts.set(c.id, (counts.get(c.id) ?? 0) + 1);
-    if (chosenScore > bestScore) {
+    // on a tie the larger ensemble is kept: the same score out of fold from more models averaged
+    if (chosenScore >= bestScore) {
       bestScore = chosenScore;
       bestCounts = new Map(counts);
     }

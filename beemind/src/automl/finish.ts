@@ -61,16 +61,29 @@ function decisionThreshold(ctx: RunContext, chosen: readonly { id: string; weigh
   return tuned?.threshold ?? null;
 }
 
-/** The out-of-fold predictions of the best `limit` drones that have them, best first. */
+/**
+ * The out-of-fold predictions of the best `limit` drones that have them, best first, each predicting something
+ * else than those before it: a search that converged proposes many near-copies of its leader, and combining
+ * copies adds nothing.
+ */
 function oofCandidates(ctx: RunContext, board: readonly LeaderboardRow[], limit: number): EnsembleCandidate[] {
   const cols = ctx.dataset.task === 'classification' ? ctx.dataset.nClasses : 1;
-  return board
-    .filter((r) => ctx.predictions.has(r.id))
-    .slice(0, limit)
-    .map((r) => {
-      const p = ctx.predictions.get(r.id)!;
-      return { id: r.id, oof: cols === 1 ? p : createMatrix(p.length / cols, cols, p) };
-    });
+  const kept: Float64Array[] = [];
+  const out: EnsembleCandidate[] = [];
+  for (const r of board) {
+    if (out.length === limit) break;
+    const p = ctx.predictions.get(r.id);
+    if (!p || kept.some((q) => samePredictions(p, q))) continue;
+    kept.push(p);
+    out.push({ id: r.id, oof: cols === 1 ? p : createMatrix(p.length / cols, cols, p) });
+  }
+  return out;
+}
+
+/** Predictions equal to within 1e-6 everywhere. */
+function samePredictions(a: Float64Array, b: Float64Array): boolean {
+  for (let i = 0; i < a.length; i++) if (Math.abs(a[i] - b[i]) > 1e-6) return false;
+  return true;
 }
 
 /** Estimated time to refit drones `ids` on the search rows, with margin. */
@@ -107,12 +120,15 @@ interface Combination {
 async function combineDrones(ctx: RunContext, board: readonly LeaderboardRow[], best: Drone, byId: ReadonlyMap<string, Drone>): Promise<Combination | null> {
   const sign = ctx.scorer.greaterIsBetter ? 1 : -1;
   let chosen: Combination | null = null;
-  let chosenScore = sign * best.score! + 1e-12; // a combination must beat the best drone
+  // a greedy ensemble of distinct drones that ties with the best drone is taken (averaging generalises better than
+  // the one drone that happened to score best); a stack, a model learned on top, must beat what is chosen
+  let chosenScore = sign * best.score!;
   const consider = (selection: EnsembleSelection | null, stack: Stack | null) => {
-    if (!selection || selection.members.length < 2 || sign * selection.score <= chosenScore) return;
+    if (!selection || selection.members.length < 2) return;
+    if (stack ? sign * selection.score <= chosenScore + 1e-12 : sign * selection.score < chosenScore - 1e-12) return;
     if (refitMs(byId, selection.members.map((m) => m.id)) >= ctx.budget.runMsLeft()) return;
     chosen = { selection, stack };
-    chosenScore = sign * selection.score + 1e-12;
+    chosenScore = sign * selection.score;
   };
   const y = ctx.search.target.values;
   if (ctx.options.ensemble) consider(selectEnsemble(oofCandidates(ctx, board, ENSEMBLE_CANDIDATES), y, ctx.scorer), null);
@@ -182,7 +198,7 @@ async function buildChampion(ctx: RunContext, refitter: Refitter, board: readonl
  * champion once per column and repeat), else leaves it to run.importance().
  */
 async function importanceInBudget(ctx: RunContext, refitter: Refitter, champion: TrainedModel): Promise<void> {
-  const importanceMs = refitter.importanceMs();
+  const importanceMs = refitter.importanceMs(ctx.budget.runMsLeft());
   if (importanceMs < ctx.budget.runMsLeft()) await champion.importance();
   else logger.info(`permutation importance left for later: about ${(importanceMs / 1000).toFixed(1)} s, more than the budget has left`);
 }

@@ -98,9 +98,19 @@ export class Refitter {
     return scorer.needsProba ? scorer.score(y, model.predictProba(data)) : scorer.score(y, model.predictRaw(data));
   }
 
-  /** Estimated milliseconds to compute the champion's permutation importance, from one timed scoring of the rows. */
-  importanceMs(): number {
+  /**
+   * Estimated milliseconds to compute the champion's permutation importance, from one timed scoring of the rows
+   * (or, when that is sure to be over `limitMs`, from its members' prediction times).
+   */
+  importanceMs(limitMs: number): number {
     const model = this.champion!.unseenTestRows;
+    // the members' prediction times on a validation fold, scaled to these rows, are a bound from below: when it
+    // is already over the limit, the timed scoring (itself slow on such models) is not worth its time
+    const v = this.ctx.options.validation;
+    const foldRows = this.ctx.search.rows * ('holdout' in v ? v.holdout : 1 / v.folds);
+    const predictSeconds = model.members.reduce((s, m) => s + (this.byId.get(m.droneId)?.predictSeconds ?? 0), 0);
+    const atLeast = predictSeconds * (this.holdout.rows / Math.max(1, foldRows)) * 1000 * this.holdout.features.columns.length * IMPORTANCE_REPEATS;
+    if (atLeast >= limitMs) return atLeast;
     const t0 = performance.now();
     this.score(model, this.holdout.features, this.holdout.target.values);
     return (performance.now() - t0) * this.holdout.features.columns.length * IMPORTANCE_REPEATS * 1.2;

@@ -9,6 +9,7 @@ import type { EvaluationBackend } from '../evaluation/backends.js';
 import { evaluationCache } from '../evaluation/cache.js';
 import type { EvaluationJob, EvaluationResult } from '../evaluation/evaluate.js';
 import type { Outcome } from '../evaluation/pool/outcome.js';
+import { cheapestFirst, type TableShape } from '../search/cost.js';
 import { diversity, genomeKey, isValidGenome, type PipelineSpace } from '../search/genome.js';
 import type { Proposal, TrialResult } from '../search/strategies/index.js';
 import type { StopReason } from './budget.js';
@@ -85,6 +86,17 @@ export async function searchLoop(
     timer?.unref();
   };
   armDeadline();
+  // The leader so far, updated as each drone finishes on all rows rather than once its whole batch is done: a
+  // batch cut off by the deadline still keeps time to refit a leader that is slow to fit.
+  let leaderScore: number | null = null;
+  const onScored = (score: number, fullFoldFitSeconds: number) => {
+    if (leaderScore !== null && (ctx.scorer.greaterIsBetter ? score <= leaderScore : score >= leaderScore)) return;
+    leaderScore = score;
+    budget.reserveForFinishing(finishingMs(fullFoldFitSeconds, ctx));
+    armDeadline();
+  };
+  const resumedLeader = bestDrone(ctx.drones, ctx.scorer.greaterIsBetter);
+  if (resumedLeader) onScored(resumedLeader.score!, fullFoldFitSeconds(resumedLeader));
 
   try {
     for (;;) {
@@ -97,7 +109,7 @@ export async function searchLoop(
       if (proposals.length === 0) return 'exhausted';
 
       const ids = proposals.map(() => `d${++droneCounter}`);
-      const outcomes = await evaluateBatch(ctx, backend, proposals, ids, pruner, wantSize, () => stopped !== null);
+      const outcomes = await evaluateBatch(ctx, backend, proposals, ids, pruner, wantSize, () => stopped !== null, onScored);
 
       // Drones cut off by the deadline or an interrupt are dropped; every finished one is kept.
       const results: TrialResult[] = [];
@@ -117,11 +129,6 @@ export async function searchLoop(
       }
       budget.countEvaluations(proposals.length);
       strategy.tell(results);
-      const leader = bestDrone(ctx.drones, ctx.scorer.greaterIsBetter);
-      if (leader) {
-        budget.reserveForFinishing(finishingMs(leader, ctx));
-        armDeadline();
-      }
 
       budget.recordGeneration(emitGeneration(ctx, space, generation, finished));
       generation++;
@@ -133,13 +140,13 @@ export async function searchLoop(
 }
 
 /**
- * Time to finish a run whose champion is `leader`, with margin: its refit on the search rows (its fit time
- * was measured on a fold's share of them) and, with test rows, its refit on every row.
+ * Time to finish a run whose champion fits a fold's training rows in `foldFitSeconds`, with margin: its refit
+ * on the search rows and, with test rows, its refit on every row.
  */
-function finishingMs(leader: Drone, ctx: RunContext): number {
+function finishingMs(foldFitSeconds: number, ctx: RunContext): number {
   const v = ctx.options.validation;
   const trainShare = 'holdout' in v ? 1 - v.holdout : 1 - 1 / v.folds;
-  const perRow = fullFoldFitSeconds(leader) / Math.max(1, ctx.search.rows * trainShare);
+  const perRow = foldFitSeconds / Math.max(1, ctx.search.rows * trainShare);
   const refitRows = ctx.search.rows + (ctx.test ? ctx.dataset.rows : 0);
   return perRow * refitRows * 1000 * 1.5;
 }
@@ -161,6 +168,9 @@ function emitGeneration(ctx: RunContext, space: PipelineSpace, generation: numbe
   return best?.score ?? null;
 }
 
+/** Operators whose genomes skip the pruner's smaller rungs. */
+const KNOWN_GOOD = new Set(['portfolio', 'warm_start']);
+
 interface BatchOutcome {
   outcome: Outcome<EvaluationResult>;
   fraction: number;
@@ -168,8 +178,9 @@ interface BatchOutcome {
 }
 
 /**
- * Evaluates a batch rung by rung: all proposals on the pruner's smallest fraction, the promoted ones on the
- * next, up to all rows. Returns null for an entry cut off by the deadline or an interrupt.
+ * Evaluates a batch rung by rung: all proposals on the pruner's smallest fraction (those of the portfolio or an
+ * earlier run on all rows), the promoted ones on the next, up to all rows; `onScored` hears each score on all
+ * rows as it arrives. Returns null for an entry cut off by the deadline or an interrupt.
  */
 export async function evaluateBatch(
   ctx: RunContext,
@@ -179,32 +190,47 @@ export async function evaluateBatch(
   pruner: Pruner,
   measureSize: boolean,
   isStopped: () => boolean,
+  onScored?: (score: number, foldFitSeconds: number) => void,
 ): Promise<(BatchOutcome | null)[]> {
   const { options, scorer } = ctx;
   const fractions = pruner.fractions;
   const timeoutMs = options.budget.evaluationSeconds !== undefined ? options.budget.evaluationSeconds * 1000 : undefined;
   const out: (BatchOutcome | null)[] = proposals.map(() => null);
-  let active = proposals.map((_, k) => k);
-  for (let r = 0; r < fractions.length && active.length > 0; r++) {
+  // a genome of the portfolio or of an earlier run is known to be good: it is scored on all rows at once,
+  // with the drones promoted to the last rung, instead of being judged on a few rows first
+  const entryRung = (k: number) => (KNOWN_GOOD.has(proposals[k].operator) ? fractions.length - 1 : 0);
+  let active: number[] = [];
+  for (let r = 0; r < fractions.length; r++) {
     // past the deadline (or an interrupt) no drone climbs further: a promoted one keeps its score at the
     // fraction it finished, as one cut off while climbing does
     if (r > 0 && isStopped()) break;
+    active = [...active, ...proposals.flatMap((_, k) => (entryRung(k) === r ? [k] : []))];
+    if (active.length === 0) continue;
     const fraction = fractions[r];
     const last = r === fractions.length - 1;
-    const settled = await Promise.all(
-      active.map((k) => {
-        const job: EvaluationJob = {
-          genome: proposals[k].genome,
-          fraction,
-          metric: scorer.name,
-          seed: options.seed,
-          wantPredictions: last,
-          measureSize: measureSize && last,
-        };
-        const key = `${ctx.dataKey}|${scorer.name}|${fraction}|${measureSize}|${genomeKey(job.genome)}`;
-        return evaluationCache.getOrEvaluate(key, () => backend.evaluate(ctx.dataKey, job, { timeoutMs, id: `${ids[k]}.r${r}` }));
-      }),
-    );
+    const dispatch = (k: number) => {
+      const job: EvaluationJob = {
+        genome: proposals[k].genome,
+        fraction,
+        metric: scorer.name,
+        seed: options.seed,
+        wantPredictions: last,
+        measureSize: measureSize && last,
+      };
+      const key = `${ctx.dataKey}|${scorer.name}|${fraction}|${measureSize}|${genomeKey(job.genome)}`;
+      return evaluationCache.getOrEvaluate(key, () => backend.evaluate(ctx.dataKey, job, { timeoutMs, id: `${ids[k]}.r${r}` }));
+    };
+    // Handed to the backend cheapest first, so that a deadline cuts off the few slow drones rather than many
+    // fast ones; results are read in proposal order, so the search itself does not change.
+    const pending: Promise<Outcome<EvaluationResult>>[] = [];
+    const order = cheapestFirst(active.map((k) => proposals[k].genome), foldShape(ctx, fraction));
+    for (const i of order) {
+      pending[i] = dispatch(active[i]).then((o) => {
+        if (last && o.status === 'ok') onScored?.(mean(o.value.foldScores), o.value.fitSeconds);
+        return o;
+      });
+    }
+    const settled = await Promise.all(pending);
     const scores = settled.map((o) => (o.status === 'ok' ? mean(o.value.foldScores) : null));
     const promoted = last ? settled.map(() => false) : pruner.promote(r, scores);
     const next: number[] = [];
@@ -217,6 +243,13 @@ export async function evaluateBatch(
     active = next;
   }
   return out;
+}
+
+/** The shape of what one fold's fit sees at `fraction` of its training rows. */
+function foldShape(ctx: RunContext, fraction: number): TableShape {
+  const { folds, features, nClasses, task } = ctx.data;
+  const trainRows = folds.length > 0 ? folds[0].train.length : ctx.search.rows;
+  return { rows: Math.ceil(trainRows * fraction), columns: features.columns.length, classes: task === 'classification' ? nClasses : 1 };
 }
 
 function toDrone(ctx: RunContext, id: string, p: Candidate, b: BatchOutcome, generation: number): Drone {

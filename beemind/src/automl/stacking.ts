@@ -16,6 +16,7 @@ import type { Pipeline } from '../pipeline/pipeline.js';
 import { pipelineFromSpec } from '../pipeline/pipeline.js';
 import { moments } from '../preprocessing/stats.js';
 import { level2Output, stackInputs, type StackShape } from '../pipeline/stack.js';
+import { estimatedFitCost } from '../search/cost.js';
 import { scoreAverage, type EnsembleCandidate, type EnsembleSelection } from './ensemble.js';
 
 const LEVEL2_FOLDS = 5;
@@ -48,7 +49,8 @@ export interface Stack extends EnsembleSelection {
  * Fits a stack over `candidates` (the best drones first) and scores it out of fold. Member weights are each
  * member's share of the level-2 model's absolute coefficients, for display. Returns null with fewer than two
  * candidates, rows too few for level-2 folds, or when its cross-validation, timed by the first level-2 fit,
- * would take longer than `msAvailable`. The level-2 regularisation is the strength that scores best out of fold.
+ * would take longer than `msAvailable` (or the a-priori estimate of search/cost.ts says so before the first fit).
+ * The level-2 regularisation is the strength that scores best out of fold.
  */
 export async function fitStack(
   candidates: readonly EnsembleCandidate[],
@@ -69,6 +71,11 @@ export async function fitStack(
   const sign = scorer.greaterIsBetter ? 1 : -1;
   const { count, variance } = moments(y);
   const squares = count * variance; // the target's sum of squared deviations
+  // the a-priori estimate first (many classes make the level-2 model slow): a first fit that cannot fit is not tried
+  const level2Fits = folds.length * STRENGTHS.length + 1;
+  const foldShape = { rows: Math.ceil(rows * (1 - 1 / LEVEL2_FOLDS)), columns: inputs.columns.length, classes: width };
+  const level2Genome = { steps: [], model: { family: classification ? 'logistic_regression' : 'ridge', params: {} } };
+  if (estimatedFitCost(level2Genome, foldShape) * 1000 * level2Fits > options.msAvailable()) return null;
   let best: { strength: number; score: number; oof: Float64Array } | null = null;
   const started = performance.now();
   for (const strength of STRENGTHS) {
@@ -82,7 +89,7 @@ export async function fitStack(
       // the first strength's folds time the rest: give up when all of them would not fit
       if (best === null && strength === STRENGTHS[0] && fold === folds[0]) {
         const foldMs = performance.now() - started;
-        if (foldMs * (folds.length * STRENGTHS.length + 1) > options.msAvailable()) return null;
+        if (foldMs * level2Fits > options.msAvailable()) return null;
       }
     }
     const score = scoreAverage(scorer, y, classification ? createMatrix(rows, width, oof) : oof);

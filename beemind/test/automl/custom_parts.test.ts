@@ -27,7 +27,10 @@ class ListStrategy implements SearchStrategy {
   readonly name = 'list';
   told: TrialResult[] = [];
   private next = 0;
-  constructor(private readonly genomes: Genome[]) {}
+  constructor(
+    private readonly genomes: Genome[],
+    private readonly operator = 'random',
+  ) {}
   get exhausted() {
     return this.next >= this.genomes.length;
   }
@@ -37,11 +40,22 @@ class ListStrategy implements SearchStrategy {
   ask(n: number): Proposal[] {
     const out = this.genomes.slice(this.next, this.next + n);
     this.next += out.length;
-    return out.map((genome) => ({ genome, key: JSON.stringify(genome), parents: [], operator: 'random', generation: 0 }));
+    return out.map((genome) => ({ genome, key: JSON.stringify(genome), parents: [], operator: this.operator, generation: 0 }));
   }
   tell(results: readonly TrialResult[]): void {
     this.told.push(...results);
   }
+}
+
+/** A pruner over [1/2, 1] that promotes the first drone of each batch and records the rungs it is asked about. */
+function keepFirstPruner(calls: number[]): Pruner {
+  return {
+    fractions: [0.5, 1],
+    promote: (rung, scores) => {
+      calls.push(rung);
+      return scores.map((_, i) => i === 0);
+    },
+  };
 }
 
 const tree = (maxDepth: number): Genome => ({ steps: [], model: { family: 'decision_tree', params: { maxDepth } } });
@@ -76,13 +90,7 @@ describe('evolve on parts of the user', () => {
 
   it('gives more rows only to the drones its pruner promotes', async () => {
     const calls: number[] = [];
-    const keepFirst: Pruner = {
-      fractions: [0.5, 1],
-      promote: (rung, scores) => {
-        calls.push(rung);
-        return scores.map((_, i) => i === 0);
-      },
-    };
+    const keepFirst = keepFirstPruner(calls);
     const strategy = new ListStrategy([tree(1), tree(2), tree(3)]);
     const run = await evolve(iris, { ...options, populationSize: 3 }, { strategy, pruner: keepFirst });
     expect(calls).toEqual([0]);
@@ -90,6 +98,19 @@ describe('evolve on parts of the user', () => {
       ['ok', 1],
       ['pruned', 0.5],
       ['pruned', 0.5],
+    ]);
+  });
+
+  it('scores the genomes of the portfolio on all rows at once, without asking the pruner', async () => {
+    const calls: number[] = [];
+    const keepFirst = keepFirstPruner(calls);
+    const strategy = new ListStrategy([tree(1), tree(2), tree(3)], 'portfolio');
+    const run = await evolve(iris, { ...options, populationSize: 3 }, { strategy, pruner: keepFirst });
+    expect(calls).toEqual([]);
+    expect(run.drones.map((d) => [d.status, d.fraction])).toEqual([
+      ['ok', 1],
+      ['ok', 1],
+      ['ok', 1],
     ]);
   });
 
@@ -115,9 +136,26 @@ describe('evolve on parts of the user', () => {
       await close();
     };
     const run = await evolve(iris, { ...options, budget: { evaluations: 4 } }, { backend });
-    expect(evaluated).toEqual(['d1.r0', 'd2.r0', 'd3.r0', 'd4.r0']);
+    expect([...evaluated].sort()).toEqual(['d1.r0', 'd2.r0', 'd3.r0', 'd4.r0']);
     expect(run.drones).toHaveLength(4);
     expect(closed).toBe(true);
+  });
+
+  it('hands a batch to the backend cheapest first and keeps the drones in the order they were proposed', async () => {
+    const backend = new InlineBackend();
+    const evaluated: string[] = [];
+    const evaluate = backend.evaluate.bind(backend);
+    backend.evaluate = (key, job, opts) => {
+      evaluated.push(`${opts?.id} ${job.genome.model.family}`);
+      return evaluate(key, job, opts);
+    };
+    const bayes: Genome = { steps: [], model: { family: 'gaussian_nb', params: {} } };
+    const strategy = new ListStrategy([tree(8), bayes, tree(2)]);
+    const run = await evolve(iris, { ...options, populationSize: 3 }, { strategy, backend });
+    // a naive Bayes fit costs a pass over the cells; a tree sorts every column: the estimate puts it first
+    expect(evaluated).toEqual(['d2.r0 gaussian_nb', 'd1.r0 decision_tree', 'd3.r0 decision_tree']);
+    expect(run.drones.map((d) => `${d.id} ${d.family}`)).toEqual(['d1 decision_tree', 'd2 gaussian_nb', 'd3 decision_tree']);
+    expect(strategy.told.map((t) => t.id)).toEqual(['d1', 'd2', 'd3']);
   });
 
   it('commits every event to its recorder before anyone hears of it, in place of the store', async () => {

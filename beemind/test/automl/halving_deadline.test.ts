@@ -34,14 +34,24 @@ describe('evaluateBatch with successive halving', () => {
   }));
   const ids = proposals.map((_, k) => `d${k}`);
   const context = (dataKey: string) =>
-    ({ options: { budget: {}, seed: 0 }, scorer, dataKey }) as unknown as RunContext;
+    ({
+      options: { budget: {}, seed: 0 },
+      scorer,
+      dataKey,
+      search: { rows: 90 },
+      data: { folds: [], features: { rows: 90, columns: [] }, nClasses: 2, task: 'classification' },
+    }) as unknown as RunContext;
 
   it('climbs every rung while the run goes on', async () => {
     const jobs: EvaluationJob[] = [];
     const ladder = new HalvingLadder(fractions, 3, true);
-    const out = await evaluateBatch(context('halving-running'), recordingBackend(jobs), proposals, ids, ladder, false, () => false);
+    const heard: number[] = [];
+    const onScored = (score: number) => void heard.push(score);
+    const out = await evaluateBatch(context('halving-running'), recordingBackend(jobs), proposals, ids, ladder, false, () => false, onScored);
     expect(jobs.map((j) => j.fraction)).toEqual([...Array(6).fill(1 / 9), 1 / 3, 1 / 3, 1]);
     expect(out[5]).toMatchObject({ fraction: 1, pruned: false });
+    // only a score on all rows can make a leader: the run hears it as soon as it arrives
+    expect(heard).toEqual([0.5]);
   });
 
   it('stops climbing once the run is stopped, keeping the promoted drones at their fraction', async () => {

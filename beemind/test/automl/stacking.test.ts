@@ -83,6 +83,23 @@ describe('fitStack', () => {
     expect(await fitStack(two, y, r2, shape, { seed: 0, msAvailable: () => 0 })).toBeNull();
     expect(await fitStack(two.slice(0, 1), y, r2, shape, { seed: 0, msAvailable: () => Infinity })).toBeNull();
   });
+
+  it('does not even try a first level-2 fit that its cost estimate says cannot fit (many classes, many rows)', async () => {
+    const rows = 3000;
+    const classes = 27;
+    const labels = Float64Array.from({ length: rows }, (_, i) => i % classes);
+    const uniform = () => createMatrix(rows, classes, new Float64Array(rows * classes).fill(1 / classes));
+    const candidates = Array.from({ length: 8 }, (_, m) => ({ id: `d${m}`, oof: uniform() }));
+    const accuracy = getScorer('accuracy', 'classification');
+    let asked = 0;
+    const stack = await fitStack(candidates, labels, accuracy, { task: 'classification', nClasses: classes }, {
+      seed: 0,
+      msAvailable: () => (asked++, 1000),
+    });
+    expect(stack).toBeNull();
+    // asked once, before any fit: a first fit would have been timed and the time available asked again
+    expect(asked).toBe(1);
+  });
 });
 
 describe('a run whose champion is a stack', () => {

@@ -205,6 +205,20 @@ describe('the default space and portfolio', () => {
     expect(fitPortfolio(ps, portfolio, new Random(0))).toEqual(portfolio);
   });
 
+  it.each(TASKS)('opens every %s portfolio genome with the date and a narrow text step on such data', (task) => {
+    const traits = { dates: true, text: true };
+    const ps = defaultPipelineSpace(task, traits);
+    const portfolio = defaultPortfolio(task, traits);
+    expect(portfolio).toHaveLength(defaultPortfolio(task).length);
+    for (const g of portfolio) {
+      expect(g.steps.slice(0, 2)).toEqual([
+        { kind: 'date_features', params: {} },
+        { kind: 'text_tfidf', params: { buckets: 64, ngrams: 1 } },
+      ]);
+      expect(genomeProblems(ps, g)).toEqual([]);
+    }
+  });
+
   it('fits a portfolio to a restricted space', () => {
     const ps = defaultPipelineSpace('classification', { families: ['random_forest', 'knn'] });
     const fitted = fitPortfolio(ps, defaultPortfolio('classification'), new Random(0));
