@@ -126,6 +126,11 @@ export type SizedEvolveOptions = Omit<EvolveOptions, 'validation' | 'successiveH
   successiveHalving: HalvingSettings | false;
 };
 
+/** The share of the search rows each validation fold (or the holdout) scores: a fit sees the rest. */
+export function validationShare(v: Validation): number {
+  return 'holdout' in v ? v.holdout : 1 / v.folds;
+}
+
 /**
  * Validation that keeps the cost of a drone in step with the data: 5 folds on small data, where the variance of
  * the estimate matters most; 3 folds from 5,000 rows (each fold still scores 1,600+ rows); one 20% holdout from

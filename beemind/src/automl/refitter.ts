@@ -16,6 +16,7 @@ import { argmaxRows } from '../models/estimator.js';
 import { pipelineFromSpec, type Pipeline } from '../pipeline/pipeline.js';
 import { ImportanceReport, TrainedModel, type ModelMember } from '../trained/trained_model.js';
 import type { RunContext } from './context.js';
+import { validationShare } from './options.js';
 
 const IMPORTANCE_REPEATS = 5;
 
@@ -106,8 +107,7 @@ export class Refitter {
     const model = this.champion!.unseenTestRows;
     // the members' prediction times on a validation fold, scaled to these rows, are a bound from below: when it
     // is already over the limit, the timed scoring (itself slow on such models) is not worth its time
-    const v = this.ctx.options.validation;
-    const foldRows = this.ctx.search.rows * ('holdout' in v ? v.holdout : 1 / v.folds);
+    const foldRows = this.ctx.search.rows * validationShare(this.ctx.options.validation);
     const predictSeconds = model.members.reduce((s, m) => s + (this.byId.get(m.droneId)?.predictSeconds ?? 0), 0);
     const atLeast = predictSeconds * (this.holdout.rows / Math.max(1, foldRows)) * 1000 * this.holdout.features.columns.length * IMPORTANCE_REPEATS;
     if (atLeast >= limitMs) return atLeast;

@@ -14,7 +14,7 @@ import { diversity, genomeKey, isValidGenome, type PipelineSpace } from '../sear
 import type { Proposal, TrialResult } from '../search/strategies/index.js';
 import type { StopReason } from './budget.js';
 import { bestDrone, fullFoldFitSeconds, mean, now, paretoIds, type RunContext } from './context.js';
-import type { ObjectiveName } from './options.js';
+import { validationShare, type ObjectiveName } from './options.js';
 import type { Pruner, SearchParts } from './parts.js';
 
 /** What the loop evaluates: a strategy's proposal, or a genome of an earlier run (warm start). */
@@ -144,9 +144,7 @@ export async function searchLoop(
  * on the search rows and, with test rows, its refit on every row.
  */
 function finishingMs(foldFitSeconds: number, ctx: RunContext): number {
-  const v = ctx.options.validation;
-  const trainShare = 'holdout' in v ? 1 - v.holdout : 1 - 1 / v.folds;
-  const perRow = foldFitSeconds / Math.max(1, ctx.search.rows * trainShare);
+  const perRow = foldFitSeconds / Math.max(1, ctx.search.rows * (1 - validationShare(ctx.options.validation)));
   const refitRows = ctx.search.rows + (ctx.test ? ctx.dataset.rows : 0);
   return perRow * refitRows * 1000 * 1.5;
 }
