@@ -35,4 +35,15 @@ describe('the beemind command line', () => {
       stderr: expect.stringMatching(/"soon" is not a number/),
     });
   });
+
+  it('repeats cross-validation with --repeats, and refuses it with a holdout', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'beemind-cli-')), 'run.json');
+    await run('node', [bin, 'evolve', iris, '--target', 'species', '--evaluations', '2', '--workers', '0', '--families', 'decision_tree', '--folds', '3', '--repeats', '2', '-q', '--json', out]);
+    const saved = JSON.parse(readFileSync(out, 'utf8'));
+    expect(saved.drones.every((d: { foldScores: number[] }) => d.foldScores.length === 6)).toBe(true);
+    await expect(run('node', [bin, 'evolve', iris, '--target', 'species', '--repeats', '2', '--holdout', '0.2', '-q'])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/give one of them/),
+    });
+  });
 });

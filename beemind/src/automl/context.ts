@@ -66,3 +66,40 @@ export function standardDeviation(values: readonly number[]): number {
   const m = mean(values);
   return Math.sqrt(values.reduce((a, v) => a + (v - m) ** 2, 0) / values.length);
 }
+
+/** The drones' out-of-fold predictions on the search rows that have them. */
+export interface OutOfFold {
+  /** The rows predicted out of fold: every search row with k folds, the holdout rows with a holdout. */
+  rows: Int32Array | null;
+  /** The target on those rows. */
+  y: Float64Array;
+  /** Values per row: the classes' probabilities, or 1 for regression. */
+  width: number;
+  /** A drone's predictions on those rows (rows × width, flat); undefined when it has none. */
+  of(droneId: string): Float64Array | undefined;
+}
+
+/**
+ * The out-of-fold predictions as ensembles, stacks, thresholds and confusion matrices read them. With a holdout
+ * a drone predicts the holdout rows only (the other rows hold zeros), so they are scored on those rows alone.
+ */
+export function outOfFold(ctx: RunContext): OutOfFold {
+  const width = ctx.dataset.task === 'classification' ? ctx.dataset.nClasses : 1;
+  const scored = new Uint8Array(ctx.search.rows);
+  for (const fold of ctx.data.folds) for (const row of fold.test) scored[row] = 1;
+  const all = scored.every((v) => v === 1);
+  const rows = all ? null : Int32Array.from(scored.keys()).filter((i) => scored[i] === 1);
+  const target = ctx.search.target.values;
+  return {
+    rows,
+    width,
+    y: rows ? Float64Array.from(rows, (i) => target[i]) : target,
+    of(droneId) {
+      const p = ctx.predictions.get(droneId);
+      if (!p || !rows) return p;
+      const out = new Float64Array(rows.length * width);
+      rows.forEach((row, k) => out.set(p.subarray(row * width, (row + 1) * width), k * width));
+      return out;
+    },
+  };
+}

@@ -68,12 +68,17 @@ function objectiveList(names: readonly ObjectiveName[], scorer: Scorer): Objecti
   );
 }
 
+/** Distance between the seeds of repeated cross-validation's shuffles (far from the other seeds of a run). */
+const REPEAT_SEED_STEP = 7919;
+
 function searchSplits(search: Dataset, options: SizedEvolveOptions): Split[] {
   const stratify = search.task === 'classification' ? search.target.values : null;
   if ('holdout' in options.validation) {
     return [trainTestSplit(search.rows, options.validation.holdout, { seed: options.seed + 1, stratify })];
   }
-  return kFold(search.rows, options.validation.folds, { seed: options.seed + 1, stratify });
+  const { folds, repeats = 1 } = options.validation;
+  // each repeat shuffles the rows anew; the first is the split of a run without repeats
+  return Array.from({ length: repeats }, (_, r) => kFold(search.rows, folds, { seed: options.seed + 1 + r * REPEAT_SEED_STEP, stratify })).flat();
 }
 
 /**

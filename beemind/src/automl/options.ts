@@ -26,7 +26,13 @@ export const BudgetSchema = z
   .strict();
 
 const ValidationSchema = z.union([
-  z.object({ folds: z.number().int().min(2).max(20) }).strict(),
+  z
+    .object({
+      folds: z.number().int().min(2).max(20),
+      /** Cross-validation repeated on this many shuffles of the rows (scikit-learn's RepeatedKFold), averaged. */
+      repeats: z.number().int().min(1).max(10).optional(),
+    })
+    .strict(),
   z.object({ holdout: z.number().gt(0).lt(1) }).strict(),
 ]);
 export type Validation = z.infer<typeof ValidationSchema>;

@@ -91,13 +91,15 @@ const HIGH_CARDINALITY = 16;
 /** What the data holds that the default space and portfolio adapt to. */
 export function dataTraits(dataset: Dataset, scorer: Scorer): DefaultSpaceOptions {
   const columns = dataset.features.columns;
+  const manyCategories = columns.some(
+    (c) => c.kind === 'categorical' && !isTextColumn(c) && dateColumnInfo(c) === null && countCategories(c.values).size >= HIGH_CARDINALITY,
+  );
   return {
     dates: columns.some((c) => dateColumnInfo(c) !== null),
     text: columns.some((c) => isTextColumn(c)),
-    manyCategories: columns.some(
-      (c) =>
-        c.kind === 'categorical' && !isTextColumn(c) && dateColumnInfo(c) === null && countCategories(c.values).size >= HIGH_CARDINALITY,
-    ),
+    manyCategories,
+    // one target order for categories: a regression's values, or the share of the second of two classes
+    orderedCategories: manyCategories && (dataset.task === 'regression' || dataset.nClasses === 2),
     classWeights: BALANCING_METRICS.has(scorer.name) && isImbalanced(dataset),
   };
 }

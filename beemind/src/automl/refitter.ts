@@ -15,7 +15,7 @@ import { confusionMatrix } from '../metrics/classification.js';
 import { argmaxRows } from '../models/estimator.js';
 import { pipelineFromSpec, type Pipeline } from '../pipeline/pipeline.js';
 import { ImportanceReport, TrainedModel, type ModelMember } from '../trained/trained_model.js';
-import type { RunContext } from './context.js';
+import { outOfFold, type RunContext } from './context.js';
 import { validationShare } from './options.js';
 
 const IMPORTANCE_REPEATS = 5;
@@ -151,15 +151,17 @@ export class Refitter {
    * of the champion on the held-out rows.
    */
   confusion(droneId?: string): ConfusionMatrix {
-    const { dataset, search, predictions } = this.ctx;
+    const { dataset, predictions } = this.ctx;
     if (dataset.task !== 'classification') {
       throw new ConfigurationError('run.not_classification', 'a confusion matrix needs a classification run.');
     }
     const labels = dataset.target.classes!;
     const k = labels.length;
     if (droneId && predictions.has(droneId)) {
-      const p = predictions.get(droneId)!;
-      return { matrix: confusionMatrix(search.target.values, argmaxRows(createMatrix(p.length / k, k, p)), k), labels };
+      // on the rows the drone predicted out of fold: every search row with k folds, the holdout rows with a holdout
+      const oof = outOfFold(this.ctx);
+      const p = oof.of(droneId)!;
+      return { matrix: confusionMatrix(oof.y, argmaxRows(createMatrix(p.length / k, k, p)), k), labels };
     }
     if (droneId && droneId !== this.champion?.id) {
       throw new ConfigurationError('run.no_predictions', `drone ${quote(droneId)} has no out-of-fold predictions (only drones evaluated on all rows do).`);

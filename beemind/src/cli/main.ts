@@ -65,6 +65,7 @@ export function buildProgram(): Command {
     .option('--families <list>', 'only these model families (comma-separated)', list)
     .option('--objectives <list>', 'objectives: score, fit_seconds, model_size, predict_seconds', list)
     .option('--folds <n>', 'cross-validation folds', integer)
+    .option('--repeats <n>', 'repeat cross-validation on this many shuffles of the rows (with --folds, else 5 folds)', integer)
     .option('--holdout <fraction>', 'validate on one holdout fraction instead of folds', number)
     .option('--halving', 'successive halving: prune weak drones on small data fractions (default from 2,000 rows)')
     .option('--no-halving', 'evaluate every drone on all rows, whatever the size of the data')
@@ -91,6 +92,9 @@ export function buildProgram(): Command {
       const stored = evolveStoreOptions(o);
       // what can be checked before the search is, so that a long run is not lost at its end
       if (o.json) checkOutputFile(o.json, '--json');
+      if (o.repeats !== undefined && o.holdout !== undefined) {
+        throw new ConfigurationError('cli.repeats_holdout', '--repeats repeats cross-validation, and --holdout validates on one holdout instead: give one of them.');
+      }
       if (o.out) checkOutputFile(o.out, '--out');
       if (o.saveModel) stored.checkSaveModel(o.saveModel);
       // a resumed run keeps its recorded settings: the command line's defaults do not override them
@@ -113,7 +117,7 @@ export function buildProgram(): Command {
         ...(o.population !== undefined ? { populationSize: o.population } : {}),
         ...(o.families ? { families: o.families } : {}),
         ...(o.objectives ? { objectives: o.objectives } : {}),
-        ...(o.folds !== undefined ? { validation: { folds: o.folds } } : {}),
+        ...(o.folds !== undefined || o.repeats !== undefined ? { validation: { folds: o.folds ?? 5, ...(o.repeats !== undefined ? { repeats: o.repeats } : {}) } } : {}),
         ...(o.holdout !== undefined ? { validation: { holdout: o.holdout } } : {}),
         ...(o.halving !== undefined ? { successiveHalving: o.halving } : {}),
         ...(o.testSize !== undefined ? { testSize: o.testSize } : {}),

@@ -199,6 +199,11 @@ export class StateReader {
     return Array.isArray(this.value) ? this.value.length : 0;
   }
 
+  /** Whether the own field `key` is present (fields added in a later version are absent from older states). */
+  has(key: string | number): boolean {
+    return this.raw(key) !== undefined;
+  }
+
   /** Whether the field `key` is null. */
   isNull(key: string | number): boolean {
     return this.raw(key) === null;

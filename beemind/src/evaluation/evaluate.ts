@@ -65,6 +65,8 @@ export async function evaluateGenome(data: EvaluationData, job: EvaluationJob): 
   const columns = classify ? data.nClasses : 1;
   const predictions = job.wantPredictions ? new Float64Array(data.y.length * columns) : null;
   const foldScores: number[] = [];
+  const timesScored = new Uint16Array(data.y.length);
+  if (predictions) for (const fold of data.folds) for (const row of fold.test) timesScored[row]++;
   let fitSeconds = 0;
   let predictSeconds = 0;
   let modelSize = 0;
@@ -93,9 +95,11 @@ export async function evaluateGenome(data: EvaluationData, job: EvaluationJob): 
     fitSeconds += (t1 - t0) / 1000;
     foldScores.push(scorer.score(truth, predicted));
     if (predictions) {
+      // repeated cross-validation scores each row once per repeat: its prediction is their average
       const values = proba ? proba.data : (predicted as Float64Array);
       for (let k = 0; k < fold.test.length; k++) {
-        predictions.set(values.subarray(k * columns, (k + 1) * columns), fold.test[k] * columns);
+        const row = fold.test[k];
+        for (let c = 0; c < columns; c++) predictions[row * columns + c] += values[k * columns + c] / timesScored[row];
       }
     }
     if (job.measureSize && f === 0) modelSize = JSON.stringify(pipeline.toJSON()).length;

@@ -86,6 +86,10 @@ interface TextStep extends StepBase {
 interface OrdinalStep extends StepBase {
   handleUnknown: 'ignore' | 'error';
   categories: (string[] | null)[];
+  /** Per column in target order: each category's code; null: its index. */
+  codes: (number[] | null)[];
+  /** Per column: the code of a category not seen at fit. */
+  unseenCodes: number[];
 }
 interface TargetEncoderStep extends StepBase {
   frequency: boolean;
@@ -482,8 +486,9 @@ export function createPredictor(state: PortableState): PortablePredictor {
         out.push(c);
         continue;
       }
+      const codes = step.codes[j];
       const code = new Map();
-      for (let k = 0; k < cats.length; k++) code.set(cats[k], k);
+      for (let k = 0; k < cats.length; k++) code.set(cats[k], codes ? codes[k] : k);
       const values = new Float64Array(rows);
       const src = c.values as (string | null)[];
       for (let i = 0; i < rows; i++) {
@@ -502,7 +507,7 @@ export function createPredictor(state: PortableState): PortablePredictor {
                 ') that was not in the training data.',
             );
           }
-          values[i] = k === undefined ? -1 : k;
+          values[i] = k === undefined ? step.unseenCodes[j] : k;
         }
       }
       out.push({ name: c.name, kind: 'numeric', values: values });

@@ -50,7 +50,7 @@ const STEPS = new Map<string, StepReader>([
     }),
   ],
   ['one_hot_encoder', (p, s) => ({ handleUnknown: p.handleUnknown, layout: s.layout })],
-  ['ordinal_encoder', (p, s) => ({ handleUnknown: p.handleUnknown, categories: s.categories })],
+  ['ordinal_encoder', (p, s) => ({ handleUnknown: p.handleUnknown, categories: s.categories, codes: s.codes, unseenCodes: s.unseenCodes })],
   ['target_encoder', (p, s) => ({ frequency: p.frequency, prior: s.prior, encodings: s.encodings })],
   ['date_features', (_p, s) => ({ dates: s.dates })],
   ['text_tfidf', (p, s) => ({ buckets: p.buckets, ngrams: p.ngrams, idf: s.idf })],

@@ -139,7 +139,7 @@ export class TargetEncoder extends BaseTransformer<TargetEncoderParams> {
 }
 
 /** What is averaged per category: the target itself, or for classes the indicator of each class (one for two). */
-function targetColumns(y: Float64Array, context: TransformerFitContext): Float64Array[] {
+export function targetColumns(y: Float64Array, context: TransformerFitContext): Float64Array[] {
   if (context.task !== 'classification') return [y];
   const k = context.nClasses ?? Math.max(...y) + 1;
   const classes = k === 2 ? [1] : Array.from({ length: k }, (_, c) => c);
@@ -147,7 +147,7 @@ function targetColumns(y: Float64Array, context: TransformerFitContext): Float64
 }
 
 /** The mean of each target column over the rows where `use(i)` (0 when there are none). */
-function targetMeans(targets: readonly Float64Array[], use: (i: number) => boolean): number[] {
+export function targetMeans(targets: readonly Float64Array[], use: (i: number) => boolean): number[] {
   const sums = targets.map(() => 0);
   let used = 0;
   for (let i = 0; i < targets[0].length; i++) {
@@ -159,7 +159,7 @@ function targetMeans(targets: readonly Float64Array[], use: (i: number) => boole
 }
 
 /** Target means per category over the rows where `use(i)`, shrunk towards `prior` by `smoothing` pseudo-rows. */
-function categoryMeans(
+export function categoryMeans(
   values: readonly (string | null)[],
   targets: readonly Float64Array[],
   use: (i: number) => boolean,

@@ -11,9 +11,12 @@ import { hp, type Space } from './space/types.js';
 /**
  * Preprocessing slots, in pipeline order. With `dates`, first a slot that expands date columns into parts;
  * with `text`, one that turns free-text columns into hashed TF-IDF columns; with `manyCategories`, the encoder
- * slot may also encode categories by their out-of-fold target mean and frequency.
+ * slot may also encode categories by their out-of-fold target mean and frequency, and with `orderedCategories`
+ * number them in the order of their target mean.
  */
-export function defaultStepSlots(options: { dates?: boolean; text?: boolean; manyCategories?: boolean } = {}): StepSlot[] {
+export function defaultStepSlots(
+  options: { dates?: boolean; text?: boolean; manyCategories?: boolean; orderedCategories?: boolean } = {},
+): StepSlot[] {
   return [
     ...(options.dates ? [{ name: 'dates', choices: { date_features: {} } }] : []),
     ...(options.text
@@ -32,7 +35,7 @@ export function defaultStepSlots(options: { dates?: boolean; text?: boolean; man
       name: 'encoder',
       choices: {
         one_hot_encoder: { minFrequency: hp.categorical([0, 0.01, 0.05]) },
-        ordinal_encoder: {},
+        ordinal_encoder: options.orderedCategories ? { order: hp.categorical(['lexical', 'target']) } : {},
         ...(options.manyCategories
           ? { target_encoder: { smoothing: hp.float(1, 100, { log: true }), frequency: hp.categorical([true, false]) } }
           : {}),
@@ -160,6 +163,11 @@ export interface DefaultSpaceOptions {
   text?: boolean;
   /** A categorical column has many categories (HIGH_CARDINALITY): the encoder slot offers target encoding. */
   manyCategories?: boolean;
+  /**
+   * Many categories, and a target with one order (regression, two classes): the ordinal encoder may also number
+   * categories in the order of their target mean.
+   */
+  orderedCategories?: boolean;
   /** Classes are imbalanced and the metric weighs them equally: the tree families may balance class weights. */
   classWeights?: boolean;
 }

@@ -62,12 +62,24 @@ function dataSteps(traits: { dates?: boolean; text?: boolean }): GenomeStep[] {
  * Known-good genomes for `task`: the learned zero-shot portfolio, then the strong families' defaults, variants
  * and cheap baselines, the slow neural network last. Every entry is valid in defaultPipelineSpace(task, traits).
  */
-export function defaultPortfolio(task: Task, traits: { manyCategories?: boolean; dates?: boolean; text?: boolean } = {}): Genome[] {
+export function defaultPortfolio(
+  task: Task,
+  traits: { manyCategories?: boolean; orderedCategories?: boolean; dates?: boolean; text?: boolean } = {},
+): Genome[] {
   const opening = dataSteps(traits);
-  return opening.length === 0 ? handPicked(task, traits) : handPicked(task, traits).map((g) => ({ ...g, steps: [...opening, ...g.steps] }));
+  return handPicked(task, traits).map((g) => ({ ...g, steps: [...opening, ...g.steps.map((s) => withOrder(s, traits))] }));
 }
 
-function handPicked(task: Task, traits: { manyCategories?: boolean }): Genome[] {
+/**
+ * An ordinal step in code-point order unless it says otherwise, where the space also offers target order: the
+ * space's repair would draw a missing order at random, and a portfolio entry is one known configuration.
+ */
+function withOrder(step: GenomeStep, traits: { orderedCategories?: boolean }): GenomeStep {
+  if (!traits.orderedCategories || step.kind !== 'ordinal_encoder' || 'order' in step.params) return step;
+  return { ...step, params: { ...step.params, order: 'lexical' } };
+}
+
+function handPicked(task: Task, traits: { manyCategories?: boolean; orderedCategories?: boolean }): Genome[] {
   const criterion = task === 'classification' ? { criterion: 'gini' } : {};
   const shared = {
     hgb: treePipeline('hist_gradient_boosting', hgbDefaults),
@@ -99,10 +111,15 @@ function handPicked(task: Task, traits: { manyCategories?: boolean }): Genome[] 
       minSamplesSplit: 10,
     }),
   };
-  // with many categories, boosting on their target means and frequencies comes right after the defaults
-  const targetEncoded: Genome[] = traits.manyCategories
-    ? [{ ...shared.hgb, steps: [impute('median'), { kind: 'target_encoder', params: { smoothing: 10, frequency: true } }] }]
-    : [];
+  // with many categories, boosting on their target means and frequencies comes right after the defaults, and
+  // boosting on their codes in target order (a 125-country × year panel, sumhes: 0.978 out of fold by target
+  // means, 0.990 by target order)
+  const targetEncoded: Genome[] = [
+    ...(traits.manyCategories
+      ? [{ ...shared.hgb, steps: [impute('median'), { kind: 'target_encoder', params: { smoothing: 10, frequency: true } }] }]
+      : []),
+    ...(traits.orderedCategories ? [{ ...shared.hgb, steps: [impute('median'), { kind: 'ordinal_encoder', params: { order: 'target' } }] }] : []),
+  ];
   const learned = LEARNED_PORTFOLIO[task];
   if (task === 'classification') {
     return distinct([

@@ -6,6 +6,9 @@ import { splitDataset } from '../../src/data/split.js';
 import { accuracy } from '../../src/metrics/classification.js';
 import { loadDataset } from '../../src/data/datasets.js';
 import { shopTable } from '../helpers/synthetic.js';
+import { dataTraits } from '../../src/automl/parts.js';
+import { getScorer } from '../../src/metrics/scorers.js';
+import { cat, frame, num } from '../helpers/frames.js';
 
 const quick = { workers: 0, seed: 2, importance: false, store: false, testSize: 0 } as const;
 
@@ -17,6 +20,9 @@ describe('high-cardinality categories', () => {
     const encoded = run.drones.filter((d) => d.genome.steps.some((s) => s.kind === 'target_encoder'));
     expect(encoded.length).toBeGreaterThan(0);
     expect(encoded.some((d) => d.status === 'ok')).toBe(true);
+    // two classes have one target order: the portfolio also numbers the shops by their return rate
+    const ordered = run.drones.filter((d) => d.genome.steps.some((s) => s.kind === 'ordinal_encoder' && s.params.order === 'target'));
+    expect(ordered.some((d) => d.status === 'ok')).toBe(true);
     // the shop decides the return rate (0.1 or 0.8): knowing it gives about 0.85 accuracy, the majority class 0.55
     expect(accuracy(test.target.values, run.champion.predictRaw(test))).toBeGreaterThan(0.75);
   });
@@ -30,5 +36,14 @@ describe('high-cardinality categories', () => {
       families: ['hist_gradient_boosting', 'logistic_regression', 'knn', 'random_forest'],
     });
     expect(run.drones.some((d) => d.genome.steps.some((s) => s.kind === 'target_encoder'))).toBe(false);
+  });
+
+  it('are offered in target order for regression and two classes, not for more classes', () => {
+    const cities = Array.from({ length: 80 }, (_, i) => `city ${i % 20}`);
+    const traits = (y: number[], task: 'regression' | 'classification') =>
+      dataTraits(toDataset(frame(cat('city', cities), num('y', y)), { target: 'y', task }), getScorer(task === 'regression' ? 'r2' : 'accuracy'));
+    expect(traits(cities.map((_, i) => i), 'regression')).toMatchObject({ manyCategories: true, orderedCategories: true });
+    expect(traits(cities.map((_, i) => i % 2), 'classification')).toMatchObject({ manyCategories: true, orderedCategories: true });
+    expect(traits(cities.map((_, i) => i % 3), 'classification')).toMatchObject({ manyCategories: true, orderedCategories: false });
   });
 });

@@ -52,4 +52,27 @@ describe('evolve() with the defaults', () => {
     expect(small.started.config.validation).toEqual({ folds: 5 });
     expect(small.started.config.successiveHalving).toBe(false);
   });
+
+  it('repeats cross-validation on new shuffles when asked, averaging each row\'s out-of-fold predictions', async () => {
+    const once = await evolve(iris, { ...quick, budget: { evaluations: 1 }, testSize: 0, validation: { folds: 3 } });
+    const twice = await evolve(iris, { ...quick, budget: { evaluations: 1 }, testSize: 0, validation: { folds: 3, repeats: 2 } });
+    expect(twice.started.config.validation).toEqual({ folds: 3, repeats: 2 });
+    const [a, b] = [once.drones[0], twice.drones[0]];
+    expect(b.genome).toEqual(a.genome);
+    // the first repeat is the split of a run without repeats; the second shuffles the rows anew
+    expect(b.foldScores).toHaveLength(6);
+    expect(b.foldScores.slice(0, 3)).toEqual(a.foldScores);
+    expect(b.foldScores.slice(3)).not.toEqual(a.foldScores);
+    // one averaged prediction per row: the confusion matrix counts every search row once
+    const { matrix } = await twice.confusionMatrix(b.id);
+    expect(matrix.flat().reduce((s, n) => s + n, 0)).toBe(iris.rows);
+  });
+
+  it('reads out-of-fold predictions on the holdout rows alone when validating on a holdout', async () => {
+    const run = await evolve(iris, { ...quick, budget: { evaluations: 2 }, testSize: 0, validation: { holdout: 0.2 } });
+    const { matrix } = await run.confusionMatrix(run.drones[0].id);
+    // 30 holdout rows of 150: the other rows were never predicted out of fold
+    expect(matrix.flat().reduce((s, n) => s + n, 0)).toBe(30);
+    expect(matrix.flat().reduce((s, n) => s + n, 0) - matrix.reduce((s, row, i) => s + row[i], 0)).toBe(Math.round(30 * (1 - run.drones[0].score!)));
+  });
 });

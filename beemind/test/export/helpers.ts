@@ -13,10 +13,12 @@ import { splitDataset } from '../../src/data/split.js';
 import { defaultScorer } from '../../src/metrics/scorers.js';
 import { type PipelineSpecInput } from '../../src/pipeline/spec.js';
 import { pipelineFromSpec } from '../../src/pipeline/pipeline.js';
-import { reviewTable } from '../helpers/synthetic.js';
+import { reviewTable, shopTable } from '../helpers/synthetic.js';
 
 /** Not a bundled dataset: the seeded free-text table of test/helpers/synthetic.ts. */
 export const REVIEWS = 'synthetic_reviews';
+/** Not a bundled dataset: the seeded 60-shop table of test/helpers/synthetic.ts (two classes). */
+export const SHOPS = 'synthetic_shops';
 
 /** A model trained on the train part of a bundled dataset (or REVIEWS), and its test part. */
 export interface Trained {
@@ -32,7 +34,11 @@ export interface Trained {
  */
 export async function trainOn(dataset: string, specs: PipelineSpecInput[], options: { stacked?: boolean } = {}): Promise<Trained> {
   const data =
-    dataset === REVIEWS ? toDataset(reviewTable(), { target: 'stars', name: REVIEWS }) : await loadDatasetAsDataset(dataset);
+    dataset === REVIEWS
+      ? toDataset(reviewTable(), { target: 'stars', name: REVIEWS })
+      : dataset === SHOPS
+        ? toDataset(shopTable(), { target: 'returned', name: SHOPS })
+        : await loadDatasetAsDataset(dataset);
   const { train, test } = splitDataset(data, { seed: 0 });
   const members = [];
   for (const [m, spec] of specs.entries()) {
@@ -368,6 +374,21 @@ export const ENSEMBLE_CASES: FamilyCase[] = [
       {
         steps: [{ kind: 'target_encoder', params: { smoothing: 3, frequency: false } }],
         model: { family: 'hist_gradient_boosting', params: { maxIter: 15 } },
+      },
+    ],
+  },
+  {
+    name: 'shops: 60 categories in the order of their return rate, the rare ones sharing a code; boosting + forest',
+    dataset: SHOPS,
+    engineExact: false,
+    specs: [
+      {
+        steps: [{ kind: 'ordinal_encoder', params: { order: 'target', minCount: 12 } }],
+        model: { family: 'hist_gradient_boosting', params: { maxIter: 15 } },
+      },
+      {
+        steps: [{ kind: 'ordinal_encoder', params: { order: 'target', smoothing: 0 } }],
+        model: { family: 'random_forest', params: { nEstimators: 10 } },
       },
     ],
   },

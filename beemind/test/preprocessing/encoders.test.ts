@@ -2,6 +2,8 @@ import { DataError } from '../../src/core/errors.js';
 import { columnNames } from '../../src/data/frame.js';
 import { OneHotEncoder } from '../../src/preprocessing/one_hot_encoder.js';
 import { OrdinalEncoder } from '../../src/preprocessing/ordinal_encoder.js';
+import { transformerFromJSON } from '../../src/preprocessing/registry.js';
+import { ProtocolError } from '../../src/core/errors.js';
 import { cat, frame, num, values } from '../helpers/frames.js';
 
 const train = frame(
@@ -108,5 +110,45 @@ describe('ordinal_encoder', () => {
     expect(() => enc.transform(frame(cat('size', ['xl'])))).toThrow(
       /category "xl" \(row 0\) that was not in the training data/,
     );
+  });
+
+  describe("order: 'target'", () => {
+    // city b has the lowest mean, a the highest; z and y have one row each (rare with minCount 2)
+    const cities = frame(cat('city', ['a', 'b', 'c', 'a', 'b', 'c', 'z', 'y', null]));
+    const price = Float64Array.from([10, 1, 5, 12, 2, 6, 100, -50, 7]);
+    const fitted = () => new OrdinalEncoder({ order: 'target', minCount: 2, smoothing: 0 }).fit(cities, price, { task: 'regression' });
+
+    it('numbers categories by their target mean, and gives rare and unseen ones one code at the mean of all rows', async () => {
+      const enc = await fitted();
+      // means b 1.5 < c 5.5 < a 11; the mean of all rows, 10.33, lies between c and a: the shared code is 1.5
+      expect(values(enc.transform(cities), 'city')).toEqual([2, 0, 1, 2, 0, 1, 1.5, 1.5, NaN]);
+      expect(values(enc.transform(frame(cat('city', ['new', 'c']))), 'city')).toEqual([1.5, 1]);
+    });
+
+    it('orders two classes by the share of the second, and keeps code-point order with more classes', async () => {
+      const colors = frame(cat('color', ['red', 'red', 'blue', 'blue', 'green', 'green']));
+      const binary = await new OrdinalEncoder({ order: 'target', minCount: 1, smoothing: 0 }).fit(colors, Float64Array.from([1, 1, 0, 0, 1, 0]), {
+        task: 'classification',
+        nClasses: 2,
+      });
+      expect(values(binary.transform(colors), 'color')).toEqual([2, 2, 0, 0, 1, 1]);
+      const three = await new OrdinalEncoder({ order: 'target', minCount: 1 }).fit(colors, Float64Array.from([2, 2, 0, 0, 1, 1]), {
+        task: 'classification',
+        nClasses: 3,
+      });
+      expect(values(three.transform(colors), 'color')).toEqual([2, 2, 0, 0, 1, 1]);
+    });
+
+    it('saves and restores its codes, refuses damaged ones, and reads models saved before target order', async () => {
+      const enc = await fitted();
+      const json = JSON.parse(JSON.stringify(enc.toJSON()));
+      expect(values(transformerFromJSON(json).transform(cities), 'city')).toEqual(values(enc.transform(cities), 'city'));
+      const lexical = JSON.parse(JSON.stringify((await new OrdinalEncoder().fit(cities)).toJSON()));
+      delete lexical.state.step.codes;
+      delete lexical.state.step.unseenCodes;
+      expect(values(transformerFromJSON(lexical).transform(frame(cat('city', ['b', 'new']))), 'city')).toEqual([1, -1]);
+      json.state.step.codes[0] = [1];
+      expect(() => transformerFromJSON(json)).toThrow(ProtocolError);
+    });
   });
 });
