@@ -188,6 +188,18 @@ describe('the why view of the importance panel', () => {
     expect(explainRequests(port)).toContainEqual({ runId: 'r', droneId: champion, row: 7, source: 'test' });
     await answer();
 
+    // a redraw while a row number is being typed keeps what was typed and the focus
+    const typed = node.querySelector<HTMLInputElement>('.jp-BeeMind-whyRowInput')!;
+    typed.focus();
+    typed.value = '12';
+    model.setStatus({ status: 'connected', message: 'Connected again.' });
+    flush();
+    const redrawn = node.querySelector<HTMLInputElement>('.jp-BeeMind-whyRowInput')!;
+    expect(redrawn).not.toBe(typed);
+    expect(redrawn.value).toBe('12');
+    expect(document.activeElement).toBe(redrawn);
+    redrawn.value = '7';
+
     const output = node.querySelector<HTMLSelectElement>('.jp-BeeMind-whyOutput')!;
     expect([...output.options].map((o) => o.textContent)).toEqual(['predicted class', 'benign', 'malignant']);
     output.value = '0';

@@ -154,9 +154,38 @@ export abstract class BeeMindPanel extends Widget {
     };
     this.statusLine.textContent = status.message;
     this.node.dataset.status = status.status;
+    const typing = inputBeingTyped(this.node);
     this.renderContent(this.model);
+    if (typing) resumeTyping(this.node, typing);
     this.lastRender = performance.now();
     this.lastRenderMs = this.lastRender - started;
     this.node.dataset.renderMs = this.lastRenderMs.toFixed(1);
   }
+}
+
+/** The input that has the focus inside `root`, by its aria-label, with what is typed in it so far. */
+interface Typing {
+  input: HTMLInputElement;
+  label: string;
+  value: string;
+}
+
+function inputBeingTyped(root: HTMLElement): Typing | null {
+  const active = root.ownerDocument.activeElement;
+  if (!(active instanceof HTMLInputElement) || !root.contains(active)) return null;
+  const label = active.getAttribute('aria-label');
+  return label ? { input: active, label, value: active.value } : null;
+}
+
+/**
+ * A render rebuilds a panel's controls, and a redraw while the user types (an event from the run, an explanation
+ * arriving) would drop what was typed before it is committed (an input commits on Enter or leaving it): the new
+ * input with the same aria-label takes the typed text and the focus.
+ */
+function resumeTyping(root: HTMLElement, typing: Typing): void {
+  if (root.contains(typing.input)) return; // the render kept the input itself
+  const input = [...root.querySelectorAll('input')].find((i) => i.getAttribute('aria-label') === typing.label);
+  if (!input) return;
+  input.value = typing.value;
+  input.focus();
 }
