@@ -31,6 +31,24 @@ const known = JSON.parse(execFileSync(python, [peersScript, '--list'], { encodin
 const unknownPeers = names.filter((n) => !known.includes(n));
 if (unknownPeers.length) throw new Error(`unknown peers ${unknownPeers.join(', ')}; choose among ${known.join(', ')}`);
 
+/**
+ * The peers' results saved by an earlier run (PEERS_FROM), checked before BeeMind spends its budgets: they must be
+ * at the peers' budget of this run and hold every table and peer of it.
+ */
+function readSavedPeers(from) {
+  const saved = JSON.parse(readFileSync(from, 'utf8'));
+  if (saved.seconds !== peerSeconds) {
+    throw new Error(
+      `${from} holds the peers at ${saved.seconds} s, and this run gives them ${peerSeconds} s; ` +
+        `set PEER_SECONDS=${saved.seconds} to compare with them, or run the peers again without PEERS_FROM.`,
+    );
+  }
+  const missing = TABLE_NAMES.flatMap((t) => names.filter((n) => !saved.results[t]?.[n]).map((n) => `${t}/${n}`));
+  if (missing.length) throw new Error(`${from} lacks ${missing.join(', ')}; run the peers again without PEERS_FROM.`);
+  return saved;
+}
+const savedPeers = process.env.PEERS_FROM ? readSavedPeers(process.env.PEERS_FROM) : null;
+
 const jobs = [];
 const ours = {};
 const shapes = {};
@@ -56,17 +74,9 @@ for (const name of TABLE_NAMES) {
   process.stderr.write(`${name} beemind ${JSON.stringify(ours[name])}\n`);
 }
 
-/** The peers' results: run now, or read from PEERS_FROM when it holds every table and peer at this budget. */
+/** The peers' results: run now, or those saved in PEERS_FROM (read before BeeMind runs). */
 function peerResults() {
-  const from = process.env.PEERS_FROM;
-  if (from) {
-    const saved = JSON.parse(readFileSync(from, 'utf8'));
-    const missing = TABLE_NAMES.flatMap((t) => names.filter((n) => !saved.results[t]?.[n]).map((n) => `${t}/${n}`));
-    if (saved.seconds !== peerSeconds || missing.length) {
-      throw new Error(`${from} was saved at ${saved.seconds} s and lacks ${missing.join(', ') || 'nothing'}; run the peers again without PEERS_FROM.`);
-    }
-    return { results: saved.results, when: saved.when };
-  }
+  if (savedPeers) return { results: savedPeers.results, when: savedPeers.when };
   const jobFile = join(mkdtempSync(join(tmpdir(), 'beemind-automl-')), 'job.json');
   writeFileSync(jobFile, JSON.stringify({ seconds: peerSeconds, datasets: jobs }));
   const results = JSON.parse(
