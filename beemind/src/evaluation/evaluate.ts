@@ -59,14 +59,25 @@ function toY(y: Float64Array, rows: Int32Array): Float64Array {
   return out;
 }
 
+/** How many folds score each row (the repeats of repeated cross-validation), counted once per shared data. */
+const TIMES_SCORED = new WeakMap<EvaluationData, Uint16Array>();
+function timesScoredOf(data: EvaluationData): Uint16Array {
+  let times = TIMES_SCORED.get(data);
+  if (!times) {
+    times = new Uint16Array(data.y.length);
+    for (const fold of data.folds) for (const row of fold.test) times[row]++;
+    TIMES_SCORED.set(data, times);
+  }
+  return times;
+}
+
 export async function evaluateGenome(data: EvaluationData, job: EvaluationJob): Promise<EvaluationResult> {
   const scorer = getScorer(job.metric, data.task);
   const classify = data.task === 'classification';
   const columns = classify ? data.nClasses : 1;
   const predictions = job.wantPredictions ? new Float64Array(data.y.length * columns) : null;
   const foldScores: number[] = [];
-  const timesScored = new Uint16Array(data.y.length);
-  if (predictions) for (const fold of data.folds) for (const row of fold.test) timesScored[row]++;
+  const timesScored = predictions ? timesScoredOf(data) : null;
   let fitSeconds = 0;
   let predictSeconds = 0;
   let modelSize = 0;
@@ -99,7 +110,7 @@ export async function evaluateGenome(data: EvaluationData, job: EvaluationJob): 
       const values = proba ? proba.data : (predicted as Float64Array);
       for (let k = 0; k < fold.test.length; k++) {
         const row = fold.test[k];
-        for (let c = 0; c < columns; c++) predictions[row * columns + c] += values[k * columns + c] / timesScored[row];
+        for (let c = 0; c < columns; c++) predictions[row * columns + c] += values[k * columns + c] / timesScored![row];
       }
     }
     if (job.measureSize && f === 0) modelSize = JSON.stringify(pipeline.toJSON()).length;

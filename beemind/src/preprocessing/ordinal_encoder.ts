@@ -49,24 +49,20 @@ export class OrdinalEncoder extends BaseTransformer<OrdinalEncoderParams> {
     super(ordinalEncoderSchema, params, 'ordinal_encoder');
   }
 
-  /** Whether codes follow the target: asked for, and the target has one order (regression or two classes). */
-  private byTarget(y: Float64Array | undefined, context: TransformerFitContext): y is Float64Array {
-    return this.params.order === 'target' && y !== undefined && (context.task !== 'classification' || (context.nClasses ?? y.reduce((m, v) => Math.max(m, v), 0) + 1) <= 2);
-  }
-
   protected fitColumns(columns: readonly Column[], rows: number, y: Float64Array | undefined, context: TransformerFitContext): void {
-    const byTarget = this.byTarget(y, context);
-    const targets = byTarget ? targetColumns(y, context) : [];
+    // one target column is one order: a regression's values, or the share of the second of two classes
+    const targets = this.params.order === 'target' && y ? targetColumns(y, context) : [];
+    const byTarget = targets.length === 1;
     const prior = byTarget ? targetMeans(targets, () => true) : [];
-    this.categories = columns.map((c) => (c.kind === 'categorical' ? sortedCategories(countCategories(c.values).keys()) : null));
+    const counts = columns.map((c) => (c.kind === 'categorical' ? countCategories(c.values) : null));
+    this.categories = counts.map((n) => (n ? sortedCategories(n.keys()) : null));
     this.unseenCodes = columns.map(() => UNKNOWN_CODE);
     this.codes = columns.map((c, j) => {
       const cats = this.categories[j];
       if (c.kind !== 'categorical' || !cats || !byTarget) return null;
-      const counts = countCategories(c.values);
       const mean = new Map([...categoryMeans(c.values, targets, () => true, prior, this.params.smoothing)].map(([cat, m]) => [cat, m[0]]));
       // ranked by mean; ties keep code-point order (a stable sort of a sorted list), so codes never depend on row order
-      const ranked = cats.filter((cat) => counts.get(cat)! >= this.params.minCount).sort((a, b) => mean.get(a)! - mean.get(b)!);
+      const ranked = cats.filter((cat) => counts[j]!.get(cat)! >= this.params.minCount).sort((a, b) => mean.get(a)! - mean.get(b)!);
       const rank = new Map(ranked.map((cat, k) => [cat, k]));
       // the shared code lies between the categories whose means are below the overall mean and the others
       const shared = ranked.filter((cat) => mean.get(cat)! < prior[0]).length - 0.5;
@@ -113,7 +109,7 @@ export class OrdinalEncoder extends BaseTransformer<OrdinalEncoderParams> {
       ? this.input!.map(() => null)
       : readCategoryLayout(state, 'codes', this.input!, (list, j) =>
           list.isNull(j) ? null : list.numbers(j, { length: this.categories[j]!.length, min: -1 }),
-        ).map((c) => c ?? null);
+        );
     this.unseenCodes = legacy ? this.input!.map(() => UNKNOWN_CODE) : state.numbers('unseenCodes', { length: this.input!.length, min: -1 });
   }
 }

@@ -141,7 +141,8 @@ export class TargetEncoder extends BaseTransformer<TargetEncoderParams> {
 /** What is averaged per category: the target itself, or for classes the indicator of each class (one for two). */
 export function targetColumns(y: Float64Array, context: TransformerFitContext): Float64Array[] {
   if (context.task !== 'classification') return [y];
-  const k = context.nClasses ?? Math.max(...y) + 1;
+  // a loop, not Math.max(...y): spreading a million rows overflows the call stack
+  const k = context.nClasses ?? y.reduce((m, v) => Math.max(m, v), 0) + 1;
   const classes = k === 2 ? [1] : Array.from({ length: k }, (_, c) => c);
   return classes.map((c) => Float64Array.from(y, (v) => (v === c ? 1 : 0)));
 }
