@@ -10,7 +10,7 @@ import { evaluationCache } from '../evaluation/cache.js';
 import type { EvaluationJob, EvaluationResult } from '../evaluation/evaluate.js';
 import type { Outcome } from '../evaluation/pool/outcome.js';
 import { cheapestFirst, type TableShape } from '../search/cost.js';
-import { diversity, genomeKey, isValidGenome, type PipelineSpace } from '../search/genome.js';
+import { diversity, evaluationKey, genomeKey, isValidGenome, type PipelineSpace } from '../search/genome.js';
 import type { Proposal, TrialResult } from '../search/strategies/index.js';
 import type { StopReason } from './budget.js';
 import { bestDrone, fullFoldFitSeconds, mean, now, paretoIds, type RunContext } from './context.js';
@@ -215,7 +215,9 @@ export async function evaluateBatch(
         wantPredictions: last,
         measureSize: measureSize && last,
       };
-      const key = `${ctx.dataKey}|${scorer.name}|${fraction}|${measureSize}|${genomeKey(job.genome)}`;
+      // a scaler changes the measured size, though not a forest's predictions
+      const genome = job.measureSize ? genomeKey(job.genome) : evaluationKey(job.genome);
+      const key = `${ctx.dataKey}|${scorer.name}|${fraction}|${measureSize}|${genome}`;
       return evaluationCache.getOrEvaluate(key, () => backend.evaluate(ctx.dataKey, job, { timeoutMs, id: `${ids[k]}.r${r}` }));
     };
     // Handed to the backend cheapest first, so that a deadline cuts off the few slow drones rather than many

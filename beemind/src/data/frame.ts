@@ -18,6 +18,11 @@ export interface NumericColumn {
    * boolean target's classes are these labels, so predictions come back in the file's own words.
    */
   readonly labels?: readonly [string, string];
+  /**
+   * Numbers that stand for categories (an ordinal encoder's codes): a model that can split a column as a set
+   * of categories (histogram gradient boosting) does so here instead of by order.
+   */
+  readonly categoryCodes?: true;
 }
 
 export interface CategoricalColumn {
@@ -103,6 +108,11 @@ export function frameToMatrix(frame: Frame, consumer = 'the model'): Matrix {
     for (let i = 0; i < frame.rows; i++) m.data[i * cols + j] = c.values[i];
   });
   return m;
+}
+
+/** Per column of a numeric frame, whether it holds category codes (see NumericColumn.categoryCodes). */
+export function categoryCodeColumns(frame: Frame): boolean[] {
+  return frame.columns.map((c) => c.kind !== 'categorical' && c.categoryCodes === true);
 }
 
 /** Wraps a matrix as a numeric frame with the given (or generated) column names. */

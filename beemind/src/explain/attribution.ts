@@ -189,12 +189,19 @@ export function fromBoostedTree(trees: BoostedTrees, t: number, background: Matr
     right[node] = leaf ? -1 : trees.right[start + node] - start;
     values[node] = leaf ? trees.value[start + node] : 0;
   }
+  const categories = trees.categories;
   const shape = {
     feature,
     threshold: trees.threshold.subarray(start, end),
     left,
     right,
     missingLeft: trees.missingGoLeft.subarray(start, end),
+    // node-local views; the codes' pool is shared by every tree
+    categories: categories && {
+      start: categories.start.subarray(start, end),
+      count: categories.count.subarray(start, end),
+      codes: categories.codes,
+    },
   };
   const cover = coverFromRows(shape, background);
   return {

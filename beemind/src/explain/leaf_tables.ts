@@ -13,6 +13,7 @@
  * symmetric polynomials of B's zero fractions. ZC and Q are tabulated for every subset B of F.
  */
 import type { Matrix } from '../core/matrix.js';
+import { goesLeft } from '../models/category_split.js';
 import { popcount, shapleyWeights } from './combinatorics.js';
 import type { ShapTree } from './shap_tree.js';
 
@@ -77,17 +78,13 @@ export class LeafTableExplainer {
     if (this.agree.length < rows) this.agree = new Int32Array(rows);
     const wentLeft = this.wentLeft;
     const data = X.data;
+    const { threshold, missingLeft } = tree;
+    const categories = tree.categories ?? null;
     for (let node = 0; node < n; node++) {
       const f = tree.feature[node];
       if (f < 0) continue;
-      const threshold = tree.threshold[node];
-      const missingLeft = tree.missingLeft[node] === 1;
       const at = node * rows;
-      for (let i = 0; i < rows; i++) {
-        const x = data[i * p + f];
-        // as goesLeft in tree_shap.ts: NaN follows the node's missing-value direction
-        wentLeft[at + i] = (x !== x ? missingLeft : x <= threshold) ? 1 : 0;
-      }
+      for (let i = 0; i < rows; i++) wentLeft[at + i] = goesLeft(threshold, missingLeft, categories, node, data[i * p + f]) ? 1 : 0;
     }
     // the path to the current node: node, direction taken (1 = left), feature, branch fraction
     const stepNode: number[] = [];

@@ -1,3 +1,5 @@
+import type { CategorySplits } from '../models/category_split.js';
+
 /**
  * This module contains the common form of one tree that both TreeSHAP algorithms read (the recursive one in
  * tree_shap.ts and the leaf tables in leaf_tables.ts): every tree family is converted to it.
@@ -12,6 +14,8 @@ export interface ShapTree {
   right: Int32Array;
   /** 1 where a missing value (NaN) goes left. */
   missingLeft: Uint8Array;
+  /** The nodes that split on a set of categories (boosting's categorical splits); absent or null for none. */
+  categories?: CategorySplits | null;
   /** Per node, `width` values (leaves only; already scaled by the tree's weight in the ensemble). */
   values: Float64Array;
   /** Values per leaf. */

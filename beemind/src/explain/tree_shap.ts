@@ -8,6 +8,7 @@
  * A row's missing value (NaN) follows the node's missing-value branch, exactly as prediction does.
  */
 import type { Matrix } from '../core/matrix.js';
+import { goesLeft as testNode } from '../models/category_split.js';
 import { explainCosts, LeafTableExplainer } from './leaf_tables.js';
 import type { ShapTree } from './shap_tree.js';
 
@@ -28,8 +29,8 @@ export function treeDepth(tree: ShapTree): number {
 }
 
 /** Whether value x goes to the left child of `node` (NaN follows the node's missing-value direction). */
-export function goesLeft(tree: ShapTree, node: number, x: number): boolean {
-  return x !== x ? tree.missingLeft[node] === 1 : x <= tree.threshold[node];
+export function goesLeft(tree: Pick<ShapTree, 'threshold' | 'missingLeft' | 'categories'>, node: number, x: number): boolean {
+  return testNode(tree.threshold, tree.missingLeft, tree.categories ?? null, node, x);
 }
 
 /**
@@ -60,10 +61,10 @@ export function fractionsFromCover(
 
 /** Node covers: how many rows of `X` (row-major, the model's inputs) pass through each node. */
 export function coverFromRows(
-  tree: Pick<ShapTree, 'feature' | 'threshold' | 'left' | 'right' | 'missingLeft'>,
+  tree: Pick<ShapTree, 'feature' | 'threshold' | 'left' | 'right' | 'missingLeft' | 'categories'>,
   X: Matrix,
 ): Float64Array {
-  const { feature, threshold, left, right, missingLeft } = tree;
+  const { feature, left, right } = tree;
   const cover = new Float64Array(feature.length);
   const data = X.data;
   const p = X.cols;
@@ -73,8 +74,7 @@ export function coverFromRows(
     let f = feature[0];
     while (f >= 0) {
       const x = data[i * p + f];
-      // as goesLeft: NaN follows the node's missing-value direction
-      node = (x !== x ? missingLeft[node] === 1 : x <= threshold[node]) ? left[node] : right[node];
+      node = goesLeft(tree, node, x) ? left[node] : right[node];
       cover[node]++;
       f = feature[node];
     }

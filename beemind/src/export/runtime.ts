@@ -141,6 +141,11 @@ interface BoostingModel extends ModelBase {
   left: Int32Array;
   right: Int32Array;
   value: Float64Array;
+  /** Categorical splits (absent when there are none): per node the start of its codes (−1: threshold), … */
+  categoryStart?: Int32Array;
+  /** … how many codes it sends left, and every categorical node's ascending codes. */
+  categoryCount?: Int32Array;
+  categoryCodes?: Float64Array;
 }
 interface LinearModel extends ModelBase {
   coef: Float64Array;
@@ -865,6 +870,9 @@ export function createPredictor(state: PortableState): PortablePredictor {
     const right = model.right;
     const value = model.value;
     const baseline = model.baseline;
+    const categoryStart = model.categoryStart || null;
+    const categoryCount = model.categoryCount || null;
+    const categoryCodes = model.categoryCodes || null;
     const nTrees = roots.length;
     const out = new Float64Array(n * K);
     for (let i = 0; i < n; i++) {
@@ -875,13 +883,33 @@ export function createPredictor(state: PortableState): PortablePredictor {
         let node = roots[t];
         while (left[node] >= 0) {
           const x = X[rowBase + feature[node]];
-          const goLeft = x !== x ? missingGoLeft[node] === 1 : x <= threshold[node];
+          // as models/category_split.ts: NaN follows the missing direction, a categorical node lists its codes
+          const goLeft =
+            x !== x
+              ? missingGoLeft[node] === 1
+              : categoryStart !== null && categoryStart[node] >= 0
+                ? listsCode(categoryCodes, categoryStart[node], categoryCount![node], x)
+                : x <= threshold[node];
           node = goLeft ? left[node] : right[node];
         }
         out[outBase + (t % K)] += value[node];
       }
     }
     return out;
+  }
+
+  /** Whether x is among codes[start … start + count) (ascending), by binary search. */
+  function listsCode(codes: Float64Array | null, start: number, count: number, x: number): boolean {
+    let lo = start;
+    let hi = start + count - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = codes![mid];
+      if (c === x) return true;
+      if (c < x) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return false;
   }
 
   /** Boosting scores to class probabilities (hist_gradient_boosting/loss.ts probabilities). */

@@ -94,6 +94,10 @@ const MODELS = new Map<string, { acceptsMissing: boolean; read: ModelReader }>([
           left: trees.left,
           right: trees.right,
           value: trees.value,
+          // present only when a node splits on a set of categories
+          categoryStart: trees.categoryStart,
+          categoryCount: trees.categoryCount,
+          categoryCodes: trees.categoryCodes,
         };
       },
     },

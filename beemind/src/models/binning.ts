@@ -22,6 +22,12 @@ export class BinMapper {
   readonly maxBins: number;
   /** Per feature: ascending cut points; value v goes to the first bin b with v <= cuts[b]. */
   cuts: Float64Array[] = [];
+  /**
+   * Per feature, after fit: the distinct training values in ascending order when each has a bin of its own
+   * (bin b holds exactly values[b]), else null (quantile bins). Not saved: only training needs it, to read a
+   * bin back as the category it stands for.
+   */
+  distinct: (Float64Array | null)[] = [];
 
   constructor(maxBins = 255) {
     if (!(maxBins >= 2 && maxBins <= 255)) throw new RangeError('maxBins must be between 2 and 255');
@@ -48,13 +54,16 @@ export class BinMapper {
     const n = rows ? rows.length : X.rows;
     const values = new Float64Array(n);
     this.cuts = [];
+    this.distinct = [];
     for (let j = 0; j < X.cols; j++) {
       let m = 0;
       for (let k = 0; k < n; k++) {
         const v = X.data[(rows ? rows[k] : k) * X.cols + j];
         if (v === v) values[m++] = v; // skips NaN
       }
-      this.cuts.push(findCuts(values.subarray(0, m).sort(), this.maxBins));
+      const { cuts, distinct } = findCuts(values.subarray(0, m).sort(), this.maxBins);
+      this.cuts.push(cuts);
+      this.distinct.push(distinct);
     }
     return this;
   }
@@ -106,23 +115,29 @@ export class BinMapper {
   }
 }
 
-/** Cut points for sorted, non-missing values: midpoints between distinct values, or quantiles. */
-function findCuts(sorted: Float64Array, maxBins: number): Float64Array {
+/**
+ * Cut points for sorted, non-missing values: midpoints between distinct values (returned too), or quantiles
+ * (distinct: null).
+ */
+function findCuts(sorted: Float64Array, maxBins: number): { cuts: Float64Array; distinct: Float64Array | null } {
   let nDistinct = 0;
   for (let k = 0; k < sorted.length && nDistinct <= maxBins; k++) {
     if (k === 0 || sorted[k] !== sorted[k - 1]) nDistinct++;
   }
   if (nDistinct <= maxBins) {
     const cuts = new Float64Array(Math.max(0, nDistinct - 1));
+    const distinct = new Float64Array(nDistinct);
+    if (nDistinct > 0) distinct[0] = sorted[0];
     let previous = sorted[0];
     let b = 0;
     for (let k = 1; k < sorted.length; k++) {
       if (sorted[k] !== previous) {
         cuts[b++] = (previous + sorted[k]) / 2;
         previous = sorted[k];
+        distinct[b] = previous;
       }
     }
-    return cuts;
+    return { cuts, distinct };
   }
   // quantile b / maxBins by the "averaged inverted CDF" (scikit-learn's choice): the value at that rank, or
   // the midpoint of the two values around it when the rank falls exactly between them
@@ -134,7 +149,7 @@ function findCuts(sorted: Float64Array, maxBins: number): Float64Array {
     const cut = pos === j && j > 0 ? (sorted[j - 1] + sorted[j]) / 2 : sorted[j];
     if (cuts.length === 0 || cut > cuts[cuts.length - 1]) cuts.push(cut);
   }
-  return Float64Array.from(cuts);
+  return { cuts: Float64Array.from(cuts), distinct: null };
 }
 
 /**

@@ -20,6 +20,11 @@ const MAX_CLASSES = 100_000;
 export interface FitOptions {
   /** Classifiers: number of classes (default max(y)+1). Needed when a fold lacks the last class. */
   nClasses?: number;
+  /**
+   * Per column, whether it holds category codes (an ordinal encoder's output); a family that can split on
+   * sets of categories (histogram gradient boosting) does so there. Others ignore it.
+   */
+  categorical?: readonly boolean[];
 }
 
 /** The serialised form of a fitted (or unfitted) estimator: plain JSON, no code. */
@@ -103,7 +108,13 @@ export abstract class BaseEstimator<P extends Record<string, unknown>> implement
     const k = checkTarget(X, y, this.task, this.who, options.nClasses);
     this.nFeatures = X.cols;
     this.nClasses = k;
-    await this.fitValidated(X, y);
+    if (options.categorical && options.categorical.length !== X.cols) {
+      throw new ConfigurationError(
+        'fit.categorical_length',
+        `${this.who} got ${options.categorical.length} categorical flags for ${X.cols} columns; pass one per column.`,
+      );
+    }
+    await this.fitValidated(X, y, options);
     this.fitted = true;
     return this;
   }
@@ -177,7 +188,7 @@ export abstract class BaseEstimator<P extends Record<string, unknown>> implement
     return this;
   }
 
-  protected abstract fitValidated(X: Matrix, y: Float64Array): Promise<void> | void;
+  protected abstract fitValidated(X: Matrix, y: Float64Array, options: FitOptions): Promise<void> | void;
   protected abstract getState(): unknown;
   /** Reads (and checks) what getState returned, with nFeatures and nClasses already restored. */
   protected abstract setState(state: StateReader): void;

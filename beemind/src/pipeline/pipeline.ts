@@ -6,7 +6,7 @@ import '../models/families.js';
 import { ConfigurationError, DataError, NotFittedError, ProtocolError } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
 import { StateReader } from '../core/untrusted.js';
-import { columnNames, frameToMatrix, type Frame } from '../data/frame.js';
+import { categoryCodeColumns, columnNames, frameToMatrix, type Frame } from '../data/frame.js';
 import type { Estimator, EstimatorJSON } from '../models/estimator.js';
 import type { Task } from '../core/task.js';
 import { createModel, estimatorFromJSON } from '../models/registry.js';
@@ -85,7 +85,10 @@ export class Pipeline {
         current = step.transform(current);
       }
     }
-    await this.model.fit(frameToMatrix(current, this.modelName()), y, { nClasses: options.nClasses });
+    await this.model.fit(frameToMatrix(current, this.modelName()), y, {
+      nClasses: options.nClasses,
+      categorical: categoryCodeColumns(current),
+    });
     this.outputNames = columnNames(current);
     return this;
   }

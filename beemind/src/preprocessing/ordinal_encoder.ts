@@ -93,7 +93,7 @@ export class OrdinalEncoder extends BaseTransformer<OrdinalEncoderParams> {
           values[i] = k ?? this.unseenCodes[j];
         }
       }
-      return { name: c.name, kind: 'numeric', values };
+      return { name: c.name, kind: 'numeric', values, categoryCodes: true };
     });
   }
 

@@ -12,11 +12,15 @@ import { hp, type Space } from './space/types.js';
  * Preprocessing slots, in pipeline order. With `dates`, first a slot that expands date columns into parts;
  * with `text`, one that turns free-text columns into hashed TF-IDF columns; with `manyCategories`, the encoder
  * slot may also encode categories by their out-of-fold target mean and frequency, and with `orderedCategories`
- * number them in the order of their target mean.
+ * number them in the order of their target mean. With `missing: false` the imputer's choices are fixed, and with
+ * `categories: false` the encoder is one ordinal encoder: on such data they would change nothing, and every
+ * variant would be the same pipeline evaluated again.
  */
 export function defaultStepSlots(
-  options: { dates?: boolean; text?: boolean; manyCategories?: boolean; orderedCategories?: boolean } = {},
+  options: Pick<DefaultSpaceOptions, 'dates' | 'text' | 'missing' | 'categories' | 'manyCategories' | 'orderedCategories'> = {},
 ): StepSlot[] {
+  const missing = options.missing !== false;
+  const categories = options.categories !== false;
   return [
     ...(options.dates ? [{ name: 'dates', choices: { date_features: {} } }] : []),
     ...(options.text
@@ -25,21 +29,23 @@ export function defaultStepSlots(
     {
       name: 'imputer',
       choices: {
-        simple_imputer: {
-          strategy: hp.categorical(['mean', 'median', 'most_frequent']),
-          addIndicator: hp.categorical([false, true]),
-        },
+        // kept without missing values in training: rows to predict may still lack a value
+        simple_imputer: missing
+          ? { strategy: hp.categorical(['mean', 'median', 'most_frequent']), addIndicator: hp.categorical([false, true]) }
+          : { strategy: hp.constant('median'), addIndicator: hp.constant(false) },
       },
     },
     {
       name: 'encoder',
-      choices: {
-        one_hot_encoder: { minFrequency: hp.categorical([0, 0.01, 0.05]) },
-        ordinal_encoder: options.orderedCategories ? { order: hp.categorical(['lexical', 'target']) } : {},
-        ...(options.manyCategories
-          ? { target_encoder: { smoothing: hp.float(1, 100, { log: true }), frequency: hp.categorical([true, false]) } }
-          : {}),
-      },
+      choices: categories
+        ? {
+            one_hot_encoder: { minFrequency: hp.categorical([0, 0.01, 0.05]) },
+            ordinal_encoder: options.orderedCategories ? { order: hp.categorical(['lexical', 'target']) } : {},
+            ...(options.manyCategories
+              ? { target_encoder: { smoothing: hp.float(1, 100, { log: true }), frequency: hp.categorical([true, false]) } }
+              : {}),
+          }
+        : { ordinal_encoder: {} },
     },
     {
       name: 'engineering',
@@ -161,6 +167,13 @@ export interface DefaultSpaceOptions {
   dates?: boolean;
   /** The data has free-text columns (data/text.ts): every pipeline turns them into TF-IDF columns. */
   text?: boolean;
+  /** The features have a missing value (default true): else the imputer's settings are not searched. */
+  missing?: boolean;
+  /**
+   * A categorical column reaches the encoder, not counting date and text columns, which their own slots turn
+   * into numbers (default true): else the encoder is not searched.
+   */
+  categories?: boolean;
   /** A categorical column has many categories (HIGH_CARDINALITY): the encoder slot offers target encoding. */
   manyCategories?: boolean;
   /**

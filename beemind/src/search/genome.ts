@@ -135,6 +135,23 @@ export function genomeKey(genome: Genome): string {
   return canonicalKey({ steps: genome.steps, model: genome.model });
 }
 
+/** Families that split on the order of a column's values, which an affine rescaling keeps. */
+const ORDER_ONLY_FAMILIES = new Set(['decision_tree', 'random_forest', 'extra_trees']);
+/** Scalers that map each column by an increasing affine function (min_max_scaler's clip keeps the order too). */
+const AFFINE_SCALERS = new Set(['standard_scaler', 'robust_scaler', 'min_max_scaler']);
+
+/**
+ * The key a genome's evaluation is cached under: its genomeKey, except that a tree family's last step is left
+ * out when it is an affine scaler, since the trees split the same rows with or without it. The search then
+ * scores such a variant from the cache instead of fitting the same forest again. (Not for boosting: a scaler
+ * turns an ordinal encoder's category codes into plain numbers for it.)
+ */
+export function evaluationKey(genome: Genome): string {
+  const last = genome.steps[genome.steps.length - 1];
+  if (!last || !ORDER_ONLY_FAMILIES.has(genome.model.family) || !AFFINE_SCALERS.has(last.kind)) return genomeKey(genome);
+  return genomeKey({ ...genome, steps: genome.steps.slice(0, -1) });
+}
+
 /** A short readable description, e.g. `simple_imputer → standard_scaler → ridge`. */
 export function genomeLabel(genome: Genome): string {
   return [...genome.steps.map((s) => s.kind), genome.model.family].join(' → ');

@@ -104,10 +104,10 @@ describe('fitStack', () => {
 
 describe('a run whose champion is a stack', () => {
   // Naive Bayes and decision trees are badly calibrated, so under log loss a logistic regression on their log-odds
-  // beats both the best drone and their greedy average (seed 0 with this budget; fixed evaluations make it repeatable).
+  // beats both the best drone and their greedy average (seed 9 with this budget; fixed evaluations make it repeatable).
   const options = {
     budget: { evaluations: 12 },
-    seed: 0,
+    seed: 9,
     metric: 'log_loss',
     families: ['gaussian_nb', 'decision_tree'],
     workers: 0,

@@ -168,6 +168,31 @@ describe('attribution properties', () => {
     expect(explanation.values.some((row) => row[0][0] !== 0)).toBe(true);
   });
 
+  test('histogram gradient boosting split on category sets: TreeSHAP adds up to the output exactly', async () => {
+    const data = synthetic('regression', 400, 12);
+    const m = await model(
+      'regression',
+      [
+        {
+          steps: [{ kind: 'ordinal_encoder' }],
+          model: { family: 'hist_gradient_boosting', params: { maxIter: 20, minSamplesLeaf: 5 } },
+        },
+      ],
+      data,
+    );
+    const boosting = m.members[0].pipeline.model as unknown as { boosted: { trees: { nCategoryCodes: number } } };
+    expect(boosting.boosted.trees.nCategoryCodes).toBeGreaterThan(0);
+    // a colour the model never saw takes the ordinal encoder's unseen code and the right branch of set splits
+    const unseen = createFrame(
+      data.frame.columns.map((c) => (c.kind === 'categorical' ? { ...c, values: c.values.map((v, i) => (i % 4 === 0 ? 'violet' : v)) } : c)),
+    );
+    const rows = takeFrameRows(unseen, Array.from({ length: 30 }, (_, i) => i));
+    const explanation = await m.explain(rows, { background: data.frame });
+    expect(explanation.method).toMatch(/^tree-shap/);
+    const predicted = m.predictRaw(rows);
+    expectOutputs(explanation, (i) => predicted[i]);
+  });
+
   test.each([
     ['hist_gradient_boosting', /^tree-shap/],
     ['logistic_regression', /^linear \(log-odds/],

@@ -378,6 +378,17 @@ export const ENSEMBLE_CASES: FamilyCase[] = [
     ],
   },
   {
+    name: 'shops: boosting split on sets of the 60 shops (their codes in name order), unseen shops included',
+    dataset: SHOPS,
+    engineExact: false,
+    specs: [
+      {
+        steps: [{ kind: 'ordinal_encoder' }],
+        model: { family: 'hist_gradient_boosting', params: { maxIter: 15, minSamplesLeaf: 5 } },
+      },
+    ],
+  },
+  {
     name: 'shops: 60 categories in the order of their return rate, the rare ones sharing a code; boosting + forest',
     dataset: SHOPS,
     engineExact: false,

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigurationError } from '../../src/core/errors.js';
 import { createMatrix, type Matrix } from '../../src/core/matrix.js';
 import { Random } from '../../src/core/random.js';
+import { pack } from '../../src/core/serialize.js';
 import { BinMapper } from '../../src/models/binning.js';
 import {
   HistGradientBoostingClassifier,
@@ -180,7 +181,94 @@ describe('HistGradientBoostingClassifier', () => {
       nIterNoChange: 10,
       tol: 1e-7,
       seed: 0,
+      categoricalSplits: true,
     });
+  });
+});
+
+/**
+ * Column 0 holds category codes 0 … 9 (NaN in every 25th row when `missing`), column 1 noise; class 1 (or a
+ * target of 1) exactly for codes 1, 4 and 7, and for missing codes.
+ */
+function categoryTask(rows: number, seed: number, missing = false): { X: Matrix; y: Float64Array } {
+  const random = new Random(seed);
+  const X = createMatrix(rows, 2);
+  const y = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) {
+    const code = missing && i % 25 === 0 ? NaN : random.int(10);
+    X.data[2 * i] = code;
+    X.data[2 * i + 1] = random.float();
+    y[i] = Number.isNaN(code) || [1, 4, 7].includes(code) ? 1 : 0;
+  }
+  return { X, y };
+}
+
+describe('hist_gradient_boosting on category codes', () => {
+  const stump = { maxIter: 1, maxDepth: 1, learningRate: 1, minSamplesLeaf: 1 };
+
+  it('splits a column marked categorical as a set: one stump separates codes 1, 4, 7 from the rest', async () => {
+    const { X, y } = categoryTask(600, 1);
+    const model = await new HistGradientBoostingClassifier(stump).fit(X, y, { categorical: [true, false] });
+    expect(accuracy(model.predict(X), y)).toBe(1);
+    const trees = model.boosted.trees;
+    expect(trees.feature[0]).toBe(0);
+    // the left child holds one side of the grouping, in ascending order
+    const listed = Array.from(trees.categoryCodes.subarray(trees.categoryStart[0], trees.categoryStart[0] + trees.categoryCount[0]));
+    expect([[1, 4, 7], [0, 2, 3, 5, 6, 8, 9]]).toContainEqual(listed);
+    // a code the model never saw goes right, as do codes between the listed ones
+    const unseen = createMatrix(2, 2, Float64Array.of(12, 0.5, 4.5, 0.5));
+    const right = trees.right[0];
+    const rightClass = trees.value[right] > 0 ? 1 : 0;
+    expect(Array.from(model.predict(unseen))).toEqual([rightClass, rightClass]);
+  });
+
+  it('splits by order without the mark, or with categoricalSplits: false', async () => {
+    const { X, y } = categoryTask(600, 2);
+    const unmarked = await new HistGradientBoostingClassifier(stump).fit(X, y);
+    const off = await new HistGradientBoostingClassifier({ ...stump, categoricalSplits: false }).fit(X, y, {
+      categorical: [true, false],
+    });
+    for (const model of [unmarked, off]) {
+      expect(model.boosted.trees.nCategoryCodes).toBe(0);
+      expect(accuracy(model.predict(X), y)).toBeLessThan(0.9);
+    }
+  });
+
+  it('sends missing codes to the side that gains more, and learns with early stopping on its validation bins', async () => {
+    const { X, y } = categoryTask(3000, 3, true);
+    const model = await new HistGradientBoostingClassifier({ earlyStopping: true, maxIter: 30 }).fit(X, y, {
+      categorical: [true, false],
+    });
+    expect(model.boosted.trees.nCategoryCodes).toBeGreaterThan(0);
+    expect(accuracy(model.predict(X), y)).toBe(1);
+    // the validation loss, read from bin codes, falls as the raw-value predictions say
+    expect(model.validationLoss[model.validationLoss.length - 1]).toBeLessThan(model.validationLoss[0] / 10);
+  });
+
+  it('round-trips categorical splits through JSON, and rejects codes out of order', async () => {
+    const { X, y } = categoryTask(600, 4);
+    const model = await createModel('hist_gradient_boosting', 'regression', { maxIter: 5 }).fit(X, y, {
+      categorical: [true, false],
+    });
+    const json = JSON.parse(JSON.stringify(model.toJSON()));
+    expect(estimatorFromJSON(json).predict(X)).toEqual(model.predict(X));
+    // swap the first two codes of a categorical node that lists two or more
+    const trees = (model as HistGradientBoostingRegressor).boosted.trees;
+    const node = trees.categoryStart.findIndex((start, k) => k < trees.nNodes && start >= 0 && trees.categoryCount[k] > 1);
+    expect(node).toBeGreaterThanOrEqual(0);
+    const bad = trees.categoryCodes.slice(0, trees.nCategoryCodes);
+    const at = trees.categoryStart[node];
+    [bad[at], bad[at + 1]] = [bad[at + 1], bad[at]];
+    const tampered = JSON.parse(JSON.stringify(model.toJSON()));
+    tampered.state.model.trees.categoryCodes = pack(bad);
+    expect(() => estimatorFromJSON(tampered)).toThrow(/category codes must ascend/);
+  });
+
+  it('rejects categorical flags that do not match the columns', async () => {
+    const { X, y } = categoryTask(100, 5);
+    await expect(new HistGradientBoostingClassifier().fit(X, y, { categorical: [true] })).rejects.toThrow(
+      /1 categorical flags for 2 columns/,
+    );
   });
 });
 

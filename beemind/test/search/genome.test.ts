@@ -7,6 +7,7 @@ import {
   compilePipelineSpace,
   configToGenome,
   diversity,
+  evaluationKey,
   genomeDistance,
   genomeKey,
   genomeLabel,
@@ -39,6 +40,23 @@ describe('genomes', () => {
     expect(genomeKey(a)).toBe(genomeKey(b));
     expect(genomeKey(a)).not.toBe(genomeKey({ ...a, steps: [] }));
     expect(genomeLabel(a)).toBe('standard_scaler → ridge');
+  });
+
+  it("are evaluated once for a forest with and without a trailing affine scaler, but not for boosting or a linear model", () => {
+    const impute = { kind: 'simple_imputer', params: { strategy: 'median', addIndicator: false } };
+    const forest = (steps: Genome['steps'], family = 'random_forest'): Genome => ({ steps, model: { family, params: { nEstimators: 50 } } });
+    const plain = forest([impute]);
+    for (const scaler of ['standard_scaler', 'robust_scaler', 'min_max_scaler']) {
+      expect(evaluationKey(forest([impute, { kind: scaler, params: {} }]))).toBe(evaluationKey(plain));
+    }
+    expect(evaluationKey(plain)).toBe(genomeKey(plain));
+    // a scaler before another step may change what that step does; other families see the scale
+    const scaledThenLog = forest([impute, { kind: 'standard_scaler', params: {} }, { kind: 'log1p', params: {} }]);
+    expect(evaluationKey(scaledThenLog)).toBe(genomeKey(scaledThenLog));
+    for (const family of ['hist_gradient_boosting', 'knn', 'logistic_regression']) {
+      const scaled = forest([impute, { kind: 'standard_scaler', params: {} }], family);
+      expect(evaluationKey(scaled)).not.toBe(evaluationKey(forest([impute], family)));
+    }
   });
 
   it('convert to a configuration of the compiled space and back', () => {

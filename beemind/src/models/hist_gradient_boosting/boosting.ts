@@ -1,7 +1,8 @@
 /**
  * This module contains the boosting loop shared by the classifier and the regressor: bin the data, hold out
  * a validation set when early stopping is on, then per iteration compute gradients, grow one tree per output
- * and update the raw predictions, stopping when the validation loss stops improving.
+ * and update the raw predictions, stopping when the validation loss stops improving. Columns of category codes
+ * are split as sets of categories when each code has a bin of its own (255 categories at most).
  */
 import type { Matrix } from '../../core/matrix.js';
 import { pack, type PackedArray } from '../../core/serialize.js';
@@ -107,15 +108,19 @@ const MIN_HESSIAN_TO_SPLIT = 1e-3;
 /** Memory allowed for the histogram pool beyond what the leaf limit needs (unlimited leaves, many features). */
 const HISTOGRAM_POOL_BYTES = 64 * 2 ** 20;
 
-/** Fits the boosted trees; y holds class indices 0..nClasses−1 for classification. */
+/**
+ * Fits the boosted trees; y holds class indices 0..nClasses−1 for classification. `categorical[j]` marks a
+ * column of category codes, which may be split as a set of categories.
+ */
 export function fitBoosting(
   X: Matrix,
   y: Float64Array,
   task: TaskKind,
   nClasses: number,
   params: BoostingParams,
+  categorical: readonly boolean[] = [],
 ): BoostedModel {
-  const data = prepareData(X, y, task, params);
+  const data = prepareData(X, y, task, params, categorical);
   const { n, p, mapper } = data;
   const K = outputsFor(task, nClasses);
   const missingBin = mapper.missingBin;
@@ -160,6 +165,7 @@ export function fitBoosting(
           missingBin,
           rawVal,
           k * validation.n,
+          mapper.distinct,
         );
       }
     }
@@ -213,6 +219,7 @@ function createTrainer(data: PreparedData, task: TaskKind, nClasses: number, par
       hasMissing: ws.hasMissing,
       partitionBuffer: ws.partitionBuffer,
       result: ws.splitResult,
+      categoricalFeatures: data.categoricalFeatures,
     },
     {
       l2Regularization: params.l2Regularization,
@@ -246,11 +253,23 @@ interface PreparedData {
   yTrain: Float64Array;
   nBinsNonMissing: Int32Array;
   hasMissing: Uint8Array;
+  /** Columns split as category sets, ascending. */
+  categoricalFeatures: Int32Array;
   validation: { n: number; binned: Uint8Array; y: Float64Array } | null;
 }
 
-/** Splits off the validation rows (when early stopping), learns the bins on the training rows, bins both. */
-function prepareData(X: Matrix, y: Float64Array, task: TaskKind, params: BoostingParams): PreparedData {
+/**
+ * Splits off the validation rows (when early stopping), learns the bins on the training rows, bins both, and
+ * picks the category columns to split as sets: those whose every code has a bin of its own and that have more
+ * than two codes (a threshold already splits two in every way).
+ */
+function prepareData(
+  X: Matrix,
+  y: Float64Array,
+  task: TaskKind,
+  params: BoostingParams,
+  categorical: readonly boolean[],
+): PreparedData {
   const earlyStopping =
     params.earlyStopping === 'auto' ? X.rows > AUTO_EARLY_STOPPING_ROWS : params.earlyStopping;
   const split =
@@ -274,7 +293,10 @@ function prepareData(X: Matrix, y: Float64Array, task: TaskKind, params: Boostin
         y: takeValues(y, split.validation),
       }
     : null;
-  return { n, p, mapper, binned, yTrain, nBinsNonMissing, hasMissing, validation };
+  const categoricalFeatures = Int32Array.from(
+    categorical.flatMap((isCategory, f) => (isCategory && (mapper.distinct[f]?.length ?? 0) > 2 ? [f] : [])),
+  );
+  return { n, p, mapper, binned, yTrain, nBinsNonMissing, hasMissing, categoricalFeatures, validation };
 }
 
 /** Seeded train/validation split (stratified for classification), at least one row on each side. */
@@ -317,13 +339,24 @@ function addNodes(trees: TreeEnsemble, node: GrowerNode, mapper: BinMapper, gain
   }
   const s = node.split;
   gains[s.feature] += s.gain;
-  const k = trees.addNode({
-    feature: s.feature,
-    threshold: mapper.threshold(s.feature, s.bin),
-    binThreshold: s.bin,
-    missingGoLeft: s.missingGoLeft,
-    value: 0,
-  });
+  const k = trees.addNode(
+    s.categorical
+      ? {
+          feature: s.feature,
+          threshold: Infinity,
+          binThreshold: 0,
+          missingGoLeft: s.missingGoLeft,
+          value: 0,
+          categories: mapper.distinct[s.feature]!.filter((_, b) => s.leftBins[b] === 1),
+        }
+      : {
+          feature: s.feature,
+          threshold: mapper.threshold(s.feature, s.bin),
+          binThreshold: s.bin,
+          missingGoLeft: s.missingGoLeft,
+          value: 0,
+        },
+  );
   const left = addNodes(trees, node.left, mapper, gains);
   const right = addNodes(trees, node.right, mapper, gains);
   trees.setChildren(k, left, right);

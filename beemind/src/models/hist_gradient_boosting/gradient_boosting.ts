@@ -1,14 +1,15 @@
 /**
  * This module contains the public histogram gradient boosting estimators (classifier: binary log-loss or
  * multiclass softmax; regressor: squared error), their hyperparameter schema with scikit-learn's defaults,
- * and the `hist_gradient_boosting` model family. Missing values (NaN) are handled natively.
+ * and the `hist_gradient_boosting` model family. Missing values (NaN) are handled natively, and so are
+ * categories: columns fit marks as category codes are split as sets of categories.
  */
 import { z } from 'zod';
 import { HYPERPARAMETER_LIMITS } from '../limits.js';
 import { NotFittedError } from '../../core/errors.js';
 import type { Matrix } from '../../core/matrix.js';
 import type { StateReader } from '../../core/untrusted.js';
-import { BaseEstimator } from '../estimator.js';
+import { BaseEstimator, type FitOptions } from '../estimator.js';
 import type { Task } from '../../core/task.js';
 import type { ModelFamily, RestorableEstimator } from '../registry.js';
 import { BoostedModel, fitBoosting } from './boosting.js';
@@ -39,6 +40,12 @@ export const histGradientBoostingSchema = z.strictObject({
   tol: z.number().min(0).default(1e-7),
   /** Seeds the validation split and the binning subsample. */
   seed: z.number().int().default(0),
+  /**
+   * Split the columns fit marks as category codes (`fit(X, y, { categorical })`; in a pipeline, an ordinal
+   * encoder's output) as sets of categories, as scikit-learn does for categorical features; false splits
+   * their codes by order like any number.
+   */
+  categoricalSplits: z.boolean().default(true),
 });
 
 export type HistGradientBoostingParams = z.output<typeof histGradientBoostingSchema>;
@@ -73,8 +80,9 @@ export class HistGradientBoosting extends BaseEstimator<HistGradientBoostingPara
     return this.fittedModel();
   }
 
-  protected fitValidated(X: Matrix, y: Float64Array): void {
-    this.model = fitBoosting(X, y, this.task, this.task === 'classification' ? this.nClasses : 0, this.params);
+  protected fitValidated(X: Matrix, y: Float64Array, options: FitOptions): void {
+    const categorical = this.params.categoricalSplits ? (options.categorical ?? []) : [];
+    this.model = fitBoosting(X, y, this.task, this.task === 'classification' ? this.nClasses : 0, this.params, categorical);
   }
 
   protected override predictProbaValidated(X: Matrix): Matrix {
