@@ -9,7 +9,7 @@
 import { ConfigurationError } from '../core/errors.js';
 import type { Dataset } from '../data/dataset.js';
 import { dateColumnInfo } from '../data/dates.js';
-import type { Column } from '../data/frame.js';
+import { hasMissingValue } from '../data/frame.js';
 import { isTextColumn } from '../data/text.js';
 import { InlineBackend, ThreadBackend, type EvaluationBackend } from '../evaluation/backends.js';
 import type { Scorer } from '../metrics/scorers.js';
@@ -89,24 +89,19 @@ function isImbalanced(dataset: Dataset): boolean {
 /** A categorical column with at least this many categories is worth encoding by target mean and frequency. */
 const HIGH_CARDINALITY = 16;
 
-/** Whether a column lacks a value in some row (null text, or NaN). */
-function hasMissingValue(c: Column): boolean {
-  if (c.kind === 'categorical') return c.values.includes(null);
-  for (const v of c.values) if (v !== v) return true;
-  return false;
-}
-
 /** What the data holds that the default space and portfolio adapt to. */
 export function dataTraits(dataset: Dataset, scorer: Scorer): DefaultSpaceOptions {
   const columns = dataset.features.columns;
-  const manyCategories = columns.some(
-    (c) => c.kind === 'categorical' && !isTextColumn(c) && dateColumnInfo(c) === null && countCategories(c.values).size >= HIGH_CARDINALITY,
-  );
+  // each column classified once: dates and free text have slots of their own, other categories reach the encoder
+  const dates = columns.filter((c) => dateColumnInfo(c) !== null);
+  const text = columns.filter((c) => isTextColumn(c));
+  const encoded = columns.filter((c) => c.kind === 'categorical' && !dates.includes(c) && !text.includes(c));
+  const manyCategories = encoded.some((c) => c.kind === 'categorical' && countCategories(c.values).size >= HIGH_CARDINALITY);
   return {
-    dates: columns.some((c) => dateColumnInfo(c) !== null),
-    text: columns.some((c) => isTextColumn(c)),
-    missing: columns.some((c) => hasMissingValue(c)),
-    categories: columns.some((c) => c.kind === 'categorical' && !isTextColumn(c) && dateColumnInfo(c) === null),
+    dates: dates.length > 0,
+    text: text.length > 0,
+    missing: columns.some(hasMissingValue),
+    categories: encoded.length > 0,
     manyCategories,
     // one target order for categories: a regression's values, or the share of the second of two classes
     orderedCategories: manyCategories && (dataset.task === 'regression' || dataset.nClasses === 2),

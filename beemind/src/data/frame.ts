@@ -110,6 +110,14 @@ export function frameToMatrix(frame: Frame, consumer = 'the model'): Matrix {
   return m;
 }
 
+/** Whether a column lacks a value in some row (null text, or NaN). */
+export function hasMissingValue(c: Column): boolean {
+  if (c.kind === 'categorical') return c.values.includes(null);
+  const v = c.values;
+  for (let i = 0; i < v.length; i++) if (v[i] !== v[i]) return true;
+  return false;
+}
+
 /** Per column of a numeric frame, whether it holds category codes (see NumericColumn.categoryCodes). */
 export function categoryCodeColumns(frame: Frame): boolean[] {
   return frame.columns.map((c) => c.kind !== 'categorical' && c.categoryCodes === true);

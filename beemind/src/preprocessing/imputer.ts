@@ -14,7 +14,7 @@ import { DataError } from '../core/errors.js';
 import { quote } from '../core/text.js';
 import { pack } from '../core/serialize.js';
 import type { StateReader } from '../core/untrusted.js';
-import type { Column } from '../data/frame.js';
+import { hasMissingValue, type Column } from '../data/frame.js';
 import { BaseTransformer } from './base.js';
 import { requireFinite } from './checks.js';
 import { moments, quantiles, sortedPresent } from './stats.js';
@@ -67,13 +67,6 @@ function modeOfCategories(values: readonly (string | null)[]): string | null {
   return best;
 }
 
-function hasMissing(c: Column): boolean {
-  if (c.kind === 'categorical') return c.values.includes(null);
-  const v = c.values;
-  for (let i = 0; i < v.length; i++) if (v[i] !== v[i]) return true;
-  return false;
-}
-
 export class SimpleImputer extends BaseTransformer<SimpleImputerParams> {
   readonly kind = 'simple_imputer';
   private state: ImputerState | null = null;
@@ -89,7 +82,7 @@ export class SimpleImputer extends BaseTransformer<SimpleImputerParams> {
     const indicated: number[] = [];
     const { strategy } = this.params;
     columns.forEach((c, j) => {
-      if (hasMissing(c)) indicated.push(j);
+      if (hasMissingValue(c)) indicated.push(j);
       if (c.kind === 'categorical') {
         categoricalFill[j] = modeOfCategories(c.values);
         if (categoricalFill[j] === null) throw allMissing(c.name);
@@ -109,7 +102,7 @@ export class SimpleImputer extends BaseTransformer<SimpleImputerParams> {
     requireFinite(columns, this.kind);
     const { numericFill, categoricalFill, indicated } = this.state!;
     const out = columns.map((c, j): Column => {
-      if (!hasMissing(c)) return c;
+      if (!hasMissingValue(c)) return c;
       if (c.kind === 'categorical') {
         const fill = categoricalFill[j];
         return { name: c.name, kind: c.kind, values: c.values.map((v) => v ?? fill) };

@@ -37,6 +37,10 @@ export class SplitInfo {
  */
 const CATEGORY_SMOOTHING = 10;
 
+/** Where missing values are tried in the categorical scan: right only, or right then left. */
+const MISSING_RIGHT = [false] as const;
+const MISSING_EITHER_SIDE = [false, true] as const;
+
 export interface SplitterOptions {
   l2Regularization: number;
   minSamplesLeaf: number;
@@ -179,7 +183,7 @@ export class Splitter {
     let g0 = 0;
     let h0 = 0;
     let n0 = 0;
-    for (const missingLeft of data.hasMissing[f] ? [false, true] : [false]) {
+    for (const missingLeft of data.hasMissing[f] ? MISSING_EITHER_SIDE : MISSING_RIGHT) {
       // missing values, when they go left, start the left child's sums
       let g = missingLeft ? sumG - gPresent : 0;
       let h = missingLeft ? sumH - hPresent : 0;
