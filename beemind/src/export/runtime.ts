@@ -68,6 +68,16 @@ interface ImputerStep extends StepBase {
   numericFill: Float64Array;
   categoricalFill: (string | null)[];
   indicated: number[];
+  /** The iterative strategy's regressions (preprocessing/iterative_fill.ts); null for the other strategies. */
+  iterative: {
+    predictors: { column: number; category: string | null }[];
+    targets: number[];
+    coef: Float64Array;
+    /** The last fitted round is applied this many more times. */
+    repeats: number;
+    low: Float64Array;
+    high: Float64Array;
+  } | null;
 }
 interface OneHotStep extends StepBase {
   handleUnknown: 'ignore' | 'error';
@@ -404,6 +414,36 @@ export function createPredictor(state: PortableState): PortablePredictor {
     return false;
   }
 
+  /** The iterative strategy: the fitted regressions replayed in order on the cells missing in `columns`. */
+  function iterativeFill(step: ImputerStep, columns: Column[], filled: Column[]): void {
+    const fit = step.iterative!;
+    const m = fit.predictors.length;
+    const width = m + 1;
+    const targets = fit.targets.length;
+    const rounds = targets === 0 ? 0 : fit.coef.length / (targets * width);
+    for (let round = 0; round < rounds + fit.repeats; round++) {
+      const r = round < rounds ? round : rounds - 1;
+      for (let k = 0; k < targets; k++) {
+        const t = fit.targets[k];
+        const src = columns[t].values as Float64Array;
+        const values = filled[t].values as Float64Array;
+        const offset = (r * targets + k) * width;
+        for (let i = 0; i < src.length; i++) {
+          if (src[i] === src[i]) continue;
+          let v = fit.coef[offset + m];
+          for (let q = 0; q < m; q++) {
+            const w = fit.coef[offset + q];
+            if (w === 0) continue;
+            const p = fit.predictors[q];
+            const x = filled[p.column].values[i];
+            v += w * (p.category === null ? (x as number) : x === p.category ? 1 : 0);
+          }
+          values[i] = Math.min(fit.high[k], Math.max(fit.low[k], v));
+        }
+      }
+    }
+  }
+
   function imputerTransform(step: ImputerStep, columns: Column[], rows: number): Column[] {
     requireFinite(columns, 'simple_imputer');
     const out: Column[] = [];
@@ -427,6 +467,7 @@ export function createPredictor(state: PortableState): PortablePredictor {
       for (let i = 0; i < rows; i++) values[i] = src[i] === src[i] ? src[i] : fill;
       out.push({ name: c.name, kind: c.kind, values: values });
     }
+    if (step.iterative) iterativeFill(step, columns, out);
     if (step.addIndicator) {
       for (let k = 0; k < step.indicated.length; k++) {
         const c = columns[step.indicated[k]];

@@ -47,6 +47,7 @@ const STEPS = new Map<string, StepReader>([
       numericFill: s.numericFill,
       categoricalFill: s.categoricalFill,
       indicated: s.indicated,
+      iterative: s.iterative ?? null,
     }),
   ],
   ['one_hot_encoder', (p, s) => ({ handleUnknown: p.handleUnknown, layout: s.layout })],

@@ -2,7 +2,8 @@
  * This module contains `simple_imputer`: fills missing values (NaN in numeric columns, null in categorical
  * ones) with a statistic learned per column at fit, optionally adding `<col>__missing` 0/1 indicator columns.
  *
- * - numeric columns use `strategy`: mean, median or most_frequent (the smallest value among ties);
+ * - numeric columns use `strategy`: mean, median or most_frequent (the smallest value among ties), or
+ *   iterative: the mean first (as scikit-learn's), then a prediction from the other columns (iterative_fill.ts);
  * - boolean columns always use their most frequent value, so they stay 0/1;
  * - categorical columns always use their most frequent category (the alphabetically first among ties),
  *   because a mean or median of categories is undefined.
@@ -17,11 +18,21 @@ import type { StateReader } from '../core/untrusted.js';
 import { hasMissingValue, type Column } from '../data/frame.js';
 import { BaseTransformer } from './base.js';
 import { requireFinite } from './checks.js';
+import {
+  applyIterativeFill,
+  fitIterativeFill,
+  readIterativeFill,
+  writeIterativeFill,
+  type IterativeFillState,
+} from './iterative_fill.js';
 import { moments, quantiles, sortedPresent } from './stats.js';
 
 export const simpleImputerSchema = z.strictObject({
-  /** How numeric columns are filled; categorical and boolean columns always use their most frequent value. */
-  strategy: z.enum(['mean', 'median', 'most_frequent']).default('mean'),
+  /**
+   * How numeric columns are filled; categorical and boolean columns always use their most frequent value.
+   * `iterative` predicts a numeric column's missing values from the other columns.
+   */
+  strategy: z.enum(['mean', 'median', 'most_frequent', 'iterative']).default('mean'),
   /** Append a `<col>__missing` 0/1 column for every column that had missing values at fit. */
   addIndicator: z.boolean().default(false),
 });
@@ -34,6 +45,8 @@ interface ImputerState {
   categoricalFill: (string | null)[];
   /** Indices of columns that had missing values at fit (they get indicators). */
   indicated: number[];
+  /** The `iterative` strategy's regressions; null for the other strategies. */
+  iterative: IterativeFillState | null;
 }
 
 /** The most frequent value of numbers (smallest among ties), ignoring NaN. */
@@ -75,7 +88,7 @@ export class SimpleImputer extends BaseTransformer<SimpleImputerParams> {
     super(simpleImputerSchema, params, 'simple_imputer');
   }
 
-  protected fitColumns(columns: readonly Column[]): void {
+  protected async fitColumns(columns: readonly Column[]): Promise<void> {
     requireFinite(columns, this.kind);
     const numericFill = new Float64Array(columns.length).fill(NaN);
     const categoricalFill: (string | null)[] = columns.map(() => null);
@@ -90,29 +103,23 @@ export class SimpleImputer extends BaseTransformer<SimpleImputerParams> {
       }
       const { count, mean } = moments(c.values);
       if (count === 0) throw allMissing(c.name);
-      const rule = c.kind === 'boolean' ? 'most_frequent' : strategy;
+      const rule = c.kind === 'boolean' ? 'most_frequent' : strategy === 'iterative' ? 'mean' : strategy;
       if (rule === 'mean') numericFill[j] = mean;
       else if (rule === 'median') numericFill[j] = quantiles(c.values, [0.5])[0];
       else numericFill[j] = modeOfNumbers(sortedPresent(c.values));
     });
-    this.state = { numericFill, categoricalFill, indicated };
+    this.state = { numericFill, categoricalFill, indicated, iterative: null };
+    if (strategy === 'iterative') {
+      const filled = this.firstFill(columns, columns[0].values.length);
+      this.state.iterative = await fitIterativeFill(columns, filled);
+    }
   }
 
   protected transformColumns(columns: readonly Column[], rows: number): Column[] {
     requireFinite(columns, this.kind);
-    const { numericFill, categoricalFill, indicated } = this.state!;
-    const out = columns.map((c, j): Column => {
-      if (!hasMissingValue(c)) return c;
-      if (c.kind === 'categorical') {
-        const fill = categoricalFill[j];
-        return { name: c.name, kind: c.kind, values: c.values.map((v) => v ?? fill) };
-      }
-      const fill = numericFill[j];
-      const values = new Float64Array(rows);
-      const src = c.values;
-      for (let i = 0; i < rows; i++) values[i] = src[i] === src[i] ? src[i] : fill;
-      return { name: c.name, kind: c.kind, values };
-    });
+    const { indicated, iterative } = this.state!;
+    const out = this.firstFill(columns, rows);
+    if (iterative) applyIterativeFill(iterative, columns, out);
     if (this.params.addIndicator) {
       for (const j of indicated) {
         const c = columns[j];
@@ -125,9 +132,32 @@ export class SimpleImputer extends BaseTransformer<SimpleImputerParams> {
     return out;
   }
 
+  /** Every column with its missing values replaced by its column's fill (new arrays only where filled). */
+  private firstFill(columns: readonly Column[], rows: number): Column[] {
+    const { numericFill, categoricalFill } = this.state!;
+    return columns.map((c, j): Column => {
+      if (!hasMissingValue(c)) return c;
+      if (c.kind === 'categorical') {
+        const fill = categoricalFill[j];
+        return { name: c.name, kind: c.kind, values: c.values.map((v) => v ?? fill) };
+      }
+      const fill = numericFill[j];
+      const values = new Float64Array(rows);
+      const src = c.values;
+      for (let i = 0; i < rows; i++) values[i] = src[i] === src[i] ? src[i] : fill;
+      return { name: c.name, kind: c.kind, values };
+    });
+  }
+
   protected getState(): unknown {
     const s = this.state!;
-    return { numericFill: pack(s.numericFill), categoricalFill: s.categoricalFill, indicated: s.indicated };
+    const state = {
+      numericFill: pack(s.numericFill),
+      categoricalFill: s.categoricalFill,
+      indicated: s.indicated,
+    };
+    // written only by the iterative strategy, so other imputers save as they always did
+    return s.iterative ? { ...state, iterative: writeIterativeFill(s.iterative) } : state;
   }
 
   protected setState(state: StateReader): void {
@@ -144,7 +174,9 @@ export class SimpleImputer extends BaseTransformer<SimpleImputerParams> {
       }
     });
     const indicated = state.integers('indicated', 0, n - 1, { increasing: true });
-    this.state = { numericFill, categoricalFill, indicated };
+    const iterative =
+      this.params.strategy === 'iterative' ? readIterativeFill(state.object('iterative'), input) : null;
+    this.state = { numericFill, categoricalFill, indicated, iterative };
   }
 }
 

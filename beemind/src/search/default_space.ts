@@ -31,7 +31,7 @@ export function defaultStepSlots(
       choices: {
         // kept without missing values in training: rows to predict may still lack a value
         simple_imputer: missing
-          ? { strategy: hp.categorical(['mean', 'median', 'most_frequent']), addIndicator: hp.categorical([false, true]) }
+          ? { strategy: hp.categorical(['mean', 'median', 'most_frequent', 'iterative']), addIndicator: hp.categorical([false, true]) }
           : { strategy: hp.constant('median'), addIndicator: hp.constant(false) },
       },
     },

@@ -10,8 +10,10 @@ import { genomeKey, repairGenome, type Genome, type GenomeStep, type PipelineSpa
 import { LEARNED_PORTFOLIO } from './learned_portfolio.js';
 
 type Params = Record<string, unknown>;
+/** What the portfolio adapts to (parts.ts dataTraits). */
+type Traits = { manyCategories?: boolean; orderedCategories?: boolean; dates?: boolean; text?: boolean; missing?: boolean };
 
-const impute = (strategy: 'mean' | 'median' | 'most_frequent' = 'median'): GenomeStep => ({
+const impute = (strategy: 'mean' | 'median' = 'median'): GenomeStep => ({
   kind: 'simple_imputer',
   params: { strategy, addIndicator: false },
 });
@@ -62,12 +64,23 @@ function dataSteps(traits: { dates?: boolean; text?: boolean }): GenomeStep[] {
  * Known-good genomes for `task`: the learned zero-shot portfolio, then the strong families' defaults, variants
  * and cheap baselines, the slow neural network last. Every entry is valid in defaultPipelineSpace(task, traits).
  */
-export function defaultPortfolio(
-  task: Task,
-  traits: { manyCategories?: boolean; orderedCategories?: boolean; dates?: boolean; text?: boolean } = {},
-): Genome[] {
+export function defaultPortfolio(task: Task, traits: Traits = {}): Genome[] {
   const opening = dataSteps(traits);
-  return handPicked(task, traits).map((g) => ({ ...g, steps: [...opening, ...g.steps.map((s) => withOrder(s, traits))] }));
+  return handPicked(task, traits).map((g) => ({
+    ...g,
+    steps: [...opening, ...g.steps.map((s) => withImputation(withOrder(s, traits), traits))],
+  }));
+}
+
+/**
+ * With missing values, every entry fills them by regression on the other columns (the imputer's iterative
+ * strategy) rather than with a column's median or mean: a row that lacks several values then looks like the
+ * rows its other values resemble (a penguin without a single measurement like its island's penguins), not
+ * like the average row. Measured in docs/benchmarks.md, "Missing values filled by regression".
+ */
+function withImputation(step: GenomeStep, traits: Traits): GenomeStep {
+  if (!traits.missing || step.kind !== 'simple_imputer') return step;
+  return { ...step, params: { ...step.params, strategy: 'iterative' } };
 }
 
 /**
@@ -79,7 +92,7 @@ function withOrder(step: GenomeStep, traits: { orderedCategories?: boolean }): G
   return { ...step, params: { ...step.params, order: 'lexical' } };
 }
 
-function handPicked(task: Task, traits: { manyCategories?: boolean; orderedCategories?: boolean }): Genome[] {
+function handPicked(task: Task, traits: Traits): Genome[] {
   const criterion = task === 'classification' ? { criterion: 'gini' } : {};
   const shared = {
     hgb: treePipeline('hist_gradient_boosting', hgbDefaults),

@@ -363,7 +363,7 @@ export const ENSEMBLE_CASES: FamilyCase[] = [
     ],
   },
   {
-    name: 'penguins: target means and frequencies of categories; logistic + boosting',
+    name: 'penguins: target means and frequencies of categories, gaps filled by regression; logistic + boosting + knn',
     dataset: 'penguins',
     engineExact: false,
     specs: [
@@ -374,6 +374,15 @@ export const ENSEMBLE_CASES: FamilyCase[] = [
       {
         steps: [{ kind: 'target_encoder', params: { smoothing: 3, frequency: false } }],
         model: { family: 'hist_gradient_boosting', params: { maxIter: 15 } },
+      },
+      {
+        // rows 3 and 271 lack every measurement: the regressions fill them from island, sex and year
+        steps: [
+          { kind: 'simple_imputer', params: { strategy: 'iterative', addIndicator: true } },
+          { kind: 'one_hot_encoder' },
+          { kind: 'standard_scaler' },
+        ],
+        model: { family: 'knn', params: { nNeighbors: 5 } },
       },
     ],
   },
