@@ -421,15 +421,21 @@ export function createPredictor(state: PortableState): PortablePredictor {
     const width = m + 1;
     const targets = fit.targets.length;
     const rounds = targets === 0 ? 0 : fit.coef.length / (targets * width);
+    // the rows each target lacks, found once for all rounds
+    const gaps: number[][] = [];
+    for (let k = 0; k < targets; k++) {
+      const src = columns[fit.targets[k]].values as Float64Array;
+      const rows: number[] = [];
+      for (let i = 0; i < src.length; i++) if (src[i] !== src[i]) rows.push(i);
+      gaps.push(rows);
+    }
     for (let round = 0; round < rounds + fit.repeats; round++) {
       const r = round < rounds ? round : rounds - 1;
       for (let k = 0; k < targets; k++) {
-        const t = fit.targets[k];
-        const src = columns[t].values as Float64Array;
-        const values = filled[t].values as Float64Array;
+        const values = filled[fit.targets[k]].values as Float64Array;
         const offset = (r * targets + k) * width;
-        for (let i = 0; i < src.length; i++) {
-          if (src[i] === src[i]) continue;
+        for (let g = 0; g < gaps[k].length; g++) {
+          const i = gaps[k][g];
           let v = fit.coef[offset + m];
           for (let q = 0; q < m; q++) {
             const w = fit.coef[offset + q];

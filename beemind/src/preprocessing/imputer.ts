@@ -88,7 +88,7 @@ export class SimpleImputer extends BaseTransformer<SimpleImputerParams> {
     super(simpleImputerSchema, params, 'simple_imputer');
   }
 
-  protected async fitColumns(columns: readonly Column[]): Promise<void> {
+  protected async fitColumns(columns: readonly Column[], rows: number): Promise<void> {
     requireFinite(columns, this.kind);
     const numericFill = new Float64Array(columns.length).fill(NaN);
     const categoricalFill: (string | null)[] = columns.map(() => null);
@@ -110,7 +110,7 @@ export class SimpleImputer extends BaseTransformer<SimpleImputerParams> {
     });
     this.state = { numericFill, categoricalFill, indicated, iterative: null };
     if (strategy === 'iterative') {
-      const filled = this.firstFill(columns, columns[0].values.length);
+      const filled = this.firstFill(columns, rows);
       this.state.iterative = await fitIterativeFill(columns, filled);
     }
   }

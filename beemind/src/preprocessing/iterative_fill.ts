@@ -26,9 +26,9 @@ import type { ColumnSpec } from './checks.js';
  * which costs no fit: the filled values of a row that lacks several correlated columns settle slowly (a
  * penguin without measurements: its flipper length was 210.5 mm after 5 rounds, 214.0 after 10).
  */
-export const MAX_FIT_ROUNDS = 3;
+const MAX_FIT_ROUNDS = 3;
 /** Rounds in all, at most. */
-export const MAX_ROUNDS = 100;
+const MAX_ROUNDS = 100;
 /** A round that moves no filled value by more than this share of its column's range ends the fit. */
 const SETTLED = 1e-3;
 const MAX_CATEGORIES = 10;
@@ -171,7 +171,8 @@ export async function fitIterativeFill(
   const gaps: number[][] = [];
   const fitRows: number[][] = [];
   const chosen: number[][] = [];
-  const bounds: [number, number][] = [];
+  const lows: number[] = [];
+  const highs: number[] = [];
   original.forEach((c, t) => {
     if (c.kind !== 'numeric') return;
     const missing = missingRows(c.values);
@@ -194,10 +195,11 @@ export async function fitIterativeFill(
     gaps.push(missing);
     fitRows.push(rows);
     chosen.push(from);
-    bounds.push([low, high]);
+    lows.push(low);
+    highs.push(high);
   });
-  const low = Float64Array.from(bounds, (b) => b[0]);
-  const high = Float64Array.from(bounds, (b) => b[1]);
+  const low = Float64Array.from(lows);
+  const high = Float64Array.from(highs);
 
   const rounds: Float64Array[] = [];
   let repeats = 0;

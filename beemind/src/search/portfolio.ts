@@ -6,12 +6,13 @@
  */
 import type { Random } from '../core/random.js';
 import type { Task } from '../core/task.js';
+import type { DefaultSpaceOptions } from './default_space.js';
 import { genomeKey, repairGenome, type Genome, type GenomeStep, type PipelineSpace } from './genome.js';
 import { LEARNED_PORTFOLIO } from './learned_portfolio.js';
 
 type Params = Record<string, unknown>;
 /** What the portfolio adapts to (parts.ts dataTraits). */
-type Traits = { manyCategories?: boolean; orderedCategories?: boolean; dates?: boolean; text?: boolean; missing?: boolean };
+type Traits = Pick<DefaultSpaceOptions, 'manyCategories' | 'orderedCategories' | 'dates' | 'text' | 'missing'>;
 
 const impute = (strategy: 'mean' | 'median' = 'median'): GenomeStep => ({
   kind: 'simple_imputer',

@@ -6,17 +6,18 @@ import { cat, cloneFrame, frame, num, values } from '../helpers/frames.js';
 
 const range = (n: number, f: (i: number) => number) => Array.from({ length: n }, (_, i) => f(i));
 
+/** Columns a = 0, 1, …, n − 1 and b = b(a) (NaN where b is missing). */
+const aAndB = (n: number, b: (a: number) => number) =>
+  frame(
+    num(
+      'a',
+      range(n, (i) => i),
+    ),
+    num('b', range(n, b)),
+  );
+
 /** b = 3a − 5, with every tenth b missing. */
-const linear = frame(
-  num(
-    'a',
-    range(200, (i) => i),
-  ),
-  num(
-    'b',
-    range(200, (i) => (i % 10 === 3 ? NaN : 3 * i - 5)),
-  ),
-);
+const linear = aAndB(200, (i) => (i % 10 === 3 ? NaN : 3 * i - 5));
 
 const fitIterative = async (f: Parameters<SimpleImputer['fit']>[0], params = {}) =>
   new SimpleImputer({ strategy: 'iterative', ...params }).fit(f);
@@ -70,16 +71,7 @@ describe("simple_imputer's iterative strategy", () => {
   });
 
   it('keeps the first fill for a column missing in most rows, whose gaps may be the signal', async () => {
-    const sparse = frame(
-      num(
-        'a',
-        range(100, (i) => i),
-      ),
-      num(
-        'b',
-        range(100, (i) => (i % 5 < 3 ? NaN : 2 * i)),
-      ),
-    );
+    const sparse = aAndB(100, (i) => (i % 5 < 3 ? NaN : 2 * i));
     const out = (await fitIterative(sparse)).transform(sparse);
     const mean = (await new SimpleImputer({ strategy: 'mean' }).fit(sparse)).transform(sparse);
     expect(values(out, 'b')).toEqual(values(mean, 'b'));
