@@ -12,6 +12,9 @@
 // against the peers at 30 s is `PEER_SECONDS=30 PEERS_FROM=bench/results/automl-peers-30s.json node bench/automl.mjs 10`.
 // With sklearn_rf among the peers it also prints the AutoML Benchmark's normalised score and the mean rank, over
 // every table and, when the set mixes both kinds, over the held-out tables alone.
+// SPLIT_SEED=N (default 0) draws another seeded 75/25 split of every table: single test rows decide the small
+// tables, and other splits show which differences hold. Every system gets the same split; the peers' results
+// are saved per split (automl-peers-<seconds>s-split<N>.json for N > 0).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +26,10 @@ const seconds = Number(process.argv[2] ?? 30);
 const peerSeconds = Number(process.env.PEER_SECONDS ?? seconds);
 const peers = process.argv[3] ?? 'sklearn_hgb,sklearn_rf,optuna_tpe_hgb,flaml,tpot,autogluon_default,autogluon_best';
 const TABLE_NAMES = benchTableNames(process.argv[4] ?? 'all');
+const splitSeed = Number(process.env.SPLIT_SEED ?? 0);
+if (!Number.isInteger(splitSeed) || splitSeed < 0) {
+  throw new Error(`SPLIT_SEED must be a whole number 0 or more, not '${process.env.SPLIT_SEED}'`);
+}
 const python = join(root, '.venv/bin/python');
 const peersScript = join(root, 'bench/automl_peers.py');
 
@@ -37,6 +44,9 @@ if (unknownPeers.length) throw new Error(`unknown peers ${unknownPeers.join(', '
  */
 function readSavedPeers(from) {
   const saved = JSON.parse(readFileSync(from, 'utf8'));
+  if ((saved.splitSeed ?? 0) !== splitSeed) {
+    throw new Error(`${from} holds the peers on split seed ${saved.splitSeed ?? 0}, and this run uses SPLIT_SEED=${splitSeed}.`);
+  }
   if (saved.seconds !== peerSeconds) {
     throw new Error(
       `${from} holds the peers at ${saved.seconds} s, and this run gives them ${peerSeconds} s; ` +
@@ -56,7 +66,7 @@ for (const name of TABLE_NAMES) {
   const { csv, target, data } = await loadBenchTable(name);
   shapes[name] = `${data.rows}×${data.features.columns.length}, ${data.task === 'classification' ? `${data.nClasses} classes` : 'regression'}`;
   const { train, test } = trainTestSplit(data.rows, 0.25, {
-    seed: 0,
+    seed: splitSeed,
     stratify: data.task === 'classification' ? data.target.values : null,
   });
   jobs.push({ name, csv, target, task: data.task, train: [...train], test: [...test] });
@@ -86,9 +96,9 @@ function peerResults() {
       maxBuffer: 1 << 24,
     }),
   );
-  const saved = join(root, 'bench/results', `automl-peers-${peerSeconds}s.json`);
+  const saved = join(root, 'bench/results', `automl-peers-${peerSeconds}s${splitSeed ? `-split${splitSeed}` : ''}.json`);
   mkdirSync(join(root, 'bench/results'), { recursive: true });
-  writeFileSync(saved, JSON.stringify({ seconds: peerSeconds, when: new Date().toISOString(), results }, null, 1));
+  writeFileSync(saved, JSON.stringify({ seconds: peerSeconds, splitSeed, when: new Date().toISOString(), results }, null, 1));
   return { results, when: null };
 }
 const peerRun = peerResults();
@@ -144,7 +154,7 @@ const errors = TABLE_NAMES.flatMap((name) => [
   ...names.filter((n) => theirs[name][n]?.error).map((n) => `- ${name} / ${n}: ${theirs[name][n].error}`),
 ]);
 const budgets = peerSeconds === seconds ? `budget ${seconds} s` : `budget ${seconds} s for BeeMind, ${peerSeconds} s for the peers`;
-lines.push('', `Test accuracy % (R² × 100 for regression), ${budgets}, 2 cores, seed 0, seeded 75/25 split.`);
+lines.push('', `Test accuracy % (R² × 100 for regression), ${budgets}, 2 cores, search seed 0, 75/25 split with seed ${splitSeed}.`);
 if (peerRun.when) lines.push('', `The peers' results are those of an earlier run (${peerRun.when}, ${process.env.PEERS_FROM}); BeeMind's are from this one.`);
 if (heldoutNames.length) {
   lines.push(`† held-out public tables (bench/heldout_tables.py): ${heldoutNames.map((n) => `${n} (${shapes[n]})`).join(', ')}.`);

@@ -4,6 +4,7 @@
  */
 import { createMatrix, valuesOf, type Matrix } from '../core/matrix.js';
 import { argmaxRows } from '../models/estimator.js';
+import { r2 } from '../metrics/regression.js';
 import type { Scorer } from '../metrics/scorers.js';
 
 export interface EnsembleCandidate {
@@ -15,6 +16,19 @@ export interface EnsembleCandidate {
 /** Matrix or vector, tested by shape: typed arrays from a worker thread may come from another realm. */
 function isMatrix(p: Matrix | Float64Array): p is Matrix {
   return !ArrayBuffer.isView(p);
+}
+
+/** The largest root mean square difference between near copies, as a share of the predictions' spread. */
+const NEAR_COPY = 0.05;
+
+/**
+ * Whether predictions `a` are a near copy of `b`: their root mean square difference is within 5% of `b`'s
+ * standard deviation (a correlation of about 0.999), so averaging the two would move the predictions by a
+ * fortieth of their spread. That is R² of `a` against `b` of at least 1 − 0.05². Scale-free: the same verdict for
+ * values in dollars or in thousands of dollars, and for class probabilities (flattened rows × classes).
+ */
+export function nearCopy(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  return r2(b, a) >= 1 - NEAR_COPY ** 2;
 }
 
 export interface EnsembleSelection {

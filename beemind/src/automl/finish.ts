@@ -7,7 +7,7 @@ import { createMatrix, type Matrix } from '../core/matrix.js';
 import { logger } from '../core/logger.js';
 import type { Drone, LeaderboardRow, RunFinished } from '../protocol/events.js';
 import type { StopReason } from './budget.js';
-import { affordableEnsemble, scoreAverage, type EnsembleCandidate, type EnsembleSelection } from './ensemble.js';
+import { affordableEnsemble, nearCopy, scoreAverage, type EnsembleCandidate, type EnsembleSelection } from './ensemble.js';
 import { fitStack, type Stack } from './stacking.js';
 import { fullFoldFitSeconds, outOfFold, standardDeviation, type OutOfFold, type RunContext } from './context.js';
 import { Refitter } from './refitter.js';
@@ -62,9 +62,10 @@ function decisionThreshold(ctx: RunContext, oof: OutOfFold, chosen: readonly { i
 }
 
 /**
- * The out-of-fold predictions of the best `limit` drones that have them, best first, each predicting something
- * else than those before it: a search that converged proposes many near-copies of its leader, and combining
- * copies adds nothing.
+ * The out-of-fold predictions of the best `limit` drones that have them, best first, none a near copy of one
+ * before it: a search that converged proposes many near copies of its leader (on diabetes, the 20 best drones
+ * were linear models behind different scalers or with tiny ridge and lasso penalties), combining copies adds
+ * nothing, and they would crowd out every other family.
  */
 function oofCandidates(oof: OutOfFold, board: readonly LeaderboardRow[], limit: number): EnsembleCandidate[] {
   const kept: Float64Array[] = [];
@@ -72,7 +73,7 @@ function oofCandidates(oof: OutOfFold, board: readonly LeaderboardRow[], limit: 
   for (const r of board) {
     if (out.length === limit) break;
     const p = oof.of(r.id);
-    if (!p || kept.some((q) => samePredictions(p, q))) continue;
+    if (!p || kept.some((q) => nearCopy(p, q))) continue;
     kept.push(p);
     out.push({ id: r.id, oof: shaped(oof, p) });
   }
@@ -82,12 +83,6 @@ function oofCandidates(oof: OutOfFold, board: readonly LeaderboardRow[], limit: 
 /** Out-of-fold predictions as the scorers take them: a rows × classes matrix for classification. */
 function shaped(oof: OutOfFold, p: Float64Array): Matrix | Float64Array {
   return oof.width === 1 ? p : createMatrix(p.length / oof.width, oof.width, p);
-}
-
-/** Predictions equal to within 1e-6 everywhere. */
-function samePredictions(a: Float64Array, b: Float64Array): boolean {
-  for (let i = 0; i < a.length; i++) if (Math.abs(a[i] - b[i]) > 1e-6) return false;
-  return true;
 }
 
 /**
