@@ -42,16 +42,23 @@ describe('genomes', () => {
     expect(genomeLabel(a)).toBe('standard_scaler → ridge');
   });
 
-  it("are evaluated once for a forest with and without a trailing affine scaler, but not for boosting or a linear model", () => {
+  it('are evaluated once for a forest with and without a trailing affine scaler, but not for boosting or a linear model', () => {
     const impute = { kind: 'simple_imputer', params: { strategy: 'median', addIndicator: false } };
-    const forest = (steps: Genome['steps'], family = 'random_forest'): Genome => ({ steps, model: { family, params: { nEstimators: 50 } } });
+    const forest = (steps: Genome['steps'], family = 'random_forest'): Genome => ({
+      steps,
+      model: { family, params: { nEstimators: 50 } },
+    });
     const plain = forest([impute]);
     for (const scaler of ['standard_scaler', 'robust_scaler', 'min_max_scaler']) {
       expect(evaluationKey(forest([impute, { kind: scaler, params: {} }]))).toBe(evaluationKey(plain));
     }
     expect(evaluationKey(plain)).toBe(genomeKey(plain));
     // a scaler before another step may change what that step does; other families see the scale
-    const scaledThenLog = forest([impute, { kind: 'standard_scaler', params: {} }, { kind: 'log1p', params: {} }]);
+    const scaledThenLog = forest([
+      impute,
+      { kind: 'standard_scaler', params: {} },
+      { kind: 'log1p', params: {} },
+    ]);
     expect(evaluationKey(scaledThenLog)).toBe(genomeKey(scaledThenLog));
     for (const family of ['hist_gradient_boosting', 'knn', 'logistic_regression']) {
       const scaled = forest([impute, { kind: 'standard_scaler', params: {} }], family);
@@ -223,18 +230,32 @@ describe('the default space and portfolio', () => {
     expect(fitPortfolio(ps, portfolio, new Random(0))).toEqual(portfolio);
   });
 
-  it.each(TASKS)('opens every %s portfolio genome with the date and a narrow text step on such data', (task) => {
-    const traits = { dates: true, text: true };
-    const ps = defaultPipelineSpace(task, traits);
-    const portfolio = defaultPortfolio(task, traits);
-    expect(portfolio).toHaveLength(defaultPortfolio(task).length);
-    for (const g of portfolio) {
-      expect(g.steps.slice(0, 2)).toEqual([
-        { kind: 'date_features', params: {} },
-        { kind: 'text_tfidf', params: { buckets: 64, ngrams: 1 } },
-      ]);
-      expect(genomeProblems(ps, g)).toEqual([]);
-    }
+  it.each(TASKS)(
+    'opens every %s portfolio genome with the date and a narrow text step on such data',
+    (task) => {
+      const traits = { dates: true, text: true };
+      const ps = defaultPipelineSpace(task, traits);
+      const portfolio = defaultPortfolio(task, traits);
+      expect(portfolio).toHaveLength(defaultPortfolio(task).length);
+      for (const g of portfolio) {
+        expect(g.steps.slice(0, 2)).toEqual([
+          { kind: 'date_features', params: {} },
+          { kind: 'text_tfidf', params: { buckets: 64, ngrams: 1 } },
+        ]);
+        expect(genomeProblems(ps, g)).toEqual([]);
+      }
+    },
+  );
+
+  it.each(TASKS)('fills gaps by regression and marks them, on %s data with missing values', (task) => {
+    const ps = defaultPipelineSpace(task, { missing: true });
+    const imputers = (traits: { missing?: boolean }) =>
+      defaultPortfolio(task, traits).map((g) => g.steps.find((s) => s.kind === 'simple_imputer')!.params);
+    for (const params of imputers({ missing: true }))
+      expect(params).toEqual({ strategy: 'iterative', addIndicator: true });
+    for (const g of defaultPortfolio(task, { missing: true })) expect(genomeProblems(ps, g)).toEqual([]);
+    // without gaps the imputer only guards rows to predict: no regressions to fit
+    for (const params of imputers({ missing: false })) expect(params.strategy).not.toBe('iterative');
   });
 
   it('fits a portfolio to a restricted space', () => {
