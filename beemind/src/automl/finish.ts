@@ -17,7 +17,10 @@ import { registerRun } from './run_registry.js';
 import type { ModelMember, TrainedModel } from '../trained/trained_model.js';
 
 const ENSEMBLE_CANDIDATES = 20;
-/** The best drones a stack may combine (fewer when refitting them all would not fit in the budget). */
+/**
+ * The best drones a stack may combine (fewer when refitting them all would not fit in the budget): the first of
+ * the ensemble's candidates, so no more than ENSEMBLE_CANDIDATES.
+ */
 const STACK_CANDIDATES = 8;
 /** Refitting a drone is estimated at this multiple of its mean fold fit time. */
 const REFIT_MARGIN = 1.5;
@@ -146,14 +149,16 @@ async function combineDrones(
     chosenScore = sign * selection.score;
   };
   const y = oof.y;
+  if (!ctx.options.ensemble && !ctx.options.stacking) return null;
+  // chosen once for both: the stack's candidates are the first of the ensemble's
+  const distinct = oofCandidates(oof, board, ENSEMBLE_CANDIDATES);
   if (ctx.options.ensemble) {
-    const candidates = oofCandidates(oof, board, ENSEMBLE_CANDIDATES);
-    consider(affordableEnsemble(candidates, y, ctx.scorer, (ids) => refitMs(byId, ids), ctx.budget.runMsLeft()), null);
+    consider(affordableEnsemble(distinct, y, ctx.scorer, (ids) => refitMs(byId, ids), ctx.budget.runMsLeft()), null);
   }
   if (ctx.options.stacking) {
     // as many of the best drones as can be refit in half of what is left, so the level-2 model and the
     // refit on every row still have time
-    const candidates = oofCandidates(oof, board, STACK_CANDIDATES);
+    const candidates = distinct.slice(0, STACK_CANDIDATES);
     while (candidates.length > 2 && refitMs(byId, candidates.map((c) => c.id)) * 2 >= ctx.budget.runMsLeft()) candidates.pop();
     const shape = { task: ctx.dataset.task, nClasses: ctx.dataset.task === 'classification' ? ctx.dataset.nClasses : 1 };
     const msAvailable = () => ctx.budget.runMsLeft() / 2 - refitMs(byId, candidates.map((c) => c.id));

@@ -78,8 +78,8 @@ export function defaultPortfolio(task: Task, traits: Traits = {}): Genome[] {
  * strategy) rather than with a column's median or mean: a row that lacks several values then looks like the
  * rows its other values resemble (a penguin without a single measurement like its island's penguins), not
  * like the average row. And it adds a 0/1 column per column with gaps, saying where a value was filled: that a
- * value is missing can be the signal (movies' budget, missing in 91% of the rows, mostly for films that made
- * little), which boosting in scikit-learn and LightGBM learns from their native missing-value splits. Measured in
+ * value is missing can be the signal (movies' budget, missing in 91% of the rows), which boosting in scikit-learn
+ * and LightGBM learns from their native missing-value splits. Measured in
  * docs/benchmarks.md, "Missing values filled by regression" and "Missing-value indicators in the portfolio".
  */
 function withImputation(step: GenomeStep, traits: Traits): GenomeStep {
