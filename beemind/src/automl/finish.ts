@@ -153,7 +153,10 @@ async function combineDrones(
   // chosen once for both: the stack's candidates are the first of the ensemble's
   const distinct = oofCandidates(oof, board, ENSEMBLE_CANDIDATES);
   if (ctx.options.ensemble) {
-    consider(affordableEnsemble(distinct, y, ctx.scorer, (ids) => refitMs(byId, ids), ctx.budget.runMsLeft()), null);
+    const ensemble = affordableEnsemble(distinct, y, ctx.scorer, (ids) => refitMs(byId, ids), ctx.budget.runMsLeft());
+    if (ensemble) logger.info(`greedy ensemble of ${ensemble.members.length} drones (of ${distinct.length} candidates): ${ensemble.score.toFixed(4)} out of fold, against ${best.score!.toFixed(4)} for the best drone`);
+    else logger.info(`no greedy ensemble of two or more drones (of ${distinct.length} candidates) scores as well as the best drone out of fold`);
+    consider(ensemble, null);
   }
   if (ctx.options.stacking) {
     // as many of the best drones as can be refit in half of what is left, so the level-2 model and the

@@ -1,9 +1,9 @@
 import { genomeKey, type Genome, type PipelineSpace } from '../../src/search/genome.js';
 import { paretoFront } from '../../src/search/nsga2.js';
 import { hp } from '../../src/search/space/types.js';
-import { EvolutionStrategy } from '../../src/search/strategies/evolution.js';
+import { distinctBehaviours, EvolutionStrategy } from '../../src/search/strategies/evolution.js';
 import { RandomSearch } from '../../src/search/strategies/random.js';
-import type { Proposal, TrialResult } from '../../src/search/strategies/strategy.js';
+import type { Proposal, Trial, TrialResult } from '../../src/search/strategies/strategy.js';
 import { best, CONDITIONAL_OPTIMUM, conditional, conditionalSpace, drive, type Evaluated } from './toys.js';
 
 const mean = (xs: number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
@@ -96,14 +96,66 @@ describe('evolution', () => {
     const gens = byGeneration(evals);
     for (let g = 1; g < gens.length; g++) {
       const before = gens.slice(0, g).flat();
+      // the best `size`, one per family and score (twins: see the next test)
+      const behaviours = new Set<string>();
       const elite = new Set(
         [...before]
           .sort((a, b) => b.objectives[0] - a.objectives[0])
+          .filter((e) => {
+            const behaviour = `${e.genome.model.family} ${e.objectives[0]}`;
+            if (behaviours.has(behaviour)) return false;
+            behaviours.add(behaviour);
+            return true;
+          })
           .slice(0, size)
           .map((e) => e.id),
       );
       for (const e of gens[g]) for (const parent of e.proposal.parents) expect(elite.has(parent)).toBe(true);
     }
+  });
+
+  it('breeds from one of each set of twins: the same family at exactly the same score', () => {
+    // family b scores 0.9 whatever its settings and steps: every b drone is a twin of the first one
+    const plateau = (g: Genome): number => (g.model.family === 'b' ? 0.9 : 0.8 * conditional(g));
+    const size = 8;
+    const evals = drive(new EvolutionStrategy(conditionalSpace, { seed: 4, populationSize: size }), plateau, {
+      budget: 96,
+    });
+    const family = new Map(evals.map((e) => [e.id, e.genome.model.family]));
+    const gens = byGeneration(evals);
+    expect(gens.length).toBeGreaterThan(5);
+    for (const generation of gens.slice(1)) {
+      const parents = new Set(generation.flatMap((e) => e.proposal.parents));
+      // one b parent at most, so the other seven parents are of other families
+      expect([...parents].filter((id) => family.get(id) === 'b').length).toBeLessThanOrEqual(1);
+      expect(parents.size).toBeGreaterThan(1);
+    }
+    // family a keeps being bred and improved: its best approaches its plateau-scaled optimum (0.84)
+    const bestA = Math.max(...evals.filter((e) => e.genome.model.family === 'a').map((e) => e.objectives[0]));
+    expect(bestA).toBeGreaterThan(0.8 * (CONDITIONAL_OPTIMUM - 0.1));
+  });
+
+  it('keeps the first of each behaviour, best first, up to the population size', () => {
+    const trial = (id: string, family: string, score: number, seq: number): Trial => ({
+      id,
+      key: id,
+      seq,
+      genome: { steps: [], model: { family, params: {} } },
+      objectives: [score],
+      fitness: [score],
+      status: 'ok',
+    });
+    const ranked = [
+      trial('nb1', 'nb', 0.99, 0),
+      trial('nb2', 'nb', 0.99, 1),
+      trial('et1', 'et', 0.99, 2),
+      trial('nb3', 'nb', 0.98, 3),
+      trial('et2', 'et', 0.99, 4),
+      trial('rf1', 'rf', 0.97, 5),
+    ];
+    expect(distinctBehaviours(ranked, 10).map((t) => t.id)).toEqual(['nb1', 'et1', 'nb3', 'rf1']);
+    expect(distinctBehaviours(ranked, 2).map((t) => t.id)).toEqual(['nb1', 'et1']);
+    expect(distinctBehaviours([], 3)).toEqual([]);
   });
 
   it('restarts from random genomes when a whole generation failed', () => {

@@ -2,9 +2,10 @@
  * This module contains the evolution strategy (BeeMind's default), generational with (μ + λ) survival:
  * generation 0 is the portfolio topped up with random genomes; every later generation is bred from the best
  * `populationSize` ok drones so far (elitism: the best are never lost), ranked by the score or, with several
- * objectives, by NSGA-II front and crowding distance. Parents are picked by tournament; children come from
- * crossover (sometimes followed by a mutation), mutation, or a few random immigrants. A child whose genome was
- * already proposed is mutated again, then replaced by a random genome, so no genome is proposed twice.
+ * objectives, by NSGA-II front and crowding distance, one per behaviour (distinctBehaviours). Parents are picked
+ * by tournament; children come from crossover (sometimes followed by a mutation), mutation, or a few random
+ * immigrants. A child whose genome was already proposed is mutated again, then replaced by a random genome, so
+ * no genome is proposed twice.
  *
  * A generation is bred only once every drone of the previous one has been told: until then ask() returns
  * what is left of the current generation, then nothing. Breeding reads results in proposal order, so the
@@ -118,7 +119,10 @@ export class EvolutionStrategy implements SearchStrategy {
       }
     }
     // (μ + λ) survival: the best ok drones so far, best first; failed and pruned drones never breed
-    const population = rankBestFirst(this.ledger.trials().filter((t) => t.status === 'ok')).slice(0, size);
+    const population = distinctBehaviours(
+      rankBestFirst(this.ledger.trials().filter((t) => t.status === 'ok')),
+      size,
+    );
     while (out.length < size) {
       const child =
         population.length === 0 ? this.randomChild(generation) : this.child(population, generation);
@@ -187,4 +191,24 @@ export class EvolutionStrategy implements SearchStrategy {
     const m = mutate(this.space, v.genome, this.rng, options);
     return { genome: m.genome, detail: `${v.detail}; ${m.detail}` };
   }
+}
+
+/**
+ * The first `size` trials of a best-first ranking, one per behaviour: a trial with the same model family and
+ * exactly the same score as one kept already is left out. Such twins are almost always one model behind steps
+ * that change nothing for it (a scaler before a tree or a naive Bayes, a smoothing too small to matter). Bred
+ * from, they filled the whole population on small tables: on wine, 1,459 of 1,759 drones were one naive Bayes
+ * at one score, and the other families stopped being explored.
+ */
+export function distinctBehaviours(ranked: readonly Trial[], size: number): Trial[] {
+  const seen = new Set<string>();
+  const out: Trial[] = [];
+  for (const t of ranked) {
+    if (out.length >= size) break;
+    const behaviour = `${t.genome.model.family}\u0000${t.fitness[0]}`;
+    if (seen.has(behaviour)) continue;
+    seen.add(behaviour);
+    out.push(t);
+  }
+  return out;
 }
