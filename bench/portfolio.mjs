@@ -26,7 +26,8 @@ const MAX_CANDIDATE_SECONDS = 20;
  * columns, so a portfolio entry stays valid in the default space of any table.
  */
 function withoutDataSteps(genome) {
-  return { ...genome, steps: genome.steps.filter((s) => s.kind !== 'date_features' && s.kind !== 'text_tfidf') };
+  const dataKinds = new Set(['date_features', 'text_tfidf', 'drop_text']);
+  return { ...genome, steps: genome.steps.filter((s) => !dataKinds.has(s.kind)) };
 }
 
 const folder = mkdtempSync(join(tmpdir(), 'beemind-portfolio-'));

@@ -6,6 +6,7 @@ import { ConfigurationError, ProtocolError } from '../core/errors.js';
 import { quote } from '../core/text.js';
 import type { RestorableTransformer } from './base.js';
 import { DateFeatures } from './date_features.js';
+import { DropText } from './drop_text.js';
 import { SimpleImputer } from './imputer.js';
 import { Log1p } from './log1p.js';
 import { ModelSelect } from './model_select.js';
@@ -54,6 +55,14 @@ const builtIn: TransformerKind[] = [
     numericInput: false,
     supervised: false,
     create: (p) => new TextTfidf(p),
+  },
+  {
+    kind: 'drop_text',
+    label: 'Text left out',
+    stage: 'expand',
+    numericInput: false,
+    supervised: false,
+    create: (p) => new DropText(p),
   },
   {
     kind: 'simple_imputer',

@@ -10,11 +10,11 @@ import { hp, type Space } from './space/types.js';
 
 /**
  * Preprocessing slots, in pipeline order. With `dates`, first a slot that expands date columns into parts;
- * with `text`, one that turns free-text columns into hashed TF-IDF columns; with `manyCategories`, the encoder
- * slot may also encode categories by their out-of-fold target mean and frequency, and with `orderedCategories`
- * number them in the order of their target mean. With `missing: false` the imputer's choices are fixed, and with
- * `categories: false` the encoder is one ordinal encoder: on such data they would change nothing, and every
- * variant would be the same pipeline evaluated again.
+ * with `text`, one that turns free-text columns into hashed TF-IDF columns or leaves them out; with
+ * `manyCategories`, the encoder slot may also encode categories by their out-of-fold target mean and frequency,
+ * and with `orderedCategories` number them in the order of their target mean. With `missing: false` the
+ * imputer's choices are fixed, and with `categories: false` the encoder is one ordinal encoder: on such data they
+ * would change nothing, and every variant would be the same pipeline evaluated again.
  */
 export function defaultStepSlots(
   options: Pick<DefaultSpaceOptions, 'dates' | 'text' | 'missing' | 'categories' | 'manyCategories' | 'orderedCategories'> = {},
@@ -24,7 +24,13 @@ export function defaultStepSlots(
   return [
     ...(options.dates ? [{ name: 'dates', choices: { date_features: {} } }] : []),
     ...(options.text
-      ? [{ name: 'text', choices: { text_tfidf: { buckets: hp.categorical([16, 64, 256]), ngrams: hp.categorical([1, 2]) } } }]
+      ? [
+          {
+            name: 'text',
+            // or the text left out: the words of a name or a title may only be noise to split on
+            choices: { text_tfidf: { buckets: hp.categorical([16, 64, 256]), ngrams: hp.categorical([1, 2]) }, drop_text: {} },
+          },
+        ]
       : []),
     {
       name: 'imputer',

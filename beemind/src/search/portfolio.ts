@@ -49,28 +49,38 @@ const mlpDefaults = {
   earlyStopping: true,
 };
 
+/** What a portfolio entry does with free text: hashed TF-IDF columns, or the text left out. */
+type TextTreatment = 'text_tfidf' | 'drop_text';
+
 /**
  * The steps every genome of data with dates or free text opens with (the slots' order): dates expanded into
- * parts, and text into 64 TF-IDF columns of single words, not a random width: 256 buckets of word pairs made
- * every tree of the portfolio too slow to finish in 10 s on 7,500 rows (movies), 16 lose words to collisions.
+ * parts, and text either left out or turned into 64 TF-IDF columns of single words, not a random width: 256
+ * buckets of word pairs made every tree of the portfolio too slow to finish in 10 s on 7,500 rows (movies), 16
+ * lose words to collisions.
  */
-function dataSteps(traits: { dates?: boolean; text?: boolean }): GenomeStep[] {
+function dataSteps(traits: { dates?: boolean }, text: TextTreatment | null): GenomeStep[] {
   return [
     ...(traits.dates ? [{ kind: 'date_features', params: {} }] : []),
-    ...(traits.text ? [{ kind: 'text_tfidf', params: { buckets: 64, ngrams: 1 } }] : []),
+    ...(text === 'text_tfidf' ? [{ kind: 'text_tfidf', params: { buckets: 64, ngrams: 1 } }] : []),
+    ...(text === 'drop_text' ? [{ kind: 'drop_text', params: {} }] : []),
   ];
 }
 
 /**
  * Known-good genomes for `task`: the learned zero-shot portfolio, then the strong families' defaults, variants
  * and cheap baselines, the slow neural network last. Every entry is valid in defaultPipelineSpace(task, traits).
+ * With free text, each entry comes twice in a row, with the text's TF-IDF columns and with the text left out:
+ * whether the words help is a property of the table (a review's words decide its stars; a film's title says
+ * little of its rating), so the first drones already tell the search which way to go.
  */
 export function defaultPortfolio(task: Task, traits: Traits = {}): Genome[] {
-  const opening = dataSteps(traits);
-  return handPicked(task, traits).map((g) => ({
-    ...g,
-    steps: [...opening, ...g.steps.map((s) => withImputation(withOrder(s, traits), traits))],
-  }));
+  const treatments: (TextTreatment | null)[] = traits.text ? ['text_tfidf', 'drop_text'] : [null];
+  return handPicked(task, traits).flatMap((g) =>
+    treatments.map((text) => ({
+      ...g,
+      steps: [...dataSteps(traits, text), ...g.steps.map((s) => withImputation(withOrder(s, traits), traits))],
+    })),
+  );
 }
 
 /**

@@ -248,7 +248,7 @@ describe('the transformer registry', () => {
 
   it('reports unknown kinds, bad params and foreign JSON clearly', () => {
     expect(() => createTransformer('pca')).toThrow(
-      /unknown preprocessing step "pca"; known steps: date_features, text_tfidf, simple_imputer/,
+      /unknown preprocessing step "pca"; known steps: date_features, text_tfidf, drop_text, simple_imputer/,
     );
     expect(() => createTransformer('standard_scaler', { withMean: 'yes' })).toThrow(
       /invalid hyperparameters for standard_scaler: withMean/,

@@ -33,6 +33,7 @@ import { randomForestSchemas } from '../../src/models/tree/random_forest.js';
 import { simpleImputerSchema } from '../../src/preprocessing/imputer.js';
 import { log1pSchema } from '../../src/preprocessing/log1p.js';
 import { dateFeaturesSchema } from '../../src/preprocessing/date_features.js';
+import { dropTextSchema } from '../../src/preprocessing/drop_text.js';
 import { textTfidfSchema } from '../../src/preprocessing/text_tfidf.js';
 import { targetEncoderSchema } from '../../src/preprocessing/target_encoder.js';
 import { modelSelectSchema } from '../../src/preprocessing/model_select.js';
@@ -189,6 +190,7 @@ const SCHEMAS: Record<string, z.ZodType[]> = {
   mlp: [mlpParams],
   date_features: [dateFeaturesSchema],
   text_tfidf: [textTfidfSchema],
+  drop_text: [dropTextSchema],
   target_encoder: [targetEncoderSchema],
   simple_imputer: [simpleImputerSchema],
   one_hot_encoder: [oneHotEncoderSchema],

@@ -443,7 +443,7 @@ export const ENSEMBLE_CASES: FamilyCase[] = [
     ],
   },
   {
-    name: 'reviews: hashed TF-IDF of free text; logistic + boosting',
+    name: 'reviews: hashed TF-IDF of free text, or the text left out; logistic + boosting',
     dataset: REVIEWS,
     engineExact: false,
     specs: [
@@ -454,6 +454,10 @@ export const ENSEMBLE_CASES: FamilyCase[] = [
       {
         steps: [{ kind: 'text_tfidf', params: { buckets: 16, ngrams: 1 } }],
         model: { family: 'hist_gradient_boosting', params: { maxIter: 15 } },
+      },
+      {
+        steps: [{ kind: 'drop_text' }],
+        model: { family: 'hist_gradient_boosting', params: { maxIter: 10 } },
       },
     ],
   },

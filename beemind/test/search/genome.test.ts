@@ -231,17 +231,21 @@ describe('the default space and portfolio', () => {
   });
 
   it.each(TASKS)(
-    'opens every %s portfolio genome with the date and a narrow text step on such data',
+    'opens every %s portfolio genome with the date step, and each one twice on text: narrow TF-IDF, then the text left out',
     (task) => {
       const traits = { dates: true, text: true };
       const ps = defaultPipelineSpace(task, traits);
+      const plain = defaultPortfolio(task, { dates: true });
       const portfolio = defaultPortfolio(task, traits);
-      expect(portfolio).toHaveLength(defaultPortfolio(task).length);
-      for (const g of portfolio) {
-        expect(g.steps.slice(0, 2)).toEqual([
-          { kind: 'date_features', params: {} },
-          { kind: 'text_tfidf', params: { buckets: 64, ngrams: 1 } },
-        ]);
+      expect(portfolio).toHaveLength(2 * plain.length);
+      for (const [i, g] of portfolio.entries()) {
+        const text =
+          i % 2 === 0
+            ? { kind: 'text_tfidf', params: { buckets: 64, ngrams: 1 } }
+            : { kind: 'drop_text', params: {} };
+        expect(g.steps.slice(0, 2)).toEqual([{ kind: 'date_features', params: {} }, text]);
+        // the same entry as without text, the text step aside
+        expect({ ...g, steps: g.steps.filter((s) => s !== g.steps[1]) }).toEqual(plain[i >> 1]);
         expect(genomeProblems(ps, g)).toEqual([]);
       }
     },
