@@ -94,7 +94,8 @@ export function dataTraits(dataset: Dataset, scorer: Scorer): DefaultSpaceOption
   const columns = dataset.features.columns;
   // each column classified once: dates and free text have slots of their own, other categories reach the encoder
   const dates = columns.filter((c) => dateColumnInfo(c) !== null);
-  const text = columns.filter((c) => isTextColumn(c));
+  // an ISO date has three "words" (2024-01-31), but the dates slot has turned it into numbers before the text slot
+  const text = columns.filter((c) => !dates.includes(c) && isTextColumn(c));
   const encoded = columns.filter((c) => c.kind === 'categorical' && !dates.includes(c) && !text.includes(c));
   const manyCategories = encoded.some((c) => c.kind === 'categorical' && countCategories(c.values).size >= HIGH_CARDINALITY);
   return {
