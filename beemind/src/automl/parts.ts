@@ -100,7 +100,8 @@ export function dataTraits(dataset: Dataset, scorer: Scorer): DefaultSpaceOption
   const manyCategories = encoded.some((c) => c.kind === 'categorical' && countCategories(c.values).size >= HIGH_CARDINALITY);
   return {
     dates: dates.length > 0,
-    text: text.length > 0,
+    // with nothing but text, leaving it out would leave no feature at all
+    text: text.length === 0 ? false : text.length === columns.length ? 'only' : true,
     missing: columns.some(hasMissingValue),
     categories: encoded.length > 0,
     manyCategories,

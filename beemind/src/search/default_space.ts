@@ -28,7 +28,10 @@ export function defaultStepSlots(
           {
             name: 'text',
             // or the text left out: the words of a name or a title may only be noise to split on
-            choices: { text_tfidf: { buckets: hp.categorical([16, 64, 256]), ngrams: hp.categorical([1, 2]) }, drop_text: {} },
+            choices: {
+              text_tfidf: { buckets: hp.categorical([16, 64, 256]), ngrams: hp.categorical([1, 2]) },
+              ...(options.text === 'only' ? {} : { drop_text: {} }),
+            },
           },
         ]
       : []),
@@ -171,8 +174,12 @@ export interface DefaultSpaceOptions {
   families?: readonly string[];
   /** The data has date columns (data/dates.ts): every pipeline starts by expanding them into parts. */
   dates?: boolean;
-  /** The data has free-text columns (data/text.ts): every pipeline turns them into TF-IDF columns. */
-  text?: boolean;
+  /**
+   * The data has free-text columns (data/text.ts): every pipeline turns them into TF-IDF columns or leaves them
+   * out, or with `'only'`, when every feature is free text and leaving it out would leave nothing, turns them
+   * into TF-IDF columns.
+   */
+  text?: boolean | 'only';
   /** The features have a missing value (default true): else the imputer's settings are not searched. */
   missing?: boolean;
   /**

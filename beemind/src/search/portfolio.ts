@@ -69,12 +69,13 @@ function dataSteps(traits: { dates?: boolean }, text: TextTreatment | null): Gen
 /**
  * Known-good genomes for `task`: the learned zero-shot portfolio, then the strong families' defaults, variants
  * and cheap baselines, the slow neural network last. Every entry is valid in defaultPipelineSpace(task, traits).
- * With free text, each entry comes twice in a row, with the text's TF-IDF columns and with the text left out:
- * whether the words help is a property of the table (a review's words decide its stars; a film's title says
- * little of its rating), so the first drones already tell the search which way to go.
+ * With free text beside other features, each entry comes twice in a row, with the text's TF-IDF columns and
+ * with the text left out: whether the words help is a property of the table (a review's words decide its stars;
+ * a film's title says little of its rating), so the first drones already tell the search which way to go.
  */
 export function defaultPortfolio(task: Task, traits: Traits = {}): Genome[] {
-  const treatments: (TextTreatment | null)[] = traits.text ? ['text_tfidf', 'drop_text'] : [null];
+  const treatments: (TextTreatment | null)[] =
+    traits.text === 'only' ? ['text_tfidf'] : traits.text ? ['text_tfidf', 'drop_text'] : [null];
   return handPicked(task, traits).flatMap((g) =>
     treatments.map((text) => ({
       ...g,

@@ -67,6 +67,10 @@ describe('settings that would change nothing are not searched', () => {
       // nor are they free text, though an ISO date has three words
       text: false,
     });
+    const notes = cat('note', ['a quiet room', 'a noisy room', 'clean and quiet', 'a room with a view', 'far too loud', 'quiet at night']);
+    expect(traitsOf(frame(notes, num('a', [1, 2, 3, 4, 5, 6]), y))).toMatchObject({ text: true });
+    // with nothing but text, it cannot be left out
+    expect(traitsOf(frame(notes, y))).toMatchObject({ text: 'only' });
   });
 
   it('fixes the imputer without missing values and the encoder without categories', () => {

@@ -154,4 +154,22 @@ describe('a table with free text', () => {
     const importance = why.importance().sorted();
     expect(importance[0].feature).toBe('review');
   }, 120_000);
+
+  it('keeps the text when it is the only feature: no drone leaves out every column', async () => {
+    const table = reviewTable(120);
+    const onlyText = { ...table, columns: table.columns.filter((c) => c.name !== 'nights') };
+    const run = await evolve(onlyText, {
+      target: 'stars',
+      families: ['logistic_regression'],
+      budget: { evaluations: 6 },
+      seed: 0,
+      store: false,
+      workers: 0,
+    });
+    expect(run.drones).toHaveLength(6);
+    for (const d of run.drones) {
+      expect(d.status).toBe('ok');
+      expect(d.genome.steps[0].kind).toBe('text_tfidf');
+    }
+  }, 60_000);
 });

@@ -251,6 +251,20 @@ describe('the default space and portfolio', () => {
     },
   );
 
+  it.each(TASKS)(
+    'keeps the text on %s data that has nothing but text: leaving it out would leave no feature',
+    (task) => {
+      const ps = defaultPipelineSpace(task, { text: 'only' });
+      expect(Object.keys(ps.slots.find((slot) => slot.name === 'text')!.choices)).toEqual(['text_tfidf']);
+      const portfolio = defaultPortfolio(task, { text: 'only' });
+      expect(portfolio).toHaveLength(defaultPortfolio(task).length);
+      for (const g of portfolio) {
+        expect(g.steps[0]).toEqual({ kind: 'text_tfidf', params: { buckets: 64, ngrams: 1 } });
+        expect(genomeProblems(ps, g)).toEqual([]);
+      }
+    },
+  );
+
   it.each(TASKS)('fills gaps by regression and marks them, on %s data with missing values', (task) => {
     const ps = defaultPipelineSpace(task, { missing: true });
     const imputers = (traits: { missing?: boolean }) =>
