@@ -21,13 +21,14 @@ const CANDIDATES_PER_TABLE = 8;
 /** A candidate whose cross-validation took longer than this on its own table is too slow to open a search. */
 const MAX_CANDIDATE_SECONDS = 20;
 
+const DATA_STEP_KINDS = new Set(['date_features', 'text_tfidf', 'drop_text']);
+
 /**
  * A configuration without its date and text steps: every search adds those itself when its data has such
  * columns, so a portfolio entry stays valid in the default space of any table.
  */
 function withoutDataSteps(genome) {
-  const dataKinds = new Set(['date_features', 'text_tfidf', 'drop_text']);
-  return { ...genome, steps: genome.steps.filter((s) => !dataKinds.has(s.kind)) };
+  return { ...genome, steps: genome.steps.filter((s) => !DATA_STEP_KINDS.has(s.kind)) };
 }
 
 const folder = mkdtempSync(join(tmpdir(), 'beemind-portfolio-'));

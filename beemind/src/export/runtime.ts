@@ -93,10 +93,6 @@ interface TextStep extends StepBase {
   /** Per input column: the idf of each bucket for a text column, null for pass-through columns. */
   idf: (number[] | null)[];
 }
-interface DropTextStep extends StepBase {
-  /** Per input column: whether it was text at fit, and is left out. */
-  dropped: boolean[];
-}
 interface OrdinalStep extends StepBase {
   handleUnknown: 'ignore' | 'error';
   categories: (string[] | null)[];
@@ -809,13 +805,6 @@ export function createPredictor(state: PortableState): PortablePredictor {
     return out;
   }
 
-  // drop_text (preprocessing/drop_text.ts): the columns that were text at fit are left out
-  function dropTextTransform(step: DropTextStep, columns: Column[]): Column[] {
-    const out: Column[] = [];
-    for (let j = 0; j < columns.length; j++) if (!step.dropped[j]) out.push(columns[j]);
-    return out;
-  }
-
   function applyStep(step: StepBase, frame: Frame): Frame {
     const columns = alignColumns(step, frame);
     const rows = frame.rows;
@@ -827,7 +816,8 @@ export function createPredictor(state: PortableState): PortablePredictor {
     else if (kind === 'target_encoder') out = targetEncoderTransform(step as TargetEncoderStep, columns, rows);
     else if (kind === 'date_features') out = datesTransform(step as DatesStep, columns, rows);
     else if (kind === 'text_tfidf') out = textTransform(step as TextStep, columns, rows);
-    else if (kind === 'drop_text') out = dropTextTransform(step as DropTextStep, columns);
+    // drop_text keeps the columns that were not text at fit; they may still be categorical
+    else if (kind === 'drop_text') out = selectTransform(step as SelectStep, columns);
     else {
       // every other step computes with numbers (BaseTransformer.numericOnly)
       requireFinite(columns, kind);

@@ -55,7 +55,8 @@ const STEPS = new Map<string, StepReader>([
   ['target_encoder', (p, s) => ({ frequency: p.frequency, prior: s.prior, encodings: s.encodings })],
   ['date_features', (_p, s) => ({ dates: s.dates })],
   ['text_tfidf', (p, s) => ({ buckets: p.buckets, ngrams: p.ngrams, idf: s.idf })],
-  ['drop_text', (_p, s) => ({ dropped: s.dropped })],
+  // leaving text out is a selection of the other columns: the runtime's selectTransform applies it
+  ['drop_text', (_p, s) => ({ kept: (s.dropped as boolean[]).flatMap((dropped, j) => (dropped ? [] : [j])) })],
   ['log1p', () => ({})],
   ['pairwise_products', (_p, s) => ({ sources: s.sources })],
   ['quantile_binning', (p, s) => ({ encode: p.encode, cuts: s.cuts })],
