@@ -58,6 +58,12 @@ export function fullFoldFitSeconds(drone: Drone): number {
   return drone.fitSeconds / drone.fraction;
 }
 
+/**
+ * Refitting a drone on the search rows is estimated at this multiple of its mean fold fit time: the folds fit
+ * fewer rows, and a refit's time must not be underestimated (it runs after the search, inside the budget).
+ */
+export const REFIT_MARGIN = 1.5;
+
 export function mean(values: readonly number[]): number {
   return values.reduce((a, b) => a + b, 0) / values.length;
 }

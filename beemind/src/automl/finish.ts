@@ -9,7 +9,7 @@ import type { Drone, LeaderboardRow, RunFinished } from '../protocol/events.js';
 import type { StopReason } from './budget.js';
 import { affordableEnsemble, nearCopy, scoreAverage, type EnsembleCandidate, type EnsembleSelection } from './ensemble.js';
 import { fitStack, type Stack } from './stacking.js';
-import { fullFoldFitSeconds, outOfFold, standardDeviation, type OutOfFold, type RunContext } from './context.js';
+import { fullFoldFitSeconds, outOfFold, REFIT_MARGIN, standardDeviation, type OutOfFold, type RunContext } from './context.js';
 import { Refitter } from './refitter.js';
 import { THRESHOLD_METRICS, tuneThreshold } from './threshold.js';
 import { Run } from './run.js';
@@ -22,8 +22,6 @@ const ENSEMBLE_CANDIDATES = 20;
  * the ensemble's candidates, so no more than ENSEMBLE_CANDIDATES.
  */
 const STACK_CANDIDATES = 8;
-/** Refitting a drone is estimated at this multiple of its mean fold fit time. */
-const REFIT_MARGIN = 1.5;
 
 function leaderboard(ctx: RunContext): LeaderboardRow[] {
   const sign = ctx.scorer.greaterIsBetter ? -1 : 1;
