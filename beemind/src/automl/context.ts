@@ -62,7 +62,15 @@ export function fullFoldFitSeconds(drone: Drone): number {
  * Refitting a drone on the search rows is estimated at this multiple of its mean fold fit time: the folds fit
  * fewer rows, and a refit's time must not be underestimated (it runs after the search, inside the budget).
  */
-export const REFIT_MARGIN = 1.5;
+const REFIT_MARGIN = 1.5;
+
+/**
+ * Estimated milliseconds to refit drones whose mean fold fit times sum to `foldFitSeconds`, one after the other
+ * on the search rows. The search keeps this time before its deadline, and the finish checks it before refitting.
+ */
+export function estimatedRefitMs(foldFitSeconds: number): number {
+  return foldFitSeconds * REFIT_MARGIN * 1000;
+}
 
 export function mean(values: readonly number[]): number {
   return values.reduce((a, b) => a + b, 0) / values.length;

@@ -9,7 +9,7 @@ import type { Drone, LeaderboardRow, RunFinished } from '../protocol/events.js';
 import type { StopReason } from './budget.js';
 import { affordableEnsemble, nearCopy, scoreAverage, type EnsembleCandidate, type EnsembleSelection } from './ensemble.js';
 import { fitStack, type Stack } from './stacking.js';
-import { fullFoldFitSeconds, outOfFold, REFIT_MARGIN, standardDeviation, type OutOfFold, type RunContext } from './context.js';
+import { estimatedRefitMs, fullFoldFitSeconds, outOfFold, standardDeviation, type OutOfFold, type RunContext } from './context.js';
 import { Refitter } from './refitter.js';
 import { THRESHOLD_METRICS, tuneThreshold } from './threshold.js';
 import { Run } from './run.js';
@@ -98,7 +98,7 @@ function pooledScore(ctx: RunContext, oof: OutOfFold, drone: Drone): number {
 
 /** Estimated time to refit drones `ids` on the search rows, with margin. */
 function refitMs(byId: ReadonlyMap<string, Drone>, ids: readonly string[]): number {
-  return ids.reduce((s, id) => s + fullFoldFitSeconds(byId.get(id)!), 0) * REFIT_MARGIN * 1000;
+  return estimatedRefitMs(ids.reduce((s, id) => s + fullFoldFitSeconds(byId.get(id)!), 0));
 }
 
 /**

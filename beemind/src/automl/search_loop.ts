@@ -13,7 +13,7 @@ import { cheapestFirst, type TableShape } from '../search/cost.js';
 import { diversity, evaluationKey, genomeKey, isValidGenome, type PipelineSpace } from '../search/genome.js';
 import type { Proposal, TrialResult } from '../search/strategies/index.js';
 import type { StopReason } from './budget.js';
-import { bestDrone, fullFoldFitSeconds, mean, now, paretoIds, REFIT_MARGIN, type RunContext } from './context.js';
+import { bestDrone, estimatedRefitMs, fullFoldFitSeconds, mean, now, paretoIds, type RunContext } from './context.js';
 import type { ObjectiveName } from './options.js';
 import type { Pruner, SearchParts } from './parts.js';
 
@@ -89,12 +89,16 @@ export async function searchLoop(
   // The leaders so far, updated as each drone finishes on all rows rather than once its whole batch is done: a
   // batch cut off by the deadline still keeps time to refit the champion, or the ensemble the leaders would form.
   const leaders = new Leaders(ctx.scorer.greaterIsBetter, options.ensemble || options.stacking ? ENSEMBLE_LEADERS : 1);
-  const onScored = (score: number, fullFoldFitSeconds: number) => {
-    if (!leaders.add(score, fullFoldFitSeconds)) return;
+  const keepTimeForLeaders = () => {
     budget.reserveForFinishing(finishingMs(leaders.fitSeconds(), ctx));
     armDeadline();
   };
-  for (const d of ctx.drones) if (d.status === 'ok' && d.score !== null) onScored(d.score, fullFoldFitSeconds(d));
+  const onScored = (score: number, fullFoldFitSeconds: number) => {
+    if (leaders.add(score, fullFoldFitSeconds)) keepTimeForLeaders();
+  };
+  // a resumed run's drones are leaders too; the deadline is set once for all of them
+  for (const d of ctx.drones) if (d.status === 'ok' && d.score !== null) leaders.add(d.score, fullFoldFitSeconds(d));
+  keepTimeForLeaders();
 
   try {
     for (;;) {
@@ -177,7 +181,7 @@ export class Leaders {
  */
 function finishingMs(foldFitSeconds: number, ctx: RunContext): number {
   const refits = ctx.test ? 1 + ctx.dataset.rows / ctx.search.rows : 1;
-  return foldFitSeconds * REFIT_MARGIN * refits * 1000;
+  return estimatedRefitMs(foldFitSeconds) * refits;
 }
 
 /** Emits generation.completed; returns the best score so far. */
