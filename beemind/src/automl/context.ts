@@ -65,11 +65,38 @@ export function fullFoldFitSeconds(drone: Drone): number {
 const REFIT_MARGIN = 1.5;
 
 /**
- * Estimated milliseconds to refit drones whose mean fold fit times sum to `foldFitSeconds`, one after the other
- * on the search rows. The search keeps this time before its deadline, and the finish checks it before refitting.
+ * What refitting the workers side by side costs first: a worker that a cancelled evaluation took down starts
+ * again and loads the library (TensorFlow.js among it), 0.2 to 0.5 s on this project's 2-core machine.
  */
-export function estimatedRefitMs(foldFitSeconds: number): number {
-  return foldFitSeconds * REFIT_MARGIN * 1000;
+const WORKER_START_MS = 500;
+
+/** How a finish refits drones: the estimated milliseconds, and whether on the evaluation workers. */
+export interface RefitPlan {
+  ms: number;
+  onWorkers: boolean;
+}
+
+/**
+ * How to refit drones whose mean fold fit times are `foldFitSeconds` on the search rows, with `workers`
+ * evaluation workers that can fit: one after the other on the run's own thread, or side by side on the workers
+ * when that is sooner, their start included. Side by side, each refit, slowest first, goes to the least loaded
+ * worker, and the longest queue decides. The search keeps this time before its deadline, and the finish
+ * follows the plan.
+ */
+export function refitPlan(foldFitSeconds: readonly number[], workers = 1): RefitPlan {
+  const oneByOne = foldFitSeconds.reduce((a, b) => a + b, 0) * REFIT_MARGIN * 1000;
+  if (workers < 2 || foldFitSeconds.length < 2) return { ms: oneByOne, onWorkers: false };
+  const queues = new Array<number>(workers).fill(0);
+  for (const seconds of [...foldFitSeconds].sort((a, b) => b - a)) {
+    queues[queues.indexOf(Math.min(...queues))] += seconds;
+  }
+  const sideBySide = Math.max(...queues) * REFIT_MARGIN * 1000 + WORKER_START_MS;
+  return sideBySide < oneByOne ? { ms: sideBySide, onWorkers: true } : { ms: oneByOne, onWorkers: false };
+}
+
+/** The estimated milliseconds of refitPlan. */
+export function estimatedRefitMs(foldFitSeconds: readonly number[], workers = 1): number {
+  return refitPlan(foldFitSeconds, workers).ms;
 }
 
 export function mean(values: readonly number[]): number {

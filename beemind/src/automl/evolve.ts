@@ -27,6 +27,7 @@ import { now, type RunContext } from './context.js';
 import { finishRun } from './finish.js';
 import { sizeOptions, type EvolveOptionsInput, type ObjectiveName, type SizedEvolveOptions } from './options.js';
 import { evaluationBackend, searchParts, type CustomParts } from './parts.js';
+import { WorkerFits } from './refitter.js';
 import { openRunHistory } from './resume.js';
 import type { Run } from './run.js';
 import { searchLoop } from './search_loop.js';
@@ -206,8 +207,11 @@ export async function evolve(data: Dataset | Frame, input: EvolveOptionsInput = 
   } catch (error) {
     failure = error;
     reason = 'interrupted';
+  }
+  // the workers stay open through the finish: they refit the champion's members side by side
+  try {
+    return await finishRun(context, reason, failure, controls.signal, failure ? null : WorkerFits.on(backend, context));
   } finally {
     await backend.close();
   }
-  return finishRun(context, reason, failure, controls.signal);
 }

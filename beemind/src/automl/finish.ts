@@ -9,8 +9,8 @@ import type { Drone, LeaderboardRow, RunFinished } from '../protocol/events.js';
 import type { StopReason } from './budget.js';
 import { affordableEnsemble, nearCopy, scoreAverage, type EnsembleCandidate, type EnsembleSelection } from './ensemble.js';
 import { fitStack, type Stack } from './stacking.js';
-import { estimatedRefitMs, fullFoldFitSeconds, outOfFold, standardDeviation, type OutOfFold, type RunContext } from './context.js';
-import { Refitter } from './refitter.js';
+import { estimatedRefitMs, fullFoldFitSeconds, refitPlan, outOfFold, standardDeviation, type OutOfFold, type RunContext } from './context.js';
+import { Refitter, type WorkerFits } from './refitter.js';
 import { THRESHOLD_METRICS, tuneThreshold } from './threshold.js';
 import { Run } from './run.js';
 import { registerRun } from './run_registry.js';
@@ -96,23 +96,25 @@ function pooledScore(ctx: RunContext, oof: OutOfFold, drone: Drone): number {
   return p ? scoreAverage(ctx.scorer, oof.y, shaped(oof, p)) : drone.score!;
 }
 
-/** Estimated time to refit drones `ids` on the search rows, with margin. */
-function refitMs(byId: ReadonlyMap<string, Drone>, ids: readonly string[]): number {
-  return estimatedRefitMs(ids.reduce((s, id) => s + fullFoldFitSeconds(byId.get(id)!), 0));
+/** Estimated time to refit drones (by id) on the search rows, with margin. */
+type RefitEstimate = (ids: readonly string[]) => number;
+
+/** The refit estimate of drones `byId`, refit `workers` at a time. */
+function refitEstimate(byId: ReadonlyMap<string, Drone>, workers: number): RefitEstimate {
+  return (ids) => estimatedRefitMs(ids.map((id) => fullFoldFitSeconds(byId.get(id)!)), workers);
 }
 
 /**
  * The best drone whose refit fits in what is left of the budget (else the quickest to refit: the run must
  * deliver a model); null without a finished drone. Without a seconds budget, simply the best drone.
  */
-function championDrone(ctx: RunContext, board: readonly LeaderboardRow[], byId: ReadonlyMap<string, Drone>): Drone | null {
+function championDrone(ctx: RunContext, board: readonly LeaderboardRow[], byId: ReadonlyMap<string, Drone>, refitMs: RefitEstimate): Drone | null {
   const ranked = board.map((r) => byId.get(r.id)!);
   if (ranked.length === 0) return null;
   const msLeft = ctx.budget.runMsLeft();
-  const chosen =
-    ranked.find((d) => refitMs(byId, [d.id]) < msLeft) ?? ranked.reduce((a, b) => (refitMs(byId, [b.id]) < refitMs(byId, [a.id]) ? b : a));
+  const chosen = ranked.find((d) => refitMs([d.id]) < msLeft) ?? ranked.reduce((a, b) => (refitMs([b.id]) < refitMs([a.id]) ? b : a));
   if (chosen !== ranked[0]) {
-    logger.info(`champion ${chosen.id} instead of ${ranked[0].id}: refitting ${ranked[0].id} (about ${(refitMs(byId, [ranked[0].id]) / 1000).toFixed(1)} s) would not fit in the budget`);
+    logger.info(`champion ${chosen.id} instead of ${ranked[0].id}: refitting ${ranked[0].id} (about ${(refitMs([ranked[0].id]) / 1000).toFixed(1)} s) would not fit in the budget`);
   }
   return chosen;
 }
@@ -132,7 +134,7 @@ async function combineDrones(
   oof: OutOfFold,
   board: readonly LeaderboardRow[],
   best: Drone,
-  byId: ReadonlyMap<string, Drone>,
+  refitMs: RefitEstimate,
 ): Promise<Combination | null> {
   const sign = ctx.scorer.greaterIsBetter ? 1 : -1;
   let chosen: Combination | null = null;
@@ -142,7 +144,7 @@ async function combineDrones(
   const consider = (selection: EnsembleSelection | null, stack: Stack | null) => {
     if (!selection || selection.members.length < 2) return;
     if (stack ? sign * selection.score <= chosenScore + 1e-12 : sign * selection.score < chosenScore - 1e-12) return;
-    if (refitMs(byId, selection.members.map((m) => m.id)) >= ctx.budget.runMsLeft()) return;
+    if (refitMs(selection.members.map((m) => m.id)) >= ctx.budget.runMsLeft()) return;
     chosen = { selection, stack };
     chosenScore = sign * selection.score;
   };
@@ -151,7 +153,7 @@ async function combineDrones(
   // chosen once for both: the stack's candidates are the first of the ensemble's
   const distinct = oofCandidates(oof, board, ENSEMBLE_CANDIDATES);
   if (ctx.options.ensemble) {
-    const ensemble = affordableEnsemble(distinct, y, ctx.scorer, (ids) => refitMs(byId, ids), ctx.budget.runMsLeft());
+    const ensemble = affordableEnsemble(distinct, y, ctx.scorer, refitMs, ctx.budget.runMsLeft());
     if (ensemble) logger.info(`greedy ensemble of ${ensemble.members.length} drones (of ${distinct.length} candidates): ${ensemble.score.toFixed(4)} out of fold, against ${best.score!.toFixed(4)} for the best drone`);
     else logger.info(`no greedy ensemble of two or more drones (of ${distinct.length} candidates) scores as well as the best drone out of fold`);
     consider(ensemble, null);
@@ -160,9 +162,9 @@ async function combineDrones(
     // as many of the best drones as can be refit in half of what is left, so the level-2 model and the
     // refit on every row still have time
     const candidates = distinct.slice(0, STACK_CANDIDATES);
-    while (candidates.length > 2 && refitMs(byId, candidates.map((c) => c.id)) * 2 >= ctx.budget.runMsLeft()) candidates.pop();
+    while (candidates.length > 2 && refitMs(candidates.map((c) => c.id)) * 2 >= ctx.budget.runMsLeft()) candidates.pop();
     const shape = { task: ctx.dataset.task, nClasses: ctx.dataset.task === 'classification' ? ctx.dataset.nClasses : 1 };
-    const msAvailable = () => ctx.budget.runMsLeft() / 2 - refitMs(byId, candidates.map((c) => c.id));
+    const msAvailable = () => ctx.budget.runMsLeft() / 2 - refitMs(candidates.map((c) => c.id));
     const stack = await fitStack(candidates, y, ctx.scorer, shape, { seed: ctx.options.seed, msAvailable });
     if (stack) logger.info(`stack of ${stack.members.length} drones: ${stack.score.toFixed(4)} out of fold, against ${best.score!.toFixed(4)} for the best drone`);
     consider(stack, stack);
@@ -179,18 +181,27 @@ interface Champion {
 
 /**
  * Builds the champion of a finished search on the refitter: the best drone whose refit fits, or the ensemble or
- * stack that beats it out of fold; refit on the search rows, scored on the test rows, then refit on every row
- * when the budget allows. Null without a finished drone.
+ * stack that beats it out of fold; refit on the search rows (side by side on `workers` when given), scored on
+ * the test rows, then refit on every row when the budget allows. Null without a finished drone.
  */
-async function buildChampion(ctx: RunContext, refitter: Refitter, board: readonly LeaderboardRow[]): Promise<Champion | null> {
+async function buildChampion(ctx: RunContext, refitter: Refitter, board: readonly LeaderboardRow[], workers: WorkerFits | null): Promise<Champion | null> {
   const byId = new Map(ctx.drones.map((d) => [d.id, d]));
-  const best = championDrone(ctx, board, byId);
+  const refitMs = refitEstimate(byId, workers?.count ?? 1);
+  const best = championDrone(ctx, board, byId, refitMs);
   if (!best) return null;
   const oof = outOfFold(ctx);
-  const combination = await combineDrones(ctx, oof, board, best, byId);
+  const combination = await combineDrones(ctx, oof, board, best, refitMs);
   const chosen = combination?.selection.members ?? [{ id: best.id, weight: 1 }];
-  const members: ModelMember[] = [];
-  for (const m of chosen) members.push({ droneId: m.id, weight: m.weight, pipeline: await refitter.fit(byId.get(m.id)!) });
+  const chosenDrones = chosen.map((m) => byId.get(m.id)!);
+  // on the workers only when that is sooner than here, their start included
+  const plan = refitPlan(chosenDrones.map(fullFoldFitSeconds), workers?.count ?? 1);
+  const fitters = plan.onWorkers ? workers : null;
+  if (fitters) logger.info(`refitting ${chosen.length} drones side by side on ${fitters.count} workers (about ${(plan.ms / 1000).toFixed(1)} s)`);
+  const members: ModelMember[] = (await refitter.fitAll(chosenDrones, ctx.search, fitters)).map((pipeline, k) => ({
+    droneId: chosen[k].id,
+    weight: chosen[k].weight,
+    pipeline,
+  }));
   const id = combination ? (combination.stack ? 'stack' : 'ensemble') : best.id;
   const level2 = combination?.stack?.level2 ?? null;
   const threshold = decisionThreshold(ctx, oof, chosen, combination?.stack ?? null);
@@ -206,10 +217,9 @@ async function buildChampion(ctx: RunContext, refitter: Refitter, board: readonl
     testScore = refitter.score(searchRowsModel, ctx.test, ctx.test.target.values);
     // As scikit-learn's refit after a held-out check: the delivered model learns from every row, the test
     // rows included, when the budget leaves time for fitting the members once more on them.
-    if (refitMs(byId, chosen.map((m) => m.id)) < ctx.budget.runMsLeft()) {
-      const allRows: ModelMember[] = [];
-      for (const m of members) allRows.push({ ...m, pipeline: await refitter.fit(byId.get(m.droneId)!, ctx.dataset) });
-      champion = deliver(allRows);
+    if (refitMs(chosen.map((m) => m.id)) < ctx.budget.runMsLeft()) {
+      const everyRow = await refitter.fitAll(chosenDrones, ctx.dataset, fitters);
+      champion = deliver(members.map((m, k) => ({ ...m, pipeline: everyRow[k] })));
     } else {
       logger.warn('no time left to refit the champion on every row: it is delivered fit on the search rows');
     }
@@ -230,16 +240,17 @@ async function importanceInBudget(ctx: RunContext, refitter: Refitter, champion:
 
 /**
  * Ends a run: the leaderboard, the champion (unless the run failed or was interrupted), the run.finished event,
- * and the Run. A search that failed is rethrown with the run attached (`error.run`), its drones kept.
+ * and the Run. A search that failed is rethrown with the run attached (`error.run`), its drones kept. `workers`
+ * refit the champion's members side by side; the caller closes them after.
  */
-export async function finishRun(ctx: RunContext, reason: StopReason, failure: unknown, signal?: AbortSignal): Promise<Run> {
+export async function finishRun(ctx: RunContext, reason: StopReason, failure: unknown, signal?: AbortSignal, workers: WorkerFits | null = null): Promise<Run> {
   const board = leaderboard(ctx);
   const refitter = new Refitter(ctx);
   let champion: Champion | null = null;
   let error: string | undefined = failure ? String((failure as Error).message ?? failure) : undefined;
   if (!signal?.aborted && !failure) {
     try {
-      champion = await buildChampion(ctx, refitter, board);
+      champion = await buildChampion(ctx, refitter, board, workers);
       if (champion && ctx.options.importance) await importanceInBudget(ctx, refitter, refitter.championModel!);
     } catch (e) {
       logger.error({ err: e }, 'finishing the run failed');

@@ -1,10 +1,12 @@
 /**
  * This module contains the Refitter: what a finished run keeps to turn its drones into models. It holds the
- * search rows, the held-out rows, the out-of-fold predictions and every pipeline it has fit, and it refits a
- * drone, assembles a model from members, computes a model's permutation importance and a confusion matrix.
- * A Run answers `model()`, `importance()` and `confusionMatrix()` through it.
+ * search rows, the held-out rows, the out-of-fold predictions and every pipeline it has fit, and it refits
+ * drones (side by side on the evaluation workers while the run finishes, see WorkerFits), assembles a model
+ * from members, computes a model's permutation importance and a confusion matrix. A Run answers `model()`,
+ * `importance()` and `confusionMatrix()` through it.
  */
 import { ConfigurationError, EvaluationError } from '../core/errors.js';
+import { logger } from '../core/logger.js';
 import { createMatrix } from '../core/matrix.js';
 import { quote } from '../core/text.js';
 import type { Dataset } from '../data/dataset.js';
@@ -13,9 +15,10 @@ import type { Drone } from '../protocol/events.js';
 import { permutationImportance } from '../explain/importance.js';
 import { confusionMatrix } from '../metrics/classification.js';
 import { argmaxRows } from '../models/estimator.js';
-import { pipelineFromSpec, type Pipeline } from '../pipeline/pipeline.js';
+import type { EvaluationBackend } from '../evaluation/backends.js';
+import { Pipeline, pipelineFromSpec } from '../pipeline/pipeline.js';
 import { ImportanceReport, TrainedModel, type ModelMember } from '../trained/trained_model.js';
-import { outOfFold, type RunContext } from './context.js';
+import { fullFoldFitSeconds, outOfFold, type RunContext } from './context.js';
 import { validationShare } from './options.js';
 
 const IMPORTANCE_REPEATS = 5;
@@ -33,6 +36,64 @@ export interface HeldOutRows {
   background: Frame;
 }
 
+/** How many refits a run's finish does at once on `backend`: its workers when it can fit, else one. */
+export function refitWorkers(backend: EvaluationBackend): number {
+  return backend.fit ? backend.concurrency : 1;
+}
+
+/**
+ * The evaluation workers, lent to a run's finish to refit its champion's members side by side (they sit idle
+ * once the search stops). The search rows are already shared with them; every row, when the run kept test
+ * rows, is shared the first time a refit needs it.
+ */
+export class WorkerFits {
+  private everyRowShared = false;
+
+  private constructor(
+    private readonly backend: EvaluationBackend & Required<Pick<EvaluationBackend, 'fit'>>,
+    private readonly ctx: RunContext,
+  ) {}
+
+  /** How many refits run at once. */
+  get count(): number {
+    return this.backend.concurrency;
+  }
+
+  /** Fits on `backend`'s workers, or null when it cannot fit (the run then refits on its own thread). */
+  static on(backend: EvaluationBackend, ctx: RunContext): WorkerFits | null {
+    return backend.fit && refitWorkers(backend) > 1
+      ? new WorkerFits(backend as EvaluationBackend & Required<Pick<EvaluationBackend, 'fit'>>, ctx)
+      : null;
+  }
+
+  /** `drone`'s pipeline fit on `rows` (the search rows or every row given to evolve) by a worker. */
+  async fit(drone: Drone, rows: Dataset): Promise<Pipeline> {
+    const { ctx } = this;
+    let key = ctx.dataKey;
+    if (rows !== ctx.search) {
+      key = `${ctx.dataKey}|every-row`;
+      if (!this.everyRowShared) {
+        const { task, nClasses } = ctx.dataset;
+        this.backend.prepare(key, {
+          features: { rows: rows.rows, columns: rows.features.columns },
+          y: rows.target.values,
+          task,
+          nClasses,
+          folds: [],
+        });
+        this.everyRowShared = true;
+      }
+    }
+    const outcome = await this.backend.fit(key, { genome: drone.genome, seed: ctx.options.seed });
+    if (outcome.status !== 'ok') {
+      const why =
+        outcome.status === 'failed' || outcome.status === 'crashed' ? outcome.error.message : outcome.status;
+      throw new EvaluationError('refit.worker_failed', `refitting ${drone.id} on a worker failed: ${why}`);
+    }
+    return Pipeline.fromJSON(outcome.value);
+  }
+}
+
 export class Refitter {
   /** The rows importance and the champion's confusion matrix are measured on: the test rows, else the search rows. */
   readonly holdout: Dataset;
@@ -44,7 +105,11 @@ export class Refitter {
 
   constructor(private readonly ctx: RunContext) {
     this.holdout = ctx.test ?? ctx.search;
-    this.heldOut = { frame: this.holdout.features, kind: ctx.test ? 'test' : 'search', background: ctx.search.features };
+    this.heldOut = {
+      frame: this.holdout.features,
+      kind: ctx.test ? 'test' : 'search',
+      background: ctx.search.features,
+    };
     this.byId = new Map(ctx.drones.map((d) => [d.id, d]));
   }
 
@@ -62,10 +127,57 @@ export class Refitter {
     return pipeline;
   }
 
+  /**
+   * The pipelines of `drones` fit on `rows` (the search rows unless said otherwise), in their order: side by
+   * side on `workers` when given, slowest first so the last to start is a quick one; else one after the other
+   * here. A refit that fails on a worker (out of its memory, say) is done again here.
+   */
+  async fitAll(
+    drones: readonly Drone[],
+    rows: Dataset = this.ctx.search,
+    workers: WorkerFits | null = null,
+  ): Promise<Pipeline[]> {
+    if (!workers) {
+      const out: Pipeline[] = [];
+      for (const d of drones) out.push(await this.fit(d, rows));
+      return out;
+    }
+    const onSearchRows = rows === this.ctx.search;
+    const slowestFirst = drones
+      .map((d, i) => ({ d, i }))
+      .sort((a, b) => fullFoldFitSeconds(b.d) - fullFoldFitSeconds(a.d));
+    const out = new Array<Pipeline>(drones.length);
+    await Promise.all(
+      slowestFirst.map(async ({ d, i }) => {
+        const kept = onSearchRows ? this.fitted.get(d.id) : undefined;
+        if (kept) {
+          out[i] = kept;
+          return;
+        }
+        try {
+          out[i] = await workers.fit(d, rows);
+          if (onSearchRows) this.fitted.set(d.id, out[i]);
+        } catch (error) {
+          logger.warn({ err: error }, `refitting ${d.id} here instead`);
+          out[i] = await this.fit(d, rows);
+        }
+      }),
+    );
+    return out;
+  }
+
   /** A model of `members` named `id` (a drone's id, `ensemble` or `stack`), explained against the search rows. */
   model(members: ModelMember[], id: string, level2: Pipeline | null = null): TrainedModel {
     const { dataset } = this.ctx;
-    const model = new TrainedModel(dataset.task, id, members, dataset.featureNames, dataset.target.classes, () => this.importance(id), level2);
+    const model = new TrainedModel(
+      dataset.task,
+      id,
+      members,
+      dataset.featureNames,
+      dataset.target.classes,
+      () => this.importance(id),
+      level2,
+    );
     model.background = this.ctx.search.features;
     return model;
   }
@@ -88,7 +200,10 @@ export class Refitter {
   async droneModel(droneId: string): Promise<TrainedModel> {
     const drone = this.byId.get(droneId);
     if (!drone || drone.status === 'failed' || drone.status === 'timeout') {
-      throw new ConfigurationError('run.no_drone', `no finished drone ${quote(droneId)} in run ${this.ctx.runId}; pick an id from run.leaderboard.`);
+      throw new ConfigurationError(
+        'run.no_drone',
+        `no finished drone ${quote(droneId)} in run ${this.ctx.runId}; pick an id from run.leaderboard.`,
+      );
     }
     return this.model([{ droneId, weight: 1, pipeline: await this.fit(drone) }], droneId);
   }
@@ -96,7 +211,9 @@ export class Refitter {
   /** Scores a model on rows with the run's metric (probabilities when the metric needs them). */
   score(model: TrainedModel, data: Dataset | Frame, y: Float64Array): number {
     const { scorer } = this.ctx;
-    return scorer.needsProba ? scorer.score(y, model.predictProba(data)) : scorer.score(y, model.predictRaw(data));
+    return scorer.needsProba
+      ? scorer.score(y, model.predictProba(data))
+      : scorer.score(y, model.predictRaw(data));
   }
 
   /**
@@ -108,8 +225,16 @@ export class Refitter {
     // the members' prediction times on a validation fold, scaled to these rows, are a bound from below: when it
     // is already over the limit, the timed scoring (itself slow on such models) is not worth its time
     const foldRows = this.ctx.search.rows * validationShare(this.ctx.options.validation);
-    const predictSeconds = model.members.reduce((s, m) => s + (this.byId.get(m.droneId)?.predictSeconds ?? 0), 0);
-    const atLeast = predictSeconds * (this.holdout.rows / Math.max(1, foldRows)) * 1000 * this.holdout.features.columns.length * IMPORTANCE_REPEATS;
+    const predictSeconds = model.members.reduce(
+      (s, m) => s + (this.byId.get(m.droneId)?.predictSeconds ?? 0),
+      0,
+    );
+    const atLeast =
+      predictSeconds *
+      (this.holdout.rows / Math.max(1, foldRows)) *
+      1000 *
+      this.holdout.features.columns.length *
+      IMPORTANCE_REPEATS;
     if (atLeast >= limitMs) return atLeast;
     const t0 = performance.now();
     this.score(model, this.holdout.features, this.holdout.target.values);
@@ -129,11 +254,17 @@ export class Refitter {
 
   private async computeImportance(droneId: string): Promise<ImportanceReport> {
     const { ctx, holdout } = this;
-    const model = this.champion?.id === droneId ? this.champion.unseenTestRows : await this.droneModel(droneId);
-    const features = permutationImportance((frame) => this.score(model, frame, holdout.target.values), holdout.features, ctx.scorer, {
-      repeats: IMPORTANCE_REPEATS,
-      seed: ctx.options.seed,
-    });
+    const model =
+      this.champion?.id === droneId ? this.champion.unseenTestRows : await this.droneModel(droneId);
+    const features = permutationImportance(
+      (frame) => this.score(model, frame, holdout.target.values),
+      holdout.features,
+      ctx.scorer,
+      {
+        repeats: IMPORTANCE_REPEATS,
+        seed: ctx.options.seed,
+      },
+    );
     ctx.emit({
       type: 'importance.computed',
       runId: ctx.runId,
@@ -153,7 +284,10 @@ export class Refitter {
   confusion(droneId?: string): ConfusionMatrix {
     const { dataset, predictions } = this.ctx;
     if (dataset.task !== 'classification') {
-      throw new ConfigurationError('run.not_classification', 'a confusion matrix needs a classification run.');
+      throw new ConfigurationError(
+        'run.not_classification',
+        'a confusion matrix needs a classification run.',
+      );
     }
     const labels = dataset.target.classes!;
     const k = labels.length;
@@ -164,9 +298,16 @@ export class Refitter {
       return { matrix: confusionMatrix(oof.y, argmaxRows(createMatrix(p.length / k, k, p)), k), labels };
     }
     if (droneId && droneId !== this.champion?.id) {
-      throw new ConfigurationError('run.no_predictions', `drone ${quote(droneId)} has no out-of-fold predictions (only drones evaluated on all rows do).`);
+      throw new ConfigurationError(
+        'run.no_predictions',
+        `drone ${quote(droneId)} has no out-of-fold predictions (only drones evaluated on all rows do).`,
+      );
     }
-    if (!this.champion) throw new EvaluationError('run.no_champion', 'the run has no champion to build a confusion matrix from.');
+    if (!this.champion)
+      throw new EvaluationError(
+        'run.no_champion',
+        'the run has no champion to build a confusion matrix from.',
+      );
     const model = this.champion.unseenTestRows;
     return { matrix: confusionMatrix(this.holdout.target.values, model.predictRaw(this.holdout), k), labels };
   }

@@ -14,6 +14,7 @@ import { diversity, evaluationKey, genomeKey, isValidGenome, type PipelineSpace 
 import type { Proposal, TrialResult } from '../search/strategies/index.js';
 import type { StopReason } from './budget.js';
 import { bestDrone, estimatedRefitMs, fullFoldFitSeconds, mean, now, paretoIds, type RunContext } from './context.js';
+import { refitWorkers } from './refitter.js';
 import type { ObjectiveName } from './options.js';
 import type { Pruner, SearchParts } from './parts.js';
 
@@ -90,7 +91,7 @@ export async function searchLoop(
   // batch cut off by the deadline still keeps time to refit the champion, or the ensemble the leaders would form.
   const leaders = new Leaders(ctx.scorer.greaterIsBetter, options.ensemble || options.stacking ? ENSEMBLE_LEADERS : 1);
   const keepTimeForLeaders = () => {
-    budget.reserveForFinishing(finishingMs(leaders.fitSeconds(), ctx));
+    budget.reserveForFinishing(finishingMs(leaders.fitSeconds(), ctx, refitWorkers(backend)));
     armDeadline();
   };
   const onScored = (score: number, fullFoldFitSeconds: number) => {
@@ -168,20 +169,20 @@ export class Leaders {
     return true;
   }
 
-  /** The summed fold fit seconds of the kept scores: the time to refit them one after the other. */
-  fitSeconds(): number {
-    return this.kept.reduce((s, k) => s + k.fitSeconds, 0);
+  /** The fold fit seconds of the kept scores, best score first. */
+  fitSeconds(): number[] {
+    return this.kept.map((k) => k.fitSeconds);
   }
 }
 
 /**
- * Time to finish a run whose champion (its members, one after the other) fits a fold's training rows in
- * `foldFitSeconds`, estimated as the finish estimates it before refitting: its refit on the search rows and,
- * with test rows, its refit on every row.
+ * Time to finish a run whose champion's members fit a fold's training rows in `foldFitSeconds`, refit on
+ * `workers` side by side, estimated as the finish estimates it before refitting: their refit on the search rows
+ * and, with test rows, their refit on every row.
  */
-function finishingMs(foldFitSeconds: number, ctx: RunContext): number {
+function finishingMs(foldFitSeconds: readonly number[], ctx: RunContext, workers: number): number {
   const refits = ctx.test ? 1 + ctx.dataset.rows / ctx.search.rows : 1;
-  return estimatedRefitMs(foldFitSeconds) * refits;
+  return estimatedRefitMs(foldFitSeconds, workers) * refits;
 }
 
 /** Emits generation.completed; returns the best score so far. */

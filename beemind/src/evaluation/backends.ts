@@ -2,7 +2,8 @@
  * This module contains the evaluation backends behind one interface: `threads` (a worker_threads pool with
  * per-drone timeouts and crash isolation, the default) and `inline` (the calling thread; no timeouts); the
  * `redis` backend (workers on other machines) lives in ../distributed/backend.ts. A
- * backend receives the search data once and then evaluates jobs; results are identical across backends.
+ * backend receives the search data once and then evaluates jobs; results are identical across backends. The
+ * `threads` backend also fits pipelines on every row, so a run refits its champion's members side by side.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +11,8 @@ import { EvaluationError } from '../core/errors.js';
 import { serializeError, type Outcome } from './pool/outcome.js';
 import { WorkerPool } from './pool/worker_pool.js';
 import { pluginUrl } from './plugins.js';
-import { evaluateGenome, type EvaluationData, type EvaluationJob, type EvaluationResult } from './evaluate.js';
+import type { PipelineJSON } from '../pipeline/pipeline.js';
+import { evaluateGenome, type EvaluationData, type EvaluationJob, type EvaluationResult, type FitJob } from './evaluate.js';
 
 export interface EvaluationBackend {
   readonly name: string;
@@ -23,16 +25,18 @@ export interface EvaluationBackend {
    * the job id, so a job added or finished twice still counts once.
    */
   evaluate(key: string, job: EvaluationJob, options?: { timeoutMs?: number; id?: string }): Promise<Outcome<EvaluationResult>>;
+  /**
+   * Fits a pipeline on every row of the data prepared under `key` (its folds unused), serialised. Optional:
+   * without it, a run refits its champion's members on its own thread, one after the other.
+   */
+  fit?(key: string, job: FitJob): Promise<Outcome<PipelineJSON>>;
   /** Stops every running evaluation (they resolve as cancelled). */
   cancelAll(): void;
   close(): Promise<void>;
 }
 
-/** The task a worker receives: which shared data, and the job. */
-export interface WorkerTask {
-  key: string;
-  job: EvaluationJob;
-}
+/** The task a worker receives: which shared data, and the evaluation or the fit to do on it. */
+export type WorkerTask = { key: string; job: EvaluationJob } | { key: string; fit: FitJob };
 
 /** Evaluates in the calling thread: no parallelism and no timeouts, but nothing to start. */
 export class InlineBackend implements EvaluationBackend {
@@ -83,12 +87,12 @@ function workerEntry(): URL {
 export class ThreadBackend implements EvaluationBackend {
   readonly name = 'threads';
   readonly concurrency: number;
-  private readonly pool: WorkerPool<WorkerTask, EvaluationResult>;
+  private readonly pool: WorkerPool<WorkerTask, EvaluationResult | PipelineJSON>;
 
   /** `plugins`: module URLs every worker imports first (custom model families and steps). */
   constructor(workers: number, memoryMb: number, plugins: readonly string[] = []) {
     this.concurrency = workers;
-    this.pool = new WorkerPool<WorkerTask, EvaluationResult>({
+    this.pool = new WorkerPool<WorkerTask, EvaluationResult | PipelineJSON>({
       size: workers,
       entry: workerEntry(),
       resourceLimits: { maxOldGenerationSizeMb: memoryMb },
@@ -101,7 +105,11 @@ export class ThreadBackend implements EvaluationBackend {
   }
 
   evaluate(key: string, job: EvaluationJob, options: { timeoutMs?: number } = {}): Promise<Outcome<EvaluationResult>> {
-    return this.pool.run({ key, job }, { timeoutMs: options.timeoutMs });
+    return this.pool.run({ key, job }, { timeoutMs: options.timeoutMs }) as Promise<Outcome<EvaluationResult>>;
+  }
+
+  fit(key: string, job: FitJob): Promise<Outcome<PipelineJSON>> {
+    return this.pool.run({ key, fit: job }) as Promise<Outcome<PipelineJSON>>;
   }
 
   cancelAll(): void {

@@ -1,7 +1,8 @@
 /**
  * This module contains the evaluation of one genome: fit its pipeline on each validation fold (optionally on
  * a fraction of the training rows, for successive halving), score it, and collect out-of-fold predictions
- * for ensembling. It is pure and runs the same in a worker thread or in the calling thread.
+ * for ensembling; and the refit of a genome on every row, which the finish of a run hands to the workers. Both
+ * are pure and run the same in a worker thread or in the calling thread.
  */
 import type { Matrix } from '../core/matrix.js';
 import { Random } from '../core/random.js';
@@ -11,7 +12,7 @@ import type { Genome } from '../protocol/events.js';
 import { getScorer } from '../metrics/scorers.js';
 import { argmaxRows } from '../models/estimator.js';
 import type { Task } from '../core/task.js';
-import { pipelineFromSpec } from '../pipeline/pipeline.js';
+import { pipelineFromSpec, type PipelineJSON } from '../pipeline/pipeline.js';
 
 /** The search rows and their folds: shared once with every worker. */
 export interface EvaluationData {
@@ -32,6 +33,12 @@ export interface EvaluationJob {
   wantPredictions: boolean;
   /** Measure the serialised size of the fitted model (an objective). */
   measureSize: boolean;
+}
+
+/** A genome to fit on every row of the shared data: a drone's refit after the search. */
+export interface FitJob {
+  genome: Genome;
+  seed: number;
 }
 
 export interface EvaluationResult {
@@ -123,4 +130,13 @@ export async function evaluateGenome(data: EvaluationData, job: EvaluationJob): 
     predictSeconds: predictSeconds / data.folds.length,
     modelSize,
   };
+}
+
+/** Fits `job`'s pipeline on every row of `data`, serialised (what a worker sends back must be plain data). */
+export async function fitGenome(data: EvaluationData, job: FitJob): Promise<PipelineJSON> {
+  const pipeline = await pipelineFromSpec(job.genome, data.task).fit(data.features, data.y, {
+    nClasses: data.task === 'classification' ? data.nClasses : undefined,
+    seed: job.seed,
+  });
+  return pipeline.toJSON();
 }

@@ -5,6 +5,8 @@
  */
 export {
   evaluateGenome,
+  fitGenome,
+  type FitJob,
   type EvaluationData,
   type EvaluationJob,
   type EvaluationResult,

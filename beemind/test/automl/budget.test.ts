@@ -1,8 +1,10 @@
 // The time budget's split between the search and finishing the run (the champion's refits, ensemble and
-// importance): a fixed 15% by default, more when the leaders are slow to refit, never more than half.
+// importance): a fixed 15% by default, more when the leaders are slow to refit, never more than half; and the
+// plan for those refits, one after the other or side by side on the evaluation workers.
 import { jest } from '@jest/globals';
 import { Budget } from '../../src/automl/budget.js';
 import { Leaders } from '../../src/automl/search_loop.js';
+import { estimatedRefitMs, refitPlan } from '../../src/automl/context.js';
 
 describe('the time budget', () => {
   let now = 0;
@@ -41,16 +43,16 @@ describe('the time budget', () => {
 });
 
 describe('the leaders the finishing time is kept for', () => {
-  it('keeps the best scores and sums their fit times (greater is better)', () => {
+  it('keeps the best scores and their fit times, best first (greater is better)', () => {
     const leaders = new Leaders(true, 3);
     expect(leaders.add(0.8, 1)).toBe(true);
     expect(leaders.add(0.7, 2)).toBe(true);
     expect(leaders.add(0.9, 4)).toBe(true);
-    expect(leaders.fitSeconds()).toBe(7);
+    expect(leaders.fitSeconds()).toEqual([4, 1, 2]);
     expect(leaders.add(0.6, 100)).toBe(false); // below the three best: no change
-    expect(leaders.fitSeconds()).toBe(7);
+    expect(leaders.fitSeconds()).toEqual([4, 1, 2]);
     expect(leaders.add(0.85, 0.5)).toBe(true); // in, and 0.7 (2 s) out
-    expect(leaders.fitSeconds()).toBe(5.5);
+    expect(leaders.fitSeconds()).toEqual([4, 0.5, 1]);
   });
 
   it('ranks errors lowest first, and a tie with the last kept stays out', () => {
@@ -59,6 +61,29 @@ describe('the leaders the finishing time is kept for', () => {
     leaders.add(5, 2);
     expect(leaders.add(5, 10)).toBe(false);
     expect(leaders.add(1, 0.25)).toBe(true);
-    expect(leaders.fitSeconds()).toBe(1.25);
+    expect(leaders.fitSeconds()).toEqual([0.25, 1]);
+  });
+});
+
+describe("the plan for refitting the champion's members", () => {
+  it('refits one after the other, at 1.5 times the fold fit times, with one worker or one member', () => {
+    expect(refitPlan([1, 2, 3], 1)).toEqual({ ms: 9000, onWorkers: false });
+    expect(refitPlan([4], 2)).toEqual({ ms: 6000, onWorkers: false });
+    expect(estimatedRefitMs([1, 2, 3])).toBe(9000);
+  });
+
+  it('refits side by side on the workers when that is sooner, their start included', () => {
+    // slowest first to the least loaded worker: 4 | 3 + 1 → the longest queue is 4 s
+    expect(refitPlan([1, 3, 4], 2)).toEqual({ ms: 4 * 1500 + 500, onWorkers: true });
+    // three workers: 4 | 3 | 1
+    expect(refitPlan([1, 3, 4], 3).ms).toBe(4 * 1500 + 500);
+    expect(estimatedRefitMs([1, 3, 4], 2)).toBe(6500);
+  });
+
+  it('stays on its own thread when quick refits would not repay starting the workers', () => {
+    // one by one 0.3 × 1.5 = 450 ms; side by side 150 ms + 500 ms to start
+    const plan = refitPlan([0.1, 0.1, 0.1], 2);
+    expect(plan.onWorkers).toBe(false);
+    expect(plan.ms).toBeCloseTo(450);
   });
 });
