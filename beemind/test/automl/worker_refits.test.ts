@@ -1,6 +1,8 @@
 // A run's finish refits its champion's members side by side on the evaluation workers (they sit idle once the
 // search stops): on the search rows, and on every row when the run kept test rows. The pipelines a worker fits
 // predict exactly as those fit on the run's own thread; a refit a worker cannot do is done here instead.
+import { jest } from '@jest/globals';
+import { logger } from '../../src/core/logger.js';
 import { loadDatasetAsDataset } from '../../src/data/datasets.js';
 import type { Dataset } from '../../src/data/dataset.js';
 import { trainTestSplit } from '../../src/data/split.js';
@@ -103,9 +105,20 @@ describe('refitting the champion on the evaluation workers', () => {
     const ctx = runContext(dataset, search, test, drones);
     const workers = WorkerFits.on(backend, ctx);
     await backend.close(); // every worker refit now fails
-    const side = await new Refitter(ctx).fitAll(drones, search, workers);
-    const here = await new Refitter(ctx).fitAll(drones, search, null);
-    side.forEach((p, k) => expect(probabilities(p, test)).toEqual(probabilities(here[k], test)));
+    const warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    try {
+      const side = await new Refitter(ctx).fitAll(drones, search, workers);
+      const here = await new Refitter(ctx).fitAll(drones, search, null);
+      side.forEach((p, k) => expect(probabilities(p, test)).toEqual(probabilities(here[k], test)));
+      const said = warn.mock.calls.map((call) => String(call[1]));
+      expect(said.sort()).toEqual([
+        'refitting d1 here instead',
+        'refitting d2 here instead',
+        'refitting d3 here instead',
+      ]);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('is not offered by a backend that cannot fit, or with a single worker', async () => {
