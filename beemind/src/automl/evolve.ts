@@ -19,7 +19,7 @@ import { EVENT_PROTOCOL_VERSION } from '../protocol/events.js';
 import { INTERRUPT_SIGNAL } from '../protocol/display.js';
 import { publishRunEvent, runSnapshots } from '../events/hub.js';
 import { redactSecrets } from '../distributed/redis_url.js';
-import type { EvaluationData } from '../evaluation/evaluate.js';
+import { evaluationDataOf } from '../evaluation/evaluate.js';
 import { loadPlugins } from '../evaluation/plugins.js';
 import { defaultScorer, getScorer, type Scorer } from '../metrics/scorers.js';
 import { Budget, type StopReason } from './budget.js';
@@ -119,13 +119,7 @@ export async function evolve(data: Dataset | Frame, input: EvolveOptionsInput = 
   // validation and successive halving follow the size of the data unless the caller chose them
   const options = sizeOptions(history.options, search.rows);
   const folds = searchSplits(search, options);
-  const evaluationData: EvaluationData = {
-    features: { rows: search.rows, columns: search.features.columns },
-    y: search.target.values,
-    task: dataset.task,
-    nClasses: dataset.nClasses,
-    folds,
-  };
+  const evaluationData = evaluationDataOf(search, folds);
   const dataKey = `${search.fingerprint}|${JSON.stringify(options.validation)}|${options.seed}|${options.testSize}`;
   const resumed = history.resumed;
   const runId = resumed?.runId ?? randomUUID().slice(0, 8);

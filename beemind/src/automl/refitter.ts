@@ -16,6 +16,7 @@ import { permutationImportance } from '../explain/importance.js';
 import { confusionMatrix } from '../metrics/classification.js';
 import { argmaxRows } from '../models/estimator.js';
 import type { EvaluationBackend } from '../evaluation/backends.js';
+import { evaluationDataOf } from '../evaluation/evaluate.js';
 import { Pipeline, pipelineFromSpec } from '../pipeline/pipeline.js';
 import { ImportanceReport, TrainedModel, type ModelMember } from '../trained/trained_model.js';
 import { fullFoldFitSeconds, outOfFold, type RunContext } from './context.js';
@@ -73,14 +74,7 @@ export class WorkerFits {
     if (rows !== ctx.search) {
       key = `${ctx.dataKey}|every-row`;
       if (!this.everyRowShared) {
-        const { task, nClasses } = ctx.dataset;
-        this.backend.prepare(key, {
-          features: { rows: rows.rows, columns: rows.features.columns },
-          y: rows.target.values,
-          task,
-          nClasses,
-          folds: [],
-        });
+        this.backend.prepare(key, evaluationDataOf(rows, []));
         this.everyRowShared = true;
       }
     }

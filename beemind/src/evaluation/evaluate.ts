@@ -7,6 +7,7 @@
 import type { Matrix } from '../core/matrix.js';
 import { Random } from '../core/random.js';
 import { takeFrameRows, type Frame } from '../data/frame.js';
+import type { Dataset } from '../data/dataset.js';
 import type { Split } from '../data/split.js';
 import type { Genome } from '../protocol/events.js';
 import { getScorer } from '../metrics/scorers.js';
@@ -33,6 +34,17 @@ export interface EvaluationJob {
   wantPredictions: boolean;
   /** Measure the serialised size of the fitted model (an objective). */
   measureSize: boolean;
+}
+
+/** The evaluation data of `dataset`'s rows and `folds` of them (none when the data is only for refits). */
+export function evaluationDataOf(dataset: Dataset, folds: Split[]): EvaluationData {
+  return {
+    features: { rows: dataset.rows, columns: dataset.features.columns },
+    y: dataset.target.values,
+    task: dataset.task,
+    nClasses: dataset.nClasses,
+    folds,
+  };
 }
 
 /** A genome to fit on every row of the shared data: a drone's refit after the search. */

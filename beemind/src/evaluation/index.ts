@@ -6,6 +6,7 @@
 export {
   evaluateGenome,
   fitGenome,
+  evaluationDataOf,
   type FitJob,
   type EvaluationData,
   type EvaluationJob,
