@@ -44,16 +44,19 @@ export function refitWorkers(backend: EvaluationBackend): number {
 
 /**
  * The evaluation workers, lent to a run's finish to refit its champion's members side by side (they sit idle
- * once the search stops). The search rows are already shared with them; every row, when the run kept test
- * rows, is shared the first time a refit needs it.
+ * once the search stops). They hold the search rows already; when the run kept test rows, every row replaces
+ * them the first time a refit needs it, so each worker keeps one copy of the data, as during the search.
  */
 export class WorkerFits {
-  private everyRowShared = false;
+  /** The rows the workers hold under the run's data key. */
+  private rowsShared: Dataset;
 
   private constructor(
     private readonly backend: EvaluationBackend & Required<Pick<EvaluationBackend, 'fit'>>,
     private readonly ctx: RunContext,
-  ) {}
+  ) {
+    this.rowsShared = ctx.search;
+  }
 
   /** How many refits run at once. */
   get count(): number {
@@ -67,18 +70,23 @@ export class WorkerFits {
       : null;
   }
 
-  /** `drone`'s pipeline fit on `rows` (the search rows or every row given to evolve) by a worker. */
+  /**
+   * `drone`'s pipeline fit by a worker on `rows`: the search rows, then every row given to evolve (the finish
+   * refits on them in that order; the search rows are not sent back once replaced).
+   */
   async fit(drone: Drone, rows: Dataset): Promise<Pipeline> {
     const { ctx } = this;
-    let key = ctx.dataKey;
-    if (rows !== ctx.search) {
-      key = `${ctx.dataKey}|every-row`;
-      if (!this.everyRowShared) {
-        this.backend.prepare(key, evaluationDataOf(rows, []));
-        this.everyRowShared = true;
+    if (rows !== this.rowsShared) {
+      if (rows !== ctx.dataset) {
+        throw new EvaluationError(
+          'refit.rows_gone',
+          `the workers no longer hold the rows to refit ${drone.id} on`,
+        );
       }
+      this.backend.prepare(ctx.dataKey, evaluationDataOf(rows, []));
+      this.rowsShared = rows;
     }
-    const outcome = await this.backend.fit(key, { genome: drone.genome, seed: ctx.options.seed });
+    const outcome = await this.backend.fit(ctx.dataKey, { genome: drone.genome, seed: ctx.options.seed });
     if (outcome.status !== 'ok') {
       const why =
         outcome.status === 'failed' || outcome.status === 'crashed' ? outcome.error.message : outcome.status;

@@ -1,6 +1,7 @@
 // A run's finish refits its champion's members side by side on the evaluation workers (they sit idle once the
-// search stops): on the search rows, and on every row when the run kept test rows. The pipelines a worker fits
-// predict exactly as those fit on the run's own thread; a refit a worker cannot do is done here instead.
+// search stops): on the search rows, then on every row when the run kept test rows (which replace the search
+// rows in the workers). The pipelines a worker fits predict exactly as those fit on the run's own thread; a
+// refit a worker cannot do is done here instead.
 import { jest } from '@jest/globals';
 import { logger } from '../../src/core/logger.js';
 import { loadDatasetAsDataset } from '../../src/data/datasets.js';
@@ -99,6 +100,21 @@ describe('refitting the champion on the evaluation workers', () => {
     expect(await refitter.fit(drones[0])).toBe(first);
     const [everyRow] = await refitter.fitAll(drones.slice(0, 1), dataset, workers);
     expect(everyRow).not.toBe(first);
+  });
+
+  it('replaces the search rows by every row in the workers, and refits on the search rows here after that', async () => {
+    const ctx = runContext(dataset, search, test, drones);
+    const workers = WorkerFits.on(backend, ctx);
+    await new Refitter(ctx).fitAll(drones.slice(0, 1), dataset, workers);
+    const warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    try {
+      const [late] = await new Refitter(ctx).fitAll(drones.slice(1, 2), search, workers);
+      const [here] = await new Refitter(ctx).fitAll(drones.slice(1, 2), search, null);
+      expect(probabilities(late, test)).toEqual(probabilities(here, test));
+      expect(warn.mock.calls.map((call) => String(call[1]))).toEqual(['refitting d2 here instead']);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('refits here when a worker cannot, losing no member', async () => {
