@@ -186,7 +186,8 @@ interface Champion {
  */
 async function buildChampion(ctx: RunContext, refitter: Refitter, board: readonly LeaderboardRow[], workers: WorkerFits | null): Promise<Champion | null> {
   const byId = new Map(ctx.drones.map((d) => [d.id, d]));
-  const refitMs = refitEstimate(byId, workers?.count ?? 1);
+  const workerCount = workers?.count ?? 1;
+  const refitMs = refitEstimate(byId, workerCount);
   const best = championDrone(ctx, board, byId, refitMs);
   if (!best) return null;
   const oof = outOfFold(ctx);
@@ -194,7 +195,7 @@ async function buildChampion(ctx: RunContext, refitter: Refitter, board: readonl
   const chosen = combination?.selection.members ?? [{ id: best.id, weight: 1 }];
   const chosenDrones = chosen.map((m) => byId.get(m.id)!);
   // on the workers only when that is sooner than here, their start included
-  const plan = refitPlan(chosenDrones.map(fullFoldFitSeconds), workers?.count ?? 1);
+  const plan = refitPlan(chosenDrones.map(fullFoldFitSeconds), workerCount);
   const fitters = plan.onWorkers ? workers : null;
   if (fitters) logger.info(`refitting ${chosen.length} drones side by side on ${fitters.count} workers (about ${(plan.ms / 1000).toFixed(1)} s)`);
   const members: ModelMember[] = (await refitter.fitAll(chosenDrones, ctx.search, fitters)).map((pipeline, k) => ({
@@ -217,7 +218,7 @@ async function buildChampion(ctx: RunContext, refitter: Refitter, board: readonl
     testScore = refitter.score(searchRowsModel, ctx.test, ctx.test.target.values);
     // As scikit-learn's refit after a held-out check: the delivered model learns from every row, the test
     // rows included, when the budget leaves time for fitting the members once more on them.
-    if (refitMs(chosen.map((m) => m.id)) < ctx.budget.runMsLeft()) {
+    if (plan.ms < ctx.budget.runMsLeft()) {
       const everyRow = await refitter.fitAll(chosenDrones, ctx.dataset, fitters);
       champion = deliver(members.map((m, k) => ({ ...m, pipeline: everyRow[k] })));
     } else {

@@ -16,8 +16,8 @@ import { permutationImportance } from '../explain/importance.js';
 import { confusionMatrix } from '../metrics/classification.js';
 import { argmaxRows } from '../models/estimator.js';
 import type { EvaluationBackend } from '../evaluation/backends.js';
-import { evaluationDataOf } from '../evaluation/evaluate.js';
-import { Pipeline, pipelineFromSpec } from '../pipeline/pipeline.js';
+import { evaluationDataOf, fitOnEveryRow } from '../evaluation/evaluate.js';
+import { Pipeline } from '../pipeline/pipeline.js';
 import { ImportanceReport, TrainedModel, type ModelMember } from '../trained/trained_model.js';
 import { fullFoldFitSeconds, outOfFold, type RunContext } from './context.js';
 import { validationShare } from './options.js';
@@ -115,14 +115,28 @@ export class Refitter {
     this.byId = new Map(ctx.drones.map((d) => [d.id, d]));
   }
 
-  /** A drone's pipeline fit on `rows` (the search rows unless said otherwise); fits on the search rows are kept. */
-  async fit(drone: Drone, rows: Dataset = this.ctx.search): Promise<Pipeline> {
+  /**
+   * A drone's pipeline fit on `rows` (the search rows unless said otherwise), by one of `workers` when given;
+   * fits on the search rows are kept. A refit that fails on a worker (out of its memory, say) is done again here.
+   */
+  async fit(
+    drone: Drone,
+    rows: Dataset = this.ctx.search,
+    workers: WorkerFits | null = null,
+  ): Promise<Pipeline> {
     const onSearchRows = rows === this.ctx.search;
     const kept = onSearchRows ? this.fitted.get(drone.id) : undefined;
     if (kept) return kept;
-    const { task, nClasses } = this.ctx.dataset;
-    const pipeline = await pipelineFromSpec(drone.genome, task).fit(rows.features, rows.target.values, {
-      nClasses: task === 'classification' ? nClasses : undefined,
+    let pipeline: Pipeline | null = null;
+    if (workers) {
+      try {
+        pipeline = await workers.fit(drone, rows);
+      } catch (error) {
+        logger.warn({ err: error }, `refitting ${drone.id} here instead`);
+      }
+    }
+    pipeline ??= await fitOnEveryRow(evaluationDataOf(rows, []), {
+      genome: drone.genome,
       seed: this.ctx.options.seed,
     });
     if (onSearchRows) this.fitted.set(drone.id, pipeline);
@@ -132,39 +146,22 @@ export class Refitter {
   /**
    * The pipelines of `drones` fit on `rows` (the search rows unless said otherwise), in their order: side by
    * side on `workers` when given, slowest first so the last to start is a quick one; else one after the other
-   * here. A refit that fails on a worker (out of its memory, say) is done again here.
+   * here.
    */
   async fitAll(
     drones: readonly Drone[],
     rows: Dataset = this.ctx.search,
     workers: WorkerFits | null = null,
   ): Promise<Pipeline[]> {
+    const out = new Array<Pipeline>(drones.length);
     if (!workers) {
-      const out: Pipeline[] = [];
-      for (const d of drones) out.push(await this.fit(d, rows));
+      for (let i = 0; i < drones.length; i++) out[i] = await this.fit(drones[i], rows);
       return out;
     }
-    const onSearchRows = rows === this.ctx.search;
     const slowestFirst = drones
       .map((d, i) => ({ d, i }))
       .sort((a, b) => fullFoldFitSeconds(b.d) - fullFoldFitSeconds(a.d));
-    const out = new Array<Pipeline>(drones.length);
-    await Promise.all(
-      slowestFirst.map(async ({ d, i }) => {
-        const kept = onSearchRows ? this.fitted.get(d.id) : undefined;
-        if (kept) {
-          out[i] = kept;
-          return;
-        }
-        try {
-          out[i] = await workers.fit(d, rows);
-          if (onSearchRows) this.fitted.set(d.id, out[i]);
-        } catch (error) {
-          logger.warn({ err: error }, `refitting ${d.id} here instead`);
-          out[i] = await this.fit(d, rows);
-        }
-      }),
-    );
+    await Promise.all(slowestFirst.map(async ({ d, i }) => (out[i] = await this.fit(d, rows, workers))));
     return out;
   }
 

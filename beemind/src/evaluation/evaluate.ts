@@ -13,7 +13,7 @@ import type { Genome } from '../protocol/events.js';
 import { getScorer } from '../metrics/scorers.js';
 import { argmaxRows } from '../models/estimator.js';
 import type { Task } from '../core/task.js';
-import { pipelineFromSpec, type PipelineJSON } from '../pipeline/pipeline.js';
+import { pipelineFromSpec, type Pipeline, type PipelineJSON } from '../pipeline/pipeline.js';
 
 /** The search rows and their folds: shared once with every worker. */
 export interface EvaluationData {
@@ -144,11 +144,15 @@ export async function evaluateGenome(data: EvaluationData, job: EvaluationJob): 
   };
 }
 
-/** Fits `job`'s pipeline on every row of `data`, serialised (what a worker sends back must be plain data). */
-export async function fitGenome(data: EvaluationData, job: FitJob): Promise<PipelineJSON> {
-  const pipeline = await pipelineFromSpec(job.genome, data.task).fit(data.features, data.y, {
+/** `job`'s pipeline fit on every row of `data`: a drone's refit, in a worker or on the run's own thread. */
+export function fitOnEveryRow(data: EvaluationData, job: FitJob): Promise<Pipeline> {
+  return pipelineFromSpec(job.genome, data.task).fit(data.features, data.y, {
     nClasses: data.task === 'classification' ? data.nClasses : undefined,
     seed: job.seed,
   });
-  return pipeline.toJSON();
+}
+
+/** fitOnEveryRow, serialised: what a worker sends back must be plain data. */
+export async function fitGenome(data: EvaluationData, job: FitJob): Promise<PipelineJSON> {
+  return (await fitOnEveryRow(data, job)).toJSON();
 }
