@@ -125,8 +125,18 @@ def browser() -> Browser:
         b.close()
 
 
+def forget_workspaces(url: str) -> None:
+    """Deletes every saved JupyterLab workspace, so the next page opens only its own notebook: a layout restored
+    from an earlier test would reopen that test's notebook beside it, and either could end up the current one."""
+    listing = json.load(urllib.request.urlopen(f"{url}/lab/api/workspaces", timeout=10))
+    for workspace in listing["workspaces"]["ids"]:
+        request = urllib.request.Request(f"{url}/lab/api/workspaces/{workspace}", method="DELETE")
+        urllib.request.urlopen(request, timeout=10)
+
+
 @pytest.fixture()
 def page(browser: Browser, lab: dict) -> Page:
+    forget_workspaces(lab["url"])
     context = browser.new_context(viewport={"width": 1600, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(60_000)
@@ -137,3 +147,15 @@ def page(browser: Browser, lab: dict) -> Page:
     for session in sessions:
         request = urllib.request.Request(f"{lab['url']}/api/sessions/{session['id']}", method="DELETE")
         urllib.request.urlopen(request, timeout=30)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """A failed browser test reports the end of the JupyterLab server's log, where the kernels write theirs."""
+    outcome = yield
+    report = outcome.get_result()
+    lab_info = getattr(item, "funcargs", {}).get("lab")
+    if report.failed and lab_info:
+        log = Path(lab_info["log"])
+        if log.exists():
+            report.sections.append(("JupyterLab server log (its last 8000 characters)", log.read_text(errors="replace")[-8000:]))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import Locator, Page, expect
 
 PANELS = {"lineage": "#beemind-lineage", "importance": "#beemind-importance", "comparison": "#beemind-comparison"}
@@ -65,8 +66,29 @@ def run_all_cells(page: Page, timeout: float = 300_000) -> None:
     page.wait_for_function(PROMPTS, arg=r"^\[ ?\]:$", timeout=30_000)
     command(page, "Run All Cells")
     # Every code cell has run when every prompt shows a number (none is empty or [*]).
-    page.wait_for_function(PROMPTS, arg=r"^\[\d+\]:$", timeout=timeout, polling=500)
+    try:
+        page.wait_for_function(PROMPTS, arg=r"^\[\d+\]:$", timeout=timeout, polling=500)
+    except PlaywrightTimeoutError as e:
+        raise AssertionError(f"the cells did not all run within {timeout / 1000:g} s; {notebook_state(page)}") from e
     wait_for_kernel_idle(page, timeout)
+
+
+CELL_STATE = """() => {
+  const nb = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook');
+  if (!nb) return [];
+  return [...nb.querySelectorAll('.jp-CodeCell')].map((cell) => ({
+    prompt: cell.querySelector('.jp-InputPrompt')?.textContent?.trim() ?? '',
+    output: [...cell.querySelectorAll('.jp-OutputArea-output')].map((o) => o.textContent ?? '').join(' | ').slice(-300),
+  }));
+}"""
+
+
+def notebook_state(page: Page) -> str:
+    """Each code cell's prompt and the end of its output, and the kernel's status: what a timeout message needs."""
+    cells = page.evaluate(CELL_STATE)
+    status = page.locator(".jp-StatusBar-TextItem", has_text="|").all_text_contents()
+    lines = [f"cell {i}: {c['prompt']} {c['output']!r}" for i, c in enumerate(cells)]
+    return "kernel status " + repr(status) + "\n" + "\n".join(lines)
 
 
 def error_outputs(page: Page) -> list[str]:

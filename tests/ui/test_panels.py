@@ -81,6 +81,8 @@ def test_selecting_a_drone_updates_importance_and_comparison(page: Page, lab: di
     open_notebook(page, lab["url"], "notebooks/quickstart.ipynb")
     run_all_cells(page)
     lineage = open_panel(page, "lineage")
+    # a panel opened after the run fills once the kernel answers it: read it then
+    expect(lineage).to_have_attribute("data-drone-count", str(evaluated_drones(page)))
     champion = attr(page, "lineage", "selected-drone")
     # Hover to find a node as a person would (the summary names it), then click it.
     canvas = lineage.locator("canvas")
@@ -124,8 +126,8 @@ def test_kernel_restart_then_a_new_run_refills_the_panels(page: Page, lab: dict)
     open_notebook(page, lab["url"], "notebooks/quickstart.ipynb")
     run_all_cells(page)
     lineage = open_panel(page, "lineage")
+    expect(lineage).to_have_attribute("data-run-id", re.compile(r".+"))
     first_run = attr(page, "lineage", "run-id")
-    assert first_run
 
     restart_kernel(page)
     # A fresh kernel loads the BeeMind library before it answers the panels (seconds on a busy machine); its
