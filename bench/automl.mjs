@@ -7,9 +7,11 @@
 //                         [tables=all: bundled | heldout | all (both) | a comma list of names]
 // TPOT and AutoGluon run in venvs of their own (bench/setup_peers.sh); without them their cells say so.
 // PEERS_FROM=FILE reuses the peers' results saved by an earlier run with the same budget (every run saves them in
-// bench/results/automl-peers-<seconds>s.json), to measure a change of BeeMind alone; the table then says so.
+// bench/results/automl-peers-<seconds>s.json, not kept in git), to measure a change of BeeMind alone; the table then
+// says so. bench/reference/automl-peers-30s.json keeps the seven peers at 30 s on split seed 0 in the repository
+// (their run of 2026-12-03, read from docs/benchmarks.md), so that comparison needs no hour of peers first.
 // PEER_SECONDS=S gives the peers a budget of their own (BeeMind's is the first argument): BeeMind at 10 s
-// against the peers at 30 s is `PEER_SECONDS=30 PEERS_FROM=bench/results/automl-peers-30s.json node bench/automl.mjs 10`.
+// against the peers at 30 s is `PEER_SECONDS=30 PEERS_FROM=bench/reference/automl-peers-30s.json node bench/automl.mjs 10`.
 // With sklearn_rf among the peers it also prints the AutoML Benchmark's normalised score and the mean rank, over
 // every table and, when the set mixes both kinds, over the held-out tables alone.
 // SPLIT_SEED=N (default 0) draws another seeded 75/25 split of every table: single test rows decide the small
@@ -117,9 +119,11 @@ for (const name of TABLE_NAMES) {
 // The AutoML Benchmark's normalised score, (score - RF) / (best - RF) with the best over every system on the
 // table (clipped at -1; a failure counts as the worst score minus 0.1), and the mean rank (ties share a rank).
 const systems = ['BeeMind', ...names];
+// Compared at two decimals, as the table prints them: a reader gets the same summary from the table, and the
+// peers' reference file (bench/reference) holds their scores at two decimals.
 const scoreOf = (name, s) => {
   const r = s === 'BeeMind' ? ours[name] : theirs[name][s];
-  return !r || r.error ? null : r.score;
+  return !r || r.error ? null : Math.round(r.score * 100) / 100;
 };
 function summary(title, tableNames) {
   const table = tableNames.map((name) => {

@@ -1,5 +1,5 @@
 // The time budget's split between the search and finishing the run (the champion's refits, ensemble and
-// importance): a fixed 15% by default, more when the leaders are slow to refit, never more than half; and the
+// importance): a fixed 5% by default, more when the leaders are slow to refit, never more than half; and the
 // plan for those refits, one after the other or side by side on the evaluation workers.
 import { jest } from '@jest/globals';
 import { Budget } from '../../src/automl/budget.js';
@@ -14,18 +14,18 @@ describe('the time budget', () => {
   });
   afterEach(() => jest.restoreAllMocks());
 
-  it('keeps 15% of the seconds for finishing by default', () => {
+  it('keeps 5% of the seconds for finishing by default', () => {
     const budget = new Budget({ seconds: 10 }, true);
-    expect(budget.searchMsLeft()).toBeCloseTo(8500);
-    now += 8500;
+    expect(budget.searchMsLeft()).toBeCloseTo(9500);
+    now += 9500;
     expect(budget.reached()).toBe('time');
-    expect(budget.runMsLeft()).toBeCloseTo(1500);
+    expect(budget.runMsLeft()).toBeCloseTo(500);
   });
 
   it('keeps more when finishing is estimated to take longer, at most half the budget', () => {
     const budget = new Budget({ seconds: 10 }, true);
-    budget.reserveForFinishing(1000); // below the default share: no change
-    expect(budget.searchMsLeft()).toBeCloseTo(8500);
+    budget.reserveForFinishing(400); // below the default share: no change
+    expect(budget.searchMsLeft()).toBeCloseTo(9500);
     budget.reserveForFinishing(3000);
     expect(budget.searchMsLeft()).toBeCloseTo(7000);
     budget.reserveForFinishing(2000); // a reserve never shrinks within a run
