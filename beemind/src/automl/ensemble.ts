@@ -96,23 +96,24 @@ export function selectEnsemble(
 }
 
 /**
- * The greedy ensemble over `candidates` whose members can be refit in `msLeft`, refitting drones `ids` taking
- * `refitMs(ids)`: while the chosen members cannot, the slowest of them leaves the candidates and the selection
- * runs again, as an ensemble of quicker drones beats none. Null when no ensemble of two or more fits.
+ * The greedy ensemble over `candidates` whose members can be refit in the `msLeft()` left once it is chosen,
+ * refitting drones `ids` taking `refitMs(ids)`: while the chosen members cannot, the slowest of them leaves the
+ * candidates and the selection runs again, as an ensemble of quicker drones beats none. Null when no ensemble of
+ * two or more fits. The time left is read after each selection, which itself takes time on large tables.
  */
 export function affordableEnsemble(
   candidates: readonly EnsembleCandidate[],
   y: Float64Array,
   scorer: Scorer,
   refitMs: (ids: readonly string[]) => number,
-  msLeft: number,
+  msLeft: () => number,
 ): EnsembleSelection | null {
   let pool = [...candidates];
   for (;;) {
     const selection = selectEnsemble(pool, y, scorer);
     if (!selection || selection.members.length < 2) return null;
     const ids = selection.members.map((m) => m.id);
-    if (refitMs(ids) < msLeft) return selection;
+    if (refitMs(ids) < msLeft()) return selection;
     const slowest = ids.reduce((a, b) => (refitMs([b]) > refitMs([a]) ? b : a));
     pool = pool.filter((c) => c.id !== slowest);
   }

@@ -144,7 +144,9 @@ async function combineDrones(
   const consider = (selection: EnsembleSelection | null, stack: Stack | null) => {
     if (!selection || selection.members.length < 2) return;
     if (stack ? sign * selection.score <= chosenScore + 1e-12 : sign * selection.score < chosenScore - 1e-12) return;
-    if (refitMs(selection.members.map((m) => m.id)) >= ctx.budget.runMsLeft()) return;
+    // the ensemble's members were chosen to fit (affordableEnsemble); checking them again a moment later once
+    // turned down an ensemble of 9 that fit by a few milliseconds, and a weaker stack was delivered instead
+    if (stack && refitMs(selection.members.map((m) => m.id)) >= ctx.budget.runMsLeft()) return;
     chosen = { selection, stack };
     chosenScore = sign * selection.score;
   };
@@ -153,7 +155,7 @@ async function combineDrones(
   // chosen once for both: the stack's candidates are the first of the ensemble's
   const distinct = oofCandidates(oof, board, ENSEMBLE_CANDIDATES);
   if (ctx.options.ensemble) {
-    const ensemble = affordableEnsemble(distinct, y, ctx.scorer, refitMs, ctx.budget.runMsLeft());
+    const ensemble = affordableEnsemble(distinct, y, ctx.scorer, refitMs, () => ctx.budget.runMsLeft());
     if (ensemble) logger.info(`greedy ensemble of ${ensemble.members.length} drones (of ${distinct.length} candidates): ${ensemble.score.toFixed(4)} out of fold, against ${best.score!.toFixed(4)} for the best drone`);
     else logger.info(`no greedy ensemble of two or more drones (of ${distinct.length} candidates) scores as well as the best drone out of fold`);
     consider(ensemble, null);

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { createMatrix } from '../../src/core/matrix.js';
 import { getScorer } from '../../src/metrics/scorers.js';
 import { affordableEnsemble, nearCopy, selectEnsemble } from '../../src/automl/ensemble.js';
@@ -19,21 +20,27 @@ describe('affordableEnsemble', () => {
   const refitMs = (ids: readonly string[]) => ids.reduce((s, id) => s + seconds[id] * 1000, 0);
 
   it('is the greedy ensemble when its members can be refit in the time left', () => {
-    const selection = affordableEnsemble(candidates, y, accuracy, refitMs, 10_000)!;
+    const selection = affordableEnsemble(candidates, y, accuracy, refitMs, () => 10_000)!;
     expect(selection).toEqual(selectEnsemble(candidates, y, accuracy));
     expect(selection.members.map((m) => m.id)).toContain('slow');
   });
 
   it('selects again without the slowest member while the members cannot be refit', () => {
-    const selection = affordableEnsemble(candidates, y, accuracy, refitMs, 3_000)!;
+    const selection = affordableEnsemble(candidates, y, accuracy, refitMs, () => 3_000)!;
     const ids = selection.members.map((m) => m.id);
     expect(ids).not.toContain('slow');
     expect(ids.length).toBeGreaterThanOrEqual(2);
     expect(refitMs(ids)).toBeLessThan(3_000);
   });
 
+  it('reads the time left after each selection, which itself takes time', () => {
+    const msLeft = jest.fn(() => 3_000);
+    affordableEnsemble(candidates, y, accuracy, refitMs, msLeft);
+    expect(msLeft).toHaveBeenCalledTimes(2); // the first selection, with the slow member, did not fit
+  });
+
   it('is null when no two members fit', () => {
-    expect(affordableEnsemble(candidates, y, accuracy, refitMs, 50)).toBeNull();
+    expect(affordableEnsemble(candidates, y, accuracy, refitMs, () => 50)).toBeNull();
   });
 });
 
