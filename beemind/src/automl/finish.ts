@@ -144,9 +144,6 @@ async function combineDrones(
   const consider = (selection: EnsembleSelection | null, stack: Stack | null) => {
     if (!selection || selection.members.length < 2) return;
     if (stack ? sign * selection.score <= chosenScore + 1e-12 : sign * selection.score < chosenScore - 1e-12) return;
-    // the ensemble's members were chosen to fit (affordableEnsemble); checking them again a moment later once
-    // turned down an ensemble of 9 that fit by a few milliseconds, and a weaker stack was delivered instead
-    if (stack && refitMs(selection.members.map((m) => m.id)) >= ctx.budget.runMsLeft()) return;
     chosen = { selection, stack };
     chosenScore = sign * selection.score;
   };
@@ -169,7 +166,10 @@ async function combineDrones(
     const msAvailable = () => ctx.budget.runMsLeft() / 2 - refitMs(candidates.map((c) => c.id));
     const stack = await fitStack(candidates, y, ctx.scorer, shape, { seed: ctx.options.seed, msAvailable });
     if (stack) logger.info(`stack of ${stack.members.length} drones: ${stack.score.toFixed(4)} out of fold, against ${best.score!.toFixed(4)} for the best drone`);
-    consider(stack, stack);
+    // the level-2 fit took time: its members must still be refit in what is left. (An ensemble's members are
+    // chosen to fit by affordableEnsemble; checking them again a moment later once turned down an ensemble of 9
+    // that fit by a few milliseconds, and a weaker stack was delivered instead.)
+    if (stack && refitMs(stack.members.map((m) => m.id)) < ctx.budget.runMsLeft()) consider(stack, stack);
   }
   return chosen;
 }
