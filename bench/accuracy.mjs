@@ -7,7 +7,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { accuracy, createModel, frameToMatrix, modelFamilies, r2, trainTestSplit } from '../beemind/dist/index.js';
+import {
+  accuracy,
+  createModel,
+  frameToMatrix,
+  modelFamilies,
+  r2,
+  trainTestSplit,
+} from '../beemind/dist/index.js';
 import { DATASET_NAMES, loadBenchDataset, root } from './datasets.mjs';
 
 const SPLITS = Number(process.argv[2] ?? 5);
@@ -26,7 +33,9 @@ for (const name of DATASET_NAMES) {
     const ytr = data.subset(train).target.values;
     const yte = data.subset(test).target.values;
     for (const family of modelFamilies(data.task)) {
-      const model = await createModel(family.family, data.task).fit(Xtr, ytr, { nClasses: data.nClasses || undefined });
+      const model = await createModel(family.family, data.task).fit(Xtr, ytr, {
+        nClasses: data.nClasses || undefined,
+      });
       const pred = model.predict(Xte);
       const score = 100 * (data.task === 'classification' ? accuracy(yte, pred) : r2(yte, pred));
       (ours[name][family.family] ??= []).push(score);
@@ -38,7 +47,9 @@ for (const name of DATASET_NAMES) {
 const jobFile = join(mkdtempSync(join(tmpdir(), 'beemind-bench-')), 'job.json');
 writeFileSync(jobFile, JSON.stringify({ datasets: jobs }));
 const python = join(root, '.venv/bin/python');
-const theirs = JSON.parse(execFileSync(python, [join(root, 'bench/accuracy_sklearn.py'), jobFile], { encoding: 'utf8' }));
+const theirs = JSON.parse(
+  execFileSync(python, [join(root, 'bench/accuracy_sklearn.py'), jobFile], { encoding: 'utf8' }),
+);
 
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const signed = (d) => `${d >= 0 ? '+' : ''}${d.toFixed(2)}`;

@@ -26,7 +26,8 @@ import { benchTableNames, isHeldout, loadBenchTable, root } from './datasets.mjs
 
 const seconds = Number(process.argv[2] ?? 30);
 const peerSeconds = Number(process.env.PEER_SECONDS ?? seconds);
-const peers = process.argv[3] ?? 'sklearn_hgb,sklearn_rf,optuna_tpe_hgb,flaml,tpot,autogluon_default,autogluon_best';
+const peers =
+  process.argv[3] ?? 'sklearn_hgb,sklearn_rf,optuna_tpe_hgb,flaml,tpot,autogluon_default,autogluon_best';
 const TABLE_NAMES = benchTableNames(process.argv[4] ?? 'all');
 const splitSeed = Number(process.env.SPLIT_SEED ?? 0);
 if (!Number.isInteger(splitSeed) || splitSeed < 0) {
@@ -38,7 +39,8 @@ const peersScript = join(root, 'bench/automl_peers.py');
 const names = peers.split(',').filter(Boolean);
 const known = JSON.parse(execFileSync(python, [peersScript, '--list'], { encoding: 'utf8' }));
 const unknownPeers = names.filter((n) => !known.includes(n));
-if (unknownPeers.length) throw new Error(`unknown peers ${unknownPeers.join(', ')}; choose among ${known.join(', ')}`);
+if (unknownPeers.length)
+  throw new Error(`unknown peers ${unknownPeers.join(', ')}; choose among ${known.join(', ')}`);
 
 /**
  * The peers' results saved by an earlier run (PEERS_FROM), checked before BeeMind spends its budgets: they must be
@@ -47,7 +49,9 @@ if (unknownPeers.length) throw new Error(`unknown peers ${unknownPeers.join(', '
 function readSavedPeers(from) {
   const saved = JSON.parse(readFileSync(from, 'utf8'));
   if ((saved.splitSeed ?? 0) !== splitSeed) {
-    throw new Error(`${from} holds the peers on split seed ${saved.splitSeed ?? 0}, and this run uses SPLIT_SEED=${splitSeed}.`);
+    throw new Error(
+      `${from} holds the peers on split seed ${saved.splitSeed ?? 0}, and this run uses SPLIT_SEED=${splitSeed}.`,
+    );
   }
   if (saved.seconds !== peerSeconds) {
     throw new Error(
@@ -55,8 +59,11 @@ function readSavedPeers(from) {
         `set PEER_SECONDS=${saved.seconds} to compare with them, or run the peers again without PEERS_FROM.`,
     );
   }
-  const missing = TABLE_NAMES.flatMap((t) => names.filter((n) => !saved.results[t]?.[n]).map((n) => `${t}/${n}`));
-  if (missing.length) throw new Error(`${from} lacks ${missing.join(', ')}; run the peers again without PEERS_FROM.`);
+  const missing = TABLE_NAMES.flatMap((t) =>
+    names.filter((n) => !saved.results[t]?.[n]).map((n) => `${t}/${n}`),
+  );
+  if (missing.length)
+    throw new Error(`${from} lacks ${missing.join(', ')}; run the peers again without PEERS_FROM.`);
   return saved;
 }
 const savedPeers = process.env.PEERS_FROM ? readSavedPeers(process.env.PEERS_FROM) : null;
@@ -66,7 +73,8 @@ const ours = {};
 const shapes = {};
 for (const name of TABLE_NAMES) {
   const { csv, target, data } = await loadBenchTable(name);
-  shapes[name] = `${data.rows}×${data.features.columns.length}, ${data.task === 'classification' ? `${data.nClasses} classes` : 'regression'}`;
+  shapes[name] =
+    `${data.rows}×${data.features.columns.length}, ${data.task === 'classification' ? `${data.nClasses} classes` : 'regression'}`;
   const { train, test } = trainTestSplit(data.rows, 0.25, {
     seed: splitSeed,
     stratify: data.task === 'classification' ? data.target.values : null,
@@ -79,7 +87,12 @@ for (const name of TABLE_NAMES) {
     const pred = run.champion.predictRaw(testSet);
     const y = testSet.target.values;
     const score = 100 * (data.task === 'classification' ? accuracy(y, pred) : r2(y, pred));
-    ours[name] = { score, seconds: (performance.now() - started) / 1000, drones: run.drones.length, champion: run.champion.id };
+    ours[name] = {
+      score,
+      seconds: (performance.now() - started) / 1000,
+      drones: run.drones.length,
+      champion: run.champion.id,
+    };
   } catch (error) {
     ours[name] = { error: `${error.name}: ${error.message}`.slice(0, 200) };
   }
@@ -98,15 +111,26 @@ function peerResults() {
       maxBuffer: 1 << 24,
     }),
   );
-  const saved = join(root, 'bench/results', `automl-peers-${peerSeconds}s${splitSeed ? `-split${splitSeed}` : ''}.json`);
+  const saved = join(
+    root,
+    'bench/results',
+    `automl-peers-${peerSeconds}s${splitSeed ? `-split${splitSeed}` : ''}.json`,
+  );
   mkdirSync(join(root, 'bench/results'), { recursive: true });
-  writeFileSync(saved, JSON.stringify({ seconds: peerSeconds, splitSeed, when: new Date().toISOString(), results }, null, 1));
+  writeFileSync(
+    saved,
+    JSON.stringify({ seconds: peerSeconds, splitSeed, when: new Date().toISOString(), results }, null, 1),
+  );
   return { results, when: null };
 }
 const peerRun = peerResults();
 const theirs = peerRun.results;
-const cell = (r) => (r === undefined ? '—' : r.error ? `error` : `${r.score.toFixed(2)} (${r.seconds.toFixed(0)} s)`);
-const ourCell = (o) => (o.error ? 'error' : `${o.score.toFixed(2)} (${o.seconds.toFixed(0)} s, ${o.drones} drones, ${(o.drones / o.seconds).toFixed(1)}/s)`);
+const cell = (r) =>
+  r === undefined ? '—' : r.error ? `error` : `${r.score.toFixed(2)} (${r.seconds.toFixed(0)} s)`;
+const ourCell = (o) =>
+  o.error
+    ? 'error'
+    : `${o.score.toFixed(2)} (${o.seconds.toFixed(0)} s, ${o.drones} drones, ${(o.drones / o.seconds).toFixed(1)}/s)`;
 const heldoutNames = TABLE_NAMES.filter(isHeldout);
 const label = (name) => (isHeldout(name) ? `${name}†` : name);
 const lines = [
@@ -114,7 +138,9 @@ const lines = [
   `|---|---:|${names.map(() => '---:').join('|')}|`,
 ];
 for (const name of TABLE_NAMES) {
-  lines.push(`| ${label(name)} | ${ourCell(ours[name])} | ${names.map((n) => cell(theirs[name][n])).join(' | ')} |`);
+  lines.push(
+    `| ${label(name)} | ${ourCell(ours[name])} | ${names.map((n) => cell(theirs[name][n])).join(' | ')} |`,
+  );
 }
 // The AutoML Benchmark's normalised score, (score - RF) / (best - RF) with the best over every system on the
 // table (clipped at -1; a failure counts as the worst score minus 0.1), and the mean rank (ties share a rank).
@@ -132,13 +158,23 @@ function summary(title, tableNames) {
     return raw.map((v) => (v === null ? worst - 0.1 : v));
   });
   const rf = systems.indexOf('sklearn_rf');
-  const normalised = systems.map((_, k) =>
-    table.reduce((sum, row) => {
-      const best = Math.max(...row);
-      return sum + (best === row[rf] ? (row[k] >= row[rf] ? 1 : -1) : Math.max(-1, (row[k] - row[rf]) / (best - row[rf])));
-    }, 0) / table.length,
+  const normalised = systems.map(
+    (_, k) =>
+      table.reduce((sum, row) => {
+        const best = Math.max(...row);
+        return (
+          sum +
+          (best === row[rf]
+            ? row[k] >= row[rf]
+              ? 1
+              : -1
+            : Math.max(-1, (row[k] - row[rf]) / (best - row[rf])))
+        );
+      }, 0) / table.length,
   );
-  const ranks = systems.map((_, k) => table.reduce((sum, row) => sum + 1 + row.filter((v) => v > row[k]).length, 0) / table.length);
+  const ranks = systems.map(
+    (_, k) => table.reduce((sum, row) => sum + 1 + row.filter((v) => v > row[k]).length, 0) / table.length,
+  );
   const means = systems.map((_, k) => table.reduce((sum, row) => sum + row[k], 0) / table.length);
   return [
     '',
@@ -151,17 +187,30 @@ function summary(title, tableNames) {
 }
 if (names.includes('sklearn_rf')) {
   lines.push(...summary('summary', TABLE_NAMES));
-  if (heldoutNames.length && heldoutNames.length < TABLE_NAMES.length) lines.push(...summary('held-out tables†', heldoutNames));
+  if (heldoutNames.length && heldoutNames.length < TABLE_NAMES.length)
+    lines.push(...summary('held-out tables†', heldoutNames));
 }
 const errors = TABLE_NAMES.flatMap((name) => [
   ...(ours[name].error ? [`- ${name} / BeeMind: ${ours[name].error}`] : []),
   ...names.filter((n) => theirs[name][n]?.error).map((n) => `- ${name} / ${n}: ${theirs[name][n].error}`),
 ]);
-const budgets = peerSeconds === seconds ? `budget ${seconds} s` : `budget ${seconds} s for BeeMind, ${peerSeconds} s for the peers`;
-lines.push('', `Test accuracy % (R² × 100 for regression), ${budgets}, 2 cores, search seed 0, 75/25 split with seed ${splitSeed}.`);
-if (peerRun.when) lines.push('', `The peers' results are those of an earlier run (${peerRun.when}, ${process.env.PEERS_FROM}); BeeMind's are from this one.`);
+const budgets =
+  peerSeconds === seconds
+    ? `budget ${seconds} s`
+    : `budget ${seconds} s for BeeMind, ${peerSeconds} s for the peers`;
+lines.push(
+  '',
+  `Test accuracy % (R² × 100 for regression), ${budgets}, 2 cores, search seed 0, 75/25 split with seed ${splitSeed}.`,
+);
+if (peerRun.when)
+  lines.push(
+    '',
+    `The peers' results are those of an earlier run (${peerRun.when}, ${process.env.PEERS_FROM}); BeeMind's are from this one.`,
+  );
 if (heldoutNames.length) {
-  lines.push(`† held-out public tables (bench/heldout_tables.py): ${heldoutNames.map((n) => `${n} (${shapes[n]})`).join(', ')}.`);
+  lines.push(
+    `† held-out public tables (bench/heldout_tables.py): ${heldoutNames.map((n) => `${n} (${shapes[n]})`).join(', ')}.`,
+  );
 }
 if (errors.length) lines.push('', 'Systems that failed:', ...errors);
 console.log(lines.join('\n'));

@@ -17,7 +17,7 @@ const msgpack = new Packr({ moreTypes: true });
 /** Search data as the run sends it: float64 columns (some missing values), the target, five folds. */
 function searchData() {
   let state = 1;
-  const random = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const random = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const columns = Array.from({ length: cols }, (_, j) => {
     const values = new Float64Array(rows);
     for (let i = 0; i < rows; i++) values[i] = (i + j) % 97 === 0 ? NaN : random() * 100 - 50;
@@ -89,7 +89,9 @@ function same(a, b) {
 const median = (xs) => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)];
 const data = searchData();
 const mb = (rows * (cols + 1) * 8 + rows * 4) / 1e6;
-console.log(`search data: ${rows} rows × ${cols} float64 columns + target + folds (${mb.toFixed(1)} MB of arrays), median of ${REPEATS}`);
+console.log(
+  `search data: ${rows} rows × ${cols} float64 columns + target + folds (${mb.toFixed(1)} MB of arrays), median of ${REPEATS}`,
+);
 console.log('| codec | encode ms | decode ms | decode into shared memory ms | bytes | every value back |');
 console.log('|---|---:|---:|---:|---:|---|');
 for (const [name, codec] of Object.entries(codecs)) {

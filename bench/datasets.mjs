@@ -5,7 +5,13 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { datasetInfo, datasetNames, loadDatasetAsDataset, readCSV, toDataset } from '../beemind/dist/index.js';
+import {
+  datasetInfo,
+  datasetNames,
+  loadDatasetAsDataset,
+  readCSV,
+  toDataset,
+} from '../beemind/dist/index.js';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const DATASET_NAMES = ['iris', 'wine', 'breast_cancer', 'digits', 'diabetes'];
@@ -28,7 +34,9 @@ export function heldoutTables() {
   const manifest = join(HELDOUT_DIR, 'manifest.json');
   if (!existsSync(manifest) || statSync(manifest).mtimeMs < statSync(HELDOUT_SCRIPT).mtimeMs) {
     process.stderr.write(`writing the held-out tables into ${HELDOUT_DIR}\n`);
-    execFileSync(join(root, '.venv/bin/python'), [HELDOUT_SCRIPT, HELDOUT_DIR], { stdio: ['ignore', 'inherit', 'inherit'] });
+    execFileSync(join(root, '.venv/bin/python'), [HELDOUT_SCRIPT, HELDOUT_DIR], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
   }
   heldout = JSON.parse(readFileSync(manifest, 'utf8'));
   return heldout;
@@ -37,7 +45,12 @@ export function heldoutTables() {
 /** Loads one held-out table: { name, csv, target, data }. */
 export async function loadHeldoutDataset(name) {
   const entry = heldoutTables().find((t) => t.name === name);
-  if (!entry) throw new Error(`no held-out table named ${name}; choose one of: ${heldoutTables().map((t) => t.name).join(', ')}`);
+  if (!entry)
+    throw new Error(
+      `no held-out table named ${name}; choose one of: ${heldoutTables()
+        .map((t) => t.name)
+        .join(', ')}`,
+    );
   const data = toDataset(await readCSV(entry.file), { target: entry.target, task: entry.task, name });
   return { name, csv: entry.file, target: entry.target, data };
 }

@@ -2,7 +2,6 @@
 // RandomForestClassifier(n_estimators=100, n_jobs=2) on the same seeded synthetic 100,000 × 20 binary task.
 // Run from the repository root after `npx tsc -b`:  node bench/forest-speed.mjs [--rows 100000] [--trees 100]
 // The data is written once to a temporary float64 file that both sides read; prints a markdown table.
-/* global process, console, performance */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* global process, console, performance, Buffer */
 // Speed and memory of BeeMind's hist_gradient_boosting against scikit-learn's HistGradientBoostingClassifier on a
 // seeded synthetic binary task (default 100,000 × 20; 100 iterations, 31 leaves, 255 bins, early stopping off).
 //

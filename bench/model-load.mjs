@@ -5,7 +5,6 @@
 //   node bench/model-load.mjs [--repeats 7]
 // BEEMIND_DIST=<path to a built beemind/dist/index.js> measures another build (e.g. an older commit's).
 // Prints a markdown table: median milliseconds over the repeats, and the saved file's size.
-/* global process, console, performance */
 import { execFileSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

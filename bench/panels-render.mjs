@@ -7,7 +7,6 @@
 //
 // --write replaces the "JupyterLab panel rendering" section of docs/benchmarks.md. Uses Debian's Chromium
 // (BEEMIND_CHROMIUM overrides /usr/bin/chromium); never downloads a browser.
-/* global process, console, setTimeout, clearTimeout, URL */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';

@@ -32,13 +32,22 @@ function withoutDataSteps(genome) {
 }
 
 const folder = mkdtempSync(join(tmpdir(), 'beemind-portfolio-'));
-execFileSync(join(root, '.venv/bin/python'), [join(root, 'bench/portfolio_tables.py'), folder], { stdio: 'inherit' });
+execFileSync(join(root, '.venv/bin/python'), [join(root, 'bench/portfolio_tables.py'), folder], {
+  stdio: 'inherit',
+});
 const manifest = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8'));
 
 const tables = [];
 for (const entry of manifest) {
-  const data = toDataset(await readCSV(entry.file), { target: entry.target, task: entry.task, name: entry.name });
-  const folds = kFold(data.rows, 5, { seed: 0, stratify: data.task === 'classification' ? data.target.values : null });
+  const data = toDataset(await readCSV(entry.file), {
+    target: entry.target,
+    task: entry.task,
+    name: entry.name,
+  });
+  const folds = kFold(data.rows, 5, {
+    seed: 0,
+    stratify: data.task === 'classification' ? data.target.values : null,
+  });
   tables.push({ ...entry, data, folds });
 }
 
@@ -46,7 +55,15 @@ for (const entry of manifest) {
 const candidates = { classification: new Map(), regression: new Map() };
 for (const t of tables) {
   const started = performance.now();
-  const run = await evolve(t.data, { budget: { seconds }, seed: 0, testSize: 0, workers: 2, store: false, ensemble: false, importance: false });
+  const run = await evolve(t.data, {
+    budget: { seconds },
+    seed: 0,
+    testSize: 0,
+    workers: 2,
+    store: false,
+    ensemble: false,
+    importance: false,
+  });
   const ok = run.drones.filter((d) => d.status === 'ok' && d.fitSeconds * 5 < MAX_CANDIDATE_SECONDS);
   ok.sort((a, b) => (run.greaterIsBetter ? b.score - a.score : a.score - b.score));
   let kept = 0;
@@ -56,7 +73,9 @@ for (const t of tables) {
     candidates[t.task].set(key, { genome: withoutDataSteps(d.genome), from: t.name });
     if (++kept === CANDIDATES_PER_TABLE) break;
   }
-  process.stderr.write(`${t.name}: ${run.drones.length} drones in ${((performance.now() - started) / 1000).toFixed(1)} s, ${kept} candidates\n`);
+  process.stderr.write(
+    `${t.name}: ${run.drones.length} drones in ${((performance.now() - started) / 1000).toFixed(1)} s, ${kept} candidates\n`,
+  );
 }
 
 // 2. every candidate of a task on every table of that task
@@ -69,10 +88,23 @@ for (const task of ['classification', 'regression']) {
   const costs = pool.map(() => 0);
   for (const t of onTask) {
     const metric = task === 'classification' ? 'accuracy' : 'r2';
-    const data = { features: t.data.features, y: t.data.target.values, task, nClasses: t.data.nClasses, folds: t.folds };
+    const data = {
+      features: t.data.features,
+      y: t.data.target.values,
+      task,
+      nClasses: t.data.nClasses,
+      folds: t.folds,
+    };
     for (const [c, cand] of pool.entries()) {
       try {
-        const r = await evaluateGenome(data, { genome: cand.genome, fraction: 1, metric, seed: 0, wantPredictions: false, measureSize: false });
+        const r = await evaluateGenome(data, {
+          genome: cand.genome,
+          fraction: 1,
+          metric,
+          seed: 0,
+          wantPredictions: false,
+          measureSize: false,
+        });
         scores[c].push(r.foldScores.reduce((a, b) => a + b, 0) / r.foldScores.length);
         costs[c] += r.fitSeconds;
       } catch {
@@ -105,7 +137,13 @@ for (const task of ['classification', 'regression']) {
     }
     chosen.push(best);
     normalised[best].forEach((v, j) => (reached[j] = Math.max(reached[j], v)));
-    report.push({ task, order: chosen.length, family: pool[best].genome.model.family, from: pool[best].from, meanBestNormalised: +bestGain.toFixed(4) });
+    report.push({
+      task,
+      order: chosen.length,
+      family: pool[best].genome.model.family,
+      from: pool[best].from,
+      meanBestNormalised: +bestGain.toFixed(4),
+    });
   }
   portfolio[task] = chosen.map((c) => pool[c].genome);
 }
@@ -119,7 +157,11 @@ const header = `/**
 import type { Genome } from './genome.js';
 
 export const LEARNED_PORTFOLIO: Record<'classification' | 'regression', Genome[]> = `;
-writeFileSync(join(root, 'beemind/src/search/learned_portfolio.ts'), `${header}${JSON.stringify(portfolio, null, 2)};\n`);
+writeFileSync(
+  join(root, 'beemind/src/search/learned_portfolio.ts'),
+  `${header}${JSON.stringify(portfolio, null, 2)};\n`,
+);
 console.log('| task | order | family | learned on | mean best normalised score so far |');
 console.log('|---|---:|---|---|---:|');
-for (const r of report) console.log(`| ${r.task} | ${r.order} | ${r.family} | ${r.from} | ${r.meanBestNormalised} |`);
+for (const r of report)
+  console.log(`| ${r.task} | ${r.order} | ${r.family} | ${r.from} | ${r.meanBestNormalised} |`);

@@ -1,4 +1,3 @@
-/* global setTimeout */
 // A bench plugin for bench/queue-throughput.mjs: the `bench_sleep` model family, whose fit waits `ms`
 // milliseconds (a stand-in for an evaluation that waits on something remote) and then predicts the class priors.
 // Imported by the benchmark and, through `beemind worker --plugin`, by every worker process.

@@ -7,7 +7,6 @@
 //                                   [--redis URL]
 // Without --redis it starts its own redis-server on a free loopback port. Each burst runs `repeats` times and the
 // fastest counts (the machine is shared: slower repeats measure the neighbours). Prints markdown tables.
-/* global process, console, performance, setTimeout */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';

@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* global process, console, performance, Buffer */
 // Time to explain 1,000 rows of a 100-tree, 31-leaf histogram gradient boosting model on 20 features: BeeMind's
 // exact path-dependent TreeSHAP (model.explain) against Python's shap.TreeExplainer on scikit-learn's
 // HistGradientBoostingClassifier, fitted on the same seeded data (bench/hgb-speed.mjs's generator).

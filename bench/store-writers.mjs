@@ -22,7 +22,6 @@
 // counterpart); --optuna-params K makes each Optuna trial suggest K floats (default none). With --repeats > 1
 // each cell is measured that many times (a fresh store each time) and the one with the highest throughput is
 // reported (the machine is shared: slower repeats measure the neighbours). Prints markdown tables.
-/* global process, console, performance, setTimeout */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -67,7 +66,15 @@ function drone(k, writer) {
         { kind: 'impute', params: { strategy: 'median' } },
         { kind: 'scale', params: { method: k % 2 ? 'standard' : 'robust' } },
       ],
-      model: { family, params: { trees: 50 + (k % 10) * 10, maxDepth: 3 + (k % 8), learningRate: 0.05 + (k % 5) / 100, seed: k } },
+      model: {
+        family,
+        params: {
+          trees: 50 + (k % 10) * 10,
+          maxDepth: 3 + (k % 8),
+          learningRate: 0.05 + (k % 5) / 100,
+          seed: k,
+        },
+      },
     },
     family,
     status: 'ok',
@@ -248,7 +255,9 @@ async function main() {
         "SELECT current_setting('server_version') AS version, current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS sync",
       );
       await client.end();
-      console.error(`PostgreSQL ${rows[0].version} on 127.0.0.1:${server.port}: fsync=${rows[0].fsync}, synchronous_commit=${rows[0].sync}`);
+      console.error(
+        `PostgreSQL ${rows[0].version} on 127.0.0.1:${server.port}: fsync=${rows[0].fsync}, synchronous_commit=${rows[0].sync}`,
+      );
     }
     for (const backend of backends) {
       for (const writers of writerCounts) {
@@ -269,7 +278,9 @@ async function main() {
           } else if (backend === 'optuna') {
             pgUrl = server.freshDatabase();
             location = pgUrl.replace(/^postgres:\/\//, 'postgresql+psycopg2://');
-            const init = spawnSync(OPTUNA_PYTHON, [OPTUNA_SCRIPT, '--url', location, '--init'], { encoding: 'utf8' });
+            const init = spawnSync(OPTUNA_PYTHON, [OPTUNA_SCRIPT, '--url', location, '--init'], {
+              encoding: 'utf8',
+            });
             if (init.status !== 0) throw new Error(`Optuna's tables: ${init.stderr}`);
             optunaVersion = JSON.parse(init.stdout.trim().split('\n').pop()).optuna;
           } else {
@@ -278,10 +289,23 @@ async function main() {
           if (backend === 'optuna') {
             command = (i) => [
               OPTUNA_PYTHON,
-              [OPTUNA_SCRIPT, '--url', location, '--trials', String(drones), '--index', String(i), '--params', String(optunaParams)],
+              [
+                OPTUNA_SCRIPT,
+                '--url',
+                location,
+                '--trials',
+                String(drones),
+                '--index',
+                String(i),
+                '--params',
+                String(optunaParams),
+              ],
             ];
           } else {
-            command = (i) => [process.execPath, [here, '--child', location, String(drones), String(i), String(predictionRows)]];
+            command = (i) => [
+              process.execPath,
+              [here, '--child', location, String(drones), String(i), String(predictionRows)],
+            ];
           }
           let before = null;
           const reports = await runWriters(writers, command, async () => {
@@ -322,7 +346,9 @@ async function main() {
       `${predictionRows ? `; ${predictionRows} predictions per drone` : ''}${optunaParams ? `; ${optunaParams} params per trial` : ''}` +
       `${repeats > 1 ? `; best of ${repeats}` : ''}.\n`,
   );
-  console.log('| store | writer processes | writes | writes/s | p50 ms | p95 ms | max ms | commits per write | rollbacks |');
+  console.log(
+    '| store | writer processes | writes | writes/s | p50 ms | p95 ms | max ms | commits per write | rollbacks |',
+  );
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of results) {
     const perWrite = r.commits === undefined ? '–' : fmt(r.commits / r.writes, 1);

@@ -25,10 +25,12 @@ function binDir() {
   if (process.env.PG_BIN) return process.env.PG_BIN;
   const root = '/usr/lib/postgresql';
   const versions = existsSync(root) ? readdirSync(root).sort((a, b) => Number(b) - Number(a)) : [];
-  const found = versions.map((v) => path.join(root, v, 'bin')).find((d) => existsSync(path.join(d, 'initdb')));
+  const found = versions
+    .map((v) => path.join(root, v, 'bin'))
+    .find((d) => existsSync(path.join(d, 'initdb')));
   if (!found) {
     throw new Error(
-      'these tests need a PostgreSQL server: install Debian\'s postgresql package (scripts/setup.sh does), or set PG_BIN to its bin folder',
+      "these tests need a PostgreSQL server: install Debian's postgresql package (scripts/setup.sh does), or set PG_BIN to its bin folder",
     );
   }
   return found;
@@ -79,7 +81,12 @@ export async function startPostgres(options = {}) {
     pwfile,
     `listen_addresses = '127.0.0.1'\nport = ${port}\nunix_socket_directories = '${dir}'\nfsync = ${fsync ? 'on' : 'off'}\nmax_connections = 60\n`,
   );
-  if (root) chownSync(pwfile, Number(execFileSync('id', ['-u', 'postgres'])), Number(execFileSync('id', ['-g', 'postgres'])));
+  if (root)
+    chownSync(
+      pwfile,
+      Number(execFileSync('id', ['-u', 'postgres'])),
+      Number(execFileSync('id', ['-g', 'postgres'])),
+    );
   // the role logs in with a password over TCP (so URLs carry one, as a team's would); the superuser by socket
   writeFileSync(
     path.join(data, 'pg_hba.conf'),
@@ -95,7 +102,20 @@ export async function startPostgres(options = {}) {
   start();
   /** @param {string} sql */
   const psql = (sql) =>
-    as(path.join(bin, 'psql'), ['-h', dir, '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-c', sql]);
+    as(path.join(bin, 'psql'), [
+      '-h',
+      dir,
+      '-p',
+      String(port),
+      '-U',
+      'postgres',
+      '-d',
+      'postgres',
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-c',
+      sql,
+    ]);
   psql("CREATE ROLE beemind LOGIN PASSWORD 'secret'");
   psql('CREATE DATABASE beemind OWNER beemind');
   const url = `postgres://beemind:secret@127.0.0.1:${port}/beemind`;

@@ -3,5 +3,8 @@
 import { writeFileSync } from 'node:fs';
 import { eventJsonSchema } from '../beemind/dist/index.js';
 
-writeFileSync(new URL('../docs/events.schema.json', import.meta.url), `${JSON.stringify(eventJsonSchema(), null, 2)}\n`);
+writeFileSync(
+  new URL('../docs/events.schema.json', import.meta.url),
+  `${JSON.stringify(eventJsonSchema(), null, 2)}\n`,
+);
 console.log('wrote docs/events.schema.json');

@@ -24,7 +24,9 @@ class HandPickedThenTpe {
   }
 
   ask(n) {
-    const picked = this.#picks.splice(0, n).map((genome) => ({ genome, parents: [], operator: 'hand_picked' }));
+    const picked = this.#picks
+      .splice(0, n)
+      .map((genome) => ({ genome, parents: [], operator: 'hand_picked' }));
     this.#asked += picked.length;
     return [...picked, ...this.#tpe.ask(n - picked.length)];
   }
@@ -60,6 +62,8 @@ const run = await evolve(
   { strategy: (space, context) => new HandPickedThenTpe(space, context, picks), pruner: medianPruner() },
 );
 for (const d of run.drones) {
-  console.log(`${d.id}  ${d.operator.padEnd(12)} ${d.family.padEnd(24)} ${d.status.padEnd(7)} rows ${d.fraction}  ${d.score?.toFixed(4) ?? '—'}`);
+  console.log(
+    `${d.id}  ${d.operator.padEnd(12)} ${d.family.padEnd(24)} ${d.status.padEnd(7)} rows ${d.fraction}  ${d.score?.toFixed(4) ?? '—'}`,
+  );
 }
 console.log(`champion ${run.finished.championId}, test accuracy ${run.testScore?.toFixed(4)}`);

@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* global console */
 // Compiles every WebAssembly text file (src/**/*.wat) into a TypeScript module beside it (<name>_wasm.ts) that
 // embeds the binary as base64, so the library needs no build step or file loading at run time.
 // Usage: npm run build:wasm -w beemind   (a test checks that the embedded binaries match their sources)

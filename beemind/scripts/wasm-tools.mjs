@@ -1,5 +1,4 @@
 // Helpers shared by build-wasm.mjs and the test that checks the embedded WebAssembly is up to date.
-/* global Buffer */
 import { readFileSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import wabtInit from 'wabt';

@@ -42,6 +42,9 @@ export function importanceBundle(
   sorted: readonly { feature: string; importance: number; std?: number }[],
   chart: VegaLiteSpec,
 ): MimeBundle {
-  const text = tableBundle(['feature', 'importance', 'std'], sorted.map((f) => [f.feature, f.importance, f.std ?? 0]))['text/plain'];
+  const text = tableBundle(
+    ['feature', 'importance', 'std'],
+    sorted.map((f) => [f.feature, f.importance, f.std ?? 0]),
+  )['text/plain'];
   return chartBundle(chart, text);
 }

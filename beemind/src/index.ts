@@ -39,7 +39,13 @@ export { trainTestSplit, kFold, splitDataset, type Split } from './data/split.js
 // models and preprocessing
 export type { Estimator, EstimatorJSON, FitOptions } from './models/estimator.js';
 export type { Task } from './core/task.js';
-export { createModel, estimatorFromJSON, modelFamilies, getModelFamily, type ModelFamily } from './models/registry.js';
+export {
+  createModel,
+  estimatorFromJSON,
+  modelFamilies,
+  getModelFamily,
+  type ModelFamily,
+} from './models/registry.js';
 export type { Transformer, TransformerJSON, TransformerFitContext } from './preprocessing/transformer.js';
 export {
   createTransformer,
@@ -58,14 +64,17 @@ export {
   type FeatureImportance,
   pipelineFromSpec,
 } from './pipeline/pipeline.js';
-export {
-  parsePipelineSpec,
-  type PipelineSpec,
-  type PipelineSpecInput,
-} from './pipeline/spec.js';
+export { parsePipelineSpec, type PipelineSpec, type PipelineSpecInput } from './pipeline/spec.js';
 
 // metrics and charts
-export { accuracy, balancedAccuracy, f1Macro, logLoss, rocAuc, confusionMatrix } from './metrics/classification.js';
+export {
+  accuracy,
+  balancedAccuracy,
+  f1Macro,
+  logLoss,
+  rocAuc,
+  confusionMatrix,
+} from './metrics/classification.js';
 export { r2, rmse, mae } from './metrics/regression.js';
 export { scorers, getScorer, defaultScorer, type Scorer } from './metrics/scorers.js';
 export { type VegaLiteSpec } from './charts/spec.js';
@@ -73,13 +82,25 @@ export { confusionMatrixChart, featureImportanceChart, type ImportanceEntry } fr
 
 // events
 export * from './protocol/events.js';
-export { publishRunEvent, subscribeRunEvents, runSnapshots, clearRunHistory, type RunEventListener } from './events/hub.js';
+export {
+  publishRunEvent,
+  subscribeRunEvents,
+  runSnapshots,
+  clearRunHistory,
+  type RunEventListener,
+} from './events/hub.js';
 
 // search and AutoML
 export { hp, type Space, type Param, type Config } from './search/space/types.js';
 export { defaultPipelineSpace } from './search/default_space.js';
 export type { PipelineSpace, StepSlot } from './search/genome.js';
-export { createStrategy, STRATEGY_NAMES, type SearchStrategy, type Proposal, type TrialResult } from './search/strategies/index.js';
+export {
+  createStrategy,
+  STRATEGY_NAMES,
+  type SearchStrategy,
+  type Proposal,
+  type TrialResult,
+} from './search/strategies/index.js';
 export { evolve, type EvolveControls } from './automl/evolve.js';
 export {
   noPruning,
@@ -95,13 +116,26 @@ export { type EvolveOptionsInput as EvolveOptions, EvolveOptionsSchema } from '.
 export { Run, Leaderboard, type FamilySummary, type RowExplanation } from './automl/run.js';
 export { getRun } from './automl/run_registry.js';
 export { TrainedModel, ImportanceReport, type TrainedModelJSON } from './trained/trained_model.js';
-export { exportModule, writeModule, MODULE_FORMATS, type ExportModuleOptions, type ModuleFormat } from './export/module.js';
-export { permutationImportance, type FeatureImportance as PermutationImportance } from './explain/importance.js';
+export {
+  exportModule,
+  writeModule,
+  MODULE_FORMATS,
+  type ExportModuleOptions,
+  type ModuleFormat,
+} from './export/module.js';
+export {
+  permutationImportance,
+  type FeatureImportance as PermutationImportance,
+} from './explain/importance.js';
 export { selectEnsemble } from './automl/ensemble.js';
 // explanations: attributions (TreeSHAP, linear, Shapley sampling) and partial dependence
 export { Explanation, AttributionImportance, type ExplanationJSON } from './explain/explanation.js';
 export { explainModel, type ExplainOptions, type ExplainableModel } from './explain/explain.js';
-export { PartialDependence, type PartialDependenceOptions, type PartialDependenceJSON } from './explain/partial_dependence.js';
+export {
+  PartialDependence,
+  type PartialDependenceOptions,
+  type PartialDependenceJSON,
+} from './explain/partial_dependence.js';
 export type { Scale as ExplanationScale } from './explain/attribution.js';
 export type { RowsInput } from './explain/rows.js';
 export { historyChart, lineageChart, paretoChart, modelComparisonChart } from './charts/run_charts.js';
@@ -111,7 +145,17 @@ export { openStore, saveModel, loadModel, storedRunSnapshots } from './store/api
 export type { ExperimentStore } from './store/experiment_store.js';
 export type { ModelVersion, ModelSelector, SaveModelOptions } from './store/registry.js';
 export type { RunSummary, ListRunsOptions } from './store/queries.js';
-export { serve, createServer, monitor, ApiKeys, type ServeOptions, type RunningServer, type MonitoringReport, type ApiKey, type CreatedApiKey } from './serve/index.js';
+export {
+  serve,
+  createServer,
+  monitor,
+  ApiKeys,
+  type ServeOptions,
+  type RunningServer,
+  type MonitoringReport,
+  type ApiKey,
+  type CreatedApiKey,
+} from './serve/index.js';
 
 // notebook display protocol
 export { DISPLAY, isDisplayable, escapeHtml, type MimeBundle, type Displayable } from './display.js';

@@ -151,12 +151,16 @@ describe('Pipeline', () => {
   it("hands an ordinal encoder's codes to boosting as categories, and a scaled copy as numbers", async () => {
     const { f, y } = data();
     const boosting = { family: 'hist_gradient_boosting', params: { maxIter: 5, minSamplesLeaf: 5 } };
-    const codes = await pipelineFromSpec({ steps: [{ kind: 'ordinal_encoder' }], model: boosting }, 'classification').fit(f, y);
+    const codes = await pipelineFromSpec(
+      { steps: [{ kind: 'ordinal_encoder' }], model: boosting },
+      'classification',
+    ).fit(f, y);
     const scaled = await pipelineFromSpec(
       { steps: [{ kind: 'ordinal_encoder' }, { kind: 'standard_scaler' }], model: boosting },
       'classification',
     ).fit(f, y);
-    const categoryCodes = (p: Pipeline) => (p.model as unknown as { boosted: { trees: { nCategoryCodes: number } } }).boosted.trees.nCategoryCodes;
+    const categoryCodes = (p: Pipeline) =>
+      (p.model as unknown as { boosted: { trees: { nCategoryCodes: number } } }).boosted.trees.nCategoryCodes;
     expect(categoryCodes(codes)).toBeGreaterThan(0);
     expect(categoryCodes(scaled)).toBe(0);
   });

@@ -15,7 +15,16 @@ import * as store from 'beemind/store';
 const USER_API = [
   ...['loadDataset', 'datasetNames', 'readCSV', 'toDataset', 'DataFrame', 'trainTestSplit', 'kFold'],
   ...['createModel', 'createTransformer', 'pipelineFromSpec', 'Pipeline', 'accuracy', 'r2', 'getScorer'],
-  ...['evolve', 'Run', 'getRun', 'hp', 'defaultPipelineSpace', 'createStrategy', 'HalvingLadder', 'noPruning'],
+  ...[
+    'evolve',
+    'Run',
+    'getRun',
+    'hp',
+    'defaultPipelineSpace',
+    'createStrategy',
+    'HalvingLadder',
+    'noPruning',
+  ],
   ...['TrainedModel', 'explainModel', 'exportModule', 'permutationImportance'],
   ...['openStore', 'saveModel', 'loadModel', 'storedRunSnapshots', 'serve', 'ApiKeys', 'monitor'],
   ...['subscribeRunEvents', 'runSnapshots', 'publishRunEvent', 'RunEventSchema', 'DISPLAY', 'BeeMindError'],
@@ -73,7 +82,12 @@ describe('the beemind package', () => {
       expect(model).toBeInstanceOf(beemind.TrainedModel);
       expect(model.predict(data.features.head(5))).toEqual(run.champion.predict(data.features.head(5)));
       // the store's objects come from their named entry, over the same file
-      expect(store.openStore(path).listRuns().map((r) => r.id)).toContain(run.id);
+      expect(
+        store
+          .openStore(path)
+          .listRuns()
+          .map((r) => r.id),
+      ).toContain(run.id);
     } finally {
       store.closeStores();
       rmSync(dir, { recursive: true, force: true });

@@ -29,7 +29,9 @@ export function formatScore(v: number | null | undefined): string {
  */
 export function combinationText(ensemble: NonNullable<RunFinished['ensemble']>): string {
   const members = ensemble.members.map((m) => `${m.id} (${formatScore(m.weight)})`).join(', ');
-  return ensemble.kind === 'stack' ? `stack of ${members}, combined by a level-2 model` : `weighted ensemble of ${members}`;
+  return ensemble.kind === 'stack'
+    ? `stack of ${members}, combined by a level-2 model`
+    : `weighted ensemble of ${members}`;
 }
 
 export function formatSigned(v: number | null | undefined): string {

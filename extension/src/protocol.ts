@@ -165,5 +165,8 @@ function parseEvents(events: unknown[]): { events: RunEvent[]; dropped: number }
 }
 
 function invalid(what: string, error: z.ZodError): KernelMessage {
-  return { type: 'invalid', reason: `malformed ${what} message: ${clip(describeIssues(error, '(root)', 1))}` };
+  return {
+    type: 'invalid',
+    reason: `malformed ${what} message: ${clip(describeIssues(error, '(root)', 1))}`,
+  };
 }

@@ -107,9 +107,13 @@ describe('combinationText', () => {
     { id: 'd3', weight: 0.75 },
     { id: 'd9', weight: 0.25 },
   ];
-  it('names a greedy ensemble by its weights, and a stack by its members\' shares of the level-2 model', () => {
+  it("names a greedy ensemble by its weights, and a stack by its members' shares of the level-2 model", () => {
     expect(combinationText({ members, score: 0.9 })).toBe('weighted ensemble of d3 (0.7500), d9 (0.2500)');
-    expect(combinationText({ members, score: 0.9, kind: 'greedy' })).toBe('weighted ensemble of d3 (0.7500), d9 (0.2500)');
-    expect(combinationText({ members, score: 0.9, kind: 'stack' })).toBe('stack of d3 (0.7500), d9 (0.2500), combined by a level-2 model');
+    expect(combinationText({ members, score: 0.9, kind: 'greedy' })).toBe(
+      'weighted ensemble of d3 (0.7500), d9 (0.2500)',
+    );
+    expect(combinationText({ members, score: 0.9, kind: 'stack' })).toBe(
+      'stack of d3 (0.7500), d9 (0.2500), combined by a level-2 model',
+    );
   });
 });

@@ -141,7 +141,15 @@ describe('RunProgress', () => {
       metric: 'accuracy',
       config: { budget: { evaluations: 4 } },
       objectives: [{ name: 'accuracy', direction: 'maximize' }],
-      dataset: { name: 'iris', rows: 150, fingerprint: 'f', task: 'classification', target: 'species', classes: ['a', 'b'], features: [] },
+      dataset: {
+        name: 'iris',
+        rows: 150,
+        fingerprint: 'f',
+        task: 'classification',
+        target: 'species',
+        classes: ['a', 'b'],
+        features: [],
+      },
     });
     // not a run event: ignored, as an event of a run that never started is
     progress.onEvent({ type: 'drone.evaluated', runId: 'r1', drone: { status: 'ok', score: 0.99 } });

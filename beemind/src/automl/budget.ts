@@ -41,7 +41,10 @@ export class Budget {
   searchMsLeft(): number {
     if (this.limits.seconds === undefined) return Infinity;
     const total = this.limits.seconds * 1000;
-    const finishing = Math.min(Math.max(total * (1 - SEARCH_SHARE), this.finishingMs), total * MAX_FINISHING_SHARE);
+    const finishing = Math.min(
+      Math.max(total * (1 - SEARCH_SHARE), this.finishingMs),
+      total * MAX_FINISHING_SHARE,
+    );
     return total - finishing - (performance.now() - this.startedAt);
   }
 
@@ -78,7 +81,8 @@ export class Budget {
   reached(): StopReason | null {
     if (this.evaluationsLeft() <= 0) return 'evaluations';
     if (this.searchMsLeft() <= 0) return 'time';
-    if (this.limits.patience !== undefined && this.generationsWithoutGain >= this.limits.patience) return 'stagnation';
+    if (this.limits.patience !== undefined && this.generationsWithoutGain >= this.limits.patience)
+      return 'stagnation';
     return null;
   }
 }

@@ -46,7 +46,9 @@ export function bestDrone(drones: readonly Drone[], greaterIsBetter: boolean): D
 /** Ids of the Pareto-optimal ok drones over the run's objectives. */
 export function paretoIds(ctx: RunContext): string[] {
   const ok = ctx.drones.filter((d) => d.status === 'ok' && d.objectives.every((v) => v !== null));
-  const points = ok.map((d) => d.objectives.map((v, j) => (ctx.objectives[j].direction === 'maximize' ? v! : -v!)));
+  const points = ok.map((d) =>
+    d.objectives.map((v, j) => (ctx.objectives[j].direction === 'maximize' ? v! : -v!)),
+  );
   return paretoFront(points).map((i) => ok[i].id);
 }
 

@@ -25,7 +25,12 @@ import { defaultScorer, getScorer, type Scorer } from '../metrics/scorers.js';
 import { Budget, type StopReason } from './budget.js';
 import { now, type RunContext } from './context.js';
 import { finishRun } from './finish.js';
-import { sizeOptions, type EvolveOptionsInput, type ObjectiveName, type SizedEvolveOptions } from './options.js';
+import {
+  sizeOptions,
+  type EvolveOptionsInput,
+  type ObjectiveName,
+  type SizedEvolveOptions,
+} from './options.js';
 import { evaluationBackend, searchParts, type CustomParts } from './parts.js';
 import { WorkerFits } from './refitter.js';
 import { openRunHistory } from './resume.js';
@@ -56,7 +61,10 @@ function asDataset(data: Dataset | Frame, options: EvolveOptionsInput): Dataset 
     return data;
   }
   if (!options.target) {
-    throw new ConfigurationError('evolve.no_target', 'evolve() needs to know the target column: pass { target: "name" }.');
+    throw new ConfigurationError(
+      'evolve.no_target',
+      'evolve() needs to know the target column: pass { target: "name" }.',
+    );
   }
   return toDataset(data, { target: options.target, task: options.task, name: options.name });
 }
@@ -79,7 +87,9 @@ function searchSplits(search: Dataset, options: SizedEvolveOptions): Split[] {
   }
   const { folds, repeats = 1 } = options.validation;
   // each repeat shuffles the rows anew; the first is the split of a run without repeats
-  return Array.from({ length: repeats }, (_, r) => kFold(search.rows, folds, { seed: options.seed + 1 + r * REPEAT_SEED_STEP, stratify })).flat();
+  return Array.from({ length: repeats }, (_, r) =>
+    kFold(search.rows, folds, { seed: options.seed + 1 + r * REPEAT_SEED_STEP, stratify }),
+  ).flat();
 }
 
 /**
@@ -87,7 +97,11 @@ function searchSplits(search: Dataset, options: SizedEvolveOptions): Split[] {
  * maximum-evaluations budget (and no time limit) the same seed gives the same leaderboard, whatever the
  * number of workers; time limits make the number of drones depend on the machine.
  */
-export async function evolve(data: Dataset | Frame, input: EvolveOptionsInput = {}, controls: EvolveControls = {}): Promise<Run> {
+export async function evolve(
+  data: Dataset | Frame,
+  input: EvolveOptionsInput = {},
+  controls: EvolveControls = {},
+): Promise<Run> {
   // In a notebook, the kernel publishes each cell's interrupt signal here, so an interrupt stops the run
   // (keeping its drones) even when the cell did not pass one.
   const cellSignal = (globalThis as Record<symbol, AbortSignal | undefined>)[INTERRUPT_SIGNAL];
@@ -97,13 +111,19 @@ export async function evolve(data: Dataset | Frame, input: EvolveOptionsInput = 
   const given = asDataset(data, history.options);
   history.checkData(given);
   const dropped = history.options.screenColumns ? uselessColumns(given.features) : [];
-  const dataset = dropped.length > 0 ? new Dataset(given.features.drop(dropped.map((d) => d.column)), given.target, given.name) : given;
+  const dataset =
+    dropped.length > 0
+      ? new Dataset(given.features.drop(dropped.map((d) => d.column)), given.target, given.name)
+      : given;
   if (dropped.length > 0) logger.info(`columns set aside before the search: ${describeDropped(dropped)}`);
   const { metric, objectives: objectiveNames, testSize, seed } = history.options;
   const scorer = metric ? getScorer(metric, dataset.task) : defaultScorer(dataset.task);
   const objectives = objectiveList(objectiveNames, scorer);
   if (dataset.rows < 10) {
-    throw new DataError('data.too_small', `evolve() needs at least 10 rows to validate candidates; the data has ${dataset.rows}.`);
+    throw new DataError(
+      'data.too_small',
+      `evolve() needs at least 10 rows to validate candidates; the data has ${dataset.rows}.`,
+    );
   }
 
   let search = dataset;
@@ -204,7 +224,13 @@ export async function evolve(data: Dataset | Frame, input: EvolveOptionsInput = 
   }
   // the workers stay open through the finish: they refit the champion's members side by side
   try {
-    return await finishRun(context, reason, failure, controls.signal, failure ? null : WorkerFits.on(backend, context));
+    return await finishRun(
+      context,
+      reason,
+      failure,
+      controls.signal,
+      failure ? null : WorkerFits.on(backend, context),
+    );
   } finally {
     await backend.close();
   }

@@ -7,9 +7,23 @@ import { createMatrix, type Matrix } from '../core/matrix.js';
 import { logger } from '../core/logger.js';
 import type { Drone, LeaderboardRow, RunFinished } from '../protocol/events.js';
 import type { StopReason } from './budget.js';
-import { affordableEnsemble, nearCopy, scoreAverage, type EnsembleCandidate, type EnsembleSelection } from './ensemble.js';
+import {
+  affordableEnsemble,
+  nearCopy,
+  scoreAverage,
+  type EnsembleCandidate,
+  type EnsembleSelection,
+} from './ensemble.js';
 import { fitStack, type Stack } from './stacking.js';
-import { estimatedRefitMs, fullFoldFitSeconds, refitPlan, outOfFold, standardDeviation, type OutOfFold, type RunContext } from './context.js';
+import {
+  estimatedRefitMs,
+  fullFoldFitSeconds,
+  refitPlan,
+  outOfFold,
+  standardDeviation,
+  type OutOfFold,
+  type RunContext,
+} from './context.js';
 import { Refitter, type WorkerFits } from './refitter.js';
 import { THRESHOLD_METRICS, tuneThreshold } from './threshold.js';
 import { Run } from './run.js';
@@ -45,11 +59,23 @@ function leaderboard(ctx: RunContext): LeaderboardRow[] {
  * members' weighted average) when the metric weighs both classes alike and a threshold scores better than the
  * more probable class; else null.
  */
-function decisionThreshold(ctx: RunContext, oof: OutOfFold, chosen: readonly { id: string; weight: number }[], stack: Stack | null): number | null {
-  if (ctx.dataset.task !== 'classification' || ctx.dataset.nClasses !== 2 || !THRESHOLD_METRICS.has(ctx.scorer.name)) return null;
+function decisionThreshold(
+  ctx: RunContext,
+  oof: OutOfFold,
+  chosen: readonly { id: string; weight: number }[],
+  stack: Stack | null,
+): number | null {
+  if (
+    ctx.dataset.task !== 'classification' ||
+    ctx.dataset.nClasses !== 2 ||
+    !THRESHOLD_METRICS.has(ctx.scorer.name)
+  )
+    return null;
   if (!chosen.every((m) => ctx.predictions.has(m.id))) return null; // a drone evaluated on part of the rows only
   const positive = new Float64Array(oof.y.length);
-  const weighted = stack ? [{ p: stack.oof, weight: 1 }] : chosen.map((m) => ({ p: oof.of(m.id)!, weight: m.weight }));
+  const weighted = stack
+    ? [{ p: stack.oof, weight: 1 }]
+    : chosen.map((m) => ({ p: oof.of(m.id)!, weight: m.weight }));
   for (const { p, weight } of weighted) {
     for (let i = 0; i < positive.length; i++) positive[i] += weight * p[i * 2 + 1];
   }
@@ -101,20 +127,33 @@ type RefitEstimate = (ids: readonly string[]) => number;
 
 /** The refit estimate of drones `byId`, refit `workers` at a time. */
 function refitEstimate(byId: ReadonlyMap<string, Drone>, workers: number): RefitEstimate {
-  return (ids) => estimatedRefitMs(ids.map((id) => fullFoldFitSeconds(byId.get(id)!)), workers);
+  return (ids) =>
+    estimatedRefitMs(
+      ids.map((id) => fullFoldFitSeconds(byId.get(id)!)),
+      workers,
+    );
 }
 
 /**
  * The best drone whose refit fits in what is left of the budget (else the quickest to refit: the run must
  * deliver a model); null without a finished drone. Without a seconds budget, simply the best drone.
  */
-function championDrone(ctx: RunContext, board: readonly LeaderboardRow[], byId: ReadonlyMap<string, Drone>, refitMs: RefitEstimate): Drone | null {
+function championDrone(
+  ctx: RunContext,
+  board: readonly LeaderboardRow[],
+  byId: ReadonlyMap<string, Drone>,
+  refitMs: RefitEstimate,
+): Drone | null {
   const ranked = board.map((r) => byId.get(r.id)!);
   if (ranked.length === 0) return null;
   const msLeft = ctx.budget.runMsLeft();
-  const chosen = ranked.find((d) => refitMs([d.id]) < msLeft) ?? ranked.reduce((a, b) => (refitMs([b.id]) < refitMs([a.id]) ? b : a));
+  const chosen =
+    ranked.find((d) => refitMs([d.id]) < msLeft) ??
+    ranked.reduce((a, b) => (refitMs([b.id]) < refitMs([a.id]) ? b : a));
   if (chosen !== ranked[0]) {
-    logger.info(`champion ${chosen.id} instead of ${ranked[0].id}: refitting ${ranked[0].id} (about ${(refitMs([ranked[0].id]) / 1000).toFixed(1)} s) would not fit in the budget`);
+    logger.info(
+      `champion ${chosen.id} instead of ${ranked[0].id}: refitting ${ranked[0].id} (about ${(refitMs([ranked[0].id]) / 1000).toFixed(1)} s) would not fit in the budget`,
+    );
   }
   return chosen;
 }
@@ -143,7 +182,8 @@ async function combineDrones(
   let chosenScore = sign * pooledScore(ctx, oof, best);
   const consider = (selection: EnsembleSelection | null, stack: Stack | null) => {
     if (!selection || selection.members.length < 2) return;
-    if (stack ? sign * selection.score <= chosenScore + 1e-12 : sign * selection.score < chosenScore - 1e-12) return;
+    if (stack ? sign * selection.score <= chosenScore + 1e-12 : sign * selection.score < chosenScore - 1e-12)
+      return;
     chosen = { selection, stack };
     chosenScore = sign * selection.score;
   };
@@ -153,19 +193,32 @@ async function combineDrones(
   const distinct = oofCandidates(oof, board, ENSEMBLE_CANDIDATES);
   if (ctx.options.ensemble) {
     const ensemble = affordableEnsemble(distinct, y, ctx.scorer, refitMs, () => ctx.budget.runMsLeft());
-    if (ensemble) logger.info(`greedy ensemble of ${ensemble.members.length} drones (of ${distinct.length} candidates): ${ensemble.score.toFixed(4)} out of fold, against ${best.score!.toFixed(4)} for the best drone`);
-    else logger.info(`no greedy ensemble of two or more drones (of ${distinct.length} candidates) scores as well as the best drone out of fold`);
+    if (ensemble)
+      logger.info(
+        `greedy ensemble of ${ensemble.members.length} drones (of ${distinct.length} candidates): ${ensemble.score.toFixed(4)} out of fold, against ${best.score!.toFixed(4)} for the best drone`,
+      );
+    else
+      logger.info(
+        `no greedy ensemble of two or more drones (of ${distinct.length} candidates) scores as well as the best drone out of fold`,
+      );
     consider(ensemble, null);
   }
   if (ctx.options.stacking) {
     // as many of the best drones as can be refit in half of what is left, so the level-2 model and the
     // refit on every row still have time
     const candidates = distinct.slice(0, STACK_CANDIDATES);
-    while (candidates.length > 2 && refitMs(candidates.map((c) => c.id)) * 2 >= ctx.budget.runMsLeft()) candidates.pop();
-    const shape = { task: ctx.dataset.task, nClasses: ctx.dataset.task === 'classification' ? ctx.dataset.nClasses : 1 };
+    while (candidates.length > 2 && refitMs(candidates.map((c) => c.id)) * 2 >= ctx.budget.runMsLeft())
+      candidates.pop();
+    const shape = {
+      task: ctx.dataset.task,
+      nClasses: ctx.dataset.task === 'classification' ? ctx.dataset.nClasses : 1,
+    };
     const msAvailable = () => ctx.budget.runMsLeft() / 2 - refitMs(candidates.map((c) => c.id));
     const stack = await fitStack(candidates, y, ctx.scorer, shape, { seed: ctx.options.seed, msAvailable });
-    if (stack) logger.info(`stack of ${stack.members.length} drones: ${stack.score.toFixed(4)} out of fold, against ${best.score!.toFixed(4)} for the best drone`);
+    if (stack)
+      logger.info(
+        `stack of ${stack.members.length} drones: ${stack.score.toFixed(4)} out of fold, against ${best.score!.toFixed(4)} for the best drone`,
+      );
     // the level-2 fit took time: its members must still be refit in what is left. (An ensemble's members are
     // chosen to fit by affordableEnsemble; checking them again a moment later once turned down an ensemble of 9
     // that fit by a few milliseconds, and a weaker stack was delivered instead.)
@@ -186,7 +239,12 @@ interface Champion {
  * stack that beats it out of fold; refit on the search rows (side by side on `workers` when given), scored on
  * the test rows, then refit on every row when the budget allows. Null without a finished drone.
  */
-async function buildChampion(ctx: RunContext, refitter: Refitter, board: readonly LeaderboardRow[], workers: WorkerFits | null): Promise<Champion | null> {
+async function buildChampion(
+  ctx: RunContext,
+  refitter: Refitter,
+  board: readonly LeaderboardRow[],
+  workers: WorkerFits | null,
+): Promise<Champion | null> {
   const byId = new Map(ctx.drones.map((d) => [d.id, d]));
   const workerCount = workers?.count ?? 1;
   const refitMs = refitEstimate(byId, workerCount);
@@ -199,12 +257,17 @@ async function buildChampion(ctx: RunContext, refitter: Refitter, board: readonl
   // on the workers only when that is sooner than here, their start included
   const plan = refitPlan(chosenDrones.map(fullFoldFitSeconds), workerCount);
   const fitters = plan.onWorkers ? workers : null;
-  if (fitters) logger.info(`refitting ${chosen.length} drones side by side on ${fitters.count} workers (about ${(plan.ms / 1000).toFixed(1)} s)`);
-  const members: ModelMember[] = (await refitter.fitAll(chosenDrones, ctx.search, fitters)).map((pipeline, k) => ({
-    droneId: chosen[k].id,
-    weight: chosen[k].weight,
-    pipeline,
-  }));
+  if (fitters)
+    logger.info(
+      `refitting ${chosen.length} drones side by side on ${fitters.count} workers (about ${(plan.ms / 1000).toFixed(1)} s)`,
+    );
+  const members: ModelMember[] = (await refitter.fitAll(chosenDrones, ctx.search, fitters)).map(
+    (pipeline, k) => ({
+      droneId: chosen[k].id,
+      weight: chosen[k].weight,
+      pipeline,
+    }),
+  );
   const id = combination ? (combination.stack ? 'stack' : 'ensemble') : best.id;
   const level2 = combination?.stack?.level2 ?? null;
   const threshold = decisionThreshold(ctx, oof, chosen, combination?.stack ?? null);
@@ -235,10 +298,17 @@ async function buildChampion(ctx: RunContext, refitter: Refitter, board: readonl
  * Computes the champion's permutation importance now when it fits in what is left of the budget (it scores the
  * champion once per column and repeat), else leaves it to run.importance().
  */
-async function importanceInBudget(ctx: RunContext, refitter: Refitter, champion: TrainedModel): Promise<void> {
+async function importanceInBudget(
+  ctx: RunContext,
+  refitter: Refitter,
+  champion: TrainedModel,
+): Promise<void> {
   const importanceMs = refitter.importanceMs(ctx.budget.runMsLeft());
   if (importanceMs < ctx.budget.runMsLeft()) await champion.importance();
-  else logger.info(`permutation importance left for later: about ${(importanceMs / 1000).toFixed(1)} s, more than the budget has left`);
+  else
+    logger.info(
+      `permutation importance left for later: about ${(importanceMs / 1000).toFixed(1)} s, more than the budget has left`,
+    );
 }
 
 /**
@@ -246,7 +316,13 @@ async function importanceInBudget(ctx: RunContext, refitter: Refitter, champion:
  * and the Run. A search that failed is rethrown with the run attached (`error.run`), its drones kept. `workers`
  * refit the champion's members side by side; the caller closes them after.
  */
-export async function finishRun(ctx: RunContext, reason: StopReason, failure: unknown, signal?: AbortSignal, workers: WorkerFits | null = null): Promise<Run> {
+export async function finishRun(
+  ctx: RunContext,
+  reason: StopReason,
+  failure: unknown,
+  signal?: AbortSignal,
+  workers: WorkerFits | null = null,
+): Promise<Run> {
   const board = leaderboard(ctx);
   const refitter = new Refitter(ctx);
   let champion: Champion | null = null;
@@ -254,7 +330,8 @@ export async function finishRun(ctx: RunContext, reason: StopReason, failure: un
   if (!signal?.aborted && !failure) {
     try {
       champion = await buildChampion(ctx, refitter, board, workers);
-      if (champion && ctx.options.importance) await importanceInBudget(ctx, refitter, refitter.championModel!);
+      if (champion && ctx.options.importance)
+        await importanceInBudget(ctx, refitter, refitter.championModel!);
     } catch (e) {
       logger.error({ err: e }, 'finishing the run failed');
       error = `could not build the champion: ${(e as Error).message}`;
@@ -269,7 +346,11 @@ export async function finishRun(ctx: RunContext, reason: StopReason, failure: un
     reason: failure ? 'error' : reason,
     championId: champion?.id ?? null,
     ensemble: combination
-      ? { members: combination.selection.members, score: combination.selection.score, kind: combination.stack ? 'stack' : 'greedy' }
+      ? {
+          members: combination.selection.members,
+          score: combination.selection.score,
+          kind: combination.stack ? 'stack' : 'greedy',
+        }
       : null,
     leaderboard: board,
     testScore: champion?.testScore ?? null,

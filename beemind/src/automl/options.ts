@@ -53,9 +53,11 @@ export const EvolveOptionsSchema = z
     /** Restrict the search to these model families. */
     families: z.array(z.string()).optional(),
     /** Your own pipeline space (step slots and model families with their hyperparameter spaces). */
-    space: z.custom<PipelineSpace>((v) => typeof v === 'object' && v !== null && 'models' in v && 'slots' in v, {
-      message: 'expected a PipelineSpace { slots, models }',
-    }).optional(),
+    space: z
+      .custom<PipelineSpace>((v) => typeof v === 'object' && v !== null && 'models' in v && 'slots' in v, {
+        message: 'expected a PipelineSpace { slots, models }',
+      })
+      .optional(),
     /**
      * Modules (paths or file URLs) imported in this thread and in every evaluation worker before the search,
      * e.g. to register your own model families or preprocessing steps.
@@ -74,7 +76,11 @@ export const EvolveOptionsSchema = z
     /** Rows held out for the final test score and the champion's importance (0 to use all rows). */
     testSize: z.number().min(0).lt(1).default(0.2),
     /** Evaluation workers (threads); 0 evaluates in the calling thread without per-drone timeouts. */
-    workers: z.number().int().min(0).default(Math.max(1, Math.min(os.availableParallelism(), 8))),
+    workers: z
+      .number()
+      .int()
+      .min(0)
+      .default(Math.max(1, Math.min(os.availableParallelism(), 8))),
     /** Per-worker heap limit, so one drone exhausting memory kills only its worker. */
     workerMemoryMb: z.number().int().min(64).default(2048),
     /**
@@ -82,7 +88,10 @@ export const EvolveOptionsSchema = z
      * threads: `{ redis: 'redis://user:password@host:6379', queue? }` (rediss:// for TLS). `workers` and
      * `workerMemoryMb` then do not apply; the workers' own options do. The run records the URL without its password.
      */
-    backend: z.object({ redis: z.string().min(1), queue: QueueNameSchema.optional() }).strict().optional(),
+    backend: z
+      .object({ redis: z.string().min(1), queue: QueueNameSchema.optional() })
+      .strict()
+      .optional(),
     /** Consider a greedy ensemble of the best drones (Caruana et al.) as the champion. */
     ensemble: z.boolean().default(true),
     /**

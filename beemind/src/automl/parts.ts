@@ -18,7 +18,11 @@ import { countCategories } from '../preprocessing/categories.js';
 import { defaultPipelineSpace, type DefaultSpaceOptions } from '../search/default_space.js';
 import { checkPipelineSpace, restrictFamilies, type PipelineSpace } from '../search/genome.js';
 import { defaultPortfolio } from '../search/portfolio.js';
-import { createStrategy, type SearchStrategy, type StrategyOptionsByName } from '../search/strategies/index.js';
+import {
+  createStrategy,
+  type SearchStrategy,
+  type StrategyOptionsByName,
+} from '../search/strategies/index.js';
 import { HalvingLadder, rungFractions } from './halving.js';
 import type { SizedEvolveOptions } from './options.js';
 import type { RunEvent } from '../protocol/events.js';
@@ -97,7 +101,9 @@ export function dataTraits(dataset: Dataset, scorer: Scorer): DefaultSpaceOption
   // an ISO date has three "words" (2024-01-31), but the dates slot has turned it into numbers before the text slot
   const text = columns.filter((c) => !dates.includes(c) && isTextColumn(c));
   const encoded = columns.filter((c) => c.kind === 'categorical' && !dates.includes(c) && !text.includes(c));
-  const manyCategories = encoded.some((c) => c.kind === 'categorical' && countCategories(c.values).size >= HIGH_CARDINALITY);
+  const manyCategories = encoded.some(
+    (c) => c.kind === 'categorical' && countCategories(c.values).size >= HIGH_CARDINALITY,
+  );
   return {
     dates: dates.length > 0,
     // with nothing but text, leaving it out would leave no feature at all
@@ -115,7 +121,11 @@ export function dataTraits(dataset: Dataset, scorer: Scorer): DefaultSpaceOption
  * The user's space, or the default space over the registered model families (plugins included) adapted to
  * the data's traits; either restricted to `options.families` when given.
  */
-export function searchSpace(options: SizedEvolveOptions, task: Dataset['task'], traits: DefaultSpaceOptions): PipelineSpace {
+export function searchSpace(
+  options: SizedEvolveOptions,
+  task: Dataset['task'],
+  traits: DefaultSpaceOptions,
+): PipelineSpace {
   if (options.space) {
     const space = checkPipelineSpace(options.space);
     return options.families ? restrictFamilies(space, options.families) : space;
@@ -124,13 +134,20 @@ export function searchSpace(options: SizedEvolveOptions, task: Dataset['task'], 
   const space = defaultPipelineSpace(task, { ...traits, families: options.families });
   const available = Object.keys(space.models).filter((f) => registered.has(f));
   if (available.length === 0) {
-    throw new ConfigurationError('evolve.no_families', `none of the model families ${Object.keys(space.models).join(', ')} is available for ${task}.`);
+    throw new ConfigurationError(
+      'evolve.no_families',
+      `none of the model families ${Object.keys(space.models).join(', ')} is available for ${task}.`,
+    );
   }
   return restrictFamilies(space, available);
 }
 
 /** The strategy `options.strategy` names, seeded, opening with the portfolio (except grid search). */
-function namedStrategy(options: SizedEvolveOptions, space: PipelineSpace, context: StrategyContext): SearchStrategy {
+function namedStrategy(
+  options: SizedEvolveOptions,
+  space: PipelineSpace,
+  context: StrategyContext,
+): SearchStrategy {
   const common = { seed: context.seed, portfolio: context.portfolio };
   const byName: StrategyOptionsByName = {
     evolution: { ...common, populationSize: options.populationSize },
@@ -149,14 +166,20 @@ function namedPruner(options: SizedEvolveOptions, scorer: Scorer, minTrainRows: 
 }
 
 /** The user's backend, or the one `options.backend` / `options.workers` ask for. */
-export async function evaluationBackend(options: SizedEvolveOptions, runId: string, custom: CustomParts = {}): Promise<EvaluationBackend> {
+export async function evaluationBackend(
+  options: SizedEvolveOptions,
+  runId: string,
+  custom: CustomParts = {},
+): Promise<EvaluationBackend> {
   if (custom.backend) return custom.backend;
   // The Redis backend is loaded only when asked for: the queue library stays out of local runs.
   if (options.backend) {
     const { RedisBackend } = await import('../distributed/backend.js');
     return RedisBackend.connect({ ...options.backend, runId, plugins: options.plugins });
   }
-  return options.workers > 0 ? new ThreadBackend(options.workers, options.workerMemoryMb, options.plugins) : new InlineBackend();
+  return options.workers > 0
+    ? new ThreadBackend(options.workers, options.workerMemoryMb, options.plugins)
+    : new InlineBackend();
 }
 
 /** The parts of one run on `backend`: the user's own where given, else those its options name. */
@@ -168,7 +191,11 @@ export function searchParts(
 ): SearchParts {
   const traits = dataTraits(run.dataset, run.scorer);
   const space = searchSpace(options, run.dataset.task, traits);
-  const context: StrategyContext = { seed: options.seed, task: run.dataset.task, portfolio: defaultPortfolio(run.dataset.task, traits) };
+  const context: StrategyContext = {
+    seed: options.seed,
+    task: run.dataset.task,
+    portfolio: defaultPortfolio(run.dataset.task, traits),
+  };
   const strategy =
     typeof custom.strategy === 'function'
       ? custom.strategy(space, context)
@@ -181,7 +208,8 @@ export function searchParts(
 /** A pruner's rungs must grow to all rows, or no drone would ever be scored on its folds' full training rows. */
 function checkPruner(pruner: Pruner): void {
   const f = pruner.fractions;
-  const ok = f.length > 0 && f.every((x, i) => x > 0 && x <= 1 && (i === 0 || x > f[i - 1])) && f[f.length - 1] === 1;
+  const ok =
+    f.length > 0 && f.every((x, i) => x > 0 && x <= 1 && (i === 0 || x > f[i - 1])) && f[f.length - 1] === 1;
   if (!ok) {
     throw new ConfigurationError(
       'evolve.bad_pruner',

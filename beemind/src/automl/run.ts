@@ -166,7 +166,12 @@ export class Run {
 
   /** Every drone's parents and the operator that bred it. */
   lineage(): { id: string; parents: string[]; operator: string; generation: number }[] {
-    return this.drones.map((d) => ({ id: d.id, parents: d.parents, operator: d.operator, generation: d.generation }));
+    return this.drones.map((d) => ({
+      id: d.id,
+      parents: d.parents,
+      operator: d.operator,
+      generation: d.generation,
+    }));
   }
 
   /** Evaluated / finished counts and best and mean score per model family. */
@@ -220,7 +225,11 @@ export class Run {
 
   paretoChart(): VegaLiteSpec {
     const last = [...this.events].reverse().find((e) => e.type === 'generation.completed');
-    return paretoChart(this.drones, last && last.type === 'generation.completed' ? last.paretoIds : [], this.metric);
+    return paretoChart(
+      this.drones,
+      last && last.type === 'generation.completed' ? last.paretoIds : [],
+      this.metric,
+    );
   }
 
   comparisonChart(): VegaLiteSpec {
@@ -234,7 +243,8 @@ export class Run {
    * in their "why" view: `await run.explain(data.head(3))`. Resolves to the model's Explanation.
    */
   async explain(rows: Frame | Dataset | Record<string, unknown>[], droneId?: string): Promise<Explanation> {
-    const kept: ExplainRows = rows instanceof Dataset ? rows.features : Array.isArray(rows) ? [...rows] : rows;
+    const kept: ExplainRows =
+      rows instanceof Dataset ? rows.features : Array.isArray(rows) ? [...rows] : rows;
     const model = await this.model(droneId);
     const explanation = await explainWith(model, kept, this.heldOut.background);
     this.#sent = { rows: kept, byModel: new Map([[model.id, Promise.resolve(explanation)]]) };
@@ -243,7 +253,11 @@ export class Run {
 
   /** How many rows each source of the "why" view has: the run's test rows and the rows last sent with `explain`. */
   explainableRows(): { test: number; sent: number; testKind: 'test' | 'search' | null } {
-    return { test: this.heldOut.frame.rows, sent: rowCount(this.#sent?.rows ?? null), testKind: this.heldOut.kind };
+    return {
+      test: this.heldOut.frame.rows,
+      sent: rowCount(this.#sent?.rows ?? null),
+      testKind: this.heldOut.kind,
+    };
   }
 
   /**
@@ -251,7 +265,11 @@ export class Run {
    * run's test rows (`source: 'test'`) or of the rows last sent with `run.explain` (`'sent'`). The numbers are
    * those the model's `explain` returns for that row, as plain JSON for the panels.
    */
-  async explainRow(droneId: string | undefined, rowIndex: number, source: 'test' | 'sent' = 'test'): Promise<RowExplanation> {
+  async explainRow(
+    droneId: string | undefined,
+    rowIndex: number,
+    source: 'test' | 'sent' = 'test',
+  ): Promise<RowExplanation> {
     const sent = this.#sent;
     const rows = source === 'sent' ? (sent?.rows ?? null) : this.heldOut.frame;
     if (!rows) {
@@ -284,10 +302,16 @@ export class Run {
       e = await batch;
       at = rowIndex;
     } else {
-      e = await explainWith(model, Array.isArray(rows) ? [rows[rowIndex]] : takeFrameRows(rows, [rowIndex]), this.heldOut.background);
+      e = await explainWith(
+        model,
+        Array.isArray(rows) ? [rows[rowIndex]] : takeFrameRows(rows, [rowIndex]),
+        this.heldOut.background,
+      );
     }
     const values = e.values[at].map((perColumn) => Array.from(perColumn));
-    const input = Array.isArray(rows) ? rows[rowIndex] : (DataFrame.fromFrame(takeFrameRows(rows, [rowIndex])).toObjects()[0] ?? {});
+    const input = Array.isArray(rows)
+      ? rows[rowIndex]
+      : (DataFrame.fromFrame(takeFrameRows(rows, [rowIndex])).toObjects()[0] ?? {});
     return {
       runId: this.id,
       droneId: id,
@@ -324,7 +348,11 @@ export class Run {
  * The model's explanation of `rows`, against the run's search rows when the model keeps no background of its
  * own (one row alone cannot be its own background).
  */
-function explainWith(model: TrainedModel, rows: ExplainRows, background: Frame | undefined): Promise<Explanation> {
+function explainWith(
+  model: TrainedModel,
+  rows: ExplainRows,
+  background: Frame | undefined,
+): Promise<Explanation> {
   return model.explain(rows, model.background || !background ? {} : { background });
 }
 

@@ -13,7 +13,15 @@ import { cheapestFirst, type TableShape } from '../search/cost.js';
 import { diversity, evaluationKey, genomeKey, isValidGenome, type PipelineSpace } from '../search/genome.js';
 import type { Proposal, TrialResult } from '../search/strategies/index.js';
 import type { StopReason } from './budget.js';
-import { bestDrone, estimatedRefitMs, fullFoldFitSeconds, mean, now, paretoIds, type RunContext } from './context.js';
+import {
+  bestDrone,
+  estimatedRefitMs,
+  fullFoldFitSeconds,
+  mean,
+  now,
+  paretoIds,
+  type RunContext,
+} from './context.js';
 import { refitWorkers } from './refitter.js';
 import type { ObjectiveName } from './options.js';
 import type { Pruner, SearchParts } from './parts.js';
@@ -27,7 +35,9 @@ function trialResult(ctx: RunContext, drone: Drone): TrialResult {
     id: drone.id,
     genome: drone.genome,
     status: drone.status,
-    objectives: drone.objectives.map((v, j) => (v === null ? -Infinity : ctx.objectives[j].direction === 'maximize' ? v : -v)),
+    objectives: drone.objectives.map((v, j) =>
+      v === null ? -Infinity : ctx.objectives[j].direction === 'maximize' ? v : -v,
+    ),
   };
 }
 
@@ -89,7 +99,10 @@ export async function searchLoop(
   armDeadline();
   // The leaders so far, updated as each drone finishes on all rows rather than once its whole batch is done: a
   // batch cut off by the deadline still keeps time to refit the champion, or the ensemble the leaders would form.
-  const leaders = new Leaders(ctx.scorer.greaterIsBetter, options.ensemble || options.stacking ? ENSEMBLE_LEADERS : 1);
+  const leaders = new Leaders(
+    ctx.scorer.greaterIsBetter,
+    options.ensemble || options.stacking ? ENSEMBLE_LEADERS : 1,
+  );
   const keepTimeForLeaders = () => {
     budget.reserveForFinishing(finishingMs(leaders.fitSeconds(), ctx, refitWorkers(backend)));
     armDeadline();
@@ -98,7 +111,8 @@ export async function searchLoop(
     if (leaders.add(score, fullFoldFitSeconds)) keepTimeForLeaders();
   };
   // a resumed run's drones are leaders too; the deadline is set once for all of them
-  for (const d of ctx.drones) if (d.status === 'ok' && d.score !== null) leaders.add(d.score, fullFoldFitSeconds(d));
+  for (const d of ctx.drones)
+    if (d.status === 'ok' && d.score !== null) leaders.add(d.score, fullFoldFitSeconds(d));
   keepTimeForLeaders();
 
   try {
@@ -108,11 +122,21 @@ export async function searchLoop(
       if (limit) return limit;
       if (stopped) return stopped;
       const batchSize = Math.min(options.populationSize, budget.evaluationsLeft());
-      const proposals: Candidate[] = queued.length > 0 ? queued.splice(0, batchSize) : strategy.ask(batchSize);
+      const proposals: Candidate[] =
+        queued.length > 0 ? queued.splice(0, batchSize) : strategy.ask(batchSize);
       if (proposals.length === 0) return 'exhausted';
 
       const ids = proposals.map(() => `d${++droneCounter}`);
-      const outcomes = await evaluateBatch(ctx, backend, proposals, ids, pruner, wantSize, () => stopped !== null, onScored);
+      const outcomes = await evaluateBatch(
+        ctx,
+        backend,
+        proposals,
+        ids,
+        pruner,
+        wantSize,
+        () => stopped !== null,
+        onScored,
+      );
 
       // Drones cut off by the deadline or an interrupt are dropped; every finished one is kept.
       const results: TrialResult[] = [];
@@ -186,7 +210,12 @@ function finishingMs(foldFitSeconds: readonly number[], ctx: RunContext, workers
 }
 
 /** Emits generation.completed; returns the best score so far. */
-function emitGeneration(ctx: RunContext, space: PipelineSpace, generation: number, finished: readonly Drone[]): number | null {
+function emitGeneration(
+  ctx: RunContext,
+  space: PipelineSpace,
+  generation: number,
+  finished: readonly Drone[],
+): number | null {
   const best = bestDrone(ctx.drones, ctx.scorer.greaterIsBetter);
   ctx.emit({
     type: 'generation.completed',
@@ -196,7 +225,10 @@ function emitGeneration(ctx: RunContext, space: PipelineSpace, generation: numbe
     bestId: best?.id ?? null,
     bestScore: best?.score ?? null,
     paretoIds: paretoIds(ctx),
-    diversity: diversity(space, finished.map((d) => d.genome)),
+    diversity: diversity(
+      space,
+      finished.map((d) => d.genome),
+    ),
     evaluated: ctx.drones.length,
   });
   return best?.score ?? null;
@@ -228,7 +260,8 @@ export async function evaluateBatch(
 ): Promise<(BatchOutcome | null)[]> {
   const { options, scorer } = ctx;
   const fractions = pruner.fractions;
-  const timeoutMs = options.budget.evaluationSeconds !== undefined ? options.budget.evaluationSeconds * 1000 : undefined;
+  const timeoutMs =
+    options.budget.evaluationSeconds !== undefined ? options.budget.evaluationSeconds * 1000 : undefined;
   const out: (BatchOutcome | null)[] = proposals.map(() => null);
   // a genome of the portfolio or of an earlier run is known to be good: it is scored on all rows at once,
   // with the drones promoted to the last rung, instead of being judged on a few rows first
@@ -254,12 +287,17 @@ export async function evaluateBatch(
       // a scaler changes the measured size, though not a forest's predictions
       const genome = job.measureSize ? genomeKey(job.genome) : evaluationKey(job.genome);
       const key = `${ctx.dataKey}|${scorer.name}|${fraction}|${measureSize}|${genome}`;
-      return evaluationCache.getOrEvaluate(key, () => backend.evaluate(ctx.dataKey, job, { timeoutMs, id: `${ids[k]}.r${r}` }));
+      return evaluationCache.getOrEvaluate(key, () =>
+        backend.evaluate(ctx.dataKey, job, { timeoutMs, id: `${ids[k]}.r${r}` }),
+      );
     };
     // Handed to the backend cheapest first, so that a deadline cuts off the few slow drones rather than many
     // fast ones; results are read in proposal order, so the search itself does not change.
     const pending: Promise<Outcome<EvaluationResult>>[] = [];
-    const order = cheapestFirst(active.map((k) => proposals[k].genome), foldShape(ctx, fraction));
+    const order = cheapestFirst(
+      active.map((k) => proposals[k].genome),
+      foldShape(ctx, fraction),
+    );
     for (const i of order) {
       pending[i] = dispatch(active[i]).then((o) => {
         if (last && o.status === 'ok') onScored?.(mean(o.value.foldScores), o.value.fitSeconds);
@@ -285,7 +323,11 @@ export async function evaluateBatch(
 function foldShape(ctx: RunContext, fraction: number): TableShape {
   const { folds, features, nClasses, task } = ctx.data;
   const trainRows = folds.length > 0 ? folds[0].train.length : ctx.search.rows;
-  return { rows: Math.ceil(trainRows * fraction), columns: features.columns.length, classes: task === 'classification' ? nClasses : 1 };
+  return {
+    rows: Math.ceil(trainRows * fraction),
+    columns: features.columns.length,
+    classes: task === 'classification' ? nClasses : 1,
+  };
 }
 
 function toDrone(ctx: RunContext, id: string, p: Candidate, b: BatchOutcome, generation: number): Drone {

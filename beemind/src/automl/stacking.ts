@@ -33,9 +33,15 @@ const STRENGTHS = [1, 0.1, 0.01];
  */
 function level2Pipeline(task: Task, strength: number, squares: number): Pipeline {
   if (task === 'classification') {
-    return pipelineFromSpec({ steps: [], model: { family: 'logistic_regression', params: { C: 0.1 / strength, maxIter: 300 } } }, task);
+    return pipelineFromSpec(
+      { steps: [], model: { family: 'logistic_regression', params: { C: 0.1 / strength, maxIter: 300 } } },
+      task,
+    );
   }
-  return pipelineFromSpec({ steps: [], model: { family: 'ridge', params: { alpha: strength * squares + 1e-12 } } }, task);
+  return pipelineFromSpec(
+    { steps: [], model: { family: 'ridge', params: { alpha: strength * squares + 1e-12 } } },
+    task,
+  );
 }
 
 export interface Stack extends EnsembleSelection {
@@ -73,15 +79,26 @@ export async function fitStack(
   const squares = count * variance; // the target's sum of squared deviations
   // the a-priori estimate first (many classes make the level-2 model slow): a first fit that cannot fit is not tried
   const level2Fits = folds.length * STRENGTHS.length + 1;
-  const foldShape = { rows: Math.ceil(rows * (1 - 1 / LEVEL2_FOLDS)), columns: inputs.columns.length, classes: width };
-  const level2Genome = { steps: [], model: { family: classification ? 'logistic_regression' : 'ridge', params: {} } };
+  const foldShape = {
+    rows: Math.ceil(rows * (1 - 1 / LEVEL2_FOLDS)),
+    columns: inputs.columns.length,
+    classes: width,
+  };
+  const level2Genome = {
+    steps: [],
+    model: { family: classification ? 'logistic_regression' : 'ridge', params: {} },
+  };
   if (estimatedFitCost(level2Genome, foldShape) * 1000 * level2Fits > options.msAvailable()) return null;
   let best: { strength: number; score: number; oof: Float64Array } | null = null;
   const started = performance.now();
   for (const strength of STRENGTHS) {
     const oof = new Float64Array(rows * width);
     for (const fold of folds) {
-      const level2 = await level2Pipeline(shape.task, strength, squares).fit(takeFrameRows(inputs, fold.train), take(y, fold.train), fitOptions);
+      const level2 = await level2Pipeline(shape.task, strength, squares).fit(
+        takeFrameRows(inputs, fold.train),
+        take(y, fold.train),
+        fitOptions,
+      );
       const values = valuesOf(level2Output(level2, takeFrameRows(inputs, fold.test)));
       fold.test.forEach((row, i) => {
         for (let k = 0; k < width; k++) oof[row * width + k] = values[i * width + k];
@@ -99,7 +116,9 @@ export async function fitStack(
   const level2 = await level2Pipeline(shape.task, strength, squares).fit(inputs, y, fitOptions);
   const importance = level2.model.featureImportances?.() ?? new Float64Array(inputs.columns.length).fill(1);
   const perMember = inputs.columns.length / candidates.length;
-  const shares = candidates.map((_, m) => importance.slice(m * perMember, (m + 1) * perMember).reduce((a, b) => a + b, 0));
+  const shares = candidates.map((_, m) =>
+    importance.slice(m * perMember, (m + 1) * perMember).reduce((a, b) => a + b, 0),
+  );
   const total = shares.reduce((a, b) => a + b, 0) || 1;
   return {
     members: candidates.map((c, m) => ({ id: c.id, weight: shares[m] / total })),

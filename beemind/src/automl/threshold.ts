@@ -22,7 +22,11 @@ export interface TunedThreshold {
  * The threshold on the second class's out-of-fold probability that scores best (ties: the one nearest 0.5), or
  * null when no threshold beats predicting the more probable class.
  */
-export function tuneThreshold(positive: Float64Array, y: Float64Array, scorer: Scorer): TunedThreshold | null {
+export function tuneThreshold(
+  positive: Float64Array,
+  y: Float64Array,
+  scorer: Scorer,
+): TunedThreshold | null {
   const labels = new Float64Array(positive.length);
   const scoreAt = (t: number) => {
     for (let i = 0; i < positive.length; i++) labels[i] = positive[i] >= t ? 1 : 0;
@@ -34,8 +38,13 @@ export function tuneThreshold(positive: Float64Array, y: Float64Array, scorer: S
   let best: TunedThreshold | null = null;
   for (const t of GRID) {
     const score = scoreAt(t);
-    const better = scorer.greaterIsBetter ? score > (best?.score ?? untuned) + 1e-12 : score < (best?.score ?? untuned) - 1e-12;
-    const tie = best !== null && Math.abs(score - best.score) <= 1e-12 && Math.abs(t - 0.5) < Math.abs(best.threshold - 0.5);
+    const better = scorer.greaterIsBetter
+      ? score > (best?.score ?? untuned) + 1e-12
+      : score < (best?.score ?? untuned) - 1e-12;
+    const tie =
+      best !== null &&
+      Math.abs(score - best.score) <= 1e-12 &&
+      Math.abs(t - 0.5) < Math.abs(best.threshold - 0.5);
     if (better || tie) best = { threshold: t, score, untuned };
   }
   return best;

@@ -4,7 +4,11 @@
 import { spec, type VegaLiteSpec } from './spec.js';
 
 /** Heat map of true × predicted counts with the counts written in the cells. */
-export function confusionMatrixChart(matrix: number[][], labels: readonly string[], title = 'Confusion matrix'): VegaLiteSpec {
+export function confusionMatrixChart(
+  matrix: number[][],
+  labels: readonly string[],
+  title = 'Confusion matrix',
+): VegaLiteSpec {
   const values = matrix.flatMap((row, t) =>
     row.map((count, p) => ({ actual: labels[t] ?? String(t), predicted: labels[p] ?? String(p), count })),
   );
@@ -82,7 +86,12 @@ export function featureImportanceChart(
         },
       },
       ...(hasSpread
-        ? [{ mark: { type: 'rule', color: '#555' }, encoding: { y, x: { field: 'low', type: 'quantitative' }, x2: { field: 'high' } } }]
+        ? [
+            {
+              mark: { type: 'rule', color: '#555' },
+              encoding: { y, x: { field: 'low', type: 'quantitative' }, x2: { field: 'high' } },
+            },
+          ]
         : []),
     ],
   });

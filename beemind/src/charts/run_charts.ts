@@ -5,16 +5,31 @@
 import type { Drone } from '../protocol/events.js';
 import { spec, type VegaLiteSpec } from './spec.js';
 
-const STATUS_COLORS = { domain: ['ok', 'pruned', 'failed', 'timeout'], range: ['#2c7fb8', '#bbbbbb', '#d7301f', '#fd8d3c'] };
+const STATUS_COLORS = {
+  domain: ['ok', 'pruned', 'failed', 'timeout'],
+  range: ['#2c7fb8', '#bbbbbb', '#d7301f', '#fd8d3c'],
+};
 
 /** Score of every finished drone in evaluation order, with the best-so-far line. */
-export function historyChart(drones: readonly Drone[], metric: string, greaterIsBetter: boolean): VegaLiteSpec {
+export function historyChart(
+  drones: readonly Drone[],
+  metric: string,
+  greaterIsBetter: boolean,
+): VegaLiteSpec {
   let best: number | null = null;
   const values = drones.map((d, order) => {
     if (d.status === 'ok' && d.score !== null) {
       if (best === null || (greaterIsBetter ? d.score > best : d.score < best)) best = d.score;
     }
-    return { order: order + 1, id: d.id, family: d.family, status: d.status, score: d.score, best, generation: d.generation };
+    return {
+      order: order + 1,
+      id: d.id,
+      family: d.family,
+      status: d.status,
+      score: d.score,
+      best,
+      generation: d.generation,
+    };
   });
   return spec({
     title: `Evolution of ${metric}`,
@@ -57,7 +72,14 @@ export function lineageChart(drones: readonly Drone[]): VegaLiteSpec {
       .sort((a, b) => (b.score ?? -Infinity) - (a.score ?? -Infinity))
       .forEach((d, rank) => position.set(d.id, { x: g, y: rank }));
   }
-  const nodes = drones.map((d) => ({ ...position.get(d.id)!, id: d.id, family: d.family, status: d.status, score: d.score, operator: d.operator }));
+  const nodes = drones.map((d) => ({
+    ...position.get(d.id)!,
+    id: d.id,
+    family: d.family,
+    status: d.status,
+    score: d.score,
+    operator: d.operator,
+  }));
   const edges = drones.flatMap((d) =>
     d.parents
       .filter((p) => position.has(p))
@@ -100,11 +122,21 @@ export function lineageChart(drones: readonly Drone[]): VegaLiteSpec {
 }
 
 /** Score against fit time for every finished drone; the Pareto-optimal drones joined by a line. */
-export function paretoChart(drones: readonly Drone[], paretoIds: readonly string[], metric: string): VegaLiteSpec {
+export function paretoChart(
+  drones: readonly Drone[],
+  paretoIds: readonly string[],
+  metric: string,
+): VegaLiteSpec {
   const front = new Set(paretoIds);
   const values = drones
     .filter((d) => d.status === 'ok' && d.score !== null)
-    .map((d) => ({ id: d.id, family: d.family, score: d.score, fitSeconds: Math.max(d.fitSeconds, 1e-4), pareto: front.has(d.id) }));
+    .map((d) => ({
+      id: d.id,
+      family: d.family,
+      score: d.score,
+      fitSeconds: Math.max(d.fitSeconds, 1e-4),
+      pareto: front.has(d.id),
+    }));
   return spec({
     title: `Pareto front: ${metric} against fit time`,
     data: { values },
@@ -118,7 +150,12 @@ export function paretoChart(drones: readonly Drone[], paretoIds: readonly string
           y: { field: 'score', type: 'quantitative', title: metric, scale: { zero: false } },
           color: { field: 'family', type: 'nominal', title: 'Model family' },
           size: { condition: { test: 'datum.pareto', value: 120 }, value: 40 },
-          tooltip: ['id', 'family', { field: 'score', format: '.4f' }, { field: 'fitSeconds', format: '.3f' }],
+          tooltip: [
+            'id',
+            'family',
+            { field: 'score', format: '.4f' },
+            { field: 'fitSeconds', format: '.3f' },
+          ],
         },
       },
       {
@@ -145,7 +182,12 @@ export function modelComparisonChart(drones: readonly Drone[], metric: string): 
     height: { step: 26 },
     mark: { type: 'boxplot', extent: 'min-max' },
     encoding: {
-      y: { field: 'family', type: 'nominal', title: null, sort: { op: 'max', field: 'score', order: 'descending' } },
+      y: {
+        field: 'family',
+        type: 'nominal',
+        title: null,
+        sort: { op: 'max', field: 'score', order: 'descending' },
+      },
       x: { field: 'score', type: 'quantitative', title: metric, scale: { zero: false } },
       color: { field: 'family', type: 'nominal', legend: null },
     },

@@ -37,11 +37,16 @@ function integer(value: string): number {
 /** A whole number from `min` to `max` (a population or thread count out of range would exhaust the machine). */
 const integerIn = (min: number, max: number) => (value: string) => {
   const n = integer(value);
-  if (n < min || n > max) throw new InvalidArgumentError(`${n} is out of range: give a whole number from ${min} to ${max}.`);
+  if (n < min || n > max)
+    throw new InvalidArgumentError(`${n} is out of range: give a whole number from ${min} to ${max}.`);
   return n;
 };
 
-const list = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 export function buildProgram(): Command {
   const program = new Command('beemind')
@@ -54,24 +59,49 @@ export function buildProgram(): Command {
     .description('search for the best pipeline for a CSV file')
     .argument('<csv>', 'CSV file with a header row')
     .option('-t, --target <column>', 'the column to predict (required unless --resume)')
-    .addOption(new Option('--task <task>', 'override the inferred task').choices(['classification', 'regression']))
-    .option('-m, --metric <name>', 'metric to optimise (accuracy, balanced_accuracy, f1_macro, log_loss, roc_auc, r2, rmse, mae)')
+    .addOption(
+      new Option('--task <task>', 'override the inferred task').choices(['classification', 'regression']),
+    )
+    .option(
+      '-m, --metric <name>',
+      'metric to optimise (accuracy, balanced_accuracy, f1_macro, log_loss, roc_auc, r2, rmse, mae)',
+    )
     .option('-s, --seconds <n>', 'time budget of the whole run', number)
     .option('-n, --evaluations <n>', 'maximum number of drones evaluated', integer)
     .option('--evaluation-seconds <n>', 'time limit of one evaluation', number)
     .option('--patience <n>', 'stop after this many generations without improvement', integer)
-    .addOption(new Option('--strategy <name>', 'search strategy').choices(['evolution', 'random', 'grid', 'tpe']).default('evolution'))
+    .addOption(
+      new Option('--strategy <name>', 'search strategy')
+        .choices(['evolution', 'random', 'grid', 'tpe'])
+        .default('evolution'),
+    )
     .option('--population <n>', 'drones per generation (2 to 10000)', integerIn(2, 10_000))
     .option('--families <list>', 'only these model families (comma-separated)', list)
     .option('--objectives <list>', 'objectives: score, fit_seconds, model_size, predict_seconds', list)
     .option('--folds <n>', 'cross-validation folds', integer)
-    .option('--repeats <n>', 'repeat cross-validation on this many shuffles of the rows (with --folds, else 5 folds)', integer)
+    .option(
+      '--repeats <n>',
+      'repeat cross-validation on this many shuffles of the rows (with --folds, else 5 folds)',
+      integer,
+    )
     .option('--holdout <fraction>', 'validate on one holdout fraction instead of folds', number)
-    .option('--halving', 'successive halving: prune weak drones on small data fractions (default from 2,000 rows)')
+    .option(
+      '--halving',
+      'successive halving: prune weak drones on small data fractions (default from 2,000 rows)',
+    )
     .option('--no-halving', 'evaluate every drone on all rows, whatever the size of the data')
     .option('--test-size <fraction>', 'rows held out for the final test score', number)
-    .option('-w, --workers <n>', 'evaluation threads (0 = in the main thread; at most 256)', integerIn(0, 256))
-    .addOption(new Option('--redis <url>', 'evaluate on `beemind worker` processes through this Redis (redis:// or rediss://)').env('BEEMIND_REDIS_URL'))
+    .option(
+      '-w, --workers <n>',
+      'evaluation threads (0 = in the main thread; at most 256)',
+      integerIn(0, 256),
+    )
+    .addOption(
+      new Option(
+        '--redis <url>',
+        'evaluate on `beemind worker` processes through this Redis (redis:// or rediss://)',
+      ).env('BEEMIND_REDIS_URL'),
+    )
     .option('--queue <name>', 'the queue the workers listen to (with --redis)')
     .option('--seed <n>', 'random seed', integer, 0)
     .option('--no-ensemble', 'never build an ensemble')
@@ -79,21 +109,34 @@ export function buildProgram(): Command {
     .option('--json <file>', 'write the run (events, leaderboard) as JSON')
     .option('-q, --quiet', 'no progress bar')
     .option('--store <file>', STORE_HELP)
-    .option('--project <name>', 'the project the run is filed under in the store (default: $BEEMIND_PROJECT, else default)')
+    .option(
+      '--project <name>',
+      'the project the run is filed under in the store (default: $BEEMIND_PROJECT, else default)',
+    )
     .option('--no-store', 'do not record the run')
     .option('--resume <run>', 'continue a stored run (same data; its settings unless you pass others)')
     .option('--warm-start <run>', 'evaluate the best drones of a stored run first')
     .option('--save-model <name>', 'register the champion in the model registry under this name')
-    .option('--predict <csv>', "after the run, the champion predicts this CSV file (its feature columns; others are ignored)")
-    .option('-o, --out <file>', 'with --predict: write the predictions CSV to this file (default: stdout, and the summary goes to stderr)')
+    .option(
+      '--predict <csv>',
+      'after the run, the champion predicts this CSV file (its feature columns; others are ignored)',
+    )
+    .option(
+      '-o, --out <file>',
+      'with --predict: write the predictions CSV to this file (default: stdout, and the summary goes to stderr)',
+    )
     .option('--proba', `with --predict: ${PROBA_HELP}`)
     .action(async (csv: string, o, command: Command) => {
-      if (!o.predict && (o.out || o.proba)) command.error('error: --out and --proba need --predict <csv>', { code: 'beemind.usage' });
+      if (!o.predict && (o.out || o.proba))
+        command.error('error: --out and --proba need --predict <csv>', { code: 'beemind.usage' });
       const stored = evolveStoreOptions(o);
       // what can be checked before the search is, so that a long run is not lost at its end
       if (o.json) checkOutputFile(o.json, '--json');
       if (o.repeats !== undefined && o.holdout !== undefined) {
-        throw new ConfigurationError('cli.repeats_holdout', '--repeats repeats cross-validation, and --holdout validates on one holdout instead: give one of them.');
+        throw new ConfigurationError(
+          'cli.repeats_holdout',
+          '--repeats repeats cross-validation, and --holdout validates on one holdout instead: give one of them.',
+        );
       }
       if (o.out) checkOutputFile(o.out, '--out');
       if (o.saveModel) stored.checkSaveModel(o.saveModel);
@@ -117,7 +160,11 @@ export function buildProgram(): Command {
         ...(o.population !== undefined ? { populationSize: o.population } : {}),
         ...(o.families ? { families: o.families } : {}),
         ...(o.objectives ? { objectives: o.objectives } : {}),
-        ...(o.folds !== undefined || o.repeats !== undefined ? { validation: { folds: o.folds ?? 5, ...(o.repeats !== undefined ? { repeats: o.repeats } : {}) } } : {}),
+        ...(o.folds !== undefined || o.repeats !== undefined
+          ? {
+              validation: { folds: o.folds ?? 5, ...(o.repeats !== undefined ? { repeats: o.repeats } : {}) },
+            }
+          : {}),
         ...(o.holdout !== undefined ? { validation: { holdout: o.holdout } } : {}),
         ...(o.halving !== undefined ? { successiveHalving: o.halving } : {}),
         ...(o.testSize !== undefined ? { testSize: o.testSize } : {}),
@@ -128,12 +175,19 @@ export function buildProgram(): Command {
         ...(given('stacking') ? { stacking: o.stacking } : {}),
         ...stored.options,
       };
-      const progress = o.quiet ? null : terminalProgress({ seconds: budget.seconds, evaluations: budget.evaluations ?? (budget.seconds === undefined ? 60 : undefined) });
+      const progress = o.quiet
+        ? null
+        : terminalProgress({
+            seconds: budget.seconds,
+            evaluations: budget.evaluations ?? (budget.seconds === undefined ? 60 : undefined),
+          });
       // the first Ctrl-C / SIGTERM ends the run as interrupted (its drones kept); a second one exits at once
       const controller = new AbortController();
       const endInterrupt = onFirstSignal((signal) => {
         controller.abort();
-        process.stderr.write(`\n${signal}: finishing the run with the drones evaluated so far (again to stop now)\n`);
+        process.stderr.write(
+          `\n${signal}: finishing the run with the drones evaluated so far (again to stop now)\n`,
+        );
       });
       let run: Run;
       try {
@@ -146,18 +200,26 @@ export function buildProgram(): Command {
       const out = toPredict && !o.out ? process.stderr : process.stdout;
       out.write(`\n${run.toString()}\n\n`);
       out.write(`${run.leaderboard[DISPLAY]()['text/plain'].split('\n').slice(0, 11).join('\n')}\n`);
-      if (run.droppedColumns.length > 0) out.write(`\ncolumns set aside before the search: ${describeDropped(run.droppedColumns)}\n`);
+      if (run.droppedColumns.length > 0)
+        out.write(`\ncolumns set aside before the search: ${describeDropped(run.droppedColumns)}\n`);
       if (run.hasChampion) {
-        out.write(`\nchampion: ${run.champion.id}${run.champion.isEnsemble ? ` (${run.champion.members.length} members)` : ''}\n`);
+        out.write(
+          `\nchampion: ${run.champion.id}${run.champion.isEnsemble ? ` (${run.champion.members.length} members)` : ''}\n`,
+        );
         const threshold = run.champion.decisionThreshold;
         if (threshold !== null) {
           const positive = printable(run.champion.classes![1], { inline: true });
-          out.write(`decision threshold: predicts ${positive} from probability ${threshold} (tuned for ${run.metric} on out-of-fold predictions)\n`);
+          out.write(
+            `decision threshold: predicts ${positive} from probability ${threshold} (tuned for ${run.metric} on out-of-fold predictions)\n`,
+          );
         }
         const report = await run.champion.importance().catch(() => null);
         if (report) {
           out.write(`most important features (${run.metric} drop when shuffled):\n`);
-          for (const f of report.sorted().slice(0, 5)) out.write(`  ${printable(f.feature, { inline: true })}: ${f.importance.toFixed(4)} ± ${f.std.toFixed(4)}\n`);
+          for (const f of report.sorted().slice(0, 5))
+            out.write(
+              `  ${printable(f.feature, { inline: true })}: ${f.importance.toFixed(4)} ± ${f.std.toFixed(4)}\n`,
+            );
         }
       }
       // the run is over (and recorded): an output that fails is reported with where the run is, the others still written
@@ -174,13 +236,21 @@ export function buildProgram(): Command {
       };
       if (o.json) {
         await output(() => {
-          writeOutputFile(o.json, JSON.stringify({ run: run.finished, started: run.started, drones: run.drones }, null, 2), '--json');
+          writeOutputFile(
+            o.json,
+            JSON.stringify({ run: run.finished, started: run.started, drones: run.drones }, null, 2),
+            '--json',
+          );
           return `wrote ${o.json}`;
         });
       }
       if (toPredict) {
         await output(() => {
-          if (!run.hasChampion) throw new EvaluationError('cli.no_champion', 'the run has no champion (no drone succeeded), so nothing was predicted.');
+          if (!run.hasChampion)
+            throw new EvaluationError(
+              'cli.no_champion',
+              'the run has no champion (no drone succeeded), so nothing was predicted.',
+            );
           return writePredictions(run.champion, toPredict, stored.target, o);
         });
       }

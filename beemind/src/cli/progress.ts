@@ -43,7 +43,10 @@ export function terminalProgress({ seconds, evaluations, stream = process.stderr
     };
   };
   const tick = () =>
-    bar.update(bySeconds ? Math.min(total, Math.round((Date.now() - startedAt) / 1000)) : (run?.evaluated ?? 0), payload());
+    bar.update(
+      bySeconds ? Math.min(total, Math.round((Date.now() - startedAt) / 1000)) : (run?.evaluated ?? 0),
+      payload(),
+    );
 
   const listener = (event: RunEvent) => {
     if (event.type === 'run.started') {

@@ -83,10 +83,18 @@ function addRunsCommand(program: Command): void {
     .option('--project <name>', 'only runs of this project')
     .option('--json', 'print JSON')
     .action((o) => {
-      const list = storeAt(o.store).listRuns({ limit: o.limit, status: o.status, user: o.user, project: o.project });
+      const list = storeAt(o.store).listRuns({
+        limit: o.limit,
+        status: o.status,
+        user: o.user,
+        project: o.project,
+      });
       if (o.json) return json(list);
       if (list.length === 0) return write(o.user || o.project ? 'no runs match' : 'no runs recorded yet');
-      table(['run', 'name', 'status', 'metric', 'best', 'test', 'drones', 'user', 'project', 'started'], runRows(list));
+      table(
+        ['run', 'name', 'status', 'metric', 'best', 'test', 'drones', 'user', 'project', 'started'],
+        runRows(list),
+      );
     });
 
   runs
@@ -111,7 +119,11 @@ function addRunsCommand(program: Command): void {
           `search      ${config.strategy ?? ''}, population ${config.populationSize ?? ''}, budget ${JSON.stringify(config.budget ?? {})}`,
           `drones      ${run.evaluated}, best ${fixed(run.bestScore)}, champion ${run.championId ?? '—'}, test ${fixed(run.testScore)}`,
           `started     ${when(run.startedAt)}${run.finishedAt ? `, finished ${when(run.finishedAt)}` : ''}`,
-          ...(run.user || run.project ? [`by          ${run.user ?? 'unknown'}, project ${run.project ?? 'default'}${run.host ? `, on ${run.host}` : ''}`] : []),
+          ...(run.user || run.project
+            ? [
+                `by          ${run.user ?? 'unknown'}, project ${run.project ?? 'default'}${run.host ? `, on ${run.host}` : ''}`,
+              ]
+            : []),
           ...(run.error ? [`error       ${run.error}`] : []),
           '',
         ].join('\n'),
@@ -246,8 +258,12 @@ function addModelsCommand(program: Command): void {
           `model ${info.name} version ${info.version} (${info.stage})`,
           `task        ${info.task}${model.classes ? ` (classes: ${model.classes.join(', ')})` : ''}`,
           `from        ${info.runId ? `run ${info.runId}, drone ${info.droneId}` : 'a model saved without its run'}`,
-          ...(info.datasetFingerprint ? [`dataset     fingerprint ${info.datasetFingerprint} (beemind datasets list)`] : []),
-          ...(info.user || info.project ? [`by          ${info.user ?? 'unknown'}, project ${info.project ?? 'default'}`] : []),
+          ...(info.datasetFingerprint
+            ? [`dataset     fingerprint ${info.datasetFingerprint} (beemind datasets list)`]
+            : []),
+          ...(info.user || info.project
+            ? [`by          ${info.user ?? 'unknown'}, project ${info.project ?? 'default'}`]
+            : []),
           `score       ${info.metric ?? ''} ${fixed(info.score)}${info.testScore !== null ? `, test ${fixed(info.testScore)}` : ''}`,
           `features    ${model.featureNames.join(', ')}`,
           `tags        ${Object.entries(info.tags)
@@ -398,7 +414,9 @@ export function evolveStoreOptions(o: {
 export function addDatasetVersionsCommand(datasets: Command): void {
   datasets
     .command('list')
-    .description('list dataset versions (by fingerprint), most recently used first, with their runs and models')
+    .description(
+      'list dataset versions (by fingerprint), most recently used first, with their runs and models',
+    )
     .option('--store <file>', STORE_HELP)
     .option('--json', 'print JSON')
     .action((o) => {
@@ -477,7 +495,9 @@ function addBackupCommands(program: Command): void {
         r.skippedRuns + r.skippedModels > 0
           ? ` (skipped ${plural(r.skippedRuns, 'run')} and ${plural(r.skippedModels, 'model version')} it holds already)`
           : '';
-      write(`copied ${plural(r.runs, 'run')} and ${plural(r.models, 'model version')} from ${r.from} into ${r.to}${skipped}`);
+      write(
+        `copied ${plural(r.runs, 'run')} and ${plural(r.models, 'model version')} from ${r.from} into ${r.to}${skipped}`,
+      );
     });
 }
 

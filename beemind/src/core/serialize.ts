@@ -39,7 +39,10 @@ function unpackAs(p: PackedArray, dtype: PackedArray['dtype']): Typed {
   }
   if (found !== dtype) throw malformed(`it holds ${found} values where ${dtype} values belong`);
   // one of the stored dtypes (checked above), so one of the Typed arrays
-  const Ctor = kindOfShort(dtype)!.array as unknown as { new (b: ArrayBuffer, o: number, n: number): Typed; BYTES_PER_ELEMENT: number };
+  const Ctor = kindOfShort(dtype)!.array as unknown as {
+    new (b: ArrayBuffer, o: number, n: number): Typed;
+    BYTES_PER_ELEMENT: number;
+  };
   const bytes = Buffer.from(base64, 'base64');
   if (bytes.byteLength % Ctor.BYTES_PER_ELEMENT !== 0) {
     throw malformed(`${bytes.byteLength} bytes are not a whole number of ${dtype} values`);

@@ -17,7 +17,10 @@ export function checkMatrix(X: Matrix, { allowMissing = false, who }: MatrixChec
     throw new DataError('data.empty', `${who} got no rows; pass at least one row of data.`);
   }
   if (X.cols === 0) {
-    throw new DataError('data.no_features', `${who} got rows with no feature columns; pass at least one feature.`);
+    throw new DataError(
+      'data.no_features',
+      `${who} got rows with no feature columns; pass at least one feature.`,
+    );
   }
   const d = X.data;
   for (let k = 0; k < d.length; k++) {
@@ -53,7 +56,10 @@ export function checkTarget(
   if (task === 'regression') {
     for (let i = 0; i < y.length; i++) {
       if (!Number.isFinite(y[i])) {
-        throw new DataError('data.bad_target', `${who}: target value at row ${i} is ${y[i]}; drop rows with a missing target.`);
+        throw new DataError(
+          'data.bad_target',
+          `${who}: target value at row ${i} is ${y[i]}; drop rows with a missing target.`,
+        );
       }
     }
     return 0;

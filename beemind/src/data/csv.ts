@@ -57,11 +57,17 @@ export function parseCSV(text: string, options: ReadCSVOptions = {}, origin = 'C
     );
   }
   if (records.length === 0) {
-    throw new DataError('data.empty', `${printable(origin, { inline: true })} is empty; a CSV needs a header row and at least one data row.`);
+    throw new DataError(
+      'data.empty',
+      `${printable(origin, { inline: true })} is empty; a CSV needs a header row and at least one data row.`,
+    );
   }
   const [header, ...body] = records;
   if (body.length === 0) {
-    throw new DataError('data.empty', `${printable(origin, { inline: true })} has a header but no data rows.`);
+    throw new DataError(
+      'data.empty',
+      `${printable(origin, { inline: true })} has a header but no data rows.`,
+    );
   }
   const names = header.map((h, j) => h.trim() || `column_${j}`);
   const columns = names.map((name, j) =>

@@ -140,21 +140,36 @@ export function fromTable(table: {
   array(name: string): ArrayLike<unknown>;
 }): DataFrame {
   if (!table || typeof table.columnNames !== 'function') {
-    throw new DataError('data.not_a_table', 'fromTable expects an arquero table (for example aq.table({...})).');
+    throw new DataError(
+      'data.not_a_table',
+      'fromTable expects an arquero table (for example aq.table({...})).',
+    );
   }
   const columns = table.columnNames().map((name): Column => {
     const values = Array.from(table.array(name));
-    const present = values.filter((v) => v !== null && v !== undefined && !(typeof v === 'number' && isNaN(v)));
+    const present = values.filter(
+      (v) => v !== null && v !== undefined && !(typeof v === 'number' && isNaN(v)),
+    );
     if (present.length > 0 && present.every((v) => typeof v === 'boolean')) {
-      return { name, kind: 'boolean', values: Float64Array.from(values, (v) => (typeof v === 'boolean' ? +v : NaN)) };
+      return {
+        name,
+        kind: 'boolean',
+        values: Float64Array.from(values, (v) => (typeof v === 'boolean' ? +v : NaN)),
+      };
     }
     if (present.length > 0 && present.every((v) => typeof v === 'number')) {
-      return { name, kind: 'numeric', values: Float64Array.from(values, (v) => (typeof v === 'number' ? v : NaN)) };
+      return {
+        name,
+        kind: 'numeric',
+        values: Float64Array.from(values, (v) => (typeof v === 'number' ? v : NaN)),
+      };
     }
     return {
       name,
       kind: 'categorical',
-      values: values.map((v) => (v === null || v === undefined || (typeof v === 'number' && isNaN(v)) ? null : String(v))),
+      values: values.map((v) =>
+        v === null || v === undefined || (typeof v === 'number' && isNaN(v)) ? null : String(v),
+      ),
     };
   });
   return new DataFrame(columns);

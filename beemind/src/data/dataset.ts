@@ -45,7 +45,10 @@ export class Dataset {
     this.features = DataFrame.fromFrame(features);
     this.target = target;
     this.name = name;
-    this.fingerprint = fingerprintFrame(this.features, `${target.name}|${target.task}|${target.classes?.join('\u0000')}|${Buffer.from(target.values.buffer, target.values.byteOffset, target.values.byteLength).toString('base64')}`);
+    this.fingerprint = fingerprintFrame(
+      this.features,
+      `${target.name}|${target.task}|${target.classes?.join('\u0000')}|${Buffer.from(target.values.buffer, target.values.byteOffset, target.values.byteLength).toString('base64')}`,
+    );
   }
 
   get rows(): number {
@@ -134,7 +137,10 @@ export function toDataset(frame: Frame, options: DatasetOptions): Dataset {
     column = takeFrameRows({ rows: df.rows, columns: [targetColumn] }, keep).columns[0];
   }
   if (features.columns.length === 0) {
-    throw new DataError('data.no_features', `the table has no columns besides the target ${quote(options.target)}.`);
+    throw new DataError(
+      'data.no_features',
+      `the table has no columns besides the target ${quote(options.target)}.`,
+    );
   }
   return new Dataset(features, encodeTarget(column, task), options.name ?? df.name);
 }
@@ -155,7 +161,9 @@ function encodeTarget(column: Column, task: Task): TargetInfo {
     booleanLabels ? booleanLabels[v === 1 ? 1 : 0] : String(v),
   );
   const numericLabels = column.kind === 'numeric';
-  const classes = [...new Set(labels)].sort((a, b) => (numericLabels ? Number(a) - Number(b) : a < b ? -1 : a > b ? 1 : 0));
+  const classes = [...new Set(labels)].sort((a, b) =>
+    numericLabels ? Number(a) - Number(b) : a < b ? -1 : a > b ? 1 : 0,
+  );
   if (classes.length < 2) {
     throw new DataError(
       'data.single_class',

@@ -54,7 +54,10 @@ export function createFrame(columns: readonly Column[]): Frame {
       );
     }
     if (seen.has(c.name)) {
-      throw new DataError('data.duplicate_column', `column name ${quote(c.name)} appears twice; rename one of them.`);
+      throw new DataError(
+        'data.duplicate_column',
+        `column name ${quote(c.name)} appears twice; rename one of them.`,
+      );
     }
     seen.add(c.name);
   }

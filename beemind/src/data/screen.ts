@@ -106,5 +106,10 @@ export function uselessColumns(frame: Frame): DroppedColumn[] {
 /** `dropped` as one line for people: `pixel_0_0 (constant), id (identifier), b (duplicate of a)`. */
 export function describeDropped(dropped: readonly DroppedColumn[]): string {
   const name = (column: string) => printable(column, { inline: true }); // column names are file contents
-  return dropped.map((d) => `${name(d.column)} (${d.reason === 'duplicate' ? `duplicate of ${name(d.of ?? '?')}` : d.reason})`).join(', ');
+  return dropped
+    .map(
+      (d) =>
+        `${name(d.column)} (${d.reason === 'duplicate' ? `duplicate of ${name(d.of ?? '?')}` : d.reason})`,
+    )
+    .join(', ');
 }

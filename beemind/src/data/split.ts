@@ -26,9 +26,7 @@ function shuffledGroups(n: number, rng: Random, stratify?: Float64Array | null):
     if (!group) byClass.set(c, (group = []));
     group.push(i);
   }
-  return [...byClass.keys()]
-    .sort((a, b) => a - b)
-    .map((c) => rng.shuffle(Int32Array.from(byClass.get(c)!)));
+  return [...byClass.keys()].sort((a, b) => a - b).map((c) => rng.shuffle(Int32Array.from(byClass.get(c)!)));
 }
 
 function sorted(indices: number[]): Int32Array {
@@ -73,7 +71,10 @@ export function kFold(n: number, k = 5, options: SplitOptions = {}): Split[] {
     throw new ConfigurationError('split.bad_folds', `K-fold needs an integer k ≥ 2 (got ${k}).`);
   }
   if (n < k) {
-    throw new DataError('data.too_small', `${n} rows cannot be split into ${k} folds; use fewer folds or more data.`);
+    throw new DataError(
+      'data.too_small',
+      `${n} rows cannot be split into ${k} folds; use fewer folds or more data.`,
+    );
   }
   const rng = toRandom(options.seed);
   const foldOf = new Int32Array(n);

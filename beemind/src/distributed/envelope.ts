@@ -26,7 +26,8 @@ interface Header {
 
 function dtypeOf(a: EnvelopeArray): DType {
   const kind = kindOfArray(a);
-  if (!kind) throw new ProtocolError('envelope.bad_array', `cannot pack a ${Object.prototype.toString.call(a)}.`);
+  if (!kind)
+    throw new ProtocolError('envelope.bad_array', `cannot pack a ${Object.prototype.toString.call(a)}.`);
   return kind.short;
 }
 

@@ -12,7 +12,13 @@ import { serializeError, type Outcome } from './pool/outcome.js';
 import { WorkerPool } from './pool/worker_pool.js';
 import { pluginUrl } from './plugins.js';
 import type { PipelineJSON } from '../pipeline/pipeline.js';
-import { evaluateGenome, type EvaluationData, type EvaluationJob, type EvaluationResult, type FitJob } from './evaluate.js';
+import {
+  evaluateGenome,
+  type EvaluationData,
+  type EvaluationJob,
+  type EvaluationResult,
+  type FitJob,
+} from './evaluate.js';
 
 export interface EvaluationBackend {
   readonly name: string;
@@ -24,7 +30,11 @@ export interface EvaluationBackend {
    * `id` names the evaluation within the run (drone and rung, e.g. `d7.r0`): a distributed backend makes it
    * the job id, so a job added or finished twice still counts once.
    */
-  evaluate(key: string, job: EvaluationJob, options?: { timeoutMs?: number; id?: string }): Promise<Outcome<EvaluationResult>>;
+  evaluate(
+    key: string,
+    job: EvaluationJob,
+    options?: { timeoutMs?: number; id?: string },
+  ): Promise<Outcome<EvaluationResult>>;
   /**
    * Fits a pipeline on every row of the data prepared under `key` (its folds unused), serialised. Optional:
    * without it, a run refits its champion's members on its own thread, one after the other.
@@ -104,8 +114,14 @@ export class ThreadBackend implements EvaluationBackend {
     this.pool.share(key, data);
   }
 
-  evaluate(key: string, job: EvaluationJob, options: { timeoutMs?: number } = {}): Promise<Outcome<EvaluationResult>> {
-    return this.pool.run({ key, job }, { timeoutMs: options.timeoutMs }) as Promise<Outcome<EvaluationResult>>;
+  evaluate(
+    key: string,
+    job: EvaluationJob,
+    options: { timeoutMs?: number } = {},
+  ): Promise<Outcome<EvaluationResult>> {
+    return this.pool.run({ key, job }, { timeoutMs: options.timeoutMs }) as Promise<
+      Outcome<EvaluationResult>
+    >;
   }
 
   fit(key: string, job: FitJob): Promise<Outcome<PipelineJSON>> {

@@ -129,7 +129,8 @@ export async function evaluateGenome(data: EvaluationData, job: EvaluationJob): 
       const values = proba ? proba.data : (predicted as Float64Array);
       for (let k = 0; k < fold.test.length; k++) {
         const row = fold.test[k];
-        for (let c = 0; c < columns; c++) predictions[row * columns + c] += values[k * columns + c] / timesScored![row];
+        for (let c = 0; c < columns; c++)
+          predictions[row * columns + c] += values[k * columns + c] / timesScored![row];
       }
     }
     if (job.measureSize && f === 0) modelSize = JSON.stringify(pipeline.toJSON()).length;

@@ -8,7 +8,9 @@ import { ConfigurationError } from '../core/errors.js';
 
 /** A plugin path (relative to the working directory) or URL, as an importable URL string. */
 export function pluginUrl(plugin: string): string {
-  return /^[a-z][a-z0-9+.-]*:/i.test(plugin) && !/^[a-z]:[\\/]/i.test(plugin) ? plugin : pathToFileURL(resolvePath(plugin)).href;
+  return /^[a-z][a-z0-9+.-]*:/i.test(plugin) && !/^[a-z]:[\\/]/i.test(plugin)
+    ? plugin
+    : pathToFileURL(resolvePath(plugin)).href;
 }
 
 /** Imports each plugin once (module caching makes repeated calls free). */

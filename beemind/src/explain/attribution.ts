@@ -214,11 +214,7 @@ export function fromBoostedTree(trees: BoostedTrees, t: number, background: Matr
 }
 
 /** TreeSHAP over a boosting model's trees on its raw (log-odds or value) scale, baseline included. */
-function boostingShap(
-  model: HistGradientBoosting,
-  X: Matrix,
-  background: Matrix,
-): Attribution {
+function boostingShap(model: HistGradientBoosting, X: Matrix, background: Matrix): Attribution {
   const boosted = model.boosted;
   const K = boosted.trees.nOutputs;
   const trees: ShapTree[] = [];

@@ -118,7 +118,11 @@ export function explainModel(
 }
 
 /** The Explanation of `explained`'s rows from an attribution over its columns. */
-function explanation(model: ExplainableModel, explained: Frame, attribution: Attribution & { scale: Scale }): Explanation {
+function explanation(
+  model: ExplainableModel,
+  explained: Frame,
+  attribution: Attribution & { scale: Scale },
+): Explanation {
   const p = explained.columns.length;
   const K = attribution.base.length;
   return new Explanation({
@@ -126,7 +130,9 @@ function explanation(model: ExplainableModel, explained: Frame, attribution: Att
     outputs: outputNames(model),
     scale: attribution.scale,
     base: Array.from(attribution.base),
-    values: attribution.values.map((phi) => Array.from({ length: K }, (_, k) => phi.slice(k * p, (k + 1) * p))),
+    values: attribution.values.map((phi) =>
+      Array.from({ length: K }, (_, k) => phi.slice(k * p, (k + 1) * p)),
+    ),
     method: attribution.method,
     maxError: attribution.maxError,
     rows: Array.from({ length: explained.rows }, (_, i) => rowObject(explained, i)),

@@ -84,7 +84,8 @@ export class LeafTableExplainer {
       const f = tree.feature[node];
       if (f < 0) continue;
       const at = node * rows;
-      for (let i = 0; i < rows; i++) wentLeft[at + i] = goesLeft(threshold, missingLeft, categories, node, data[i * p + f]) ? 1 : 0;
+      for (let i = 0; i < rows; i++)
+        wentLeft[at + i] = goesLeft(threshold, missingLeft, categories, node, data[i * p + f]) ? 1 : 0;
     }
     // the path to the current node: node, direction taken (1 = left), feature, branch fraction
     const stepNode: number[] = [];

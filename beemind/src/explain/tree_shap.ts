@@ -14,7 +14,6 @@ import type { ShapTree } from './shap_tree.js';
 
 export type { ShapTree };
 
-
 /** Number of nodes on the longest root-to-leaf path, minus one (a lone leaf has depth 0). */
 export function treeDepth(tree: ShapTree): number {
   let max = 0;
@@ -29,7 +28,11 @@ export function treeDepth(tree: ShapTree): number {
 }
 
 /** Whether value x goes to the left child of `node` (NaN follows the node's missing-value direction). */
-export function goesLeft(tree: Pick<ShapTree, 'threshold' | 'missingLeft' | 'categories'>, node: number, x: number): boolean {
+export function goesLeft(
+  tree: Pick<ShapTree, 'threshold' | 'missingLeft' | 'categories'>,
+  node: number,
+  x: number,
+): boolean {
   return testNode(tree.threshold, tree.missingLeft, tree.categories ?? null, node, x);
 }
 

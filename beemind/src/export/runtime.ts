@@ -592,7 +592,9 @@ export function createPredictor(state: PortableState): PortablePredictor {
         share[i] = k === -2 ? NaN : k === -1 ? 0 : enc.frequency[k];
       }
       if (outputs === 1) out.push({ name: c.name + '=target', kind: 'numeric', values: encoded[0] });
-      else for (let t = 0; t < outputs; t++) out.push({ name: c.name + '=target_' + t, kind: 'numeric', values: encoded[t] });
+      else
+        for (let t = 0; t < outputs; t++)
+          out.push({ name: c.name + '=target_' + t, kind: 'numeric', values: encoded[t] });
       if (step.frequency) out.push({ name: c.name + '=frequency', kind: 'numeric', values: share });
     }
     return out;
@@ -723,7 +725,15 @@ export function createPredictor(state: PortableState): PortablePredictor {
     if (hours > 23 || minutes > 59 || seconds >= 61) return null;
     const days = daysFromCivil(year, month, day);
     const hour = hours + minutes / 60 + seconds / 3600;
-    return [year, month, day, (((days + 3) % 7) + 7) % 7, days - daysFromCivil(year, 1, 1) + 1, days + hour / 24, hour];
+    return [
+      year,
+      month,
+      day,
+      (((days + 3) % 7) + 7) % 7,
+      days - daysFromCivil(year, 1, 1) + 1,
+      days + hour / 24,
+      hour,
+    ];
   }
 
   function datesTransform(step: DatesStep, columns: Column[], rows: number): Column[] {
@@ -745,7 +755,8 @@ export function createPredictor(state: PortableState): PortablePredictor {
         const parts = v === null ? null : dateParts(v);
         for (let k = 0; k < count; k++) outputs[k][i] = parts ? parts[k] : NaN;
       }
-      for (let k = 0; k < count; k++) out.push({ name: c.name + '.' + names[k], kind: 'numeric', values: outputs[k] });
+      for (let k = 0; k < count; k++)
+        out.push({ name: c.name + '.' + names[k], kind: 'numeric', values: outputs[k] });
     }
     return out;
   }
@@ -800,7 +811,8 @@ export function createPredictor(state: PortableState): PortablePredictor {
         norm = Math.sqrt(norm);
         if (norm > 0) for (let b = 0; b < buckets; b++) outputs[b][i] = weights[b] / norm;
       }
-      for (let b = 0; b < buckets; b++) out.push({ name: c.name + '=tfidf_' + b, kind: 'numeric', values: outputs[b] });
+      for (let b = 0; b < buckets; b++)
+        out.push({ name: c.name + '=tfidf_' + b, kind: 'numeric', values: outputs[b] });
     }
     return out;
   }
@@ -813,7 +825,8 @@ export function createPredictor(state: PortableState): PortablePredictor {
     if (kind === 'simple_imputer') out = imputerTransform(step as ImputerStep, columns, rows);
     else if (kind === 'one_hot_encoder') out = oneHotTransform(step as OneHotStep, columns, rows);
     else if (kind === 'ordinal_encoder') out = ordinalTransform(step as OrdinalStep, columns, rows);
-    else if (kind === 'target_encoder') out = targetEncoderTransform(step as TargetEncoderStep, columns, rows);
+    else if (kind === 'target_encoder')
+      out = targetEncoderTransform(step as TargetEncoderStep, columns, rows);
     else if (kind === 'date_features') out = datesTransform(step as DatesStep, columns, rows);
     else if (kind === 'text_tfidf') out = textTransform(step as TextStep, columns, rows);
     // drop_text keeps the columns that were not text at fit; they may still be categorical
@@ -1308,7 +1321,8 @@ export function createPredictor(state: PortableState): PortablePredictor {
           const p = Math.min(1 - 1e-6, Math.max(1e-6, out[i * 2 + 1]));
           X[i * q + m] = Math.log(p / (1 - p));
         } else {
-          for (let k = 0; k < K; k++) X[i * q + m * K + k] = Math.log(Math.min(1 - 1e-6, Math.max(1e-6, out[i * K + k])));
+          for (let k = 0; k < K; k++)
+            X[i * q + m * K + k] = Math.log(Math.min(1 - 1e-6, Math.max(1e-6, out[i * K + k])));
         }
       }
     }
@@ -1322,7 +1336,10 @@ export function createPredictor(state: PortableState): PortablePredictor {
     if (level2 !== null) {
       const outputs: Float64Array[] = [];
       for (let m = 0; m < members.length; m++) outputs.push(memberOutput(members[m], frame));
-      return { rows: frame.rows, values: modelOutput(level2.model, stackInputs(outputs, frame.rows), frame.rows) };
+      return {
+        rows: frame.rows,
+        values: modelOutput(level2.model, stackInputs(outputs, frame.rows), frame.rows),
+      };
     }
     let sum = new Float64Array(0);
     for (let m = 0; m < members.length; m++) {

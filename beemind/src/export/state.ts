@@ -51,12 +51,23 @@ const STEPS = new Map<string, StepReader>([
     }),
   ],
   ['one_hot_encoder', (p, s) => ({ handleUnknown: p.handleUnknown, layout: s.layout })],
-  ['ordinal_encoder', (p, s) => ({ handleUnknown: p.handleUnknown, categories: s.categories, codes: s.codes, unseenCodes: s.unseenCodes })],
+  [
+    'ordinal_encoder',
+    (p, s) => ({
+      handleUnknown: p.handleUnknown,
+      categories: s.categories,
+      codes: s.codes,
+      unseenCodes: s.unseenCodes,
+    }),
+  ],
   ['target_encoder', (p, s) => ({ frequency: p.frequency, prior: s.prior, encodings: s.encodings })],
   ['date_features', (_p, s) => ({ dates: s.dates })],
   ['text_tfidf', (p, s) => ({ buckets: p.buckets, ngrams: p.ngrams, idf: s.idf })],
   // leaving text out is a selection of the other columns: the runtime's selectTransform applies it
-  ['drop_text', (_p, s) => ({ kept: (s.dropped as boolean[]).flatMap((dropped, j) => (dropped ? [] : [j])) })],
+  [
+    'drop_text',
+    (_p, s) => ({ kept: (s.dropped as boolean[]).flatMap((dropped, j) => (dropped ? [] : [j])) }),
+  ],
   ['log1p', () => ({})],
   ['pairwise_products', (_p, s) => ({ sources: s.sources })],
   ['quantile_binning', (p, s) => ({ encode: p.encode, cuts: s.cuts })],

@@ -19,7 +19,11 @@ function classCount(...arrays: ArrayLike<number>[]): number {
 }
 
 /** counts[t * k + p] = number of rows with true class t predicted as p. */
-export function confusionMatrix(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, nClasses?: number): number[][] {
+export function confusionMatrix(
+  yTrue: ArrayLike<number>,
+  yPred: ArrayLike<number>,
+  nClasses?: number,
+): number[][] {
   checkLengths(yTrue, yPred, 'confusionMatrix');
   const k = nClasses ?? classCount(yTrue, yPred);
   const m = Array.from({ length: k }, () => new Array<number>(k).fill(0));
@@ -106,7 +110,10 @@ export function binaryAuc(yTrue: ArrayLike<number>, scores: ArrayLike<number>): 
   }
   const negatives = n - positives;
   if (positives === 0 || negatives === 0) {
-    throw new DataError('metric.one_class', 'ROC AUC is undefined when the true labels contain a single class.');
+    throw new DataError(
+      'metric.one_class',
+      'ROC AUC is undefined when the true labels contain a single class.',
+    );
   }
   return (rankSumPositive - (positives * (positives + 1)) / 2) / (positives * negatives);
 }
@@ -129,6 +136,7 @@ export function rocAuc(yTrue: ArrayLike<number>, proba: Matrix): number {
     sum += binaryAuc(truth, column(c));
     count++;
   }
-  if (count === 0) throw new DataError('metric.one_class', 'ROC AUC is undefined: only one class is present.');
+  if (count === 0)
+    throw new DataError('metric.one_class', 'ROC AUC is undefined: only one class is present.');
   return sum / count;
 }

@@ -5,7 +5,10 @@ import { DataError } from '../core/errors.js';
 
 function check(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, who: string): void {
   if (yTrue.length !== yPred.length) {
-    throw new DataError('metric.length_mismatch', `${who}: ${yTrue.length} true values but ${yPred.length} predictions.`);
+    throw new DataError(
+      'metric.length_mismatch',
+      `${who}: ${yTrue.length} true values but ${yPred.length} predictions.`,
+    );
   }
   if (yTrue.length === 0) throw new DataError('metric.empty', `${who}: no values to score.`);
 }

@@ -25,9 +25,21 @@ const label = (
   task: Task,
   greaterIsBetter: boolean,
   fn: (y: Float64Array, p: Float64Array) => number,
-): Scorer => ({ name, label: text, task, greaterIsBetter, needsProba: false, score: (y, p) => fn(y, p as Float64Array) });
+): Scorer => ({
+  name,
+  label: text,
+  task,
+  greaterIsBetter,
+  needsProba: false,
+  score: (y, p) => fn(y, p as Float64Array),
+});
 
-const proba = (name: string, text: string, greaterIsBetter: boolean, fn: (y: Float64Array, p: Matrix) => number): Scorer => ({
+const proba = (
+  name: string,
+  text: string,
+  greaterIsBetter: boolean,
+  fn: (y: Float64Array, p: Matrix) => number,
+): Scorer => ({
   name,
   label: text,
   task: 'classification',
@@ -62,7 +74,10 @@ export function getScorer(name: string, task?: Task): Scorer {
     );
   }
   if (task && s.task !== task) {
-    throw new ConfigurationError('metric.wrong_task', `metric ${quote(name)} is for ${s.task}, but this is a ${task} task.`);
+    throw new ConfigurationError(
+      'metric.wrong_task',
+      `metric ${quote(name)} is for ${s.task}, but this is a ${task} task.`,
+    );
   }
   return s;
 }

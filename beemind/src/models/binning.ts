@@ -119,7 +119,10 @@ export class BinMapper {
  * Cut points for sorted, non-missing values: midpoints between distinct values (returned too), or quantiles
  * (distinct: null).
  */
-function findCuts(sorted: Float64Array, maxBins: number): { cuts: Float64Array; distinct: Float64Array | null } {
+function findCuts(
+  sorted: Float64Array,
+  maxBins: number,
+): { cuts: Float64Array; distinct: Float64Array | null } {
   let nDistinct = 0;
   for (let k = 0; k < sorted.length && nDistinct <= maxBins; k++) {
     if (k === 0 || sorted[k] !== sorted[k - 1]) nDistinct++;

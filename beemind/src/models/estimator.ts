@@ -128,7 +128,10 @@ export abstract class BaseEstimator<P extends Record<string, unknown>> implement
   /** Classifiers: rows × nClasses probabilities. A regressor has none and says so. */
   predictProba(X: Matrix): Matrix {
     if (this.task !== 'classification') {
-      throw new ConfigurationError('model.no_proba', `${this.who} predicts values, not probabilities; use predict().`);
+      throw new ConfigurationError(
+        'model.no_proba',
+        `${this.who} predicts values, not probabilities; use predict().`,
+      );
     }
     this.checkPredict(X);
     return this.predictProbaValidated(X);
@@ -136,7 +139,9 @@ export abstract class BaseEstimator<P extends Record<string, unknown>> implement
 
   /** The prediction of checked input: the most probable class, or the family's values. */
   private predictValidated(X: Matrix): Float64Array {
-    return this.task === 'classification' ? argmaxRows(this.predictProbaValidated(X)) : this.predictValuesValidated(X);
+    return this.task === 'classification'
+      ? argmaxRows(this.predictProbaValidated(X))
+      : this.predictValuesValidated(X);
   }
 
   /** Classifiers: the probabilities of checked input. */
@@ -161,7 +166,9 @@ export abstract class BaseEstimator<P extends Record<string, unknown>> implement
       family: this.family,
       task: this.task,
       params: this.getParams(),
-      state: this.fitted ? { nFeatures: this.nFeatures, nClasses: this.nClasses, model: this.getState() } : null,
+      state: this.fitted
+        ? { nFeatures: this.nFeatures, nClasses: this.nClasses, model: this.getState() }
+        : null,
     };
   }
 
@@ -173,7 +180,8 @@ export abstract class BaseEstimator<P extends Record<string, unknown>> implement
     if (state === null || state === undefined) return this;
     const s = StateReader.of(state, this.who);
     const nFeatures = s.integer('nFeatures', 1, MAX_FEATURES);
-    const nClasses = this.task === 'classification' ? s.integer('nClasses', 2, MAX_CLASSES) : s.integer('nClasses', 0, 0);
+    const nClasses =
+      this.task === 'classification' ? s.integer('nClasses', 2, MAX_CLASSES) : s.integer('nClasses', 0, 0);
     // the family's reader checks its state against these
     this.nFeatures = nFeatures;
     this.nClasses = nClasses;

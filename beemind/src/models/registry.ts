@@ -43,7 +43,11 @@ export function getModelFamily(id: string): ModelFamily {
 }
 
 /** Creates an unfitted model of `family` for `task` with validated hyperparameters. */
-export function createModel(family: string, task: Task, params?: Record<string, unknown>): RestorableEstimator {
+export function createModel(
+  family: string,
+  task: Task,
+  params?: Record<string, unknown>,
+): RestorableEstimator {
   const f = getModelFamily(family);
   if (!f.tasks.includes(task)) {
     throw new ConfigurationError(

@@ -67,8 +67,17 @@ export function level2Output(level2: Pipeline, inputs: Frame): Matrix | Float64A
  * A stack's prediction on `frame` (the model's feature columns): class probabilities (rows × classes) or values
  * of `level2` on the members' outputs.
  */
-export function stackPrediction(members: readonly { pipeline: Pipeline }[], level2: Pipeline, frame: Frame): Matrix | Float64Array {
+export function stackPrediction(
+  members: readonly { pipeline: Pipeline }[],
+  level2: Pipeline,
+  frame: Frame,
+): Matrix | Float64Array {
   const classification = level2.task === 'classification';
-  const outputs = members.map((m) => (classification ? m.pipeline.predictProba(frame).data : m.pipeline.predict(frame)));
-  return level2Output(level2, stackInputs(outputs, frame.rows, { task: level2.task, nClasses: level2.model.nClasses }));
+  const outputs = members.map((m) =>
+    classification ? m.pipeline.predictProba(frame).data : m.pipeline.predict(frame),
+  );
+  return level2Output(
+    level2,
+    stackInputs(outputs, frame.rows, { task: level2.task, nClasses: level2.model.nClasses }),
+  );
 }

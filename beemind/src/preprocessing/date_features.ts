@@ -56,7 +56,8 @@ export class DateFeatures extends BaseTransformer<DateFeaturesParams> {
         const parsed = v === null ? null : parseDateTime(v);
         for (const [k, [, part]] of parts.entries()) outputs[k][i] = parsed ? (parsed[part] as number) : NaN;
       }
-      for (const [k, [suffix]] of parts.entries()) out.push({ name: `${c.name}.${suffix}`, kind: 'numeric', values: outputs[k] });
+      for (const [k, [suffix]] of parts.entries())
+        out.push({ name: `${c.name}.${suffix}`, kind: 'numeric', values: outputs[k] });
     }
     return out;
   }

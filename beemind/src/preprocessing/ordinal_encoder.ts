@@ -49,7 +49,12 @@ export class OrdinalEncoder extends BaseTransformer<OrdinalEncoderParams> {
     super(ordinalEncoderSchema, params, 'ordinal_encoder');
   }
 
-  protected fitColumns(columns: readonly Column[], rows: number, y: Float64Array | undefined, context: TransformerFitContext): void {
+  protected fitColumns(
+    columns: readonly Column[],
+    rows: number,
+    y: Float64Array | undefined,
+    context: TransformerFitContext,
+  ): void {
     // one target column is one order: a regression's values, or the share of the second of two classes
     const targets = this.params.order === 'target' && y ? targetColumns(y, context) : [];
     const byTarget = targets.length === 1;
@@ -60,9 +65,16 @@ export class OrdinalEncoder extends BaseTransformer<OrdinalEncoderParams> {
     this.codes = columns.map((c, j) => {
       const cats = this.categories[j];
       if (c.kind !== 'categorical' || !cats || !byTarget) return null;
-      const mean = new Map([...categoryMeans(c.values, targets, () => true, prior, this.params.smoothing)].map(([cat, m]) => [cat, m[0]]));
+      const mean = new Map(
+        [...categoryMeans(c.values, targets, () => true, prior, this.params.smoothing)].map(([cat, m]) => [
+          cat,
+          m[0],
+        ]),
+      );
       // ranked by mean; ties keep code-point order (a stable sort of a sorted list), so codes never depend on row order
-      const ranked = cats.filter((cat) => counts[j]!.get(cat)! >= this.params.minCount).sort((a, b) => mean.get(a)! - mean.get(b)!);
+      const ranked = cats
+        .filter((cat) => counts[j]!.get(cat)! >= this.params.minCount)
+        .sort((a, b) => mean.get(a)! - mean.get(b)!);
       const rank = new Map(ranked.map((cat, k) => [cat, k]));
       // the shared code lies between the categories whose means are below the overall mean and the others
       const shared = ranked.filter((cat) => mean.get(cat)! < prior[0]).length - 0.5;
@@ -102,7 +114,12 @@ export class OrdinalEncoder extends BaseTransformer<OrdinalEncoderParams> {
   }
 
   protected setState(state: StateReader): void {
-    this.categories = readCategoryLayout(state, 'categories', this.input!, (list, j) => list.strings(j, { unique: true }) as string[]);
+    this.categories = readCategoryLayout(
+      state,
+      'categories',
+      this.input!,
+      (list, j) => list.strings(j, { unique: true }) as string[],
+    );
     // models saved before target order have neither field: codes are the indices, unseen categories -1
     const legacy = !state.has('codes') && !state.has('unseenCodes');
     this.codes = legacy
@@ -110,6 +127,8 @@ export class OrdinalEncoder extends BaseTransformer<OrdinalEncoderParams> {
       : readCategoryLayout(state, 'codes', this.input!, (list, j) =>
           list.isNull(j) ? null : list.numbers(j, { length: this.categories[j]!.length, min: -1 }),
         );
-    this.unseenCodes = legacy ? this.input!.map(() => UNKNOWN_CODE) : state.numbers('unseenCodes', { length: this.input!.length, min: -1 });
+    this.unseenCodes = legacy
+      ? this.input!.map(() => UNKNOWN_CODE)
+      : state.numbers('unseenCodes', { length: this.input!.length, min: -1 });
   }
 }

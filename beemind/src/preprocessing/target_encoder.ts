@@ -64,7 +64,13 @@ export class TargetEncoder extends BaseTransformer<TargetEncoderParams> {
       const encoded = targets.map(() => new Float64Array(frame.rows));
       outsideFold.forEach((outside, f) => {
         const means = categoryMeans(c.values, targets, outside, priors[f], this.params.smoothing);
-        encodeRows(c.values, (v) => means.get(v), priors[f], encoded, (i) => !outside(i));
+        encodeRows(
+          c.values,
+          (v) => means.get(v),
+          priors[f],
+          encoded,
+          (i) => !outside(i),
+        );
       });
       out.push(...encodedColumns(c.name, encoded));
       if (this.params.frequency) out.push(this.frequencyColumn(c, enc, frame.rows));
@@ -72,8 +78,17 @@ export class TargetEncoder extends BaseTransformer<TargetEncoderParams> {
     return createFrame(out);
   }
 
-  protected fitColumns(columns: readonly Column[], rows: number, y: Float64Array | undefined, context: TransformerFitContext): void {
-    if (!y) throw new ConfigurationError('target_encoder.no_target', 'target_encoder learns from the target: fit it with y.');
+  protected fitColumns(
+    columns: readonly Column[],
+    rows: number,
+    y: Float64Array | undefined,
+    context: TransformerFitContext,
+  ): void {
+    if (!y)
+      throw new ConfigurationError(
+        'target_encoder.no_target',
+        'target_encoder learns from the target: fit it with y.',
+      );
     const targets = targetColumns(y, context);
     const all = () => true;
     this.prior = targetMeans(targets, all);
@@ -180,7 +195,10 @@ export function categoryMeans(
   const means = new Map<string, number[]>();
   for (const [v, s] of sums) {
     const count = counts.get(v)!;
-    means.set(v, s.map((sum, o) => (sum + smoothing * prior[o]) / (count + smoothing)));
+    means.set(
+      v,
+      s.map((sum, o) => (sum + smoothing * prior[o]) / (count + smoothing)),
+    );
   }
   return means;
 }

@@ -66,7 +66,8 @@ export class TextTfidf extends BaseTransformer<TextTfidfParams> {
         norm = Math.sqrt(norm);
         if (norm > 0) for (let b = 0; b < buckets; b++) outputs[b][i] = weights[b] / norm;
       }
-      for (let b = 0; b < buckets; b++) out.push({ name: `${c.name}=tfidf_${b}`, kind: 'numeric', values: outputs[b] });
+      for (let b = 0; b < buckets; b++)
+        out.push({ name: `${c.name}=tfidf_${b}`, kind: 'numeric', values: outputs[b] });
     }
     return out;
   }

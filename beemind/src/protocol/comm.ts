@@ -115,13 +115,22 @@ export type Outgoing =
   | { type: 'snapshot'; version: typeof PROTOCOL_VERSION; library: LibraryStatus; runs: RunSnapshot[] }
   | { type: 'events'; version: typeof PROTOCOL_VERSION; events: unknown[] }
   | { type: 'response'; version: typeof PROTOCOL_VERSION; id: string; ok: true; result: unknown }
-  | { type: 'response'; version: typeof PROTOCOL_VERSION; id: string; ok: false; error: { code: string; message: string } }
+  | {
+      type: 'response';
+      version: typeof PROTOCOL_VERSION;
+      id: string;
+      ok: false;
+      error: { code: string; message: string };
+    }
   | { type: 'error'; version: typeof PROTOCOL_VERSION; code: string; message: string; requestId?: string };
 
 // ---------------------------------------------------------------------------------- results of requests
 
 /** A `confusion` result: the library's Run.confusionMatrix. */
-export const ConfusionSchema = z.object({ labels: z.array(z.string()), matrix: z.array(z.array(z.number())) });
+export const ConfusionSchema = z.object({
+  labels: z.array(z.string()),
+  matrix: z.array(z.array(z.number())),
+});
 export type ConfusionMatrix = z.infer<typeof ConfusionSchema>;
 
 /** An `importance` result: the library's ImportanceReport (droneId, metric, features). */

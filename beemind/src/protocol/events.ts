@@ -80,12 +80,22 @@ export const RunStartedSchema = z.object({
     features: z.array(ColumnSchemaSchema),
     /** Columns set aside before the search, and why (absent in runs recorded before screening existed). */
     dropped: z
-      .array(z.object({ column: z.string(), reason: z.enum(['constant', 'duplicate', 'identifier']), of: z.string().optional() }))
+      .array(
+        z.object({
+          column: z.string(),
+          reason: z.enum(['constant', 'duplicate', 'identifier']),
+          of: z.string().optional(),
+        }),
+      )
       .optional(),
   }),
 });
 
-export const DroneEvaluatedSchema = z.object({ type: z.literal('drone.evaluated'), ...base, drone: DroneSchema });
+export const DroneEvaluatedSchema = z.object({
+  type: z.literal('drone.evaluated'),
+  ...base,
+  drone: DroneSchema,
+});
 
 export const GenerationCompletedSchema = z.object({
   type: z.literal('generation.completed'),

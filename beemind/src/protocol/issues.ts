@@ -8,7 +8,9 @@ import { z } from 'zod';
 
 /** `path: message; …` for the first `limit` problems; a problem at the root is named `root`. */
 export function describeIssues(error: z.ZodError, root = '(value)', limit = 5): string {
-  const shown = error.issues.slice(0, limit).map((i) => `${i.path.length > 0 ? z.core.toDotPath(i.path) : root}: ${i.message}`);
+  const shown = error.issues
+    .slice(0, limit)
+    .map((i) => `${i.path.length > 0 ? z.core.toDotPath(i.path) : root}: ${i.message}`);
   const more = error.issues.length - shown.length;
   return shown.join('; ') + (more > 0 ? `; and ${more} more` : '');
 }

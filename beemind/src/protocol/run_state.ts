@@ -4,7 +4,14 @@
  * the stream that the panels, the kernel's progress bar in a cell and the terminal's progress bar share: plain
  * data with a version number that views use as a cache key, no DOM, no kernel, no terminal.
  */
-import type { Drone, GenerationCompleted, ImportanceComputed, RunEvent, RunFinished, RunStarted } from './events.js';
+import type {
+  Drone,
+  GenerationCompleted,
+  ImportanceComputed,
+  RunEvent,
+  RunFinished,
+  RunStarted,
+} from './events.js';
 
 export class FoldedRun {
   started: RunStarted | null = null;

@@ -17,7 +17,10 @@ import { hp, type Space } from './space/types.js';
  * would change nothing, and every variant would be the same pipeline evaluated again.
  */
 export function defaultStepSlots(
-  options: Pick<DefaultSpaceOptions, 'dates' | 'text' | 'missing' | 'categories' | 'manyCategories' | 'orderedCategories'> = {},
+  options: Pick<
+    DefaultSpaceOptions,
+    'dates' | 'text' | 'missing' | 'categories' | 'manyCategories' | 'orderedCategories'
+  > = {},
 ): StepSlot[] {
   const missing = options.missing !== false;
   const categories = options.categories !== false;
@@ -40,7 +43,10 @@ export function defaultStepSlots(
       choices: {
         // kept without missing values in training: rows to predict may still lack a value
         simple_imputer: missing
-          ? { strategy: hp.categorical(['mean', 'median', 'most_frequent', 'iterative']), addIndicator: hp.categorical([false, true]) }
+          ? {
+              strategy: hp.categorical(['mean', 'median', 'most_frequent', 'iterative']),
+              addIndicator: hp.categorical([false, true]),
+            }
           : { strategy: hp.constant('median'), addIndicator: hp.constant(false) },
       },
     },
@@ -49,9 +55,16 @@ export function defaultStepSlots(
       choices: categories
         ? {
             one_hot_encoder: { minFrequency: hp.categorical([0, 0.01, 0.05]) },
-            ordinal_encoder: options.orderedCategories ? { order: hp.categorical(['lexical', 'target']) } : {},
+            ordinal_encoder: options.orderedCategories
+              ? { order: hp.categorical(['lexical', 'target']) }
+              : {},
             ...(options.manyCategories
-              ? { target_encoder: { smoothing: hp.float(1, 100, { log: true }), frequency: hp.categorical([true, false]) } }
+              ? {
+                  target_encoder: {
+                    smoothing: hp.float(1, 100, { log: true }),
+                    frequency: hp.categorical([true, false]),
+                  },
+                }
               : {}),
           }
         : { ordinal_encoder: {} },
@@ -107,8 +120,14 @@ function forestSpace(task: Task, balanced: Space): Space {
  * Model family id → hyperparameter space, for the families that support `task`. With `classWeights`, the tree
  * families may also weigh each class by n / (k · n_c) (scikit-learn's class_weight 'balanced').
  */
-export function defaultModelSpaces(task: Task, options: { classWeights?: boolean } = {}): Record<string, Space> {
-  const balanced: Space = task === 'classification' && options.classWeights ? { classWeight: hp.categorical([null, 'balanced']) } : {};
+export function defaultModelSpaces(
+  task: Task,
+  options: { classWeights?: boolean } = {},
+): Record<string, Space> {
+  const balanced: Space =
+    task === 'classification' && options.classWeights
+      ? { classWeight: hp.categorical([null, 'balanced']) }
+      : {};
   const shared: Record<string, Space> = {
     hist_gradient_boosting: {
       learningRate: hp.float(0.01, 1, { log: true }),

@@ -148,7 +148,8 @@ const AFFINE_SCALERS = new Set(['standard_scaler', 'robust_scaler', 'min_max_sca
  */
 export function evaluationKey(genome: Genome): string {
   const last = genome.steps[genome.steps.length - 1];
-  if (!last || !ORDER_ONLY_FAMILIES.has(genome.model.family) || !AFFINE_SCALERS.has(last.kind)) return genomeKey(genome);
+  if (!last || !ORDER_ONLY_FAMILIES.has(genome.model.family) || !AFFINE_SCALERS.has(last.kind))
+    return genomeKey(genome);
   return genomeKey({ ...genome, steps: genome.steps.slice(0, -1) });
 }
 

@@ -12,7 +12,10 @@ import { LEARNED_PORTFOLIO } from './learned_portfolio.js';
 
 type Params = Record<string, unknown>;
 /** What the portfolio adapts to (parts.ts dataTraits). */
-type Traits = Pick<DefaultSpaceOptions, 'manyCategories' | 'orderedCategories' | 'dates' | 'text' | 'missing'>;
+type Traits = Pick<
+  DefaultSpaceOptions,
+  'manyCategories' | 'orderedCategories' | 'dates' | 'text' | 'missing'
+>;
 
 const impute = (strategy: 'mean' | 'median' = 'median'): GenomeStep => ({
   kind: 'simple_imputer',
@@ -62,7 +65,10 @@ type TextTreatment = keyof typeof TEXT_STEPS;
 
 /** The steps every genome of data with dates or free text opens with, in the slots' order. */
 function dataSteps(traits: { dates?: boolean }, text: TextTreatment | null): GenomeStep[] {
-  return [...(traits.dates ? [{ kind: 'date_features', params: {} }] : []), ...(text ? [TEXT_STEPS[text]] : [])];
+  return [
+    ...(traits.dates ? [{ kind: 'date_features', params: {} }] : []),
+    ...(text ? [TEXT_STEPS[text]] : []),
+  ];
 }
 
 /**
@@ -78,7 +84,10 @@ export function defaultPortfolio(task: Task, traits: Traits = {}): Genome[] {
   return handPicked(task, traits).flatMap((g) =>
     treatments.map((text) => ({
       ...g,
-      steps: [...dataSteps(traits, text), ...g.steps.map((s) => withImputation(withOrder(s, traits), traits))],
+      steps: [
+        ...dataSteps(traits, text),
+        ...g.steps.map((s) => withImputation(withOrder(s, traits), traits)),
+      ],
     })),
   );
 }
@@ -143,9 +152,21 @@ function handPicked(task: Task, traits: Traits): Genome[] {
   // means, 0.990 by target order)
   const targetEncoded: Genome[] = [
     ...(traits.manyCategories
-      ? [{ ...shared.hgb, steps: [impute('median'), { kind: 'target_encoder', params: { smoothing: 10, frequency: true } }] }]
+      ? [
+          {
+            ...shared.hgb,
+            steps: [impute('median'), { kind: 'target_encoder', params: { smoothing: 10, frequency: true } }],
+          },
+        ]
       : []),
-    ...(traits.orderedCategories ? [{ ...shared.hgb, steps: [impute('median'), { kind: 'ordinal_encoder', params: { order: 'target' } }] }] : []),
+    ...(traits.orderedCategories
+      ? [
+          {
+            ...shared.hgb,
+            steps: [impute('median'), { kind: 'ordinal_encoder', params: { order: 'target' } }],
+          },
+        ]
+      : []),
   ];
   const learned = LEARNED_PORTFOLIO[task];
   if (task === 'classification') {
@@ -197,5 +218,9 @@ function distinct(genomes: Genome[]): Genome[] {
  * (steps the space lacks removed, numbers clipped, parameters it adds drawn from `rng`) and deduplicated.
  */
 export function fitPortfolio(space: PipelineSpace, portfolio: readonly Genome[], rng: Random): Genome[] {
-  return distinct(portfolio.filter((g) => Object.hasOwn(space.models, g.model.family)).map((g) => repairGenome(space, g, rng)));
+  return distinct(
+    portfolio
+      .filter((g) => Object.hasOwn(space.models, g.model.family))
+      .map((g) => repairGenome(space, g, rng)),
+  );
 }

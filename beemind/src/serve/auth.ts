@@ -31,18 +31,34 @@ export function authenticate(keys: ApiKeys, request: FastifyRequest, access: Rou
   if (access === 'none') return null;
   const secret = requestSecret(request);
   if (secret === null) {
-    throw new HttpProblem(401, 'unauthenticated', 'this route needs an API key: send `Authorization: Bearer <key>` or `X-API-Key: <key>` (create one with `beemind keys create`).');
+    throw new HttpProblem(
+      401,
+      'unauthenticated',
+      'this route needs an API key: send `Authorization: Bearer <key>` or `X-API-Key: <key>` (create one with `beemind keys create`).',
+    );
   }
   const key = keys.verify(secret);
   if (key === null) {
-    throw new HttpProblem(401, 'unauthenticated', 'the API key is not valid: it is unknown or was revoked; `beemind keys list` shows the live keys.');
+    throw new HttpProblem(
+      401,
+      'unauthenticated',
+      'the API key is not valid: it is unknown or was revoked; `beemind keys list` shows the live keys.',
+    );
   }
   if (access === 'admin' && !key.admin) {
-    throw new HttpProblem(403, 'forbidden', `the API key ${key.id} is read-only; this route needs an admin key (\`beemind keys create --admin\`).`);
+    throw new HttpProblem(
+      403,
+      'forbidden',
+      `the API key ${key.id} is read-only; this route needs an admin key (\`beemind keys create --admin\`).`,
+    );
   }
   const model = (request.params as Record<string, unknown> | undefined)?.name;
   if (typeof model === 'string' && !keyAllowsModel(key, model)) {
-    throw new HttpProblem(403, 'forbidden', `the API key ${key.id} may not use the model ${quote(model)}; it is scoped to ${(key.models ?? []).map(quote).join(', ')}.`);
+    throw new HttpProblem(
+      403,
+      'forbidden',
+      `the API key ${key.id} may not use the model ${quote(model)}; it is scoped to ${(key.models ?? []).map(quote).join(', ')}.`,
+    );
   }
   return key;
 }

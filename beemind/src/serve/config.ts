@@ -88,16 +88,30 @@ const FIELDS = {
   port: wholeNumber(0, 65535),
   host: z.string().min(1),
   auth: flag,
-  corsOrigins: list.pipe(z.array(z.string().regex(/^https?:\/\/[^\s/]+$/, 'origins look like https://app.example.com (scheme and host, no path)'))),
+  corsOrigins: list.pipe(
+    z.array(
+      z
+        .string()
+        .regex(
+          /^https?:\/\/[^\s/]+$/,
+          'origins look like https://app.example.com (scheme and host, no path)',
+        ),
+    ),
+  ),
   rateLimit: wholeNumber(0, 10_000_000),
   rateLimitWindowSeconds: wholeNumber(1, 86_400),
   bodyLimitBytes: wholeNumber(1024, 1024 * 1024 * 1024),
   maxRows: wholeNumber(1, 1_000_000),
   // splits and references are separated by ';' in the environment (a split itself holds commas)
-  splits: z.preprocess((v) => (typeof v === 'string' ? v.split(';').filter((s) => s.trim()) : v), z.array(z.string())),
+  splits: z.preprocess(
+    (v) => (typeof v === 'string' ? v.split(';').filter((s) => s.trim()) : v),
+    z.array(z.string()),
+  ),
   references: z.preprocess(
     (v) => (typeof v === 'string' ? v.split(';').filter((s) => s.trim()) : v),
-    z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}=.+$/, 'write NAME=PATH.csv, e.g. iris=iris.csv')),
+    z.array(
+      z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}=.+$/, 'write NAME=PATH.csv, e.g. iris=iris.csv'),
+    ),
   ),
   monitorWindow: wholeNumber(10, 1_000_000),
   driftThreshold: z.coerce.number().positive().max(100),
@@ -109,12 +123,20 @@ const FIELDS = {
  * The full configuration: each setting from `settings` when given, else from its environment variable, else its
  * default. A bad value is a ConfigurationError naming the setting, where it came from, and what is allowed.
  */
-export function resolveServeConfig(settings: ServeSettings = {}, env: NodeJS.ProcessEnv = process.env): ServeConfig {
+export function resolveServeConfig(
+  settings: ServeSettings = {},
+  env: NodeJS.ProcessEnv = process.env,
+): ServeConfig {
   const config: Record<string, unknown> = { store: settings.store };
   for (const key of Object.keys(FIELDS) as (keyof typeof FIELDS)[]) {
     const variable = SERVE_ENVIRONMENT[key];
     const given = settings[key];
-    const raw = given !== undefined ? given : env[variable] !== undefined && env[variable] !== '' ? env[variable] : undefined;
+    const raw =
+      given !== undefined
+        ? given
+        : env[variable] !== undefined && env[variable] !== ''
+          ? env[variable]
+          : undefined;
     if (raw === undefined) {
       config[key] = SERVE_DEFAULTS[key];
       continue;

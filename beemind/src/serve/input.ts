@@ -84,7 +84,9 @@ export function rowJsonSchema(columns: readonly InputColumn[]): Record<string, u
 function typeName(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${printable(JSON.stringify(value), { inline: true }).slice(0, 40)}`;
+  return typeof value === 'object'
+    ? 'an object'
+    : `${typeof value} ${printable(JSON.stringify(value), { inline: true }).slice(0, 40)}`;
 }
 
 /** Collects problems, listing at most MAX_LISTED_PROBLEMS. */
@@ -120,7 +122,8 @@ export function frameFromJsonRows(
         return undefined;
       }
       const v = record[c.name];
-      if (v === null && !c.nullable) problem(row, 'must not be null: the model was trained without missing values here');
+      if (v === null && !c.nullable)
+        problem(row, 'must not be null: the model was trained without missing values here');
       return v;
     };
     const kind = c.kind === 'any' ? anyKind(rows, c.name) : c.kind;
@@ -142,7 +145,10 @@ export function frameFromJsonRows(
       else if (typeof v === 'number' && kind === 'numeric') values[i] = v;
       else if (kind === 'boolean' && (typeof v === 'boolean' || v === 0 || v === 1)) values[i] = Number(v);
       else {
-        problem(i, `must be ${kind === 'boolean' ? 'true or false' : 'a number'}${c.nullable ? ' or null' : ''}, not ${typeName(v)}`);
+        problem(
+          i,
+          `must be ${kind === 'boolean' ? 'true or false' : 'a number'}${c.nullable ? ' or null' : ''}, not ${typeName(v)}`,
+        );
         values[i] = NaN;
       }
     });
@@ -180,18 +186,33 @@ export function frameFromCsv(
   try {
     records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: false }) as string[][];
   } catch (error) {
-    return { frame: null, problems, message: `the body is not valid CSV: ${printable((error as Error).message, { inline: true })}` };
+    return {
+      frame: null,
+      problems,
+      message: `the body is not valid CSV: ${printable((error as Error).message, { inline: true })}`,
+    };
   }
   const [header, ...body] = records;
-  if (!header || body.length === 0) return { frame: null, problems, message: 'the CSV body needs a header row and at least one data row' };
-  if (body.length > maxRows) return { frame: null, problems, message: `the CSV body has ${body.length} rows; at most ${maxRows} are accepted per request` };
+  if (!header || body.length === 0)
+    return { frame: null, problems, message: 'the CSV body needs a header row and at least one data row' };
+  if (body.length > maxRows)
+    return {
+      frame: null,
+      problems,
+      message: `the CSV body has ${body.length} rows; at most ${maxRows} are accepted per request`,
+    };
   const position = new Map<string, number>();
   header.forEach((name, j) => position.has(name) || position.set(name, j));
   const built: Column[] = [];
   for (const c of columns) {
     const j = position.get(c.name);
     if (j === undefined) {
-      problems.add({ pointer: `/header/${pointerToken(c.name)}`, field: c.name, row: -1, detail: 'is a feature column the CSV header lacks' });
+      problems.add({
+        pointer: `/header/${pointerToken(c.name)}`,
+        field: c.name,
+        row: -1,
+        detail: 'is a feature column the CSV header lacks',
+      });
       continue;
     }
     const raw = body.map((r) => r[j]);
@@ -206,7 +227,9 @@ export function frameFromCsv(
       } else if (column.kind === 'numeric' && Number.isNaN(column.values[i])) {
         problem(`must be a number, not ${JSON.stringify(printable(t, { inline: true }).slice(0, 40))}`);
       } else if (column.kind === 'boolean' && !BOOLEAN_TOKENS.has(t.toLowerCase())) {
-        problem(`must be true or false (yes/no, 1/0), not ${JSON.stringify(printable(t, { inline: true }).slice(0, 40))}`);
+        problem(
+          `must be true or false (yes/no, 1/0), not ${JSON.stringify(printable(t, { inline: true }).slice(0, 40))}`,
+        );
       }
     });
     built.push(column);

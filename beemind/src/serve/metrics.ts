@@ -62,7 +62,8 @@ export class ServeMetrics {
         this.reset();
         for (const { model, versions } of drift())
           for (const v of versions)
-            for (const f of v.features) if (f.psi !== null) this.set({ model, version: String(v.version), feature: f.feature }, f.psi);
+            for (const f of v.features)
+              if (f.psi !== null) this.set({ model, version: String(v.version), feature: f.feature }, f.psi);
       },
     });
     new Gauge({
@@ -73,7 +74,8 @@ export class ServeMetrics {
       collect() {
         this.reset();
         for (const { model, versions } of drift())
-          for (const v of versions) if (v.prediction.psi !== null) this.set({ model, version: String(v.version) }, v.prediction.psi);
+          for (const v of versions)
+            if (v.prediction.psi !== null) this.set({ model, version: String(v.version) }, v.prediction.psi);
       },
     });
     collectDefaultMetrics({ register: this.registry, prefix: 'beemind_' });

@@ -26,7 +26,8 @@ export interface ServedModel {
 }
 
 /** How a request names the version it wants. */
-export type Selection = { by: 'default' } | { by: 'version'; version: number } | { by: 'stage'; stage: ModelStage };
+export type Selection =
+  { by: 'default' } | { by: 'version'; version: number } | { by: 'stage'; stage: ModelStage };
 
 /** Which version answers and why: the version asked for, a stage, the split, production, or latest as a fallback. */
 export interface Resolved {
@@ -44,7 +45,9 @@ export class ModelCatalog {
     private readonly splits: SplitRouter,
   ) {
     // one indexed query per request (the primary key is (name, version)); prepared once
-    this.stagesOf = store.db.prepare('SELECT version, stage FROM models WHERE name = ? ORDER BY version DESC');
+    this.stagesOf = store.db.prepare(
+      'SELECT version, stage FROM models WHERE name = ? ORDER BY version DESC',
+    );
     this.namesQuery = store.db.prepare('SELECT DISTINCT name FROM models ORDER BY name');
   }
 
@@ -57,7 +60,11 @@ export class ModelCatalog {
   private versions(name: string): { version: number; stage: ModelStage }[] {
     const versions = this.stagesOf.all(name) as { version: number; stage: ModelStage }[];
     if (versions.length === 0) {
-      throw new HttpProblem(404, 'no-model', `there is no model named ${quote(name)}; GET /v1/models lists the served models.`);
+      throw new HttpProblem(
+        404,
+        'no-model',
+        `there is no model named ${quote(name)}; GET /v1/models lists the served models.`,
+      );
     }
     return versions;
   }
@@ -68,19 +75,28 @@ export class ModelCatalog {
     const have = () => versions.map((v) => `${v.version} (${v.stage})`).join(', ');
     if (selection.by === 'version') {
       if (!versions.some((v) => v.version === selection.version)) {
-        throw new HttpProblem(404, 'no-version', `model ${quote(name)} has no version ${selection.version}; it has ${have()}.`);
+        throw new HttpProblem(
+          404,
+          'no-version',
+          `model ${quote(name)} has no version ${selection.version}; it has ${have()}.`,
+        );
       }
       return { version: selection.version, selectedBy: 'version' };
     }
     if (selection.by === 'stage') {
       const found = versions.find((v) => v.stage === selection.stage);
       if (!found) {
-        throw new HttpProblem(404, 'no-version', `model ${quote(name)} has no version in stage ${selection.stage}; it has ${have()}.`);
+        throw new HttpProblem(
+          404,
+          'no-version',
+          `model ${quote(name)} has no version in stage ${selection.stage}; it has ${have()}.`,
+        );
       }
       return { version: found.version, selectedBy: 'stage' };
     }
     const split = this.splits.choose(name, caller);
-    if (split !== null && versions.some((v) => v.version === split)) return { version: split, selectedBy: 'split' };
+    if (split !== null && versions.some((v) => v.version === split))
+      return { version: split, selectedBy: 'split' };
     return productionOrLatest(versions);
   }
 
@@ -123,5 +139,7 @@ export class ModelCatalog {
 /** The newest production version, else the latest version (versions come newest first). */
 function productionOrLatest(versions: readonly { version: number; stage: ModelStage }[]): Resolved {
   const production = versions.find((v) => v.stage === 'production');
-  return production ? { version: production.version, selectedBy: 'production' } : { version: versions[0].version, selectedBy: 'latest' };
+  return production
+    ? { version: production.version, selectedBy: 'production' }
+    : { version: versions[0].version, selectedBy: 'latest' };
 }

@@ -35,14 +35,30 @@ export class MonitoringReport {
 
   /** Versions with at least one drifted feature or drifted predictions. */
   get drifted(): number[] {
-    return this.data.versions.filter((v) => v.driftedFeatures.length > 0 || v.prediction.drifted).map((v) => v.version);
+    return this.data.versions
+      .filter((v) => v.driftedFeatures.length > 0 || v.prediction.drifted)
+      .map((v) => v.version);
   }
 
   chart(): VegaLiteSpec {
-    const values = this.data.versions.flatMap((v) => [
-      ...v.features.map((f) => ({ version: v.version, feature: f.feature, psi: f.psi, drifted: f.drifted ? 'drifted' : 'stable', missing: f.missingShare })),
-      { version: v.version, feature: PREDICTIONS, psi: v.prediction.psi, drifted: v.prediction.drifted ? 'drifted' : 'stable', missing: 0 },
-    ]).filter((d) => d.psi !== null);
+    const values = this.data.versions
+      .flatMap((v) => [
+        ...v.features.map((f) => ({
+          version: v.version,
+          feature: f.feature,
+          psi: f.psi,
+          drifted: f.drifted ? 'drifted' : 'stable',
+          missing: f.missingShare,
+        })),
+        {
+          version: v.version,
+          feature: PREDICTIONS,
+          psi: v.prediction.psi,
+          drifted: v.prediction.drifted ? 'drifted' : 'stable',
+          missing: 0,
+        },
+      ])
+      .filter((d) => d.psi !== null);
     const y = { field: 'feature', type: 'nominal', title: null, sort: null };
     return spec({
       title: `Drift of ${this.data.model}: PSI over the last ${this.data.windowRows} rows per version${this.data.reference ? '' : ' (no reference data)'}`,
@@ -56,7 +72,12 @@ export class MonitoringReport {
             y,
             yOffset: { field: 'version', type: 'ordinal' },
             x: { field: 'psi', type: 'quantitative', title: 'PSI' },
-            color: { field: 'drifted', type: 'nominal', scale: { domain: ['stable', 'drifted'], range: ['#f2a900', '#c0392b'] }, title: null },
+            color: {
+              field: 'drifted',
+              type: 'nominal',
+              scale: { domain: ['stable', 'drifted'], range: ['#f2a900', '#c0392b'] },
+              title: null,
+            },
             opacity: { field: 'version', type: 'ordinal', legend: { title: 'version' } },
             tooltip: [
               { field: 'version', type: 'ordinal' },
@@ -66,17 +87,31 @@ export class MonitoringReport {
             ],
           },
         },
-        { mark: { type: 'rule', color: '#555', strokeDash: [4, 3] }, encoding: { x: { datum: this.data.threshold } } },
+        {
+          mark: { type: 'rule', color: '#555', strokeDash: [4, 3] },
+          encoding: { x: { datum: this.data.threshold } },
+        },
       ],
     });
   }
 
   [DISPLAY](): MimeBundle {
     const rows = this.data.versions.flatMap((v) => [
-      ...v.features.map((f) => [v.version, f.feature, f.psi, f.drifted ? 'drifted' : '', f.missingShare, f.unseenShare ?? '']),
+      ...v.features.map((f) => [
+        v.version,
+        f.feature,
+        f.psi,
+        f.drifted ? 'drifted' : '',
+        f.missingShare,
+        f.unseenShare ?? '',
+      ]),
       [v.version, PREDICTIONS, v.prediction.psi, v.prediction.drifted ? 'drifted' : '', '', ''],
     ]);
-    const text = tableBundle(['version', 'feature', 'psi', 'alert', 'missing', 'unseen'], rows, `Drift of ${this.data.model} (threshold ${this.data.threshold})`)['text/plain'];
+    const text = tableBundle(
+      ['version', 'feature', 'psi', 'alert', 'missing', 'unseen'],
+      rows,
+      `Drift of ${this.data.model} (threshold ${this.data.threshold})`,
+    )['text/plain'];
     return chartBundle(this.chart(), text);
   }
 }

@@ -31,7 +31,8 @@ function numericBinning(values: ArrayLike<number>): Binning {
 
 function categoricalBinning(values: readonly Value[]): Binning {
   const categories = new Map<string, number>();
-  for (const v of values) if (v !== null && !categories.has(String(v))) categories.set(String(v), categories.size);
+  for (const v of values)
+    if (v !== null && !categories.has(String(v))) categories.set(String(v), categories.size);
   return { kind: 'categorical', cuts: new Float64Array(0), categories, size: categories.size + 2 };
 }
 
@@ -91,7 +92,9 @@ export class Reference {
     let found = this.predictionRefs.get(version);
     if (!found) {
       const values = predict(this.frame);
-      const binning = values.every((v) => typeof v === 'number') ? numericBinning(values as number[]) : categoricalBinning(values);
+      const binning = values.every((v) => typeof v === 'number')
+        ? numericBinning(values as number[])
+        : categoricalBinning(values);
       found = { name: 'prediction', binning, expected: shares(binning, values) };
       this.predictionRefs.set(version, found);
     }
@@ -143,7 +146,10 @@ export interface MonitorSettings {
 
 /** The sliding windows of every monitored model version, and their drift against the references. */
 export class DriftMonitor {
-  private readonly windows = new Map<string, { version: number; columns: Map<string, Window>; predictions: Window }[]>();
+  private readonly windows = new Map<
+    string,
+    { version: number; columns: Map<string, Window>; predictions: Window }[]
+  >();
 
   constructor(
     private readonly references: ReadonlyMap<string, Reference>,
@@ -182,7 +188,9 @@ export class DriftMonitor {
         const enough = rows >= minRows && reference !== null;
         const features: FeatureDrift[] = [...entry.columns].map(([name, window]) => {
           const values = window.snapshot();
-          const missing = values.filter((v) => v === null || (typeof v === 'number' && Number.isNaN(v))).length;
+          const missing = values.filter(
+            (v) => v === null || (typeof v === 'number' && Number.isNaN(v)),
+          ).length;
           const ref = reference?.features.find((f) => f.name === name) ?? null;
           const actual = ref ? shares(ref.binning, values) : null;
           const value = enough && ref && actual ? psi(ref.expected, actual) : null;
@@ -191,7 +199,8 @@ export class DriftMonitor {
             psi: value,
             drifted: value !== null && value >= threshold,
             missingShare: values.length ? missing / values.length : 0,
-            unseenShare: ref && actual && ref.binning.kind === 'categorical' ? actual[ref.binning.size - 2] : null,
+            unseenShare:
+              ref && actual && ref.binning.kind === 'categorical' ? actual[ref.binning.size - 2] : null,
           };
         });
         let prediction: VersionDrift['prediction'] = { psi: null, drifted: false };
@@ -200,7 +209,13 @@ export class DriftMonitor {
           const value = psi(ref.expected, shares(ref.binning, entry.predictions.snapshot()));
           prediction = { psi: value, drifted: value >= threshold };
         }
-        return { version: entry.version, rows, features, prediction, driftedFeatures: features.filter((f) => f.drifted).map((f) => f.feature) };
+        return {
+          version: entry.version,
+          rows,
+          features,
+          prediction,
+          driftedFeatures: features.filter((f) => f.drifted).map((f) => f.feature),
+        };
       });
   }
 

@@ -39,7 +39,11 @@ function exampleRow(columns: ReturnType<ModelCatalog['load']>['columns']): Recor
  * path for each model (its default version's input contract). A model that fails to load is left out here
  * (its requests report why).
  */
-export function withModelPaths(generated: Readonly<Record<string, unknown>>, catalog: ModelCatalog, maxRows: number): OpenApi {
+export function withModelPaths(
+  generated: Readonly<Record<string, unknown>>,
+  catalog: ModelCatalog,
+  maxRows: number,
+): OpenApi {
   const document = structuredClone(generated) as OpenApi;
   const template = document.paths?.['/v1/models/{name}/predict']?.post as Record<string, unknown> | undefined;
   document.components ??= {};
@@ -60,11 +64,19 @@ export function withModelPaths(generated: Readonly<Record<string, unknown>>, cat
     operation.operationId = `predict_${name.replace(/[^A-Za-z0-9_]/g, '_')}`;
     operation.summary = `Predict with ${name} (version ${served.version} answers now, unless a split says otherwise)`;
     operation.tags = ['served models'];
-    operation.parameters = ((operation.parameters as { in?: string }[] | undefined) ?? []).filter((p) => p.in !== 'path');
+    operation.parameters = ((operation.parameters as { in?: string }[] | undefined) ?? []).filter(
+      (p) => p.in !== 'path',
+    );
     operation.requestBody = {
       required: true,
       content: {
-        'application/json': { schema: body, example: { rows: [exampleRow(served.columns)], probabilities: served.model.task === 'classification' } },
+        'application/json': {
+          schema: body,
+          example: {
+            rows: [exampleRow(served.columns)],
+            probabilities: served.model.task === 'classification',
+          },
+        },
         'text/csv': { schema: { type: 'string' } },
       },
     };

@@ -94,26 +94,41 @@ export function toProblem(error: unknown): HttpProblem {
       const pointer = `${v.instancePath ?? ''}${missing}`;
       const rowMatch = /^\/rows\/(\d+)/.exec(pointer);
       return {
-        pointer: `${e.validationContext === 'body' || !e.validationContext ? '' : `/${e.validationContext}`}${pointer}` || '/',
+        pointer:
+          `${e.validationContext === 'body' || !e.validationContext ? '' : `/${e.validationContext}`}${pointer}` ||
+          '/',
         field: pointer.split('/').filter(Boolean).at(-1) ?? e.validationContext ?? 'body',
         row: rowMatch ? Number(rowMatch[1]) : -1,
         detail: v.message ?? 'is invalid',
       };
     });
     const where = e.validationContext === 'body' ? 'request body' : (e.validationContext ?? 'request');
-    return new HttpProblem(400, 'invalid-request', `the ${where} does not match its schema: ${errors.map((x) => `${x.pointer} ${x.detail}`).join('; ')}`, {
-      errors,
-      errorCount: errors.length,
-    });
+    return new HttpProblem(
+      400,
+      'invalid-request',
+      `the ${where} does not match its schema: ${errors.map((x) => `${x.pointer} ${x.detail}`).join('; ')}`,
+      {
+        errors,
+        errorCount: errors.length,
+      },
+    );
   }
   const status = e.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    const slug = (e.code && FASTIFY_CLIENT_ERRORS.get(e.code)) ?? (status === 404 ? 'not-found' : status === 429 ? 'rate-limited' : 'bad-request');
+    const slug =
+      (e.code && FASTIFY_CLIENT_ERRORS.get(e.code)) ??
+      (status === 404 ? 'not-found' : status === 429 ? 'rate-limited' : 'bad-request');
     return new HttpProblem(status, slug, e.message ?? 'bad request');
   }
   if (status === 503) return new HttpProblem(503, 'unavailable', e.message ?? 'the server is not available');
   // a store that is locked, full or unreadable is the server's trouble, not the request's
-  if (error instanceof BeeMindError && error.code.startsWith('store.')) return new HttpProblem(503, 'store-unavailable', error.message);
-  if (error instanceof BeeMindError) return new HttpProblem(400, error.code.replace(/[._]/g, '-'), error.message);
-  return new HttpProblem(500, 'internal', 'the server failed to answer this request; the failure is in its log under this request id.');
+  if (error instanceof BeeMindError && error.code.startsWith('store.'))
+    return new HttpProblem(503, 'store-unavailable', error.message);
+  if (error instanceof BeeMindError)
+    return new HttpProblem(400, error.code.replace(/[._]/g, '-'), error.message);
+  return new HttpProblem(
+    500,
+    'internal',
+    'the server failed to answer this request; the failure is in its log under this request id.',
+  );
 }

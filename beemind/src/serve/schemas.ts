@@ -13,7 +13,10 @@ export const problemSchema = {
     title: { type: 'string' },
     status: { type: 'integer' },
     detail: { type: 'string' },
-    instance: { type: 'string', description: 'the request id (X-Request-Id), to find the request in the log' },
+    instance: {
+      type: 'string',
+      description: 'the request id (X-Request-Id), to find the request in the log',
+    },
     errorCount: { type: 'integer' },
     errors: {
       type: 'array',
@@ -35,7 +38,8 @@ export const problemSchema = {
 
 /** An error response: a problem body under its own media type. */
 export const problemResponse = {
-  description: 'a problem (RFC 9457): type, title, status, detail, instance, and for validation errors each wrong field',
+  description:
+    'a problem (RFC 9457): type, title, status, detail, instance, and for validation errors each wrong field',
   content: { 'application/problem+json': { schema: { $ref: 'Problem#' } } },
 };
 
@@ -55,7 +59,11 @@ export const modelNameParam = {
 } as const;
 
 /** The path parameters of a route about one model. */
-export const modelParams = { type: 'object', properties: { name: modelNameParam }, required: ['name'] } as const;
+export const modelParams = {
+  type: 'object',
+  properties: { name: modelNameParam },
+  required: ['name'],
+} as const;
 
 export const versionParam = { type: 'integer', minimum: 1, description: 'a version number' } as const;
 export const stageParam = {
@@ -76,7 +84,11 @@ export function predictBodySchema(maxRows: number, rowSchema: Record<string, unk
         items: rowSchema,
         description: 'the rows to predict, as objects keyed by feature column',
       },
-      probabilities: { type: 'boolean', default: false, description: 'also return class probabilities (classification models)' },
+      probabilities: {
+        type: 'boolean',
+        default: false,
+        description: 'also return class probabilities (classification models)',
+      },
     },
     required: ['rows'],
     additionalProperties: false,
@@ -85,13 +97,17 @@ export function predictBodySchema(maxRows: number, rowSchema: Record<string, unk
 
 export const csvBodySchema = {
   type: 'string',
-  description: 'CSV text: a header row naming the feature columns, then one line per row (missing values: empty, NA, NaN, ?)',
+  description:
+    'CSV text: a header row naming the feature columns, then one line per row (missing values: empty, NA, NaN, ?)',
 } as const;
 
 export const predictQuerySchema = {
   type: 'object',
   properties: {
-    probabilities: { type: 'boolean', description: 'also return class probabilities (for CSV bodies; JSON bodies may say it in the body)' },
+    probabilities: {
+      type: 'boolean',
+      description: 'also return class probabilities (for CSV bodies; JSON bodies may say it in the body)',
+    },
   },
   additionalProperties: false,
 } as const;
@@ -100,11 +116,15 @@ export const predictResponseSchema = {
   type: 'object',
   properties: {
     model: { type: 'string' },
-    version: { type: 'integer', description: 'the version that answered (also in the X-BeeMind-Model-Version header)' },
+    version: {
+      type: 'integer',
+      description: 'the version that answered (also in the X-BeeMind-Model-Version header)',
+    },
     selectedBy: {
       type: 'string',
       enum: ['version', 'stage', 'split', 'production', 'latest'],
-      description: 'why this version answered: asked for, by stage, by the traffic split, the production stage, or the latest version because no version is in production',
+      description:
+        'why this version answered: asked for, by stage, by the traffic split, the production stage, or the latest version because no version is in production',
     },
     target: { type: ['string', 'null'], description: 'the column the model predicts' },
     predictions: {
@@ -112,11 +132,16 @@ export const predictResponseSchema = {
       items: { type: ['string', 'number', 'null'] },
       description: 'one class label or value per input row, in input order',
     },
-    classes: { type: 'array', items: { type: 'string' }, description: 'with probabilities: the classes, in column order' },
+    classes: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'with probabilities: the classes, in column order',
+    },
     probabilities: {
       type: 'array',
       items: { type: 'array', items: { type: 'number' } },
-      description: 'with probabilities: one array per row, one probability per class (in the order of classes)',
+      description:
+        'with probabilities: one array per row, one probability per class (in the order of classes)',
     },
   },
   required: ['model', 'version', 'selectedBy', 'target', 'predictions'],
@@ -150,9 +175,16 @@ export const modelListResponseSchema = {
           name: { type: 'string' },
           task: { type: 'string' },
           versions: { type: 'integer' },
-          defaultVersion: { type: 'integer', description: 'the version answering /predict now (without a split)' },
+          defaultVersion: {
+            type: 'integer',
+            description: 'the version answering /predict now (without a split)',
+          },
           selectedBy: { type: 'string', enum: ['production', 'latest'] },
-          stages: { type: 'object', additionalProperties: { type: 'integer' }, description: 'the newest version in each stage' },
+          stages: {
+            type: 'object',
+            additionalProperties: { type: 'integer' },
+            description: 'the newest version in each stage',
+          },
         },
       },
     },
@@ -202,7 +234,11 @@ export const stageBodySchema = {
   type: 'object',
   properties: {
     stage: stageParam,
-    archiveOthers: { type: 'boolean', default: false, description: 'move the versions in that stage so far to archived' },
+    archiveOthers: {
+      type: 'boolean',
+      default: false,
+      description: 'move the versions in that stage so far to archived',
+    },
   },
   required: ['stage'],
   additionalProperties: false,
@@ -220,7 +256,8 @@ export const monitoringResponseSchema = {
     reference: {
       type: ['object', 'null'],
       properties: { source: { type: 'string' }, rows: { type: 'integer' } },
-      description: 'the reference data (--reference NAME=CSV); null when none was given, and PSI is then null',
+      description:
+        'the reference data (--reference NAME=CSV); null when none was given, and PSI is then null',
     },
     windowRows: { type: 'integer', description: 'rows per version in the sliding window' },
     minRows: { type: 'integer', description: 'rows a window needs before drift is computed' },
@@ -233,7 +270,10 @@ export const monitoringResponseSchema = {
           version: { type: 'integer' },
           rows: { type: 'integer', description: 'rows in the window' },
           driftedFeatures: { type: 'array', items: { type: 'string' } },
-          prediction: { type: 'object', properties: { psi: { type: ['number', 'null'] }, drifted: { type: 'boolean' } } },
+          prediction: {
+            type: 'object',
+            properties: { psi: { type: ['number', 'null'] }, drifted: { type: 'boolean' } },
+          },
           features: {
             type: 'array',
             items: {

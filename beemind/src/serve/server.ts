@@ -10,7 +10,12 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import { pino, type DestinationStream } from 'pino';
 import { ConfigurationError } from '../core/errors.js';
 import { printable, quote } from '../core/text.js';
@@ -110,8 +115,11 @@ export async function createServer(options: ServeOptions = {}): Promise<ServerPa
     minRows: Math.min(MIN_MONITORED_ROWS, config.monitorWindow),
     threshold: config.driftThreshold,
   });
-  const predictVersion = (name: string) => (version: number, frame: Frame) => catalog.load(name, version).model.predict(frame);
-  const metrics = new ServeMetrics(() => monitor.models().map((name) => ({ model: name, versions: monitor.report(name, predictVersion(name)) })));
+  const predictVersion = (name: string) => (version: number, frame: Frame) =>
+    catalog.load(name, version).model.predict(frame);
+  const metrics = new ServeMetrics(() =>
+    monitor.models().map((name) => ({ model: name, versions: monitor.report(name, predictVersion(name)) })),
+  );
   const logger = pino(
     { name: 'beemind-serve', level: config.logLevel, redact: { paths: REDACTED, censor: '[redacted]' } },
     options.logStream ?? pino.destination({ fd: 2, sync: false }),
@@ -141,7 +149,11 @@ export async function createServer(options: ServeOptions = {}): Promise<ServerPa
     return reply.code(problem.statusCode).type(PROBLEM_CONTENT_TYPE).send(problem.body(request.id));
   });
   app.setNotFoundHandler((request, reply) => {
-    const problem = new HttpProblem(404, 'not-found', `there is no route ${request.method} ${request.url.split('?')[0].slice(0, 200)}; see /docs for the routes.`);
+    const problem = new HttpProblem(
+      404,
+      'not-found',
+      `there is no route ${request.method} ${request.url.split('?')[0].slice(0, 200)}; see /docs for the routes.`,
+    );
     metrics.errors.inc({ status: '404', type: problem.slug });
     return reply.code(404).type(PROBLEM_CONTENT_TYPE).send(problem.body(request.id));
   });
@@ -159,7 +171,9 @@ export async function createServer(options: ServeOptions = {}): Promise<ServerPa
 
   await app.register(fastifyHelmet, {
     // swagger-ui's page needs its own inline styles; its CSP is set by @fastify/swagger-ui (staticCSP)
-    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:', 'validator.swagger.io'] } },
+    contentSecurityPolicy: {
+      directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:', 'validator.swagger.io'] },
+    },
   });
   await app.register(fastifyCors, {
     origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
@@ -178,7 +192,11 @@ export async function createServer(options: ServeOptions = {}): Promise<ServerPa
       keyGenerator: (request) => (request.apiKey ? `key:${request.apiKey.id}` : `ip:${request.ip}`),
       allowList: (request) => !request.url.startsWith('/v1/'),
       errorResponseBuilder: (_request, context) =>
-        new HttpProblem(429, 'rate-limited', `more than ${context.max} requests in ${config.rateLimitWindowSeconds} s from this ${config.auth ? 'API key' : 'client'}; retry after ${context.after} (see the Retry-After header).`),
+        new HttpProblem(
+          429,
+          'rate-limited',
+          `more than ${context.max} requests in ${config.rateLimitWindowSeconds} s from this ${config.auth ? 'API key' : 'client'}; retry after ${context.after} (see the Retry-After header).`,
+        ),
     });
   }
   await app.register(fastifySwagger, {
@@ -201,7 +219,10 @@ export async function createServer(options: ServeOptions = {}): Promise<ServerPa
       security: config.auth ? [{ bearer: [] }, { apiKey: [] }] : [],
     },
     // shared schemas become components named by their $id (`Problem`)
-    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    refResolver: {
+      buildLocalReference: (json, _base, _fragment, i) =>
+        typeof json.$id === 'string' ? json.$id : `def-${i}`,
+    },
   });
   const docs = canRequireEsm(process.versions.node);
   if (docs) {
@@ -217,44 +238,83 @@ export async function createServer(options: ServeOptions = {}): Promise<ServerPa
 
   // bodies are JSON or CSV; anything else (fastify's default text/plain too) is a 415
   app.removeContentTypeParser('text/plain');
-  app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: config.bodyLimitBytes }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser(
+    'text/csv',
+    { parseAs: 'string', bodyLimit: config.bodyLimitBytes },
+    (_request, body, done) => done(null, body),
+  );
 
   const publicRoute = { config: { access: 'none' as RouteAccess, rateLimit: false } };
   const hidden = { hide: true };
 
-  app.get('/healthz', { ...publicRoute, schema: { ...hidden, response: { 200: healthResponseSchema } } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { ...publicRoute, schema: { ...hidden, response: { 200: healthResponseSchema, 503: problemResponse } } }, async (request) => {
-    let names: string[];
-    try {
-      names = catalog.names();
-    } catch (error) {
-      // a public route: the details (the store's path among them) go to the log only
-      request.log.error({ err: error }, 'the experiment store cannot be read');
-      throw new HttpProblem(503, 'not-ready', 'the experiment store cannot be read; the log has the details under this request id.');
-    }
-    if (!ready) throw new HttpProblem(503, 'not-ready', 'the models are still loading.');
-    return { status: 'ready', models: names.length, loaded: catalog.loadedCount };
-  });
+  app.get(
+    '/healthz',
+    { ...publicRoute, schema: { ...hidden, response: { 200: healthResponseSchema } } },
+    async () => ({ status: 'ok' }),
+  );
+  app.get(
+    '/readyz',
+    { ...publicRoute, schema: { ...hidden, response: { 200: healthResponseSchema, 503: problemResponse } } },
+    async (request) => {
+      let names: string[];
+      try {
+        names = catalog.names();
+      } catch (error) {
+        // a public route: the details (the store's path among them) go to the log only
+        request.log.error({ err: error }, 'the experiment store cannot be read');
+        throw new HttpProblem(
+          503,
+          'not-ready',
+          'the experiment store cannot be read; the log has the details under this request id.',
+        );
+      }
+      if (!ready) throw new HttpProblem(503, 'not-ready', 'the models are still loading.');
+      return { status: 'ready', models: names.length, loaded: catalog.loadedCount };
+    },
+  );
   app.get('/metrics', { config: { access: 'admin' }, schema: hidden }, async (_request, reply) => {
     reply.type(metrics.registry.contentType);
     return metrics.registry.metrics();
   });
-  app.get('/openapi.json', { ...publicRoute, schema: hidden }, async () => withModelPaths(app.swagger() as unknown as Record<string, unknown>, catalog, config.maxRows));
+  app.get('/openapi.json', { ...publicRoute, schema: hidden }, async () =>
+    withModelPaths(app.swagger() as unknown as Record<string, unknown>, catalog, config.maxRows),
+  );
 
   const read = { config: { access: 'read' as RouteAccess } };
   app.get(
     '/v1/models',
-    { ...read, schema: { summary: 'The served models', tags: ['models'], response: { 200: modelListResponseSchema, ...errorResponses } } },
+    {
+      ...read,
+      schema: {
+        summary: 'The served models',
+        tags: ['models'],
+        response: { 200: modelListResponseSchema, ...errorResponses },
+      },
+    },
     async (request) => ({
       models: catalog
         .names()
-        .filter((name) => !request.apiKey || request.apiKey.admin || !request.apiKey.models || request.apiKey.models.includes(name))
+        .filter(
+          (name) =>
+            !request.apiKey ||
+            request.apiKey.admin ||
+            !request.apiKey.models ||
+            request.apiKey.models.includes(name),
+        )
         .map((name) => {
           const versions = catalog.describe(name);
           const stages: Record<string, number> = {};
-          for (const v of versions) if (v.stage !== 'none' && !(v.stage in stages)) stages[v.stage] = v.version;
+          for (const v of versions)
+            if (v.stage !== 'none' && !(v.stage in stages)) stages[v.stage] = v.version;
           const chosen = catalog.defaultVersion(name);
-          return { name, task: versions[0].task, versions: versions.length, defaultVersion: chosen.version, selectedBy: chosen.selectedBy, stages };
+          return {
+            name,
+            task: versions[0].task,
+            versions: versions.length,
+            defaultVersion: chosen.version,
+            selectedBy: chosen.selectedBy,
+            stages,
+          };
         }),
     }),
   );
@@ -291,7 +351,11 @@ export async function createServer(options: ServeOptions = {}): Promise<ServerPa
   const predictSchema = (summary: string, params: Record<string, unknown>) => ({
     summary,
     tags: ['predict'],
-    params: { type: 'object', properties: { name: modelNameParam, ...params }, required: ['name', ...Object.keys(params)] },
+    params: {
+      type: 'object',
+      properties: { name: modelNameParam, ...params },
+      required: ['name', ...Object.keys(params)],
+    },
     querystring: predictQuerySchema,
     body: {
       content: {
@@ -306,37 +370,72 @@ export async function createServer(options: ServeOptions = {}): Promise<ServerPa
     Querystring: { probabilities?: boolean };
     Body: { rows: unknown[]; probabilities?: boolean } | string;
   }>;
-  const predict = (selection: (request: PredictRequest) => Selection) => async (request: PredictRequest, reply: FastifyReply) => {
-    const { name } = request.params;
-    const callerHeader: unknown = request.headers[CALLER_HEADER];
-    const caller: string | null = typeof callerHeader === 'string' && callerHeader ? callerHeader.slice(0, 256) : (request.apiKey?.id ?? null);
-    const resolved = catalog.resolve(name, selection(request), caller);
-    const served = catalog.load(name, resolved.version);
-    const body = request.body;
-    const parsed = typeof body === 'string' ? frameFromCsv(body, served.columns, config.maxRows) : frameFromJsonRows(body.rows, served.columns);
-    if (parsed.frame === null) {
-      const message: string | null = 'message' in parsed && typeof parsed.message === 'string' ? parsed.message : null;
-      throw invalidRows(name, resolved.version, parsed.problems, message);
-    }
-    const wantProbabilities = (typeof body === 'string' ? undefined : body.probabilities) ?? request.query.probabilities ?? false;
-    if (wantProbabilities && served.model.task !== 'classification') {
-      throw new HttpProblem(400, 'no-probabilities', `model ${quote(name)} does regression, which has no class probabilities; leave "probabilities" out.`);
-    }
-    const frame = parsed.frame;
-    const labels = served.model.predict(frame);
-    monitor.record(name, resolved.version, frame, labels);
-    metrics.predictions.inc({ model: name, version: String(resolved.version), selected_by: resolved.selectedBy }, frame.rows);
-    metrics.rows.observe({ model: name }, frame.rows);
-    reply.header(VERSION_HEADER, resolved.version).header(SELECTED_BY_HEADER, resolved.selectedBy);
-    const answer: Record<string, unknown> = { model: name, version: resolved.version, selectedBy: resolved.selectedBy, target: served.target, predictions: labels };
-    if (wantProbabilities) {
-      const proba = served.model.predictProba(frame);
-      answer.classes = served.model.classes;
-      answer.probabilities = Array.from({ length: proba.rows }, (_, i) => Array.from(proba.data.subarray(i * proba.cols, (i + 1) * proba.cols)));
-    }
-    return answer;
-  };
-  app.post('/v1/models/:name/predict', { ...read, schema: predictSchema('Predict with the default version: the split, else production, else the latest', {}) }, predict(() => ({ by: 'default' })));
+  const predict =
+    (selection: (request: PredictRequest) => Selection) =>
+    async (request: PredictRequest, reply: FastifyReply) => {
+      const { name } = request.params;
+      const callerHeader: unknown = request.headers[CALLER_HEADER];
+      const caller: string | null =
+        typeof callerHeader === 'string' && callerHeader
+          ? callerHeader.slice(0, 256)
+          : (request.apiKey?.id ?? null);
+      const resolved = catalog.resolve(name, selection(request), caller);
+      const served = catalog.load(name, resolved.version);
+      const body = request.body;
+      const parsed =
+        typeof body === 'string'
+          ? frameFromCsv(body, served.columns, config.maxRows)
+          : frameFromJsonRows(body.rows, served.columns);
+      if (parsed.frame === null) {
+        const message: string | null =
+          'message' in parsed && typeof parsed.message === 'string' ? parsed.message : null;
+        throw invalidRows(name, resolved.version, parsed.problems, message);
+      }
+      const wantProbabilities =
+        (typeof body === 'string' ? undefined : body.probabilities) ?? request.query.probabilities ?? false;
+      if (wantProbabilities && served.model.task !== 'classification') {
+        throw new HttpProblem(
+          400,
+          'no-probabilities',
+          `model ${quote(name)} does regression, which has no class probabilities; leave "probabilities" out.`,
+        );
+      }
+      const frame = parsed.frame;
+      const labels = served.model.predict(frame);
+      monitor.record(name, resolved.version, frame, labels);
+      metrics.predictions.inc(
+        { model: name, version: String(resolved.version), selected_by: resolved.selectedBy },
+        frame.rows,
+      );
+      metrics.rows.observe({ model: name }, frame.rows);
+      reply.header(VERSION_HEADER, resolved.version).header(SELECTED_BY_HEADER, resolved.selectedBy);
+      const answer: Record<string, unknown> = {
+        model: name,
+        version: resolved.version,
+        selectedBy: resolved.selectedBy,
+        target: served.target,
+        predictions: labels,
+      };
+      if (wantProbabilities) {
+        const proba = served.model.predictProba(frame);
+        answer.classes = served.model.classes;
+        answer.probabilities = Array.from({ length: proba.rows }, (_, i) =>
+          Array.from(proba.data.subarray(i * proba.cols, (i + 1) * proba.cols)),
+        );
+      }
+      return answer;
+    };
+  app.post(
+    '/v1/models/:name/predict',
+    {
+      ...read,
+      schema: predictSchema(
+        'Predict with the default version: the split, else production, else the latest',
+        {},
+      ),
+    },
+    predict(() => ({ by: 'default' })),
+  );
   app.post(
     '/v1/models/:name/versions/:version/predict',
     { ...read, schema: predictSchema('Predict with one version', { version: versionParam }) },
@@ -352,7 +451,8 @@ export async function createServer(options: ServeOptions = {}): Promise<ServerPa
     {
       ...read,
       schema: {
-        summary: 'Drift of the inputs and predictions of each version over its last rows, against the reference data',
+        summary:
+          'Drift of the inputs and predictions of each version over its last rows, against the reference data',
         tags: ['models'],
         params: modelParams,
         response: { 200: monitoringResponseSchema, ...errorResponses },
@@ -373,19 +473,40 @@ export async function createServer(options: ServeOptions = {}): Promise<ServerPa
     },
   );
   addRunEventsRoute(app, store, {
-    summary: "A run's events as server-sent events: those stored, then new ones until the run ends (Last-Event-ID resumes)",
+    summary:
+      "A run's events as server-sent events: those stored, then new ones until the run ends (Last-Event-ID resumes)",
     tags: ['runs'],
-    params: { type: 'object', properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$', description: 'a run id or a unique prefix' } }, required: ['id'] },
-    response: { 200: { description: 'text/event-stream: `id`, `event` (the event type) and `data` (the event as JSON) per event; a final `end` event', type: 'string' }, ...errorResponses },
+    params: {
+      type: 'object',
+      properties: {
+        id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$', description: 'a run id or a unique prefix' },
+      },
+      required: ['id'],
+    },
+    response: {
+      200: {
+        description:
+          'text/event-stream: `id`, `event` (the event type) and `data` (the event as JSON) per event; a final `end` event',
+        type: 'string',
+      },
+      ...errorResponses,
+    },
   });
-  app.put<{ Params: { name: string; version: number }; Body: { stage: ModelStage; archiveOthers?: boolean } }>(
+  app.put<{
+    Params: { name: string; version: number };
+    Body: { stage: ModelStage; archiveOthers?: boolean };
+  }>(
     '/v1/models/:name/versions/:version/stage',
     {
       config: { access: 'admin' },
       schema: {
         summary: 'Move a version to a stage (admin keys)',
         tags: ['models'],
-        params: { type: 'object', properties: { name: modelNameParam, version: versionParam }, required: ['name', 'version'] },
+        params: {
+          type: 'object',
+          properties: { name: modelNameParam, version: versionParam },
+          required: ['name', 'version'],
+        },
         body: stageBodySchema,
         response: { ...errorResponses },
       },
@@ -393,7 +514,9 @@ export async function createServer(options: ServeOptions = {}): Promise<ServerPa
     async (request) => {
       const { name, version } = request.params;
       catalog.resolve(name, { by: 'version', version }, null); // 404 for an unknown model or version
-      const info = store.models.setStage(name, version, request.body.stage, { archiveOthers: request.body.archiveOthers });
+      const info = store.models.setStage(name, version, request.body.stage, {
+        archiveOthers: request.body.archiveOthers,
+      });
       request.log.info({ model: name, version, stage: info.stage }, 'stage changed');
       return { name, version: info.version, stage: info.stage };
     },
@@ -407,7 +530,10 @@ export async function createServer(options: ServeOptions = {}): Promise<ServerPa
       try {
         catalog.load(name, catalog.defaultVersion(name).version);
       } catch (error) {
-        app.log.error({ model: name, err: error }, 'a model could not be loaded; its requests will fail until it is fixed');
+        app.log.error(
+          { model: name, err: error },
+          'a model could not be loaded; its requests will fail until it is fixed',
+        );
       }
     }
     ready = true;
@@ -431,18 +557,32 @@ const MIN_MONITORED_ROWS = 100;
  * The reference tables of `--reference NAME=CSV`: each CSV read and cut to the feature columns of the model's
  * default version (a missing column is named in the error), before the server starts.
  */
-async function loadReferences(settings: readonly string[], catalog: ModelCatalog): Promise<Map<string, Reference>> {
+async function loadReferences(
+  settings: readonly string[],
+  catalog: ModelCatalog,
+): Promise<Map<string, Reference>> {
   const references = new Map<string, Reference>();
   for (const setting of settings) {
     const at = setting.indexOf('=');
     const name = setting.slice(0, at);
     const file = setting.slice(at + 1);
-    if (references.has(name)) throw new ConfigurationError('serve.bad_reference', `model ${quote(name)} has two references; give one per model.`);
+    if (references.has(name))
+      throw new ConfigurationError(
+        'serve.bad_reference',
+        `model ${quote(name)} has two references; give one per model.`,
+      );
     if (!catalog.names().includes(name)) {
-      throw new ConfigurationError('serve.bad_reference', `the reference ${quote(setting)} names the model ${quote(name)}, which the registry does not have; fix --reference / BEEMIND_SERVE_REFERENCE.`);
+      throw new ConfigurationError(
+        'serve.bad_reference',
+        `the reference ${quote(setting)} names the model ${quote(name)}, which the registry does not have; fix --reference / BEEMIND_SERVE_REFERENCE.`,
+      );
     }
     const served = catalog.load(name, catalog.defaultVersion(name).version);
-    const frame = selectFeatures(await readCSV(file), served.model.featureNames, `the reference data ${printable(file, { inline: true })}`);
+    const frame = selectFeatures(
+      await readCSV(file),
+      served.model.featureNames,
+      `the reference data ${printable(file, { inline: true })}`,
+    );
     references.set(name, new Reference(file, frame));
   }
   return references;
@@ -464,12 +604,22 @@ function checkSplits(store: ExperimentStore, router: SplitRouter): void {
 }
 
 /** The 400 for rows that do not fit the model's input schema: each wrong field named. */
-function invalidRows(name: string, version: number, problems: ProblemList, message: string | null): HttpProblem {
+function invalidRows(
+  name: string,
+  version: number,
+  problems: ProblemList,
+  message: string | null,
+): HttpProblem {
   const listed = problems.listed.slice(0, 3).map((p) => `${p.pointer} ${p.detail}`);
   const detail =
     message ??
     `${problems.total} ${problems.total === 1 ? 'field does' : 'fields do'} not fit the input schema of ${quote(name)} version ${version}: ${listed.join('; ')}${problems.total > listed.length ? '; …' : ''} (GET /v1/models/${name} shows the schema).`;
-  return new HttpProblem(400, 'invalid-rows', detail, message ? {} : { errors: problems.listed, errorCount: problems.total });
+  return new HttpProblem(
+    400,
+    'invalid-rows',
+    detail,
+    message ? {} : { errors: problems.listed, errorCount: problems.total },
+  );
 }
 
 /** A running server. */
@@ -559,9 +709,17 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     toString: () =>
       [
         `BeeMind is serving ${models.length} ${models.length === 1 ? 'model' : 'models'} at ${url}`,
-        ...(models.length ? models.map((m) => `  ${m}: POST ${url}/v1/models/${m}/predict`) : ['  (the registry is empty: register a model with `beemind evolve … --save-model NAME` or saveModel())']),
-        docs ? `docs: ${docsUrl}  (OpenAPI: ${url}/openapi.json)` : `docs: ${docsUrl} (OpenAPI; the interactive docs need Node.js 20.19 or newer)`,
-        config.auth ? 'API keys required (create one with `beemind keys create --name NAME`)' : 'authentication is OFF (--no-auth): anyone who can reach this address may use every model',
+        ...(models.length
+          ? models.map((m) => `  ${m}: POST ${url}/v1/models/${m}/predict`)
+          : [
+              '  (the registry is empty: register a model with `beemind evolve … --save-model NAME` or saveModel())',
+            ]),
+        docs
+          ? `docs: ${docsUrl}  (OpenAPI: ${url}/openapi.json)`
+          : `docs: ${docsUrl} (OpenAPI; the interactive docs need Node.js 20.19 or newer)`,
+        config.auth
+          ? 'API keys required (create one with `beemind keys create --name NAME`)'
+          : 'authentication is OFF (--no-auth): anyone who can reach this address may use every model',
       ].join('\n'),
   };
 }

@@ -43,7 +43,8 @@ export function parseSplit(text: string): TrafficSplit {
       const m = /^\s*(\d+)\s*:\s*(\d+(?:\.\d+)?)\s*$/.exec(part);
       if (!m) throw bad(`${quote(part)} is not VERSION:WEIGHT`);
       const share = { version: Number(m[1]), weight: Number(m[2]) };
-      if (share.version < 1 || !(share.weight > 0)) throw bad('versions start at 1 and weights must be above 0');
+      if (share.version < 1 || !(share.weight > 0))
+        throw bad('versions start at 1 and weights must be above 0');
       return share;
     });
   if (shares.length < 2) throw bad('a split needs at least two versions');
@@ -54,10 +55,16 @@ export function parseSplit(text: string): TrafficSplit {
 /** Several splits (one per model), from repeated --split flags or BEEMIND_SERVE_SPLIT (separated by ';'). */
 export function parseSplits(texts: readonly string[]): Map<string, TrafficSplit> {
   const splits = new Map<string, TrafficSplit>();
-  for (const text of texts.flatMap((t) => t.split(';')).map((t) => t.trim()).filter(Boolean)) {
+  for (const text of texts
+    .flatMap((t) => t.split(';'))
+    .map((t) => t.trim())
+    .filter(Boolean)) {
     const split = parseSplit(text);
     if (splits.has(split.model))
-      throw new ConfigurationError('serve.bad_split', `model ${quote(split.model)} has two splits; give one per model.`);
+      throw new ConfigurationError(
+        'serve.bad_split',
+        `model ${quote(split.model)} has two splits; give one per model.`,
+      );
     splits.set(split.model, split);
   }
   return splits;

@@ -87,7 +87,10 @@ export class ApiKeys {
     const models = options.models ? [...new Set(options.models)] : null;
     if (models) {
       if (models.length === 0)
-        throw new ConfigurationError('keys.no_models', 'a scoped key needs at least one model name; leave --models out for every model.');
+        throw new ConfigurationError(
+          'keys.no_models',
+          'a scoped key needs at least one model name; leave --models out for every model.',
+        );
       models.forEach(checkName);
     }
     const id = `key_${randomBytes(6).toString('hex')}`;
@@ -95,15 +98,34 @@ export class ApiKeys {
     const createdAt = new Date().toISOString();
     this.db.writeTransaction(() =>
       this.db
-        .prepare('INSERT INTO api_keys (id, name, secret_sha256, models, admin, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(id, options.name, hashSecret(secret), models ? JSON.stringify(models) : null, options.admin ? 1 : 0, createdAt),
+        .prepare(
+          'INSERT INTO api_keys (id, name, secret_sha256, models, admin, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+        )
+        .run(
+          id,
+          options.name,
+          hashSecret(secret),
+          models ? JSON.stringify(models) : null,
+          options.admin ? 1 : 0,
+          createdAt,
+        ),
     );
-    return { id, name: options.name, models, admin: options.admin ?? false, createdAt, revokedAt: null, secret };
+    return {
+      id,
+      name: options.name,
+      models,
+      admin: options.admin ?? false,
+      createdAt,
+      revokedAt: null,
+      secret,
+    };
   }
 
   /** Every key, oldest first (revoked ones included, marked). */
   list(): ApiKey[] {
-    return (this.db.prepare(`SELECT ${COLUMNS} FROM api_keys ORDER BY created_at, id`).all() as KeyRow[]).map(toKey);
+    return (this.db.prepare(`SELECT ${COLUMNS} FROM api_keys ORDER BY created_at, id`).all() as KeyRow[]).map(
+      toKey,
+    );
   }
 
   /** Revokes a key by id; it stops working at once, in every server reading this store. */

@@ -13,7 +13,14 @@ export {
   type SaveModelOptions,
 } from './registry.js';
 export { parseModelFile, type ModelFile, type ModelSource, type ModelStage } from './model_file.js';
-export type { RunSummary, RunRecord, RunStatus, RunComparison, ComparisonEntry, ListRunsOptions } from './queries.js';
+export type {
+  RunSummary,
+  RunRecord,
+  RunStatus,
+  RunComparison,
+  ComparisonEntry,
+  ListRunsOptions,
+} from './queries.js';
 export type { DroneExportFormat } from './export.js';
 export type { BackupResult } from './backup.js';
 export { resolveStoreLocation, DEFAULT_STORE_PATH, type StoreLocation } from './location.js';

@@ -202,7 +202,8 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 4,
-    description: 'people and projects (who made each run and model version, in which project); the dataset version of each model',
+    description:
+      'people and projects (who made each run and model version, in which project); the dataset version of each model',
     sql: `
       ALTER TABLE runs ADD COLUMN user_name TEXT;
       ALTER TABLE runs ADD COLUMN project TEXT;
@@ -252,7 +253,9 @@ export function migrate(db: StoreDatabase, target = SCHEMA_VERSION): number {
     if (current >= target) return current;
     db.exec(SCHEMA_TABLE);
     if (db.dialect === 'sqlite') db.exec(`PRAGMA application_id = ${APPLICATION_ID}`);
-    const record = db.prepare('INSERT INTO beemind_schema (version, description, applied_at) VALUES (?, ?, ?)');
+    const record = db.prepare(
+      'INSERT INTO beemind_schema (version, description, applied_at) VALUES (?, ?, ?)',
+    );
     for (const m of MIGRATIONS) {
       if (m.version <= current || m.version > target) continue;
       db.exec(db.dialect === 'postgres' ? (m.postgres ?? m.sql) : m.sql);

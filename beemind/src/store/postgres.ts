@@ -10,7 +10,13 @@ import { fileURLToPath } from 'node:url';
 import { createSyncFn } from 'synckit';
 import { ConfigurationError } from '../core/errors.js';
 import { SCHEMA_VERSION, migrate, schemaVersion, tooNew } from './migrations.js';
-import { retrySync, type SqlStatement, type SqlValue, type StoreDatabase, type TransactionOptions } from './sql.js';
+import {
+  retrySync,
+  type SqlStatement,
+  type SqlValue,
+  type StoreDatabase,
+  type TransactionOptions,
+} from './sql.js';
 
 /** What the worker thread is asked. */
 export type PostgresRequest =
@@ -95,7 +101,8 @@ export class PostgresStoreDatabase implements StoreDatabase {
   }
 
   private send(request: PostgresRequest): PostgresResult {
-    if (this.closed) throw new ConfigurationError('store.closed', `the experiment store ${this.name} is closed.`);
+    if (this.closed)
+      throw new ConfigurationError('store.closed', `the experiment store ${this.name} is closed.`);
     return worker()(request);
   }
 
@@ -143,7 +150,12 @@ export class PostgresStoreDatabase implements StoreDatabase {
       }
     };
     const conflict = (error: unknown) => CONFLICTS.has((error as { code?: string }).code ?? '');
-    return retrySync(once, conflict, CONFLICT_RETRIES, (attempt) => Math.min(200, 2 * 2 ** attempt) * (0.5 + Math.random()));
+    return retrySync(
+      once,
+      conflict,
+      CONFLICT_RETRIES,
+      (attempt) => Math.min(200, 2 * 2 ** attempt) * (0.5 + Math.random()),
+    );
   }
 
   explain(error: unknown): unknown {
@@ -183,7 +195,9 @@ export function isUnreachable(error: unknown): boolean {
   const code = (error as { code?: unknown })?.code;
   if (typeof code !== 'string') return false;
   return (
-    ['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'EPIPE'].includes(code) ||
+    ['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'EPIPE'].includes(
+      code,
+    ) ||
     code.startsWith('08') ||
     code === '57P01' ||
     code === '57P02' ||

@@ -67,7 +67,12 @@ function toDriver(params: unknown[]): unknown[] {
 
 async function handle(request: PostgresRequest): Promise<PostgresResult> {
   if (request.op === 'open') {
-    const connection: Connection = { client: null, url: request.url, schema: request.schema, inTransaction: false };
+    const connection: Connection = {
+      client: null,
+      url: request.url,
+      schema: request.schema,
+      inTransaction: false,
+    };
     await connect(connection);
     connections.set(request.id, connection);
     return { rows: [], changes: 0 };
@@ -87,7 +92,9 @@ async function handle(request: PostgresRequest): Promise<PostgresResult> {
       connection.inTransaction = false;
       return { rows: [], changes: 0 };
     }
-    throw Object.assign(new Error('the connection to PostgreSQL was lost during the transaction'), { code: '08006' });
+    throw Object.assign(new Error('the connection to PostgreSQL was lost during the transaction'), {
+      code: '08006',
+    });
   }
   const client = connection.client ?? (await connect(connection));
   if (statement.startsWith('BEGIN')) connection.inTransaction = true;

@@ -213,7 +213,9 @@ export function listRuns(db: Database, options: ListRunsOptions = {}): RunSummar
     params.push(options.project);
   }
   const filter = where.length ? `WHERE ${where.join(' AND ')} ` : '';
-  const rows = db.prepare(`SELECT * FROM runs ${filter}ORDER BY started_at DESC, rowid DESC`).all(...params) as RunRow[];
+  const rows = db
+    .prepare(`SELECT * FROM runs ${filter}ORDER BY started_at DESC, rowid DESC`)
+    .all(...params) as RunRow[];
   let runs = rows.map(toSummary);
   if (options.status) runs = runs.filter((r) => r.status === options.status);
   return options.limit !== undefined ? runs.slice(0, options.limit) : runs;

@@ -76,7 +76,10 @@ export class RunRecorder {
       }
     }
     if (waited > 1) {
-      logger.info({ store: this.store.path, runId, events: waited }, `the experiment store ${this.store.path} is back: ${waited} waiting events of run ${runId} were recorded`);
+      logger.info(
+        { store: this.store.path, runId, events: waited },
+        `the experiment store ${this.store.path} is back: ${waited} waiting events of run ${runId} were recorded`,
+      );
     }
     this.retryPause = FIRST_RETRY_MS;
     return true;

@@ -158,7 +158,10 @@ export interface FinishedRun {
 }
 
 /** The source of a model saved from a run: the drone (or champion) and how it scored. */
-async function fromRun(run: FinishedRun, droneId?: string): Promise<{ model: TrainedModel; source: ModelSource }> {
+async function fromRun(
+  run: FinishedRun,
+  droneId?: string,
+): Promise<{ model: TrainedModel; source: ModelSource }> {
   const model = await run.model(droneId);
   const champion = droneId === undefined || droneId === run.finished.championId;
   const id = champion ? run.finished.championId : droneId!;
@@ -192,22 +195,25 @@ export class ModelRegistry {
    * refit on the run's search rows) and records the run, drone and scores. Async only for that refit: the
    * version is committed to the store before the promise resolves.
    */
-  async save(name: string, from: FinishedRun | TrainedModel, options: SaveModelOptions = {}): Promise<ModelVersion> {
+  async save(
+    name: string,
+    from: FinishedRun | TrainedModel,
+    options: SaveModelOptions = {},
+  ): Promise<ModelVersion> {
     checkName(name);
-    const { model, source } =
-      !(from instanceof TrainedModel)
-        ? await fromRun(from, options.drone)
-        : {
-            model: from,
-            source: {
-              runId: null,
-              droneId: from.id,
-              metric: null,
-              score: null,
-              testScore: null,
-              dataset: null,
-            },
-          };
+    const { model, source } = !(from instanceof TrainedModel)
+      ? await fromRun(from, options.drone)
+      : {
+          model: from,
+          source: {
+            runId: null,
+            droneId: from.id,
+            metric: null,
+            score: null,
+            testScore: null,
+            dataset: null,
+          },
+        };
     const project = options.project ?? (from instanceof TrainedModel ? undefined : from.started.project);
     return this.register(name, model.toJSON(), source, { ...options, project });
   }

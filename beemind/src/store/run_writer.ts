@@ -21,30 +21,34 @@ function appendEvent(db: Database, event: RunEvent): void {
 
 /** Inserts the run's row; false when it is there already. */
 function insertRun(db: Database, e: RunStarted): boolean {
-  return db.prepare(
-    `INSERT INTO runs (id, name, status, task, target, metric, seed, config, objectives, dataset_name, dataset_rows,
+  return (
+    db
+      .prepare(
+        `INSERT INTO runs (id, name, status, task, target, metric, seed, config, objectives, dataset_name, dataset_rows,
        dataset_fingerprint, dataset_schema, started_at, updated_at, pid, host, sessions, user_name, project)
      VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) ON CONFLICT (id) DO NOTHING`,
-  ).run(
-    e.runId,
-    e.name,
-    e.dataset.task,
-    e.dataset.target,
-    e.metric,
-    e.seed,
-    JSON.stringify(e.config),
-    JSON.stringify(e.objectives),
-    e.dataset.name,
-    e.dataset.rows,
-    e.dataset.fingerprint,
-    JSON.stringify({ features: e.dataset.features, classes: e.dataset.classes }),
-    e.time,
-    e.time,
-    process.pid,
-    os.hostname(),
-    e.user ?? currentUser(),
-    e.project ?? DEFAULT_PROJECT,
-  ).changes === 1;
+      )
+      .run(
+        e.runId,
+        e.name,
+        e.dataset.task,
+        e.dataset.target,
+        e.metric,
+        e.seed,
+        JSON.stringify(e.config),
+        JSON.stringify(e.objectives),
+        e.dataset.name,
+        e.dataset.rows,
+        e.dataset.fingerprint,
+        JSON.stringify({ features: e.dataset.features, classes: e.dataset.classes }),
+        e.time,
+        e.time,
+        process.pid,
+        os.hostname(),
+        e.user ?? currentUser(),
+        e.project ?? DEFAULT_PROJECT,
+      ).changes === 1
+  );
 }
 
 /** Float64 values as little-endian bytes (the layout of every platform Node runs on). */
@@ -53,32 +57,42 @@ function predictionBytes(p: Float64Array | undefined): Buffer | null {
 }
 
 /** Inserts the drone and counts it in its run; false when it is there already. */
-function insertDrone(db: Database, runId: string, time: string, d: Drone, predictions?: Float64Array): boolean {
-  const inserted = db.prepare(
-    `INSERT INTO drones (run_id, id, generation, operator, parents, family, genome, genome_key, status, score, fold_scores,
+function insertDrone(
+  db: Database,
+  runId: string,
+  time: string,
+  d: Drone,
+  predictions?: Float64Array,
+): boolean {
+  const inserted =
+    db
+      .prepare(
+        `INSERT INTO drones (run_id, id, generation, operator, parents, family, genome, genome_key, status, score, fold_scores,
        objectives, fit_seconds, predict_seconds, fraction, error, evaluated_at, predictions)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, id) DO NOTHING`,
-  ).run(
-    runId,
-    d.id,
-    d.generation,
-    d.operator,
-    JSON.stringify(d.parents),
-    d.family,
-    JSON.stringify(d.genome),
-    genomeKey(d.genome),
-    d.status,
-    d.score,
-    JSON.stringify(d.foldScores),
-    JSON.stringify(d.objectives),
-    d.fitSeconds,
-    d.predictSeconds,
-    d.fraction,
-    d.error ?? null,
-    time,
-    predictionBytes(predictions),
-  ).changes === 1;
-  if (inserted) db.prepare('UPDATE runs SET evaluated = evaluated + 1, updated_at = ? WHERE id = ?').run(time, runId);
+      )
+      .run(
+        runId,
+        d.id,
+        d.generation,
+        d.operator,
+        JSON.stringify(d.parents),
+        d.family,
+        JSON.stringify(d.genome),
+        genomeKey(d.genome),
+        d.status,
+        d.score,
+        JSON.stringify(d.foldScores),
+        JSON.stringify(d.objectives),
+        d.fitSeconds,
+        d.predictSeconds,
+        d.fraction,
+        d.error ?? null,
+        time,
+        predictionBytes(predictions),
+      ).changes === 1;
+  if (inserted)
+    db.prepare('UPDATE runs SET evaluated = evaluated + 1, updated_at = ? WHERE id = ?').run(time, runId);
   return inserted;
 }
 

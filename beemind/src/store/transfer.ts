@@ -5,7 +5,15 @@
  * laptop's SQLite store into the team's PostgreSQL store). Copying merges: a run or model version the target
  * already holds is left as it is and counted as skipped, so copying twice adds nothing twice.
  */
-import { appendFileSync, createReadStream, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  createReadStream,
+  mkdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { BeeMindError } from '../core/errors.js';
@@ -57,9 +65,9 @@ export function readTables(db: StoreDatabase): StoreTables {
 
 function insert(db: StoreDatabase, table: string, row: Row, skip: string | null): void {
   const columns = Object.keys(row).filter((c) => c !== skip);
-  db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`).run(
-    ...columns.map((c) => row[c]),
-  );
+  db.prepare(
+    `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+  ).run(...columns.map((c) => row[c]));
 }
 
 export interface MergeResult {
@@ -108,7 +116,8 @@ export function mergeTables(db: StoreDatabase, tables: StoreTables): MergeResult
       result.models++;
     }
     for (const k of tables.api_keys) {
-      if (!db.prepare('SELECT 1 AS found FROM api_keys WHERE id = ?').get(k.id)) insert(db, 'api_keys', k, null);
+      if (!db.prepare('SELECT 1 AS found FROM api_keys WHERE id = ?').get(k.id))
+        insert(db, 'api_keys', k, null);
     }
   });
   return result;
@@ -143,11 +152,18 @@ export async function exportStoreFile(
   const partial = `${target}.partial-${process.pid}`;
   try {
     mkdirSync(path.dirname(target), { recursive: true });
-    const header = { format: EXPORT_FORMAT, version: 1, schemaVersion: SCHEMA_VERSION, source: db.name, exportedAt: new Date().toISOString() };
+    const header = {
+      format: EXPORT_FORMAT,
+      version: 1,
+      schemaVersion: SCHEMA_VERSION,
+      source: db.name,
+      exportedAt: new Date().toISOString(),
+    };
     writeFileSync(partial, JSON.stringify(header) + '\n');
     for (const t of TABLES) {
       const lines = tables[t.name].map((row) => JSON.stringify({ table: t.name, row }, encode));
-      for (let i = 0; i < lines.length; i += 1000) appendFileSync(partial, lines.slice(i, i + 1000).join('\n') + '\n');
+      for (let i = 0; i < lines.length; i += 1000)
+        appendFileSync(partial, lines.slice(i, i + 1000).join('\n') + '\n');
     }
     renameSync(partial, target);
   } catch (error) {
@@ -177,7 +193,10 @@ export async function readExportFile(file: string): Promise<StoreTables> {
     if (n === 1) {
       if (parsed?.format !== EXPORT_FORMAT) throw badExport(file, NOT_A_STORE);
       if (typeof parsed.schemaVersion !== 'number' || parsed.schemaVersion > SCHEMA_VERSION)
-        throw badExport(file, `it has schema version ${String(parsed.schemaVersion)}, newer than this BeeMind understands (${SCHEMA_VERSION}); upgrade beemind to restore it`);
+        throw badExport(
+          file,
+          `it has schema version ${String(parsed.schemaVersion)}, newer than this BeeMind understands (${SCHEMA_VERSION}); upgrade beemind to restore it`,
+        );
       continue;
     }
     const table = parsed.table as TableName;
@@ -192,7 +211,6 @@ export async function readExportFile(file: string): Promise<StoreTables> {
 function badExport(file: string, why: string): BeeMindError {
   return cannotRestore(file, `${why}; ${FROM_BACKUP}`);
 }
-
 
 /** The first bytes of `file` when it is a file with some (null for a missing, empty or other kind of path). */
 function headerOf(file: string): Buffer | null {
@@ -221,7 +239,11 @@ async function readBackup(file: string): Promise<StoreTables> {
  * Restores a backup (a SQLite store file, or a portable export) into the store at `target` (a file or a
  * PostgreSQL URL). A store that holds runs or models is replaced only with `force`.
  */
-export async function restoreStore(file: string, target: string, options: { force?: boolean } = {}): Promise<BackupResult> {
+export async function restoreStore(
+  file: string,
+  target: string,
+  options: { force?: boolean } = {},
+): Promise<BackupResult> {
   const source = path.resolve(file);
   const header = headerOf(source);
   if (!isPostgresUrl(target) && (header === null || isSQLiteHeader(header))) {

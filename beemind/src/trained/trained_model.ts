@@ -19,7 +19,11 @@ import { stackColumnNames, stackPrediction } from '../pipeline/stack.js';
 // explanations (explain/): attributions and partial dependence of a trained model
 import { columnKinds, explainModel, outputNames, type ExplainOptions } from '../explain/explain.js';
 import type { Explanation } from '../explain/explanation.js';
-import { partialDependence, type PartialDependence, type PartialDependenceOptions } from '../explain/partial_dependence.js';
+import {
+  partialDependence,
+  type PartialDependence,
+  type PartialDependenceOptions,
+} from '../explain/partial_dependence.js';
 import { toFrame, type RowsInput } from '../explain/rows.js';
 
 /** The plain-JSON form of a TrainedModel: every member pipeline with its fitted state. */
@@ -79,13 +83,17 @@ function checkMember(
   if (!pipeline.fitted) member.fail(`${what} is not fitted`);
   if (pipeline.task !== task) member.fail(`${what} does ${pipeline.task}, but the model does ${task}`);
   if (classes && pipeline.model.nClasses !== classes.length) {
-    member.fail(`${what} predicts ${pipeline.model.nClasses} classes, but the model has ${classes.length} classes`);
+    member.fail(
+      `${what} predicts ${pipeline.model.nClasses} classes, but the model has ${classes.length} classes`,
+    );
   }
   const first = pipeline.steps[0];
   const inputs = first ? (first as { inputNames?: () => string[] }).inputNames?.() : pipeline.featureNames();
   const wanted = new Set(featureNames);
   if (inputs && (inputs.length !== wanted.size || !inputs.every((name) => wanted.has(name)))) {
-    member.fail(`${what} takes the columns ${quoteAll(inputs)}, but the model's feature columns are ${quoteAll(featureNames)}`);
+    member.fail(
+      `${what} takes the columns ${quoteAll(inputs)}, but the model's feature columns are ${quoteAll(featureNames)}`,
+    );
   }
 }
 
@@ -104,7 +112,8 @@ export function selectFeatures(frame: Frame, featureNames: readonly string[], or
         `it needs every feature column: ${listNames(featureNames)} (other columns are ignored). The columns are: ${listNames(columnNames(frame))}.`,
     );
   }
-  if (frame.rows === 0) throw new DataError('data.empty', `${printable(origin, { inline: true })} has no rows to predict.`);
+  if (frame.rows === 0)
+    throw new DataError('data.empty', `${printable(origin, { inline: true })} has no rows to predict.`);
   return { rows: frame.rows, columns: featureNames.map((name) => byName.get(name)!) };
 }
 
@@ -143,7 +152,10 @@ export class TrainedModel {
   /** Class probabilities (weighted average over members), rows × classes. */
   predictProba(data: Frame | Dataset): Matrix {
     if (this.task !== 'classification') {
-      throw new DataError('model.no_proba', 'predictProba is for classification; this model does regression.');
+      throw new DataError(
+        'model.no_proba',
+        'predictProba is for classification; this model does regression.',
+      );
     }
     const frame = this.features(data);
     if (this.level2) return stackPrediction(this.members, this.level2, frame) as Matrix;
@@ -206,11 +218,23 @@ export class TrainedModel {
    * Partial dependence of the prediction (class probabilities, or the value) on one or two features over
    * `data`, with ICE curves for one feature; displayable as a line or heat map.
    */
-  async partialDependence(data: RowsInput, features: string | string[], options: PartialDependenceOptions = {}): Promise<PartialDependence> {
+  async partialDependence(
+    data: RowsInput,
+    features: string | string[],
+    options: PartialDependenceOptions = {},
+  ): Promise<PartialDependence> {
     const frame = this.features(toFrame(data, this.featureNames, () => columnKinds(this)));
-    const predict = (f: Frame) => (this.task === 'classification' ? this.predictProba(f).data : this.predictRaw(f));
+    const predict = (f: Frame) =>
+      this.task === 'classification' ? this.predictProba(f).data : this.predictRaw(f);
     const scale = this.task === 'classification' ? 'probability' : 'value';
-    return partialDependence(predict, frame, typeof features === 'string' ? [features] : features, outputNames(this), scale, options);
+    return partialDependence(
+      predict,
+      frame,
+      typeof features === 'string' ? [features] : features,
+      outputNames(this),
+      scale,
+      options,
+    );
   }
   // --- end explanations ---
 
@@ -226,7 +250,11 @@ export class TrainedModel {
       task: this.task,
       classes: this.classes ? [...this.classes] : null,
       featureNames: [...this.featureNames],
-      members: this.members.map((m) => ({ droneId: m.droneId, weight: m.weight, pipeline: m.pipeline.toJSON() })),
+      members: this.members.map((m) => ({
+        droneId: m.droneId,
+        weight: m.weight,
+        pipeline: m.pipeline.toJSON(),
+      })),
       ...(this.decisionThreshold !== null ? { decisionThreshold: this.decisionThreshold } : {}),
       ...(this.level2 ? { level2: this.level2.toJSON() } : {}),
     };
@@ -242,8 +270,16 @@ export class TrainedModel {
   static fromJSON(json: TrainedModelJSON): TrainedModel {
     // own fields only, all the way down: nothing is read through a `__proto__` key
     const data = ownData(json) as TrainedModelJSON;
-    if (data?.format !== 'beemind.model' || data.version !== 1 || !Array.isArray(data.members) || data.members.length === 0) {
-      throw new ProtocolError('model.bad_json', 'not a serialised BeeMind model (expected format "beemind.model", version 1, with members).');
+    if (
+      data?.format !== 'beemind.model' ||
+      data.version !== 1 ||
+      !Array.isArray(data.members) ||
+      data.members.length === 0
+    ) {
+      throw new ProtocolError(
+        'model.bad_json',
+        'not a serialised BeeMind model (expected format "beemind.model", version 1, with members).',
+      );
     }
     const s = StateReader.of(data, 'the saved model', '');
     const task = s.oneOf('task', ['classification', 'regression'] as const);
@@ -261,7 +297,7 @@ export class TrainedModel {
       checkMember(m, m.field('pipeline'), member.pipeline, task, classes, featureNames);
       return member;
     });
-    if (!(members.reduce((sum, m) => sum + m.weight, 0) > 0)) s.fail('the members\' weights add up to 0');
+    if (!(members.reduce((sum, m) => sum + m.weight, 0) > 0)) s.fail("the members' weights add up to 0");
     let threshold: number | null = null;
     if (Object.hasOwn(data, 'decisionThreshold')) {
       if (classes?.length !== 2) s.fail('decisionThreshold is for binary classifiers only');
@@ -271,10 +307,12 @@ export class TrainedModel {
     if (Object.hasOwn(data, 'level2')) {
       if (members.length < 2) s.fail('level2 combines several members, but the model has one');
       level2 = Pipeline.fromJSON(data.level2!);
-      if (level2.steps.length > 0) s.fail('the level-2 pipeline has preprocessing steps; it takes the members\' outputs as they are');
+      if (level2.steps.length > 0)
+        s.fail("the level-2 pipeline has preprocessing steps; it takes the members' outputs as they are");
       const inputs = stackColumnNames(members.length, { task, nClasses: classes?.length ?? 1 });
       checkMember(s, s.field('level2'), level2, task, classes, inputs);
-      if (level2.featureNames().join('\n') !== inputs.join('\n')) s.fail(`${s.field('level2')} takes its columns out of order; it needs ${quoteAll(inputs)}`);
+      if (level2.featureNames().join('\n') !== inputs.join('\n'))
+        s.fail(`${s.field('level2')} takes its columns out of order; it needs ${quoteAll(inputs)}`);
     }
     const id = level2 ? 'stack' : members.length > 1 ? 'ensemble' : members[0].droneId;
     const model = new TrainedModel(
@@ -285,7 +323,10 @@ export class TrainedModel {
       classes,
       () =>
         Promise.reject(
-          new DataError('model.no_importance_data', 'this model was loaded without its run, so it has no held-out rows for importance; call permutationImportance() with your own data.'),
+          new DataError(
+            'model.no_importance_data',
+            'this model was loaded without its run, so it has no held-out rows for importance; call permutationImportance() with your own data.',
+          ),
         ),
       level2,
     );

@@ -12,7 +12,12 @@ import { InlineBackend } from '../../src/evaluation/backends.js';
 import { loadDataset } from '../../src/data/datasets.js';
 import { toDataset, type Dataset } from '../../src/data/dataset.js';
 import type { Genome } from '../../src/protocol/events.js';
-import { createStrategy, type Proposal, type SearchStrategy, type TrialResult } from '../../src/search/strategies/index.js';
+import {
+  createStrategy,
+  type Proposal,
+  type SearchStrategy,
+  type TrialResult,
+} from '../../src/search/strategies/index.js';
 
 let iris: Dataset;
 beforeAll(async () => {
@@ -40,7 +45,13 @@ class ListStrategy implements SearchStrategy {
   ask(n: number): Proposal[] {
     const out = this.genomes.slice(this.next, this.next + n);
     this.next += out.length;
-    return out.map((genome) => ({ genome, key: JSON.stringify(genome), parents: [], operator: this.operator, generation: 0 }));
+    return out.map((genome) => ({
+      genome,
+      key: JSON.stringify(genome),
+      parents: [],
+      operator: this.operator,
+      generation: 0,
+    }));
   }
   tell(results: readonly TrialResult[]): void {
     this.told.push(...results);
@@ -58,7 +69,10 @@ function keepFirstPruner(calls: number[]): Pruner {
   };
 }
 
-const tree = (maxDepth: number): Genome => ({ steps: [], model: { family: 'decision_tree', params: { maxDepth } } });
+const tree = (maxDepth: number): Genome => ({
+  steps: [],
+  model: { family: 'decision_tree', params: { maxDepth } },
+});
 
 describe('evolve on parts of the user', () => {
   it('evaluates exactly what a strategy object proposes, tells it every result and stops when it is exhausted', async () => {
@@ -71,18 +85,30 @@ describe('evolve on parts of the user', () => {
   });
 
   it('builds a strategy from a factory given the search space, the seed and the portfolio', async () => {
-    let seen: { families: string[]; seed: number; portfolio: number } | null = null as { families: string[]; seed: number; portfolio: number } | null;
+    let seen: { families: string[]; seed: number; portfolio: number } | null = null as {
+      families: string[];
+      seed: number;
+      portfolio: number;
+    } | null;
     const run = await evolve(
       iris,
       { ...options, seed: 5, budget: { evaluations: 6 } },
       {
         strategy: (space, context) => {
-          seen = { families: Object.keys(space.models).sort(), seed: context.seed, portfolio: context.portfolio.length };
+          seen = {
+            families: Object.keys(space.models).sort(),
+            seed: context.seed,
+            portfolio: context.portfolio.length,
+          };
           return createStrategy('random', space, { seed: context.seed, batchSize: 3 });
         },
       },
     );
-    expect(seen).toEqual({ families: ['decision_tree', 'gaussian_nb'], seed: 5, portfolio: expect.any(Number) });
+    expect(seen).toEqual({
+      families: ['decision_tree', 'gaussian_nb'],
+      seed: 5,
+      portfolio: expect.any(Number),
+    });
     expect(seen!.portfolio).toBeGreaterThan(0);
     expect(run.drones).toHaveLength(6);
     expect(run.drones.every((d) => d.operator === 'random')).toBe(true);
@@ -154,7 +180,11 @@ describe('evolve on parts of the user', () => {
     const run = await evolve(iris, { ...options, populationSize: 3 }, { strategy, backend });
     // a naive Bayes fit costs a pass over the cells; a tree sorts every column: the estimate puts it first
     expect(evaluated).toEqual(['d2.r0 gaussian_nb', 'd1.r0 decision_tree', 'd3.r0 decision_tree']);
-    expect(run.drones.map((d) => `${d.id} ${d.family}`)).toEqual(['d1 decision_tree', 'd2 gaussian_nb', 'd3 decision_tree']);
+    expect(run.drones.map((d) => `${d.id} ${d.family}`)).toEqual([
+      'd1 decision_tree',
+      'd2 gaussian_nb',
+      'd3 decision_tree',
+    ]);
     expect(strategy.told.map((t) => t.id)).toEqual(['d1', 'd2', 'd3']);
   });
 

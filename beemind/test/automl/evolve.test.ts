@@ -60,7 +60,8 @@ describe('evolve', () => {
       { onEvent: (e) => events.push(e) },
     );
     unsubscribe();
-    for (const e of events) expect(RunEventSchema.safeParse(JSON.parse(JSON.stringify(e))).success).toBe(true);
+    for (const e of events)
+      expect(RunEventSchema.safeParse(JSON.parse(JSON.stringify(e))).success).toBe(true);
     expect(events[0].type).toBe('run.started');
     expect(events.filter((e) => e.type === 'drone.evaluated')).toHaveLength(10);
     expect(events.filter((e) => e.type === 'generation.completed')).toHaveLength(2);
@@ -142,7 +143,9 @@ describe('evolve', () => {
 
   it('prunes weak drones on small fractions with successive halving', async () => {
     const digits = await loadDataset('digits');
-    const data = toDataset(digits.take(Array.from({ length: 900 }, (_, i) => i)), { target: digits.columnNames.at(-1)! });
+    const data = toDataset(digits.take(Array.from({ length: 900 }, (_, i) => i)), {
+      target: digits.columnNames.at(-1)!,
+    });
     const run = await evolve(data, {
       seed: 3,
       workers: 2,
@@ -174,7 +177,9 @@ describe('evolve', () => {
     const last = run.events.filter((e) => e.type === 'generation.completed').at(-1)!;
     const front = last.type === 'generation.completed' ? last.paretoIds : [];
     expect(front.length).toBeGreaterThan(0);
-    const points = new Map(run.drones.filter((d) => d.status === 'ok').map((d) => [d.id, [d.objectives[0]!, -d.objectives[1]!]]));
+    const points = new Map(
+      run.drones.filter((d) => d.status === 'ok').map((d) => [d.id, [d.objectives[0]!, -d.objectives[1]!]]),
+    );
     for (const id of front) for (const [, p] of points) expect(dominates(p, points.get(id)!)).toBe(false);
     expect(run.paretoChart().$schema).toMatch(/vega-lite\/v5/);
   });
@@ -218,14 +223,20 @@ describe('evolve', () => {
   it('has no champion when interrupted before any drone, and says why and what to do', async () => {
     const controller = new AbortController();
     controller.abort();
-    const run = await evolve(iris, { workers: 0, families: ['gaussian_nb'], budget: { evaluations: 4 }, importance: false }, { signal: controller.signal });
+    const run = await evolve(
+      iris,
+      { workers: 0, families: ['gaussian_nb'], budget: { evaluations: 4 }, importance: false },
+      { signal: controller.signal },
+    );
     expect(run.status).toBe('interrupted');
     expect(run.hasChampion).toBe(false);
     expect(() => run.champion).toThrow(EvaluationError);
     expect(() => run.champion).toThrow(
       expect.objectContaining({
         code: 'run.no_champion',
-        message: expect.stringMatching(/has no champion: it stopped \(interrupted\) before any drone was evaluated\. Give evolve\(\) a bigger budget.*run\.hasChampion/),
+        message: expect.stringMatching(
+          /has no champion: it stopped \(interrupted\) before any drone was evaluated\. Give evolve\(\) a bigger budget.*run\.hasChampion/,
+        ),
       }),
     );
     await expect(run.model()).rejects.toMatchObject({ code: 'run.no_champion' });
@@ -251,7 +262,9 @@ describe('evolve', () => {
     expect(run.drones.every((d) => d.status === 'failed')).toBe(true);
     expect(run.hasChampion).toBe(false);
     expect(() => run.champion).toThrow(
-      new RegExp(`none of its ${run.drones.length} drones finished \\(${run.drones.length} failed or timed out.*errors in run\\.drones`),
+      new RegExp(
+        `none of its ${run.drones.length} drones finished \\(${run.drones.length} failed or timed out.*errors in run\\.drones`,
+      ),
     );
     expect(run[DISPLAY]()['text/plain']).toMatch(/best none/);
   });
@@ -259,27 +272,55 @@ describe('evolve', () => {
   it('explains bad options and data clearly', async () => {
     await expect(evolve(iris.features, {})).rejects.toThrow(/needs to know the target column/);
     await expect(evolve(iris, { metric: 'r2' })).rejects.toThrow(/metric "r2" is for regression/);
-    await expect(evolve(iris, { budget: { evaluations: 0 } })).rejects.toThrow(/invalid options for evolve\(\): budget.evaluations/);
+    await expect(evolve(iris, { budget: { evaluations: 0 } })).rejects.toThrow(
+      /invalid options for evolve\(\): budget.evaluations/,
+    );
     await expect(evolve(iris, { families: ['nope'] })).rejects.toThrow(/nope/);
   });
 
   it('reports per-family summaries, lineage and charts', async () => {
-    const run = await evolve(iris, { seed: 6, workers: 0, families: FAST_FAMILIES, populationSize: 6, budget: { evaluations: 12 }, importance: false });
+    const run = await evolve(iris, {
+      seed: 6,
+      workers: 0,
+      families: FAST_FAMILIES,
+      populationSize: 6,
+      budget: { evaluations: 12 },
+      importance: false,
+    });
     const families = run.familySummary();
     expect(families.reduce((s, f) => s + f.evaluated, 0)).toBe(12);
-    expect(run.lineage().filter((l) => l.generation === 1).some((l) => l.parents.length > 0)).toBe(true);
-    for (const spec of [run.historyChart(), run.lineageChart(), run.comparisonChart(), await run.confusionMatrixChart()]) {
+    expect(
+      run
+        .lineage()
+        .filter((l) => l.generation === 1)
+        .some((l) => l.parents.length > 0),
+    ).toBe(true);
+    for (const spec of [
+      run.historyChart(),
+      run.lineageChart(),
+      run.comparisonChart(),
+      await run.confusionMatrixChart(),
+    ]) {
       expect(JSON.parse(JSON.stringify(spec)).$schema).toMatch(/vega-lite\/v5/);
     }
     const cm = await run.confusionMatrix(run.finished.leaderboard[0].id);
-    expect(cm.matrix.flat().reduce((a, b) => a + b, 0)).toBe(run.started.dataset.rows - Math.round(run.started.dataset.rows * 0.2));
+    expect(cm.matrix.flat().reduce((a, b) => a + b, 0)).toBe(
+      run.started.dataset.rows - Math.round(run.started.dataset.rows * 0.2),
+    );
   });
 });
 
 describe('the run registry', () => {
   it('finds a finished run by id and computes importance for any finished drone', async () => {
     const { getRun } = await import('../../src/automl/run_registry.js');
-    const run = await evolve(iris, { seed: 8, workers: 0, families: FAST_FAMILIES, populationSize: 4, budget: { evaluations: 4 }, importance: false });
+    const run = await evolve(iris, {
+      seed: 8,
+      workers: 0,
+      families: FAST_FAMILIES,
+      populationSize: 4,
+      budget: { evaluations: 4 },
+      importance: false,
+    });
     expect(getRun(run.id)).toBe(run);
     const other = run.finished.leaderboard.at(-1)!.id;
     const report = (await getRun(run.id)!.importance(other)) as { droneId: string; features: unknown[] };

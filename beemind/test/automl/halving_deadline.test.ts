@@ -16,7 +16,14 @@ function recordingBackend(jobs: EvaluationJob[]): EvaluationBackend {
     evaluate: async (_key, job, options) => {
       jobs.push(job);
       const k = Number(/^d(\d+)/.exec(options!.id!)![1]);
-      const value = { foldScores: [k / 10], predictions: null, predictionColumns: 0, fitSeconds: 0.01, predictSeconds: 0, modelSize: 0 };
+      const value = {
+        foldScores: [k / 10],
+        predictions: null,
+        predictionColumns: 0,
+        fitSeconds: 0.01,
+        predictSeconds: 0,
+        modelSize: 0,
+      };
       return { status: 'ok', value, seconds: 0.01 };
     },
     cancelAll: () => {},
@@ -47,7 +54,16 @@ describe('evaluateBatch with successive halving', () => {
     const ladder = new HalvingLadder(fractions, 3, true);
     const heard: number[] = [];
     const onScored = (score: number) => void heard.push(score);
-    const out = await evaluateBatch(context('halving-running'), recordingBackend(jobs), proposals, ids, ladder, false, () => false, onScored);
+    const out = await evaluateBatch(
+      context('halving-running'),
+      recordingBackend(jobs),
+      proposals,
+      ids,
+      ladder,
+      false,
+      () => false,
+      onScored,
+    );
     expect(jobs.map((j) => j.fraction)).toEqual([...Array(6).fill(1 / 9), 1 / 3, 1 / 3, 1]);
     expect(out[5]).toMatchObject({ fraction: 1, pruned: false });
     // only a score on all rows can make a leader: the run hears it as soon as it arrives
@@ -65,7 +81,15 @@ describe('evaluateBatch with successive halving', () => {
       stopped = true; // the deadline passes while the first rung runs
       return outcome;
     };
-    const out = await evaluateBatch(context('halving-stopped'), backend, proposals, ids, ladder, false, () => stopped);
+    const out = await evaluateBatch(
+      context('halving-stopped'),
+      backend,
+      proposals,
+      ids,
+      ladder,
+      false,
+      () => stopped,
+    );
     expect(jobs.map((j) => j.fraction)).toEqual(Array(6).fill(1 / 9));
     // the two best (within 1/eta) were promoted: not pruned, scored on the first fraction
     expect(out.map((o) => o?.pruned)).toEqual([true, true, true, true, false, false]);

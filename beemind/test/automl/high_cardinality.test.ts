@@ -16,15 +16,21 @@ import { cat, frame, num } from '../helpers/frames.js';
 const quick = { workers: 0, seed: 2, importance: false, store: false, testSize: 0 } as const;
 
 describe('high-cardinality categories', () => {
-  it('are target-encoded by some drones, and the champion learns the shops\' return rates', async () => {
+  it("are target-encoded by some drones, and the champion learns the shops' return rates", async () => {
     const data = toDataset(shopTable(), { target: 'returned' });
     const { train, test } = splitDataset(data, { seed: 0 });
-    const run = await evolve(train, { ...quick, budget: { evaluations: 12 }, families: ['hist_gradient_boosting', 'logistic_regression'] });
+    const run = await evolve(train, {
+      ...quick,
+      budget: { evaluations: 12 },
+      families: ['hist_gradient_boosting', 'logistic_regression'],
+    });
     const encoded = run.drones.filter((d) => d.genome.steps.some((s) => s.kind === 'target_encoder'));
     expect(encoded.length).toBeGreaterThan(0);
     expect(encoded.some((d) => d.status === 'ok')).toBe(true);
     // two classes have one target order: the portfolio also numbers the shops by their return rate
-    const ordered = run.drones.filter((d) => d.genome.steps.some((s) => s.kind === 'ordinal_encoder' && s.params.order === 'target'));
+    const ordered = run.drones.filter((d) =>
+      d.genome.steps.some((s) => s.kind === 'ordinal_encoder' && s.params.order === 'target'),
+    );
     expect(ordered.some((d) => d.status === 'ok')).toBe(true);
     // the shop decides the return rate (0.1 or 0.8): knowing it gives about 0.85 accuracy, the majority class 0.55
     expect(accuracy(test.target.values, run.champion.predictRaw(test))).toBeGreaterThan(0.75);
@@ -44,10 +50,28 @@ describe('high-cardinality categories', () => {
   it('are offered in target order for regression and two classes, not for more classes', () => {
     const cities = Array.from({ length: 80 }, (_, i) => `city ${i % 20}`);
     const traits = (y: number[], task: 'regression' | 'classification') =>
-      dataTraits(toDataset(frame(cat('city', cities), num('y', y)), { target: 'y', task }), getScorer(task === 'regression' ? 'r2' : 'accuracy'));
-    expect(traits(cities.map((_, i) => i), 'regression')).toMatchObject({ manyCategories: true, orderedCategories: true });
-    expect(traits(cities.map((_, i) => i % 2), 'classification')).toMatchObject({ manyCategories: true, orderedCategories: true });
-    expect(traits(cities.map((_, i) => i % 3), 'classification')).toMatchObject({ manyCategories: true, orderedCategories: false });
+      dataTraits(
+        toDataset(frame(cat('city', cities), num('y', y)), { target: 'y', task }),
+        getScorer(task === 'regression' ? 'r2' : 'accuracy'),
+      );
+    expect(
+      traits(
+        cities.map((_, i) => i),
+        'regression',
+      ),
+    ).toMatchObject({ manyCategories: true, orderedCategories: true });
+    expect(
+      traits(
+        cities.map((_, i) => i % 2),
+        'classification',
+      ),
+    ).toMatchObject({ manyCategories: true, orderedCategories: true });
+    expect(
+      traits(
+        cities.map((_, i) => i % 3),
+        'classification',
+      ),
+    ).toMatchObject({ manyCategories: true, orderedCategories: false });
   });
 });
 
@@ -57,17 +81,40 @@ describe('settings that would change nothing are not searched', () => {
   const y = num('y', [1, 2, 3, 4, 5, 6]);
 
   it('reads whether a value is missing and whether a category column reaches the encoder', () => {
-    expect(traitsOf(frame(num('a', [1, 2, 3, 4, 5, 6]), y))).toMatchObject({ missing: false, categories: false });
-    expect(traitsOf(frame(num('a', [1, NaN, 3, 4, 5, 6]), y))).toMatchObject({ missing: true, categories: false });
-    expect(traitsOf(frame(cat('c', ['u', 'v', null, 'u', 'v', 'u']), y))).toMatchObject({ missing: true, categories: true });
+    expect(traitsOf(frame(num('a', [1, 2, 3, 4, 5, 6]), y))).toMatchObject({
+      missing: false,
+      categories: false,
+    });
+    expect(traitsOf(frame(num('a', [1, NaN, 3, 4, 5, 6]), y))).toMatchObject({
+      missing: true,
+      categories: false,
+    });
+    expect(traitsOf(frame(cat('c', ['u', 'v', null, 'u', 'v', 'u']), y))).toMatchObject({
+      missing: true,
+      categories: true,
+    });
     // dates have a slot of their own, which turns them into numbers before the encoder
-    expect(traitsOf(frame(cat('d', ['2024-01-01', '2024-01-02', '2024-01-03', '2024-01-04', '2024-01-05', '2024-01-06']), y))).toMatchObject({
+    expect(
+      traitsOf(
+        frame(
+          cat('d', ['2024-01-01', '2024-01-02', '2024-01-03', '2024-01-04', '2024-01-05', '2024-01-06']),
+          y,
+        ),
+      ),
+    ).toMatchObject({
       dates: true,
       categories: false,
       // nor are they free text, though an ISO date has three words
       text: false,
     });
-    const notes = cat('note', ['a quiet room', 'a noisy room', 'clean and quiet', 'a room with a view', 'far too loud', 'quiet at night']);
+    const notes = cat('note', [
+      'a quiet room',
+      'a noisy room',
+      'clean and quiet',
+      'a room with a view',
+      'far too loud',
+      'quiet at night',
+    ]);
     expect(traitsOf(frame(notes, num('a', [1, 2, 3, 4, 5, 6]), y))).toMatchObject({ text: true });
     // with nothing but text, it cannot be left out
     expect(traitsOf(frame(notes, y))).toMatchObject({ text: 'only' });
@@ -77,7 +124,9 @@ describe('settings that would change nothing are not searched', () => {
     const slots = (options: { missing?: boolean; categories?: boolean }) =>
       Object.fromEntries(defaultStepSlots(options).map((slot) => [slot.name, slot.choices]));
     const plain = slots({ missing: false, categories: false });
-    expect(plain.imputer).toEqual({ simple_imputer: { strategy: hp.constant('median'), addIndicator: hp.constant(false) } });
+    expect(plain.imputer).toEqual({
+      simple_imputer: { strategy: hp.constant('median'), addIndicator: hp.constant(false) },
+    });
     expect(plain.encoder).toEqual({ ordinal_encoder: {} });
     // by default (traits unknown), both are searched
     const full = slots({});
@@ -87,10 +136,21 @@ describe('settings that would change nothing are not searched', () => {
 
   it('so a run on numbers without gaps evaluates each model once, not once per imputer and encoder', async () => {
     const data = await loadDatasetAsDataset('diabetes');
-    const run = await evolve(data, { workers: 0, seed: 0, importance: false, store: false, budget: { evaluations: 30 } });
+    const run = await evolve(data, {
+      workers: 0,
+      seed: 0,
+      importance: false,
+      store: false,
+      budget: { evaluations: 30 },
+    });
     for (const d of run.drones) {
-      expect(d.genome.steps.find((s) => s.kind === 'simple_imputer')?.params).toEqual({ strategy: 'median', addIndicator: false });
-      expect(d.genome.steps.some((s) => s.kind === 'one_hot_encoder' || s.kind === 'target_encoder')).toBe(false);
+      expect(d.genome.steps.find((s) => s.kind === 'simple_imputer')?.params).toEqual({
+        strategy: 'median',
+        addIndicator: false,
+      });
+      expect(d.genome.steps.some((s) => s.kind === 'one_hot_encoder' || s.kind === 'target_encoder')).toBe(
+        false,
+      );
     }
   });
 });

@@ -25,7 +25,12 @@ const CASES = [
 async function summarise(c: (typeof CASES)[number]) {
   evaluationCache.clear();
   const data = toDataset(await loadDataset(c.dataset), { target: c.target });
-  const run = await evolve(data, { seed: 0, workers: 0, store: false, budget: { evaluations: c.evaluations } });
+  const run = await evolve(data, {
+    seed: 0,
+    workers: 0,
+    store: false,
+    budget: { evaluations: c.evaluations },
+  });
   const round = (x: number | null | undefined) => (x == null ? null : Number(x.toPrecision(10)));
   const predictions = run.champion.predict(data.features.head(40));
   return {
@@ -54,9 +59,13 @@ describe('a seeded run gives the recorded result', () => {
     if (RECORD) writeFileSync(FILE, JSON.stringify(recorded, null, 1) + '\n');
   });
 
-  it.each(CASES)('$name', async (c) => {
-    const now = await summarise(c);
-    if (RECORD) recorded[c.name] = now;
-    else expect(now).toEqual(recorded[c.name]);
-  }, 240_000);
+  it.each(CASES)(
+    '$name',
+    async (c) => {
+      const now = await summarise(c);
+      if (RECORD) recorded[c.name] = now;
+      else expect(now).toEqual(recorded[c.name]);
+    },
+    240_000,
+  );
 });

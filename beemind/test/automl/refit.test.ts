@@ -49,10 +49,16 @@ describe('the champion', () => {
     const run = await evolve(wine, { ...options, testSize: 0 });
     expect(run.testScore).toBeNull();
     const drone = run.drones.find((d) => d.id === run.champion.id)!;
-    const onAllRows = await pipelineFromSpec(drone.genome, 'classification').fit(wine.features, wine.target.values, {
-      nClasses: wine.nClasses,
-      seed: 3,
-    });
-    expect(Array.from(run.champion.predictProba(wine).data)).toEqual(Array.from(onAllRows.predictProba(wine.features).data));
+    const onAllRows = await pipelineFromSpec(drone.genome, 'classification').fit(
+      wine.features,
+      wine.target.values,
+      {
+        nClasses: wine.nClasses,
+        seed: 3,
+      },
+    );
+    expect(Array.from(run.champion.predictProba(wine).data)).toEqual(
+      Array.from(onAllRows.predictProba(wine.features).data),
+    );
   });
 });

@@ -27,7 +27,14 @@ describe('evolve() with the defaults', () => {
     credit = toDataset(await loadDataset('credit_default'), { target: 'default' });
     iris = toDataset(await loadDataset('iris'), { target: 'species' });
   });
-  const quick = { families: ['decision_tree'], workers: 0, seed: 1, ensemble: false, importance: false, store: false } as const;
+  const quick = {
+    families: ['decision_tree'],
+    workers: 0,
+    seed: 1,
+    ensemble: false,
+    importance: false,
+    store: false,
+  } as const;
 
   it('prunes on data fractions and scores on 3 folds for 8,000 search rows, and records both', async () => {
     const run = await evolve(credit, { ...quick, budget: { evaluations: 6 } });
@@ -43,7 +50,12 @@ describe('evolve() with the defaults', () => {
   });
 
   it('keeps what the caller chose, and the plain defaults on small data', async () => {
-    const chosen = await evolve(credit, { ...quick, budget: { evaluations: 2 }, validation: { folds: 4 }, successiveHalving: false });
+    const chosen = await evolve(credit, {
+      ...quick,
+      budget: { evaluations: 2 },
+      validation: { folds: 4 },
+      successiveHalving: false,
+    });
     expect(chosen.started.config.validation).toEqual({ folds: 4 });
     expect(chosen.started.config.successiveHalving).toBe(false);
     expect(chosen.drones.every((d) => d.fraction === 1 && d.foldScores.length === 4)).toBe(true);
@@ -53,9 +65,19 @@ describe('evolve() with the defaults', () => {
     expect(small.started.config.successiveHalving).toBe(false);
   });
 
-  it('repeats cross-validation on new shuffles when asked, averaging each row\'s out-of-fold predictions', async () => {
-    const once = await evolve(iris, { ...quick, budget: { evaluations: 1 }, testSize: 0, validation: { folds: 3 } });
-    const twice = await evolve(iris, { ...quick, budget: { evaluations: 1 }, testSize: 0, validation: { folds: 3, repeats: 2 } });
+  it("repeats cross-validation on new shuffles when asked, averaging each row's out-of-fold predictions", async () => {
+    const once = await evolve(iris, {
+      ...quick,
+      budget: { evaluations: 1 },
+      testSize: 0,
+      validation: { folds: 3 },
+    });
+    const twice = await evolve(iris, {
+      ...quick,
+      budget: { evaluations: 1 },
+      testSize: 0,
+      validation: { folds: 3, repeats: 2 },
+    });
     expect(twice.started.config.validation).toEqual({ folds: 3, repeats: 2 });
     const [a, b] = [once.drones[0], twice.drones[0]];
     expect(b.genome).toEqual(a.genome);
@@ -69,10 +91,17 @@ describe('evolve() with the defaults', () => {
   });
 
   it('reads out-of-fold predictions on the holdout rows alone when validating on a holdout', async () => {
-    const run = await evolve(iris, { ...quick, budget: { evaluations: 2 }, testSize: 0, validation: { holdout: 0.2 } });
+    const run = await evolve(iris, {
+      ...quick,
+      budget: { evaluations: 2 },
+      testSize: 0,
+      validation: { holdout: 0.2 },
+    });
     const { matrix } = await run.confusionMatrix(run.drones[0].id);
     // 30 holdout rows of 150: the other rows were never predicted out of fold
     expect(matrix.flat().reduce((s, n) => s + n, 0)).toBe(30);
-    expect(matrix.flat().reduce((s, n) => s + n, 0) - matrix.reduce((s, row, i) => s + row[i], 0)).toBe(Math.round(30 * (1 - run.drones[0].score!)));
+    expect(matrix.flat().reduce((s, n) => s + n, 0) - matrix.reduce((s, row, i) => s + row[i], 0)).toBe(
+      Math.round(30 * (1 - run.drones[0].score!)),
+    );
   });
 });

@@ -12,15 +12,22 @@ import { stackColumnNames, stackInputs } from '../../src/pipeline/stack.js';
 
 describe('stack inputs', () => {
   it('are the log-odds of two classes, the log-probabilities of more, and values for regression', () => {
-    const binary = stackInputs([Float64Array.of(0.5, 0.5, 0.1, 0.9), Float64Array.of(1, 0, 0, 1)], 2, { task: 'classification', nClasses: 2 });
+    const binary = stackInputs([Float64Array.of(0.5, 0.5, 0.1, 0.9), Float64Array.of(1, 0, 0, 1)], 2, {
+      task: 'classification',
+      nClasses: 2,
+    });
     expect(binary.columns.map((c) => c.name)).toEqual(['m0', 'm1']);
-    expect(Array.from(binary.columns[0].values as Float64Array)).toEqual([0, Math.log(9)].map((v) => expect.closeTo(v, 12)));
+    expect(Array.from(binary.columns[0].values as Float64Array)).toEqual(
+      [0, Math.log(9)].map((v) => expect.closeTo(v, 12)),
+    );
     // certain probabilities are clipped, so the log-odds stay finite
     expect(Array.from(binary.columns[1].values as Float64Array).every(Number.isFinite)).toBe(true);
 
     const three = stackInputs([Float64Array.of(0.2, 0.3, 0.5)], 1, { task: 'classification', nClasses: 3 });
     expect(three.columns.map((c) => c.name)).toEqual(['m0.c0', 'm0.c1', 'm0.c2']);
-    expect(three.columns.map((c) => c.values[0])).toEqual([0.2, 0.3, 0.5].map((p) => expect.closeTo(Math.log(p), 12)));
+    expect(three.columns.map((c) => c.values[0])).toEqual(
+      [0.2, 0.3, 0.5].map((p) => expect.closeTo(Math.log(p), 12)),
+    );
 
     const values = stackInputs([Float64Array.of(1.5, -2)], 2, { task: 'regression', nClasses: 1 });
     expect(Array.from(values.columns[0].values as Float64Array)).toEqual([1.5, -2]);
@@ -40,7 +47,13 @@ describe('fitStack', () => {
       { id: 'noisy', oof: noisy },
     ];
     const r2 = getScorer('r2', 'regression');
-    const stack = (await fitStack(candidates, y, r2, { task: 'regression', nClasses: 1 }, { seed: 0, msAvailable: () => Infinity }))!;
+    const stack = (await fitStack(
+      candidates,
+      y,
+      r2,
+      { task: 'regression', nClasses: 1 },
+      { seed: 0, msAvailable: () => Infinity },
+    ))!;
     const average = selectEnsemble(candidates, y, r2)!;
     expect(stack.score).toBeGreaterThan(0.99);
     expect(stack.score).toBeGreaterThan(average.score + 0.3);
@@ -48,7 +61,9 @@ describe('fitStack', () => {
     expect(stack.members[0].weight).toBeGreaterThan(stack.members[1].weight);
     expect(stack.members.reduce((s, m) => s + m.weight, 0)).toBeCloseTo(1, 12);
     // the out-of-fold output is the level-2 model's own cross-validation, not its fit on every row
-    const fitted = stack.level2.predict(stackInputs([doubled, noisy], n, { task: 'regression', nClasses: 1 }));
+    const fitted = stack.level2.predict(
+      stackInputs([doubled, noisy], n, { task: 'regression', nClasses: 1 }),
+    );
     expect(Array.from(stack.oof)).not.toEqual(Array.from(fitted));
   });
 
@@ -67,7 +82,10 @@ describe('fitStack', () => {
     ];
     const accuracy = getScorer('accuracy', 'classification');
     const shape = { task: 'classification' as const, nClasses: 2 };
-    const stack = (await fitStack(candidates, labels, accuracy, shape, { seed: 0, msAvailable: () => Infinity }))!;
+    const stack = (await fitStack(candidates, labels, accuracy, shape, {
+      seed: 0,
+      msAvailable: () => Infinity,
+    }))!;
     expect(selectEnsemble(candidates, labels, accuracy)!.score).toBeLessThan(0.5);
     expect(stack.score).toBe(1);
     expect(stack.oof).toHaveLength(n * 2);
@@ -81,7 +99,9 @@ describe('fitStack', () => {
       { id: 'b', oof: y.map((v) => v + 1) },
     ];
     expect(await fitStack(two, y, r2, shape, { seed: 0, msAvailable: () => 0 })).toBeNull();
-    expect(await fitStack(two.slice(0, 1), y, r2, shape, { seed: 0, msAvailable: () => Infinity })).toBeNull();
+    expect(
+      await fitStack(two.slice(0, 1), y, r2, shape, { seed: 0, msAvailable: () => Infinity }),
+    ).toBeNull();
   });
 
   it('does not even try a first level-2 fit that its cost estimate says cannot fit (many classes, many rows)', async () => {
@@ -92,10 +112,16 @@ describe('fitStack', () => {
     const candidates = Array.from({ length: 8 }, (_, m) => ({ id: `d${m}`, oof: uniform() }));
     const accuracy = getScorer('accuracy', 'classification');
     let asked = 0;
-    const stack = await fitStack(candidates, labels, accuracy, { task: 'classification', nClasses: classes }, {
-      seed: 0,
-      msAvailable: () => (asked++, 1000),
-    });
+    const stack = await fitStack(
+      candidates,
+      labels,
+      accuracy,
+      { task: 'classification', nClasses: classes },
+      {
+        seed: 0,
+        msAvailable: () => (asked++, 1000),
+      },
+    );
     expect(stack).toBeNull();
     // asked once, before any fit: a first fit would have been timed and the time available asked again
     expect(asked).toBe(1);
@@ -133,7 +159,8 @@ describe('a run whose champion is a stack', () => {
     for (let i = 0; i < proba.rows; i++) expect(proba.data[i * 2] + proba.data[i * 2 + 1]).toBeCloseTo(1, 12);
     // not the weighted average of the members: the level-2 model decides
     const average = new Float64Array(proba.data.length);
-    for (const m of model.members) m.pipeline.predictProba(data.features).data.forEach((p, i) => (average[i] += m.weight * p));
+    for (const m of model.members)
+      m.pipeline.predictProba(data.features).data.forEach((p, i) => (average[i] += m.weight * p));
     expect(Array.from(proba.data)).not.toEqual(Array.from(average));
 
     const loaded = TrainedModel.fromJSON(JSON.parse(JSON.stringify(model.toJSON())));
@@ -143,16 +170,25 @@ describe('a run whose champion is a stack', () => {
 
     // a damaged file is refused, naming what is wrong
     const json = model.toJSON();
-    expect(() => TrainedModel.fromJSON({ ...json, members: json.members.slice(0, 1) })).toThrow(/level2 combines several members/);
-    expect(() => TrainedModel.fromJSON({ ...json, members: [...json.members, json.members[0]] })).toThrow(/level2.* takes the columns/);
+    expect(() => TrainedModel.fromJSON({ ...json, members: json.members.slice(0, 1) })).toThrow(
+      /level2 combines several members/,
+    );
+    expect(() => TrainedModel.fromJSON({ ...json, members: [...json.members, json.members[0]] })).toThrow(
+      /level2.* takes the columns/,
+    );
 
     // explained as a whole by sampling: the attributions add up to the stack's probabilities
     const rows = data.subset(Int32Array.of(0, 1));
-    const why = await model.explain(rows, { background: data.subset(Int32Array.from({ length: 20 }, (_, i) => i * 7)), permutations: 8 });
+    const why = await model.explain(rows, {
+      background: data.subset(Int32Array.from({ length: 20 }, (_, i) => i * 7)),
+      permutations: 8,
+    });
     expect(why.method).toMatch(/^stack of \d+ members by logistic_regression/);
     const p = model.predictProba(rows);
     why.values.forEach((perClass, i) =>
-      perClass.forEach((phi, k) => expect(why.base[k] + phi.reduce((a, b) => a + b, 0)).toBeCloseTo(p.data[i * 2 + k], 9)),
+      perClass.forEach((phi, k) =>
+        expect(why.base[k] + phi.reduce((a, b) => a + b, 0)).toBeCloseTo(p.data[i * 2 + k], 9),
+      ),
     );
   }, 120_000);
 

@@ -37,14 +37,25 @@ describe('a tuned champion', () => {
   it('predicts with its threshold, round-trips it through JSON and an exported module', async () => {
     const data = await loadDataset('credit_default');
     const families = ['hist_gradient_boosting', 'logistic_regression', 'random_forest'];
-    const run = await evolve(data, { target: 'default', metric: 'balanced_accuracy', families, budget: { evaluations: 6 }, seed: 0, store: false, workers: 0 });
+    const run = await evolve(data, {
+      target: 'default',
+      metric: 'balanced_accuracy',
+      families,
+      budget: { evaluations: 6 },
+      seed: 0,
+      store: false,
+      workers: 0,
+    });
     const model = run.champion;
     const threshold = model.decisionThreshold!;
     expect(threshold).toBeGreaterThan(0);
     expect(threshold).toBeLessThan(0.5);
     const rows = data.head(400);
     const p = model.predictProba(rows);
-    const expected = Array.from({ length: p.rows }, (_, i) => model.classes![p.data[i * 2 + 1] >= threshold ? 1 : 0]);
+    const expected = Array.from(
+      { length: p.rows },
+      (_, i) => model.classes![p.data[i * 2 + 1] >= threshold ? 1 : 0],
+    );
     expect(model.predict(rows)).toEqual(expected);
     expect(expected).toContain(model.classes![1]);
 
@@ -56,10 +67,26 @@ describe('a tuned champion', () => {
   }, 180_000);
 
   it('is refused from a model file with a threshold outside [0, 1] or on more than two classes', async () => {
-    const run = await evolve(await loadDataset('iris'), { target: 'species', budget: { evaluations: 2 }, seed: 0, store: false, workers: 0 });
+    const run = await evolve(await loadDataset('iris'), {
+      target: 'species',
+      budget: { evaluations: 2 },
+      seed: 0,
+      store: false,
+      workers: 0,
+    });
     const json = run.champion.toJSON();
-    expect(() => TrainedModel.fromJSON({ ...json, decisionThreshold: 0.3 })).toThrow(/decisionThreshold is for binary classifiers only/);
-    const binary = (await evolve(await loadDataset('breast_cancer'), { target: 'diagnosis', budget: { evaluations: 2 }, seed: 0, store: false, workers: 0 })).champion.toJSON();
+    expect(() => TrainedModel.fromJSON({ ...json, decisionThreshold: 0.3 })).toThrow(
+      /decisionThreshold is for binary classifiers only/,
+    );
+    const binary = (
+      await evolve(await loadDataset('breast_cancer'), {
+        target: 'diagnosis',
+        budget: { evaluations: 2 },
+        seed: 0,
+        store: false,
+        workers: 0,
+      })
+    ).champion.toJSON();
     expect(() => TrainedModel.fromJSON({ ...binary, decisionThreshold: 1.5 })).toThrow(ProtocolError);
     expect(TrainedModel.fromJSON({ ...binary, decisionThreshold: 0.25 }).decisionThreshold).toBe(0.25);
   }, 120_000);

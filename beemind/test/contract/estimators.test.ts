@@ -15,7 +15,9 @@ const fastParams: Record<string, Record<string, unknown>> = {
   mlp: { hiddenLayerSizes: [8], maxIter: 20, learningRate: 0.01, batchSize: 16 },
 };
 
-const cases: [string, Task][] = modelFamilies().flatMap((f) => f.tasks.map((t) => [f.family, t] as [string, Task]));
+const cases: [string, Task][] = modelFamilies().flatMap((f) =>
+  f.tasks.map((t) => [f.family, t] as [string, Task]),
+);
 
 const copy = (m: Matrix): Matrix => createMatrix(m.rows, m.cols, m.data.slice());
 
@@ -30,7 +32,8 @@ describe.each(cases)('%s (%s) follows the estimator contract', (family, task) =>
     expect(pred.length).toBe(X.rows);
     expect(pred.every(Number.isFinite)).toBe(true);
     expect(model.nFeatures).toBe(X.cols);
-    if (task === 'classification') expect(pred.every((p) => p >= 0 && p < 3 && Number.isInteger(p))).toBe(true);
+    if (task === 'classification')
+      expect(pred.every((p) => p >= 0 && p < 3 && Number.isInteger(p))).toBe(true);
   });
 
   if (task === 'classification') {
@@ -88,7 +91,8 @@ describe.each(cases)('%s (%s) follows the estimator contract', (family, task) =>
     const model = await make().fit(X, y);
     const restored = estimatorFromJSON(JSON.parse(JSON.stringify(model.toJSON())));
     expect(restored.predict(X)).toEqual(model.predict(X));
-    if (task === 'classification') expect(restored.predictProba!(X).data).toEqual(model.predictProba!(X).data);
+    if (task === 'classification')
+      expect(restored.predictProba!(X).data).toEqual(model.predictProba!(X).data);
     expect(restored.getParams()).toEqual(model.getParams());
   });
 
@@ -149,7 +153,11 @@ describe.each(cases)('%s (%s) follows the estimator contract', (family, task) =>
 
 describe('the model registry', () => {
   it('knows every model family of the library', () => {
-    expect(modelFamilies().map((f) => f.family).sort()).toEqual(
+    expect(
+      modelFamilies()
+        .map((f) => f.family)
+        .sort(),
+    ).toEqual(
       [
         'decision_tree',
         'extra_trees',
@@ -166,6 +174,8 @@ describe('the model registry', () => {
     );
   });
   it('explains an unknown family and an unsupported task', () => {
-    expect(() => createModel('no_such_model', 'classification')).toThrow(/unknown model family "no_such_model"/);
+    expect(() => createModel('no_such_model', 'classification')).toThrow(
+      /unknown model family "no_such_model"/,
+    );
   });
 });

@@ -47,15 +47,27 @@ describe('column screening', () => {
   });
 
   it('describes dropped columns with control characters escaped (names are file contents)', () => {
-    expect(describeDropped([{ column: 'a\u001b[2J', reason: 'duplicate', of: 'b' }, { column: 'id', reason: 'identifier' }])).toBe(
-      'a\\x1b[2J (duplicate of b), id (identifier)',
-    );
+    expect(
+      describeDropped([
+        { column: 'a\u001b[2J', reason: 'duplicate', of: 'b' },
+        { column: 'id', reason: 'identifier' },
+      ]),
+    ).toBe('a\\x1b[2J (duplicate of b), id (identifier)');
   });
 
   it('lets evolve set them aside, list them in the run, and predict from the whole table', async () => {
     const digits = await loadDataset('digits');
     // screening is what is tested: the champion is the best drone alone (no ensemble or stack to fit)
-    const options = { target: 'digit', families: ['gaussian_nb'], budget: { evaluations: 2 }, workers: 0, store: false as const, importance: false, ensemble: false, stacking: false };
+    const options = {
+      target: 'digit',
+      families: ['gaussian_nb'],
+      budget: { evaluations: 2 },
+      workers: 0,
+      store: false as const,
+      importance: false,
+      ensemble: false,
+      stacking: false,
+    };
     const run = await evolve(digits, options);
     expect(run.droppedColumns).toEqual([
       { column: 'pixel_0_0', reason: 'constant' },

@@ -180,13 +180,20 @@ describe('attribution properties', () => {
       ],
       data,
     );
-    const boosting = m.members[0].pipeline.model as unknown as { boosted: { trees: { nCategoryCodes: number } } };
+    const boosting = m.members[0].pipeline.model as unknown as {
+      boosted: { trees: { nCategoryCodes: number } };
+    };
     expect(boosting.boosted.trees.nCategoryCodes).toBeGreaterThan(0);
     // a colour the model never saw takes the ordinal encoder's unseen code and the right branch of set splits
     const unseen = createFrame(
-      data.frame.columns.map((c) => (c.kind === 'categorical' ? { ...c, values: c.values.map((v, i) => (i % 4 === 0 ? 'violet' : v)) } : c)),
+      data.frame.columns.map((c) =>
+        c.kind === 'categorical' ? { ...c, values: c.values.map((v, i) => (i % 4 === 0 ? 'violet' : v)) } : c,
+      ),
     );
-    const rows = takeFrameRows(unseen, Array.from({ length: 30 }, (_, i) => i));
+    const rows = takeFrameRows(
+      unseen,
+      Array.from({ length: 30 }, (_, i) => i),
+    );
     const explanation = await m.explain(rows, { background: data.frame });
     expect(explanation.method).toMatch(/^tree-shap/);
     const predicted = m.predictRaw(rows);

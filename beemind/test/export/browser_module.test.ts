@@ -63,7 +63,8 @@ afterAll(() => folder.cleanup());
 
 describe('exported modules in headless Chromium', () => {
   it('predict exactly as the library for every family and ensemble', async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: scripts/setup.sh installs Debian's chromium`);
+    if (!existsSync(CHROMIUM))
+      throw new Error(`${CHROMIUM} is missing: scripts/setup.sh installs Debian's chromium`);
     const all = await engineCases();
     const files = new Map<string, { type: string; body: string }>();
     for (const [file, text] of all.modules) files.set(file, { type: 'text/javascript', body: text });

@@ -34,7 +34,12 @@ describe('exported modules in Deno', () => {
       ['run', '--no-config', '--no-npm', '--no-remote', `--allow-read=${dir}`, path.join(dir, 'predict.mjs')],
       {
         cwd: dir,
-        env: { ...process.env, DENO_DIR: path.join(folder.dir, 'deno-cache'), DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
+        env: {
+          ...process.env,
+          DENO_DIR: path.join(folder.dir, 'deno-cache'),
+          DENO_NO_UPDATE_CHECK: '1',
+          NO_COLOR: '1',
+        },
         maxBuffer: 256 * 1024 * 1024,
       },
     );

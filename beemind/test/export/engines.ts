@@ -3,7 +3,14 @@
 // and reports the results (numbers as the hex of their float64 bytes, so even the sign of a zero counts), and
 // the comparison with the library's own predictions in Node.
 import { exportModule } from '../../src/export/module.js';
-import { ENSEMBLE_CASES, FAMILY_CASES, probabilityRows, rowObjects, trainOn, type FamilyCase } from './helpers.js';
+import {
+  ENSEMBLE_CASES,
+  FAMILY_CASES,
+  probabilityRows,
+  rowObjects,
+  trainOn,
+  type FamilyCase,
+} from './helpers.js';
 
 /**
  * The engine-side code: `predictAll(cases, load)` imports each case's module with `load(file)` and returns, per
@@ -103,7 +110,8 @@ export function expectSameAsLibrary(all: EngineCases, results: Record<string, En
       expect({ file, ...got }).toEqual({ file, ...want });
       continue;
     }
-    if (typeof want.labels !== 'string') expect({ file, labels: got.labels }).toEqual({ file, labels: want.labels });
+    if (typeof want.labels !== 'string')
+      expect({ file, labels: got.labels }).toEqual({ file, labels: want.labels });
     const numbers = want.proba ?? (want.labels as string);
     expect({
       file,

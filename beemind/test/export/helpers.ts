@@ -32,7 +32,11 @@ export interface Trained {
  * the way a run's champion is built; `stacked`: as a stack, its level-2 model fit on the members' predictions on
  * the training rows (a run fits it on out-of-fold predictions; the arithmetic of predicting is the same).
  */
-export async function trainOn(dataset: string, specs: PipelineSpecInput[], options: { stacked?: boolean } = {}): Promise<Trained> {
+export async function trainOn(
+  dataset: string,
+  specs: PipelineSpecInput[],
+  options: { stacked?: boolean } = {},
+): Promise<Trained> {
   const data =
     dataset === REVIEWS
       ? toDataset(reviewTable(), { target: 'stars', name: REVIEWS })
@@ -55,7 +59,10 @@ export async function trainOn(dataset: string, specs: PipelineSpecInput[], optio
       oof: classification ? m.pipeline.predictProba(train.features) : m.pipeline.predict(train.features),
     }));
     const shape = { task: data.task, nClasses: classification ? data.nClasses : 1 };
-    const stack = (await fitStack(candidates, train.target.values, defaultScorer(data.task), shape, { seed: 0, msAvailable: () => Infinity }))!;
+    const stack = (await fitStack(candidates, train.target.values, defaultScorer(data.task), shape, {
+      seed: 0,
+      msAvailable: () => Infinity,
+    }))!;
     stack.members.forEach((s, m) => (members[m].weight = s.weight));
     level2 = stack.level2;
   }
@@ -368,7 +375,11 @@ export const ENSEMBLE_CASES: FamilyCase[] = [
     engineExact: false,
     specs: [
       {
-        steps: [{ kind: 'simple_imputer', params: { strategy: 'most_frequent' } }, { kind: 'target_encoder' }, { kind: 'standard_scaler' }],
+        steps: [
+          { kind: 'simple_imputer', params: { strategy: 'most_frequent' } },
+          { kind: 'target_encoder' },
+          { kind: 'standard_scaler' },
+        ],
         model: { family: 'logistic_regression' },
       },
       {
@@ -428,7 +439,10 @@ export const ENSEMBLE_CASES: FamilyCase[] = [
     engineExact: false,
     stacked: true,
     specs: [
-      { steps: [{ kind: 'simple_imputer' }, encode], model: { family: 'random_forest', params: { nEstimators: 10 } } },
+      {
+        steps: [{ kind: 'simple_imputer' }, encode],
+        model: { family: 'random_forest', params: { nEstimators: 10 } },
+      },
       { steps: [{ kind: 'simple_imputer' }, encode, { kind: 'standard_scaler' }], model: { family: 'knn' } },
     ],
   },

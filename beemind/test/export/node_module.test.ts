@@ -16,22 +16,25 @@ import {
 const folder = tempFolder();
 afterAll(() => folder.cleanup());
 
-describe.each([...FAMILY_CASES, ...ENSEMBLE_CASES])('exported module: $name', ({ name, dataset, specs, stacked }) => {
-  it('predicts exactly as model.predict and model.predictProba on every test row', async () => {
-    const { model, test } = await trainOn(dataset, specs, { stacked });
-    const text = exportModule(model, { format: 'esm' });
-    expect(importLines(text)).toEqual([]);
-    const module = await importModule(folder.dir, name.replace(/\W+/g, '_'), text);
-    const rows = rowObjects(test);
-    expect(module.task).toBe(model.task);
-    expect(module.inputColumns.map((c) => c.name)).toEqual(model.featureNames);
-    expect(module.predict(rows)).toEqual(model.predict(test));
-    if (model.task === 'classification') {
-      expect(module.classes).toEqual(model.classes);
-      expect(module.predictProba!(rows)).toEqual(probabilityRows(model, test));
-    } else {
-      expect(module.classes).toBeNull();
-      expect(module.predictProba).toBeUndefined();
-    }
-  });
-});
+describe.each([...FAMILY_CASES, ...ENSEMBLE_CASES])(
+  'exported module: $name',
+  ({ name, dataset, specs, stacked }) => {
+    it('predicts exactly as model.predict and model.predictProba on every test row', async () => {
+      const { model, test } = await trainOn(dataset, specs, { stacked });
+      const text = exportModule(model, { format: 'esm' });
+      expect(importLines(text)).toEqual([]);
+      const module = await importModule(folder.dir, name.replace(/\W+/g, '_'), text);
+      const rows = rowObjects(test);
+      expect(module.task).toBe(model.task);
+      expect(module.inputColumns.map((c) => c.name)).toEqual(model.featureNames);
+      expect(module.predict(rows)).toEqual(model.predict(test));
+      if (model.task === 'classification') {
+        expect(module.classes).toEqual(model.classes);
+        expect(module.predictProba!(rows)).toEqual(probabilityRows(model, test));
+      } else {
+        expect(module.classes).toBeNull();
+        expect(module.predictProba).toBeUndefined();
+      }
+    });
+  },
+);

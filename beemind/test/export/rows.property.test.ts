@@ -43,11 +43,18 @@ function rowsFor(trained: Trained, allowMissing: boolean) {
             fc.string({ maxLength: 6 }).filter((s) => s !== ''),
             // near-dates: real and impossible days, times, offsets, other separators
             fc
-              .tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }))
+              .tuple(
+                fc.integer({ min: 0, max: 9999 }),
+                fc.integer({ min: 0, max: 13 }),
+                fc.integer({ min: 0, max: 32 }),
+              )
               .chain(([y, m, d]) =>
-                fc.constantFrom('', 'T23:59:60.5', ' 24:00', 'T07:05Z', '+05:30', 'T12:00:00.123456789-0800').map(
-                  (tail) => `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}${tail}`,
-                ),
+                fc
+                  .constantFrom('', 'T23:59:60.5', ' 24:00', 'T07:05Z', '+05:30', 'T12:00:00.123456789-0800')
+                  .map(
+                    (tail) =>
+                      `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}${tail}`,
+                  ),
               ),
           )
         : fc.oneof(
@@ -75,9 +82,17 @@ function outcome<T>(fn: () => T): { value: T } | { threw: true } {
 }
 
 describe.each([
-  { label: 'penguins ensemble (missing values and categories)', name: 'penguins: imputers', allowMissing: true },
+  {
+    label: 'penguins ensemble (missing values and categories)',
+    name: 'penguins: imputers',
+    allowMissing: true,
+  },
   { label: 'wine ensemble (finite numbers)', name: 'wine:', allowMissing: false },
-  { label: 'seattle_weather ensemble (date text, odd and missing)', name: 'seattle_weather:', allowMissing: true },
+  {
+    label: 'seattle_weather ensemble (date text, odd and missing)',
+    name: 'seattle_weather:',
+    allowMissing: true,
+  },
   { label: 'reviews ensemble (free text, odd and missing)', name: 'reviews:', allowMissing: true },
   { label: 'penguins stack (missing values and categories)', name: 'penguins stack:', allowMissing: true },
 ])('exported module on arbitrary rows: $label', ({ name, allowMissing }) => {
@@ -87,7 +102,11 @@ describe.each([
   beforeAll(async () => {
     const c = ENSEMBLE_CASES.find((e) => e.name.startsWith(name))!;
     trained = await trainOn(c.dataset, c.specs, { stacked: c.stacked });
-    module = await importModule(folder.dir, `property_${name.replace(/\W+/g, '_')}`, exportModule(trained.model));
+    module = await importModule(
+      folder.dir,
+      `property_${name.replace(/\W+/g, '_')}`,
+      exportModule(trained.model),
+    );
   }, 120_000);
 
   it('predicts what the library predicts, or refuses what the library refuses', () => {

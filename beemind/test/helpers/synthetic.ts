@@ -25,7 +25,24 @@ export function makeProblem(
   return { X, y };
 }
 
-const NEUTRAL = ['the', 'room', 'was', 'staff', 'breakfast', 'view', 'we', 'stayed', 'two', 'nights', 'and', 'our', 'city', 'trip', 'hotel', 'bed'];
+const NEUTRAL = [
+  'the',
+  'room',
+  'was',
+  'staff',
+  'breakfast',
+  'view',
+  'we',
+  'stayed',
+  'two',
+  'nights',
+  'and',
+  'our',
+  'city',
+  'trip',
+  'hotel',
+  'bed',
+];
 const GOOD = ['great', 'lovely', 'spotless', 'friendly', 'excellent', 'quiet'];
 const BAD = ['dirty', 'rude', 'noisy', 'awful', 'broken', 'cold'];
 
@@ -42,7 +59,8 @@ export function reviewTable(rows = 240, seed = 3): Frame {
   for (let i = 0; i < rows; i++) {
     const good = i % 2 === 0;
     const words = Array.from({ length: 4 + rng.int(6) }, () => rng.choice(NEUTRAL));
-    for (let k = 0; k < 1 + rng.int(2); k++) words.splice(rng.int(words.length + 1), 0, rng.choice(good ? GOOD : BAD));
+    for (let k = 0; k < 1 + rng.int(2); k++)
+      words.splice(rng.int(words.length + 1), 0, rng.choice(good ? GOOD : BAD));
     const text = words.join(' ');
     review.push(rng.float() < 0.05 ? null : rng.float() < 0.1 ? text.toUpperCase() : `${text}.`);
     nights[i] = 1 + rng.int(7);

@@ -213,8 +213,13 @@ describe('hist_gradient_boosting on category codes', () => {
     const trees = model.boosted.trees;
     expect(trees.feature[0]).toBe(0);
     // the left child holds one side of the grouping, in ascending order
-    const listed = Array.from(trees.categoryCodes.subarray(trees.categoryStart[0], trees.categoryStart[0] + trees.categoryCount[0]));
-    expect([[1, 4, 7], [0, 2, 3, 5, 6, 8, 9]]).toContainEqual(listed);
+    const listed = Array.from(
+      trees.categoryCodes.subarray(trees.categoryStart[0], trees.categoryStart[0] + trees.categoryCount[0]),
+    );
+    expect([
+      [1, 4, 7],
+      [0, 2, 3, 5, 6, 8, 9],
+    ]).toContainEqual(listed);
     // a code the model never saw goes right, as do codes between the listed ones
     const unseen = createMatrix(2, 2, Float64Array.of(12, 0.5, 4.5, 0.5));
     const right = trees.right[0];
@@ -254,7 +259,9 @@ describe('hist_gradient_boosting on category codes', () => {
     expect(estimatorFromJSON(json).predict(X)).toEqual(model.predict(X));
     // swap the first two codes of a categorical node that lists two or more
     const trees = (model as HistGradientBoostingRegressor).boosted.trees;
-    const node = trees.categoryStart.findIndex((start, k) => k < trees.nNodes && start >= 0 && trees.categoryCount[k] > 1);
+    const node = trees.categoryStart.findIndex(
+      (start, k) => k < trees.nNodes && start >= 0 && trees.categoryCount[k] > 1,
+    );
     expect(node).toBeGreaterThanOrEqual(0);
     const bad = trees.categoryCodes.slice(0, trees.nCategoryCodes);
     const at = trees.categoryStart[node];

@@ -116,7 +116,10 @@ describe('ordinal_encoder', () => {
     // city b has the lowest mean, a the highest; z and y have one row each (rare with minCount 2)
     const cities = frame(cat('city', ['a', 'b', 'c', 'a', 'b', 'c', 'z', 'y', null]));
     const price = Float64Array.from([10, 1, 5, 12, 2, 6, 100, -50, 7]);
-    const fitted = () => new OrdinalEncoder({ order: 'target', minCount: 2, smoothing: 0 }).fit(cities, price, { task: 'regression' });
+    const fitted = () =>
+      new OrdinalEncoder({ order: 'target', minCount: 2, smoothing: 0 }).fit(cities, price, {
+        task: 'regression',
+      });
 
     it('numbers categories by their target mean, and gives rare and unseen ones one code at the mean of all rows', async () => {
       const enc = await fitted();
@@ -127,26 +130,38 @@ describe('ordinal_encoder', () => {
 
     it('orders two classes by the share of the second, and keeps code-point order with more classes', async () => {
       const colors = frame(cat('color', ['red', 'red', 'blue', 'blue', 'green', 'green']));
-      const binary = await new OrdinalEncoder({ order: 'target', minCount: 1, smoothing: 0 }).fit(colors, Float64Array.from([1, 1, 0, 0, 1, 0]), {
-        task: 'classification',
-        nClasses: 2,
-      });
+      const binary = await new OrdinalEncoder({ order: 'target', minCount: 1, smoothing: 0 }).fit(
+        colors,
+        Float64Array.from([1, 1, 0, 0, 1, 0]),
+        {
+          task: 'classification',
+          nClasses: 2,
+        },
+      );
       expect(values(binary.transform(colors), 'color')).toEqual([2, 2, 0, 0, 1, 1]);
-      const three = await new OrdinalEncoder({ order: 'target', minCount: 1 }).fit(colors, Float64Array.from([2, 2, 0, 0, 1, 1]), {
-        task: 'classification',
-        nClasses: 3,
-      });
+      const three = await new OrdinalEncoder({ order: 'target', minCount: 1 }).fit(
+        colors,
+        Float64Array.from([2, 2, 0, 0, 1, 1]),
+        {
+          task: 'classification',
+          nClasses: 3,
+        },
+      );
       expect(values(three.transform(colors), 'color')).toEqual([2, 2, 0, 0, 1, 1]);
     });
 
     it('saves and restores its codes, refuses damaged ones, and reads models saved before target order', async () => {
       const enc = await fitted();
       const json = JSON.parse(JSON.stringify(enc.toJSON()));
-      expect(values(transformerFromJSON(json).transform(cities), 'city')).toEqual(values(enc.transform(cities), 'city'));
+      expect(values(transformerFromJSON(json).transform(cities), 'city')).toEqual(
+        values(enc.transform(cities), 'city'),
+      );
       const lexical = JSON.parse(JSON.stringify((await new OrdinalEncoder().fit(cities)).toJSON()));
       delete lexical.state.step.codes;
       delete lexical.state.step.unseenCodes;
-      expect(values(transformerFromJSON(lexical).transform(frame(cat('city', ['b', 'new']))), 'city')).toEqual([1, -1]);
+      expect(
+        values(transformerFromJSON(lexical).transform(frame(cat('city', ['b', 'new']))), 'city'),
+      ).toEqual([1, -1]);
       json.state.step.codes[0] = [1];
       expect(() => transformerFromJSON(json)).toThrow(ProtocolError);
     });

@@ -26,9 +26,21 @@ describe('target_encoder', () => {
 
   it('gives one column per class for more than two classes, one for two', async () => {
     const labels = Float64Array.from([0, 1, 2, 0, 1, 2]);
-    const three = await new TargetEncoder({ frequency: false }).fit(train, labels, { task: 'classification', nClasses: 3 });
-    expect(columnNames(three.transform(train))).toEqual(['x', 'city=target_0', 'city=target_1', 'city=target_2']);
-    const two = await new TargetEncoder({ frequency: false }).fit(train, Float64Array.from([0, 1, 1, 0, 0, 1]), { task: 'classification', nClasses: 2 });
+    const three = await new TargetEncoder({ frequency: false }).fit(train, labels, {
+      task: 'classification',
+      nClasses: 3,
+    });
+    expect(columnNames(three.transform(train))).toEqual([
+      'x',
+      'city=target_0',
+      'city=target_1',
+      'city=target_2',
+    ]);
+    const two = await new TargetEncoder({ frequency: false }).fit(
+      train,
+      Float64Array.from([0, 1, 1, 0, 0, 1]),
+      { task: 'classification', nClasses: 2 },
+    );
     expect(columnNames(two.transform(train))).toEqual(['x', 'city=target']);
   });
 
@@ -49,14 +61,21 @@ describe('target_encoder', () => {
   it('is fit out of fold inside a pipeline, and the same seed gives the same model', async () => {
     const rows = 120;
     // one id per row and a target the ids cannot predict: only a leak of each row's own target would fit it
-    const data = frame(cat('id', Array.from({ length: rows }, (_, i) => `r${i}`)));
+    const data = frame(
+      cat(
+        'id',
+        Array.from({ length: rows }, (_, i) => `r${i}`),
+      ),
+    );
     const target = Float64Array.from({ length: rows }, (_, i) => (i * 7) % 2);
     const fit = () =>
-      pipelineFromSpec({ steps: [{ kind: 'target_encoder', params: { smoothing: 1 } }], model: { family: 'decision_tree', params: { maxDepth: 4 } } }, 'classification').fit(
-        data,
-        target,
-        { nClasses: 2, seed: 4 },
-      );
+      pipelineFromSpec(
+        {
+          steps: [{ kind: 'target_encoder', params: { smoothing: 1 } }],
+          model: { family: 'decision_tree', params: { maxDepth: 4 } },
+        },
+        'classification',
+      ).fit(data, target, { nClasses: 2, seed: 4 });
     const [a, b] = [await fit(), await fit()];
     expect(a).toBeInstanceOf(Pipeline);
     expect(Array.from(a.predictProba(data).data)).toEqual(Array.from(b.predictProba(data).data));
@@ -64,8 +83,12 @@ describe('target_encoder', () => {
     const unseen = a.predict(frame(cat('id', ['new1', 'new2', 'new3'])));
     expect(new Set(Array.from(unseen)).size).toBe(1);
     // an in-sample encoding would have let the tree separate the training rows perfectly
-    const inSample = (await new TargetEncoder({ smoothing: 1 }).fit(data, target, { task: 'classification', nClasses: 2 })).transform(data);
-    const separable = (values(inSample, 'id=target') as number[]).every((v, i) => (target[i] === 1 ? v > 0.5 : v < 0.5));
+    const inSample = (
+      await new TargetEncoder({ smoothing: 1 }).fit(data, target, { task: 'classification', nClasses: 2 })
+    ).transform(data);
+    const separable = (values(inSample, 'id=target') as number[]).every((v, i) =>
+      target[i] === 1 ? v > 0.5 : v < 0.5,
+    );
     expect(separable).toBe(true);
     const training = a.predict(data);
     const accuracy = Array.from(training).filter((p, i) => p === target[i]).length / rows;

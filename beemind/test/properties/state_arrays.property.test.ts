@@ -51,7 +51,9 @@ describe('packed arrays in a model state', () => {
         if (first === -1) {
           expect(Array.from(reader.f64('a', r))).toEqual(Array.from(values));
         } else {
-          expect(() => reader.f64('a', r)).toThrow(new RegExp(`state\\.a(\\[${first}\\]| must be strictly increasing, but element ${first} )`));
+          expect(() => reader.f64('a', r)).toThrow(
+            new RegExp(`state\\.a(\\[${first}\\]| must be strictly increasing, but element ${first} )`),
+          );
         }
       }),
       { numRuns: 3000, seed: 11 },

@@ -16,12 +16,24 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  for (const s of started) if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGKILL');
+  for (const s of started)
+    if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGKILL');
 });
 
 describe('beemind keys and beemind serve', () => {
   it('creates, lists and revokes keys, and serves the registry with them until SIGTERM', async () => {
-    const created = ok(await runCLI(process.cwd(), ['keys', 'create', '--name', 'cli test', '--models', 'iris', '--store', fixture.store]));
+    const created = ok(
+      await runCLI(process.cwd(), [
+        'keys',
+        'create',
+        '--name',
+        'cli test',
+        '--models',
+        'iris',
+        '--store',
+        fixture.store,
+      ]),
+    );
     const id = /created API key (key_[0-9a-f]+) \(cli test; read-only; models: iris\)/.exec(created)?.[1];
     const secret = /^(bmk_\S+)$/m.exec(created)?.[1];
     expect(id).toBeDefined();
@@ -30,10 +42,25 @@ describe('beemind keys and beemind serve', () => {
     expect(listed).toMatch(new RegExp(`${id}.*cli test.*read-only.*iris.*live`));
     expect(listed).toMatch(/revoked \d{4}-/);
     expect(listed).not.toContain(secret!);
-    const asJson = JSON.parse(ok(await runCLI(process.cwd(), ['keys', 'list', '--json', '--store', fixture.store])));
-    expect(asJson.find((k: { id: string }) => k.id === id)).toMatchObject({ name: 'cli test', models: ['iris'], admin: false, revokedAt: null });
+    const asJson = JSON.parse(
+      ok(await runCLI(process.cwd(), ['keys', 'list', '--json', '--store', fixture.store])),
+    );
+    expect(asJson.find((k: { id: string }) => k.id === id)).toMatchObject({
+      name: 'cli test',
+      models: ['iris'],
+      admin: false,
+      revokedAt: null,
+    });
 
-    const cli = startCLI(process.cwd(), ['serve', '--store', fixture.store, '--port', '0', '--log-level', 'warn']);
+    const cli = startCLI(process.cwd(), [
+      'serve',
+      '--store',
+      fixture.store,
+      '--port',
+      '0',
+      '--log-level',
+      'warn',
+    ]);
     started.push(cli);
     let stdout = '';
     cli.child.stdout!.on('data', (chunk: string) => (stdout += chunk));
@@ -52,7 +79,11 @@ describe('beemind keys and beemind serve', () => {
       });
     const answered = await predict('iris', jsonRows(fixture.iris, 3));
     expect(answered.status).toBe(200);
-    expect(await answered.json()).toMatchObject({ model: 'iris', version: 2, predictions: fixture.irisRun.champion.predict(fixture.iris.features).slice(0, 3) });
+    expect(await answered.json()).toMatchObject({
+      model: 'iris',
+      version: 2,
+      predictions: fixture.irisRun.champion.predict(fixture.iris.features).slice(0, 3),
+    });
     expect((await predict('diabetes', jsonRows(fixture.diabetes, 1))).status).toBe(403);
     expect((await fetch(`${url}/openapi.json`)).status).toBe(200);
     const docs = await fetch(`${url}/docs/`);
@@ -70,7 +101,16 @@ describe('beemind keys and beemind serve', () => {
   });
 
   it('serves without keys only with --no-auth, and says so', async () => {
-    const cli = startCLI(process.cwd(), ['serve', '--store', fixture.store, '--port', '0', '--no-auth', '--log-level', 'silent']);
+    const cli = startCLI(process.cwd(), [
+      'serve',
+      '--store',
+      fixture.store,
+      '--port',
+      '0',
+      '--no-auth',
+      '--log-level',
+      'silent',
+    ]);
     started.push(cli);
     let stdout = '';
     cli.child.stdout!.on('data', (chunk: string) => (stdout += chunk));
@@ -89,9 +129,29 @@ describe('beemind keys and beemind serve', () => {
   });
 
   it('fails cleanly for a missing store, a bad setting and a bad split', async () => {
-    expectCleanFailure(await runCLI(process.cwd(), ['serve', '--store', tempStore(), '--port', '0']), /no experiment store at/);
-    expectCleanFailure(await runCLI(process.cwd(), ['serve', '--store', fixture.store, '--port', '0', '--log-level', 'loud']), /logLevel setting has the invalid value "loud"/);
-    expectCleanFailure(await runCLI(process.cwd(), ['serve', '--store', fixture.store, '--port', '0', '--split', 'iris=1:50,9:50']), /version 9, which the registry does not have/);
-    expectCleanFailure(await runCLI(process.cwd(), ['keys', 'revoke', 'key_nope', '--store', fixture.store]), /no API key with id "key_nope"/);
+    expectCleanFailure(
+      await runCLI(process.cwd(), ['serve', '--store', tempStore(), '--port', '0']),
+      /no experiment store at/,
+    );
+    expectCleanFailure(
+      await runCLI(process.cwd(), ['serve', '--store', fixture.store, '--port', '0', '--log-level', 'loud']),
+      /logLevel setting has the invalid value "loud"/,
+    );
+    expectCleanFailure(
+      await runCLI(process.cwd(), [
+        'serve',
+        '--store',
+        fixture.store,
+        '--port',
+        '0',
+        '--split',
+        'iris=1:50,9:50',
+      ]),
+      /version 9, which the registry does not have/,
+    );
+    expectCleanFailure(
+      await runCLI(process.cwd(), ['keys', 'revoke', 'key_nope', '--store', fixture.store]),
+      /no API key with id "key_nope"/,
+    );
   });
 });

@@ -31,7 +31,11 @@ describe('settings', () => {
       logLevel: 'warn',
       maxRows: SERVE_DEFAULTS.maxRows,
     });
-    expect(resolveServeConfig({ port: 7000, auth: true }, env)).toMatchObject({ port: 7000, auth: true, host: '0.0.0.0' });
+    expect(resolveServeConfig({ port: 7000, auth: true }, env)).toMatchObject({
+      port: 7000,
+      auth: true,
+      host: '0.0.0.0',
+    });
   });
 
   it('names every setting in the environment table', () => {
@@ -40,23 +44,45 @@ describe('settings', () => {
   });
 
   it('refuses bad values, naming the setting or the variable', () => {
-    expect(() => resolveServeConfig({}, { BEEMIND_SERVE_PORT: '80000' })).toThrow(/environment variable BEEMIND_SERVE_PORT has the invalid value "80000"/);
+    expect(() => resolveServeConfig({}, { BEEMIND_SERVE_PORT: '80000' })).toThrow(
+      /environment variable BEEMIND_SERVE_PORT has the invalid value "80000"/,
+    );
     expect(() => resolveServeConfig({}, { BEEMIND_SERVE_AUTH: 'maybe' })).toThrow(/BEEMIND_SERVE_AUTH/);
-    expect(() => resolveServeConfig({ corsOrigins: ['app.example.com'] }, {})).toThrow(/the corsOrigins setting .*scheme and host/);
-    expect(() => resolveServeConfig({ maxRows: 0 }, {})).toThrow(expect.objectContaining({ code: 'serve.bad_setting' }));
+    expect(() => resolveServeConfig({ corsOrigins: ['app.example.com'] }, {})).toThrow(
+      /the corsOrigins setting .*scheme and host/,
+    );
+    expect(() => resolveServeConfig({ maxRows: 0 }, {})).toThrow(
+      expect.objectContaining({ code: 'serve.bad_setting' }),
+    );
     expect(() => resolveServeConfig({ references: ['iris'] }, {})).toThrow(/NAME=PATH\.csv/);
   });
 });
 
 describe('traffic split syntax', () => {
   it('reads NAME=VERSION:WEIGHT,…', () => {
-    expect(parseSplit('churn=3:90, 4:10')).toEqual({ model: 'churn', shares: [{ version: 3, weight: 90 }, { version: 4, weight: 10 }] });
+    expect(parseSplit('churn=3:90, 4:10')).toEqual({
+      model: 'churn',
+      shares: [
+        { version: 3, weight: 90 },
+        { version: 4, weight: 10 },
+      ],
+    });
     expect([...parseSplits(['a=1:1,2:1;b=1:3,2:1']).keys()]).toEqual(['a', 'b']);
   });
 
   it('refuses malformed splits with the form to use', () => {
-    for (const bad of ['churn', 'churn=3', 'churn=3:90,3:10', 'churn=0:1,1:1', 'churn=1:0,2:1', 'churn=a:1,b:2', 'bad name=1:1,2:1']) {
-      expect(() => parseSplit(bad)).toThrow(expect.objectContaining({ code: expect.stringMatching(/^(serve\.bad_split|registry\.bad_name)$/) }));
+    for (const bad of [
+      'churn',
+      'churn=3',
+      'churn=3:90,3:10',
+      'churn=0:1,1:1',
+      'churn=1:0,2:1',
+      'churn=a:1,b:2',
+      'bad name=1:1,2:1',
+    ]) {
+      expect(() => parseSplit(bad)).toThrow(
+        expect.objectContaining({ code: expect.stringMatching(/^(serve\.bad_split|registry\.bad_name)$/) }),
+      );
     }
     expect(() => parseSplits(['a=1:1,2:1', 'a=1:2,2:1'])).toThrow(/two splits/);
   });

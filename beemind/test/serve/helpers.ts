@@ -24,7 +24,12 @@ export interface Fixture {
   };
 }
 
-const tiny = { families: ['decision_tree'], budget: { evaluations: 3 }, workers: 0, importance: false } as const;
+const tiny = {
+  families: ['decision_tree'],
+  budget: { evaluations: 3 },
+  workers: 0,
+  importance: false,
+} as const;
 
 /**
  * A store holding `iris` version 1 (none) and version 2 (production), both decision trees from one run, and

@@ -19,7 +19,13 @@ afterAll(async () => {
 });
 
 async function start(options: Parameters<typeof serve>[0] = {}): Promise<RunningServer> {
-  const server = await serve({ store: fixture.store, port: 0, host: '127.0.0.1', logLevel: 'silent', ...options });
+  const server = await serve({
+    store: fixture.store,
+    port: 0,
+    host: '127.0.0.1',
+    logLevel: 'silent',
+    ...options,
+  });
   running.push(server);
   return server;
 }
@@ -46,7 +52,12 @@ describe('over HTTP', () => {
     expect(response.headers.get('x-beemind-model-version')).toBe('2');
     const body = await response.json();
     expect(body.predictions).toEqual(fixture.irisRun.champion.predict(fixture.iris.features).slice(0, 20));
-    const unauthorised = await post(server, '/v1/models/iris/predict', { rows: jsonRows(fixture.iris, 1) }, { authorization: '' });
+    const unauthorised = await post(
+      server,
+      '/v1/models/iris/predict',
+      { rows: jsonRows(fixture.iris, 1) },
+      { authorization: '' },
+    );
     expect(unauthorised.status).toBe(401);
     expect(unauthorised.headers.get('content-type')).toMatch(/application\/problem\+json/);
   });
@@ -54,36 +65,53 @@ describe('over HTTP', () => {
   it('limits requests per API key with 429 and Retry-After, counting each key apart', async () => {
     const server = await start({ rateLimit: 3, rateLimitWindowSeconds: 60 });
     const rows = { rows: jsonRows(fixture.iris, 1) };
-    for (let i = 0; i < 3; i++) expect((await post(server, '/v1/models/iris/predict', rows)).status).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect((await post(server, '/v1/models/iris/predict', rows)).status).toBe(200);
     const limited = await post(server, '/v1/models/iris/predict', rows);
     expect(limited.status).toBe(429);
     const retryAfter = Number(limited.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(60);
     const problem = await limited.json();
-    expect(problem).toMatchObject({ status: 429, type: expect.stringMatching(/rate-limited$/), detail: expect.stringMatching(/more than 3 requests in 60 s/) });
+    expect(problem).toMatchObject({
+      status: 429,
+      type: expect.stringMatching(/rate-limited$/),
+      detail: expect.stringMatching(/more than 3 requests in 60 s/),
+    });
     // another key has its own budget; health checks are never limited
-    expect((await post(server, '/v1/models/iris/predict', rows, bearer(fixture.keys.admin))).status).toBe(200);
+    expect((await post(server, '/v1/models/iris/predict', rows, bearer(fixture.keys.admin))).status).toBe(
+      200,
+    );
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   });
 
   it('answers browsers only from allowed origins (CORS), preflight included', async () => {
     const server = await start({ corsOrigins: ['https://app.example.com'] });
-    const allowed = await fetch(`${server.url}/v1/models`, { headers: { origin: 'https://app.example.com', ...bearer(fixture.keys.reader) } });
+    const allowed = await fetch(`${server.url}/v1/models`, {
+      headers: { origin: 'https://app.example.com', ...bearer(fixture.keys.reader) },
+    });
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
     expect(allowed.headers.get('access-control-expose-headers')).toMatch(/X-BeeMind-Model-Version/);
-    const other = await fetch(`${server.url}/v1/models`, { headers: { origin: 'https://evil.example.com', ...bearer(fixture.keys.reader) } });
+    const other = await fetch(`${server.url}/v1/models`, {
+      headers: { origin: 'https://evil.example.com', ...bearer(fixture.keys.reader) },
+    });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
     const preflight = await fetch(`${server.url}/v1/models/iris/predict`, {
       method: 'OPTIONS',
-      headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+      headers: {
+        origin: 'https://app.example.com',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type',
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
     expect(preflight.headers.get('access-control-allow-headers')).toMatch(/Authorization/);
     // without an allow-list no origin is allowed
     const closed = await start();
-    const refused = await fetch(`${closed.url}/v1/models`, { headers: { origin: 'https://app.example.com', ...bearer(fixture.keys.reader) } });
+    const refused = await fetch(`${closed.url}/v1/models`, {
+      headers: { origin: 'https://app.example.com', ...bearer(fixture.keys.reader) },
+    });
     expect(refused.headers.get('access-control-allow-origin')).toBeNull();
   });
 
@@ -92,15 +120,31 @@ describe('over HTTP', () => {
     const big = await post(server, '/v1/models/iris/predict', { rows: jsonRows(fixture.iris, 150) });
     expect(big.status).toBe(413);
     expect(await big.json()).toMatchObject({ status: 413, type: expect.stringMatching(/body-too-large$/) });
-    const many = await post(server, '/v1/models/iris/predict', { rows: jsonRows(fixture.iris, 31).map((r) => ({ sepal_length: r.sepal_length, sepal_width: r.sepal_width, petal_length: r.petal_length, petal_width: r.petal_width })) });
+    const many = await post(server, '/v1/models/iris/predict', {
+      rows: jsonRows(fixture.iris, 31).map((r) => ({
+        sepal_length: r.sepal_length,
+        sepal_width: r.sepal_width,
+        petal_length: r.petal_length,
+        petal_width: r.petal_width,
+      })),
+    });
     expect(many.status).toBe(400);
-    expect((await many.json()).errors).toEqual([expect.objectContaining({ pointer: '/rows', detail: expect.stringMatching(/30/) })]);
+    expect((await many.json()).errors).toEqual([
+      expect.objectContaining({ pointer: '/rows', detail: expect.stringMatching(/30/) }),
+    ]);
   });
 
   it('refuses bad settings and a bad split before listening', async () => {
-    await expect(serve({ store: fixture.store, port: 0, rateLimit: -1 })).rejects.toMatchObject({ code: 'serve.bad_setting' });
-    await expect(serve({ store: fixture.store, port: 0, splits: ['iris=1:90'] })).rejects.toMatchObject({ code: 'serve.bad_split' });
-    await expect(serve({ store: fixture.store, port: 0, splits: ['iris=1:90,7:10'] })).rejects.toMatchObject({ code: 'serve.bad_split', message: expect.stringMatching(/version 7, which the registry does not have \(it has 2, 1\)/) });
+    await expect(serve({ store: fixture.store, port: 0, rateLimit: -1 })).rejects.toMatchObject({
+      code: 'serve.bad_setting',
+    });
+    await expect(serve({ store: fixture.store, port: 0, splits: ['iris=1:90'] })).rejects.toMatchObject({
+      code: 'serve.bad_split',
+    });
+    await expect(serve({ store: fixture.store, port: 0, splits: ['iris=1:90,7:10'] })).rejects.toMatchObject({
+      code: 'serve.bad_split',
+      message: expect.stringMatching(/version 7, which the registry does not have \(it has 2, 1\)/),
+    });
   });
 });
 
@@ -110,7 +154,12 @@ describe('traffic splits', () => {
     const app: FastifyInstance = server.app;
     const rows = { rows: jsonRows(fixture.iris, 1) };
     const versionFor = async (caller: string) => {
-      const response = await app.inject({ method: 'POST', url: '/v1/models/iris/predict', payload: rows, headers: { ...bearer(fixture.keys.reader), 'x-beemind-caller': caller } });
+      const response = await app.inject({
+        method: 'POST',
+        url: '/v1/models/iris/predict',
+        payload: rows,
+        headers: { ...bearer(fixture.keys.reader), 'x-beemind-caller': caller },
+      });
       expect(response.json().selectedBy).toBe('split');
       return response.json().version as number;
     };
@@ -131,17 +180,29 @@ describe('traffic splits', () => {
     const again = await post(server, '/v1/models/iris/predict', rows);
     expect((await byKey.json()).version).toBe((await again.json()).version);
     // explicit versions and stages ignore the split
-    const staged = await app.inject({ method: 'POST', url: '/v1/models/iris/stages/production/predict', payload: rows, headers: bearer(fixture.keys.reader) });
+    const staged = await app.inject({
+      method: 'POST',
+      url: '/v1/models/iris/stages/production/predict',
+      payload: rows,
+      headers: bearer(fixture.keys.reader),
+    });
     expect(staged.json()).toMatchObject({ version: 2, selectedBy: 'stage' });
     const described = await app.inject({ url: '/v1/models/iris', headers: bearer(fixture.keys.reader) });
-    expect(described.json().split).toEqual([{ version: 2, weight: 90 }, { version: 1, weight: 10 }]);
+    expect(described.json().split).toEqual([
+      { version: 2, weight: 90 },
+      { version: 1, weight: 10 },
+    ]);
   });
 
   it('spreads anonymous requests (no key, no caller) by exact weighted rotation', async () => {
     const server = await start({ splits: ['iris=1:3,2:1'], auth: false, rateLimit: 0 });
     const counts = new Map<number, number>();
     for (let i = 0; i < 400; i++) {
-      const response = await server.app.inject({ method: 'POST', url: '/v1/models/iris/predict', payload: { rows: jsonRows(fixture.iris, 1) } });
+      const response = await server.app.inject({
+        method: 'POST',
+        url: '/v1/models/iris/predict',
+        payload: { rows: jsonRows(fixture.iris, 1) },
+      });
       const { version } = response.json();
       counts.set(version, (counts.get(version) ?? 0) + 1);
     }
@@ -168,7 +229,9 @@ describe('graceful shutdown', () => {
         });
       },
     });
-    const inFlight = Array.from({ length: 5 }, (_, i) => post(server, '/v1/models/iris/predict', { rows: jsonRows(fixture.iris, 10 + i) }));
+    const inFlight = Array.from({ length: 5 }, (_, i) =>
+      post(server, '/v1/models/iris/predict', { rows: jsonRows(fixture.iris, 10 + i) }),
+    );
     while (arrived < 5) await new Promise<void>((resolve) => arrivals.push(resolve));
     const closing = server.close();
     release();
@@ -190,7 +253,11 @@ describe('readiness', () => {
     ExperimentStore.open(fixture.store).close();
     const response = await fetch(`${server.url}/readyz`);
     expect(response.status).toBe(503);
-    expect(await response.json()).toMatchObject({ status: 503, type: expect.stringMatching(/not-ready$/), detail: expect.stringMatching(/store cannot be read/) });
+    expect(await response.json()).toMatchObject({
+      status: 503,
+      type: expect.stringMatching(/not-ready$/),
+      detail: expect.stringMatching(/store cannot be read/),
+    });
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   });
 });

@@ -19,7 +19,14 @@ let parts: RunningServer;
 
 beforeAll(async () => {
   fixture = await buildFixture();
-  parts = await serve({ store: fixture.store, port: 0, logLevel: 'silent', rateLimit: 0, references: [`iris=${IRIS_CSV}`], monitorWindow: 300 });
+  parts = await serve({
+    store: fixture.store,
+    port: 0,
+    logLevel: 'silent',
+    rateLimit: 0,
+    references: [`iris=${IRIS_CSV}`],
+    monitorWindow: 300,
+  });
 });
 
 afterAll(async () => {
@@ -39,9 +46,17 @@ function irisSample(count: number, seed: number, shift?: (row: Record<string, un
 }
 
 const send = (version: number, rows: unknown[]) =>
-  parts.app.inject({ method: 'POST', url: `/v1/models/iris/versions/${version}/predict`, payload: { rows }, headers: bearer(fixture.keys.reader) });
+  parts.app.inject({
+    method: 'POST',
+    url: `/v1/models/iris/versions/${version}/predict`,
+    payload: { rows },
+    headers: bearer(fixture.keys.reader),
+  });
 const monitoring = async (model: string) => {
-  const response = await parts.app.inject({ url: `/v1/models/${model}/monitoring`, headers: bearer(fixture.keys.reader) });
+  const response = await parts.app.inject({
+    url: `/v1/models/${model}/monitoring`,
+    headers: bearer(fixture.keys.reader),
+  });
   expect(response.statusCode).toBe(200);
   return response.json();
 };
@@ -50,7 +65,13 @@ describe('drift monitoring', () => {
   it('computes nothing until the window has enough rows', async () => {
     expect((await send(1, irisSample(50, 1))).statusCode).toBe(200);
     const report = await monitoring('iris');
-    expect(report).toMatchObject({ model: 'iris', reference: { source: IRIS_CSV, rows: 150 }, windowRows: 300, minRows: 100, threshold: 0.2 });
+    expect(report).toMatchObject({
+      model: 'iris',
+      reference: { source: IRIS_CSV, rows: 150 },
+      windowRows: 300,
+      minRows: 100,
+      threshold: 0.2,
+    });
     const v1 = report.versions.find((v: { version: number }) => v.version === 1);
     expect(v1.rows).toBe(50);
     expect(v1.features.every((f: { psi: number | null }) => f.psi === null)).toBe(true);
@@ -95,34 +116,66 @@ describe('drift monitoring', () => {
     const report = await monitor('iris', { url: parts.url, key: fixture.keys.reader.secret });
     expect(report.drifted).toEqual([2]);
     const chart = report.chart();
-    const values = (chart.data as { values: { version: number; feature: string; psi: number; drifted: string }[] }).values;
-    expect(values.filter((v) => v.drifted === 'drifted').map((v) => `${v.version} ${v.feature}`).sort()).toEqual(['2 (predictions)', '2 petal_length', '2 petal_width']);
+    const values = (
+      chart.data as { values: { version: number; feature: string; psi: number; drifted: string }[] }
+    ).values;
+    expect(
+      values
+        .filter((v) => v.drifted === 'drifted')
+        .map((v) => `${v.version} ${v.feature}`)
+        .sort(),
+    ).toEqual(['2 (predictions)', '2 petal_length', '2 petal_width']);
     expect(JSON.stringify(chart.layer)).toContain('"datum":0.2');
     // a valid Vega-Lite spec: it compiles without warnings
     const warnings: string[] = [];
-    const logger = { level: () => logger, warn: (...m: unknown[]) => (warnings.push(m.join(' ')), logger), error: (...m: unknown[]) => (warnings.push(m.join(' ')), logger), info: () => logger, debug: () => logger };
+    const logger = {
+      level: () => logger,
+      warn: (...m: unknown[]) => (warnings.push(m.join(' ')), logger),
+      error: (...m: unknown[]) => (warnings.push(m.join(' ')), logger),
+      info: () => logger,
+      debug: () => logger,
+    };
     expect(compile(JSON.parse(JSON.stringify(chart)), { logger: logger as never }).spec).toBeDefined();
     expect(warnings).toEqual([]);
     const bundle = report[DISPLAY]();
     expect(bundle['application/vnd.vegalite.v5+json']).toEqual(chart);
     expect(bundle['text/plain']).toMatch(/petal_length/);
-    await expect(monitor('iris', { url: parts.url })).rejects.toMatchObject({ code: 'monitor.failed', message: expect.stringMatching(/HTTP 401.*pass \{ key \}/) });
-    await expect(monitor('iris', { url: 'http://127.0.0.1:9', key: 'x' })).rejects.toMatchObject({ code: 'monitor.unreachable' });
+    await expect(monitor('iris', { url: parts.url })).rejects.toMatchObject({
+      code: 'monitor.failed',
+      message: expect.stringMatching(/HTTP 401.*pass \{ key \}/),
+    });
+    await expect(monitor('iris', { url: 'http://127.0.0.1:9', key: 'x' })).rejects.toMatchObject({
+      code: 'monitor.unreachable',
+    });
   });
 
   it('reports the window without PSI for a model without reference data', async () => {
     const rows = jsonRows(fixture.diabetes, 120);
-    await parts.app.inject({ method: 'POST', url: '/v1/models/diabetes/predict', payload: { rows }, headers: bearer(fixture.keys.reader) });
+    await parts.app.inject({
+      method: 'POST',
+      url: '/v1/models/diabetes/predict',
+      payload: { rows },
+      headers: bearer(fixture.keys.reader),
+    });
     const report = await monitoring('diabetes');
     expect(report.reference).toBeNull();
-    expect(report.versions[0]).toMatchObject({ version: 1, rows: 120, driftedFeatures: [], prediction: { psi: null, drifted: false } });
+    expect(report.versions[0]).toMatchObject({
+      version: 1,
+      rows: 120,
+      driftedFeatures: [],
+      prediction: { psi: null, drifted: false },
+    });
     expect(report.versions[0].features.every((f: { psi: number | null }) => f.psi === null)).toBe(true);
   });
 
   it('refuses a reference for an unknown model or lacking a feature column', async () => {
-    await expect(createServer({ store: fixture.store, references: [`nope=${IRIS_CSV}`] })).rejects.toMatchObject({ code: 'serve.bad_reference' });
+    await expect(
+      createServer({ store: fixture.store, references: [`nope=${IRIS_CSV}`] }),
+    ).rejects.toMatchObject({ code: 'serve.bad_reference' });
     const diabetesCsv = fileURLToPath(new URL('../../datasets/diabetes.csv', import.meta.url));
-    await expect(createServer({ store: fixture.store, references: [`iris=${diabetesCsv}`] })).rejects.toMatchObject({ code: 'data.missing_columns' });
+    await expect(
+      createServer({ store: fixture.store, references: [`iris=${diabetesCsv}`] }),
+    ).rejects.toMatchObject({ code: 'data.missing_columns' });
   });
 });
 
@@ -131,18 +184,33 @@ describe('PSI and the window', () => {
     const same = Float64Array.from([0.25, 0.25, 0.5]);
     expect(psi(same, same)).toBe(0);
     expect(psi(same, Float64Array.from([0.2, 0.3, 0.5]))).toBeGreaterThan(0);
-    expect(psi(same, Float64Array.from([0.7, 0.1, 0.2]))).toBeGreaterThan(psi(same, Float64Array.from([0.2, 0.3, 0.5])));
+    expect(psi(same, Float64Array.from([0.7, 0.1, 0.2]))).toBeGreaterThan(
+      psi(same, Float64Array.from([0.2, 0.3, 0.5])),
+    );
   });
 
   it('counts missing values and categories the reference never had, over the last rows only', () => {
-    const reference = new Reference('test', createFrame([{ name: 'colour', kind: 'categorical', values: ['red', 'blue', 'red', 'blue'] }]));
-    const monitor = new DriftMonitor(new Map([['m', reference]]), { windowRows: 4, minRows: 2, threshold: 0.2 });
-    const frame = (values: (string | null)[]) => createFrame([{ name: 'colour', kind: 'categorical', values }]);
+    const reference = new Reference(
+      'test',
+      createFrame([{ name: 'colour', kind: 'categorical', values: ['red', 'blue', 'red', 'blue'] }]),
+    );
+    const monitor = new DriftMonitor(new Map([['m', reference]]), {
+      windowRows: 4,
+      minRows: 2,
+      threshold: 0.2,
+    });
+    const frame = (values: (string | null)[]) =>
+      createFrame([{ name: 'colour', kind: 'categorical', values }]);
     monitor.record('m', 1, frame(['red', 'blue', 'red', 'blue']), ['a', 'b', 'a', 'b']);
     monitor.record('m', 1, frame(['green', null]), ['a', 'b']);
     const [v1] = monitor.report('m', () => ['a', 'b', 'a', 'b']);
     expect(v1.rows).toBe(4);
-    expect(v1.features[0]).toMatchObject({ feature: 'colour', missingShare: 0.25, unseenShare: 0.25, drifted: true });
+    expect(v1.features[0]).toMatchObject({
+      feature: 'colour',
+      missingShare: 0.25,
+      unseenShare: 0.25,
+      drifted: true,
+    });
     expect(v1.prediction.psi).toBeCloseTo(0, 10);
   });
 });

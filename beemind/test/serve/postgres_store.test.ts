@@ -28,11 +28,23 @@ it('lists, authorises and predicts with the models of a PostgreSQL store', async
   expect(models.statusCode).toBe(200);
   expect(models.json().models.map((m: { name: string }) => m.name)).toEqual(['diabetes', 'iris']);
   const rows = jsonRows(fixture.iris, 3);
-  const predicted = await app.inject({ method: 'POST', url: '/v1/models/iris/predict', payload: { rows }, headers: bearer(fixture.keys.reader) });
+  const predicted = await app.inject({
+    method: 'POST',
+    url: '/v1/models/iris/predict',
+    payload: { rows },
+    headers: bearer(fixture.keys.reader),
+  });
   expect(predicted.statusCode).toBe(200);
   expect(predicted.json()).toMatchObject({ model: 'iris', version: 2, selectedBy: 'production' });
-  expect(predicted.json().predictions).toEqual(fixture.irisRun.champion.predict(fixture.iris.features).slice(0, 3));
-  const refused = await app.inject({ method: 'POST', url: '/v1/models/iris/predict', payload: { rows }, headers: bearer(fixture.keys.diabetesOnly) });
+  expect(predicted.json().predictions).toEqual(
+    fixture.irisRun.champion.predict(fixture.iris.features).slice(0, 3),
+  );
+  const refused = await app.inject({
+    method: 'POST',
+    url: '/v1/models/iris/predict',
+    payload: { rows },
+    headers: bearer(fixture.keys.diabetesOnly),
+  });
   expect(refused.statusCode).toBe(403);
   const revoked = await app.inject({ url: '/v1/models', headers: bearer(fixture.keys.revoked) });
   expect(revoked.statusCode).toBe(401);

@@ -50,24 +50,39 @@ function parseSse(text: string): SseEvent[] {
 
 describe('run events', () => {
   it("streams a finished run's stored events, then ends", async () => {
-    const response = await fetch(`${server.url}/v1/runs/${fixture.irisRun.id}/events`, { headers: bearer(fixture.keys.reader) });
+    const response = await fetch(`${server.url}/v1/runs/${fixture.irisRun.id}/events`, {
+      headers: bearer(fixture.keys.reader),
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const events = parseSse(await response.text());
     const stored = ExperimentStore.open(fixture.store).events(fixture.irisRun.id);
     expect(events.slice(0, -1).map((e) => e.event)).toEqual(stored.map((e) => e.type));
     expect(events.slice(0, -1).map((e) => JSON.parse(e.data))).toEqual(stored);
-    expect(events.at(-1)).toMatchObject({ event: 'end', data: JSON.stringify({ runId: fixture.irisRun.id, reason: 'finished' }) });
+    expect(events.at(-1)).toMatchObject({
+      event: 'end',
+      data: JSON.stringify({ runId: fixture.irisRun.id, reason: 'finished' }),
+    });
     // resuming after the third event sends the rest
-    const resumed = parseSse(await (await fetch(`${server.url}/v1/runs/${fixture.irisRun.id}/events`, { headers: { ...bearer(fixture.keys.reader), 'last-event-id': events[2].id! } })).text());
+    const resumed = parseSse(
+      await (
+        await fetch(`${server.url}/v1/runs/${fixture.irisRun.id}/events`, {
+          headers: { ...bearer(fixture.keys.reader), 'last-event-id': events[2].id! },
+        })
+      ).text(),
+    );
     expect(resumed.slice(0, -1).map((e) => e.id)).toEqual(events.slice(3, -1).map((e) => e.id));
   });
 
   it('refuses unknown runs and keys scoped to models', async () => {
-    const missing = await fetch(`${server.url}/v1/runs/zzzz/events`, { headers: bearer(fixture.keys.reader) });
+    const missing = await fetch(`${server.url}/v1/runs/zzzz/events`, {
+      headers: bearer(fixture.keys.reader),
+    });
     expect(missing.status).toBe(404);
     expect((await missing.json()).type).toMatch(/no-run$/);
-    const scoped = await fetch(`${server.url}/v1/runs/${fixture.irisRun.id}/events`, { headers: bearer(fixture.keys.diabetesOnly) });
+    const scoped = await fetch(`${server.url}/v1/runs/${fixture.irisRun.id}/events`, {
+      headers: bearer(fixture.keys.diabetesOnly),
+    });
     expect(scoped.status).toBe(403);
     expect((await fetch(`${server.url}/v1/runs/${fixture.irisRun.id}/events`)).status).toBe(401);
   });

@@ -86,7 +86,9 @@ describe.each(BACKENDS)('the %s store', (backend, newStore) => {
   it('lists runs newest first, by user and by project, and resolves id prefixes', () => {
     expect(store.listRuns().map((r) => r.id)).toEqual([second.id, first.id]);
     expect(store.listRuns({ user: 'ada' }).map((r) => r.id)).toEqual([first.id]);
-    expect(store.listRuns({ project: 'pricing' }).map((r) => [r.user, r.project])).toEqual([['grace', 'pricing']]);
+    expect(store.listRuns({ project: 'pricing' }).map((r) => [r.user, r.project])).toEqual([
+      ['grace', 'pricing'],
+    ]);
     expect(store.listRuns({ project: 'nobody' })).toEqual([]);
     expect(store.listRuns({ limit: 1 })).toHaveLength(1);
     expect(store.run(first.id.slice(0, 6)).id).toBe(first.id);
@@ -105,7 +107,11 @@ describe.each(BACKENDS)('the %s store', (backend, newStore) => {
 
   it('lists the dataset version both runs searched, with the model trained on it', async () => {
     const saved = await saveModel(first, 'iris-model', { store: location });
-    expect(saved).toMatchObject({ version: 1, project: 'churn', datasetFingerprint: first.started.dataset.fingerprint });
+    expect(saved).toMatchObject({
+      version: 1,
+      project: 'churn',
+      datasetFingerprint: first.started.dataset.fingerprint,
+    });
     const [version] = store.datasets();
     expect(version).toMatchObject({
       fingerprint: first.started.dataset.fingerprint,
@@ -121,7 +127,10 @@ describe.each(BACKENDS)('the %s store', (backend, newStore) => {
     expect(v2).toMatchObject({ version: 2, project: 'pricing', tags: { team: 'b' } });
     store.models.setStage('iris-model', 2, 'production');
     store.models.setTags('iris-model', 2, { team: null, owner: 'grace' });
-    expect(store.models.get('iris-model', 'production')).toMatchObject({ version: 2, tags: { owner: 'grace' } });
+    expect(store.models.get('iris-model', 'production')).toMatchObject({
+      version: 2,
+      tags: { owner: 'grace' },
+    });
     const model = await loadModel('iris-model', 'production', { store: location });
     expect(model.predict(iris)).toEqual((await second.model()).predict(iris));
     expect(store.models.list().map((m) => m.version)).toEqual([2, 1]);
@@ -132,41 +141,60 @@ describe.each(BACKENDS)('the %s store', (backend, newStore) => {
   it('keeps API keys', () => {
     const keys = ApiKeys.of(store);
     const created = keys.create({ name: 'dashboard', models: ['iris-model'] });
-    expect(keys.verify(created.secret)).toMatchObject({ id: created.id, models: ['iris-model'], admin: false });
+    expect(keys.verify(created.secret)).toMatchObject({
+      id: created.id,
+      models: ['iris-model'],
+      admin: false,
+    });
     keys.revoke(created.id);
     expect(keys.verify(created.secret)).toBeNull();
   });
 
   it('refuses to resume a run on other data, saying which data it was searched on', async () => {
     // the same columns, a newer version of the data (its first 120 rows)
-    const other = toDataset((await loadDataset('iris')).take(Array.from({ length: 120 }, (_, i) => i)), { target: 'species' });
+    const other = toDataset((await loadDataset('iris')).take(Array.from({ length: 120 }, (_, i) => i)), {
+      target: 'species',
+    });
     await expect(
       evolve(other, { store: location, resume: first.id, workers: 0, importance: false }),
     ).rejects.toMatchObject({ message: expect.stringMatching(/was searched on other data.*fingerprint/) });
   });
 
-  it.each(BACKENDS)('backs up and restores into a %s store, and copies into it without duplicates', async (_to, target) => {
-    const backup = `${tempStore('backup')}`;
-    const written = await store.backup(backup);
-    expect(written).toMatchObject({ runs: 2, models: 3 });
-    expect(existsSync(backup)).toBe(true);
-    const into = target();
-    expect(await ExperimentStore.restore(backup, into)).toMatchObject({ runs: 2, models: 3 });
-    const restored = ExperimentStore.open(into);
-    expect(restored.drones(first.id)).toEqual(first.drones);
-    expect(restored.events(second.id)).toEqual(store.events(second.id));
-    expect(restored.models.load('iris-model', 2).predict(iris)).toEqual(store.models.load('iris-model', 2).predict(iris));
-    // a restore never silently replaces a store that holds runs
-    await expect(ExperimentStore.restore(backup, into)).rejects.toMatchObject({ code: 'store.restore_not_empty' });
+  it.each(BACKENDS)(
+    'backs up and restores into a %s store, and copies into it without duplicates',
+    async (_to, target) => {
+      const backup = `${tempStore('backup')}`;
+      const written = await store.backup(backup);
+      expect(written).toMatchObject({ runs: 2, models: 3 });
+      expect(existsSync(backup)).toBe(true);
+      const into = target();
+      expect(await ExperimentStore.restore(backup, into)).toMatchObject({ runs: 2, models: 3 });
+      const restored = ExperimentStore.open(into);
+      expect(restored.drones(first.id)).toEqual(first.drones);
+      expect(restored.events(second.id)).toEqual(store.events(second.id));
+      expect(restored.models.load('iris-model', 2).predict(iris)).toEqual(
+        store.models.load('iris-model', 2).predict(iris),
+      );
+      // a restore never silently replaces a store that holds runs
+      await expect(ExperimentStore.restore(backup, into)).rejects.toMatchObject({
+        code: 'store.restore_not_empty',
+      });
 
-    const merged = target();
-    expect(copyStore(location, merged)).toMatchObject({ runs: 2, models: 3, skippedRuns: 0 });
-    expect(copyStore(location, merged)).toMatchObject({ runs: 0, models: 0, skippedRuns: 2, skippedModels: 3 });
-    const copy = ExperimentStore.open(merged);
-    expect(copy.listRuns().map((r) => r.id)).toEqual([second.id, first.id]);
-    expect(copy.drones(first.id)).toEqual(first.drones);
-    expect(copy.events(first.id)).toHaveLength(store.events(first.id).length);
-    if (existsSync(backup) && readFileSync(backup).subarray(0, 6).toString() !== 'SQLite')
-      expect(readFileSync(backup, 'utf8').split('\n')[0]).toMatch(/"format":"beemind.store-export"/);
-  }, 60_000);
+      const merged = target();
+      expect(copyStore(location, merged)).toMatchObject({ runs: 2, models: 3, skippedRuns: 0 });
+      expect(copyStore(location, merged)).toMatchObject({
+        runs: 0,
+        models: 0,
+        skippedRuns: 2,
+        skippedModels: 3,
+      });
+      const copy = ExperimentStore.open(merged);
+      expect(copy.listRuns().map((r) => r.id)).toEqual([second.id, first.id]);
+      expect(copy.drones(first.id)).toEqual(first.drones);
+      expect(copy.events(first.id)).toHaveLength(store.events(first.id).length);
+      if (existsSync(backup) && readFileSync(backup).subarray(0, 6).toString() !== 'SQLite')
+        expect(readFileSync(backup, 'utf8').split('\n')[0]).toMatch(/"format":"beemind.store-export"/);
+    },
+    60_000,
+  );
 });

@@ -15,7 +15,9 @@ it(`${WRITERS} processes × ${DRONES} drones into one PostgreSQL store, with rea
   const store = postgres.server.freshDatabase();
   ExperimentStore.open(store); // created (and migrated) before the writers start, as a team's store would be
   const writers = Promise.all(
-    Array.from({ length: WRITERS }, (_, w) => runNode([fixture('write_drones.mjs'), store, `writer-${w}`, String(DRONES)])),
+    Array.from({ length: WRITERS }, (_, w) =>
+      runNode([fixture('write_drones.mjs'), store, `writer-${w}`, String(DRONES)]),
+    ),
   );
   let done = false;
   void writers.then(() => (done = true));

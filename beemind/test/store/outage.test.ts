@@ -18,7 +18,15 @@ it('keeps the events of a run while the server is down and writes them when it i
   let seen = 0;
   const run = await evolve(
     iris,
-    { store, workers: 0, families: FAST_FAMILIES, populationSize: 4, budget: { evaluations: 16 }, importance: false, seed: 1 },
+    {
+      store,
+      workers: 0,
+      families: FAST_FAMILIES,
+      populationSize: 4,
+      budget: { evaluations: 16 },
+      importance: false,
+      seed: 1,
+    },
     {
       onEvent: (e) => {
         if (e.type !== 'drone.evaluated') return;
@@ -55,5 +63,7 @@ it('names an unreachable store by its URL, password hidden', () => {
 
 it('says when the password is wrong', () => {
   const url = postgres.server.url.replace(':secret@', ':wrong@');
-  expect(() => ExperimentStore.open(url)).toThrow(expect.objectContaining({ code: 'store.auth', message: expect.not.stringContaining('wrong') }));
+  expect(() => ExperimentStore.open(url)).toThrow(
+    expect.objectContaining({ code: 'store.auth', message: expect.not.stringContaining('wrong') }),
+  );
 });

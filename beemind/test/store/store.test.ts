@@ -107,7 +107,9 @@ describe('opening a store', () => {
       [0.85, 0.95],
     ]);
     expect(store.models.list()).toEqual([]); // the registry table came with version 2
-    const history = (store.db.prepare('SELECT version FROM beemind_schema ORDER BY version').all() as { version: number }[]).map((r) => r.version);
+    const history = (
+      store.db.prepare('SELECT version FROM beemind_schema ORDER BY version').all() as { version: number }[]
+    ).map((r) => r.version);
     expect(history).toEqual([1, 2, 3, 4]);
   });
 

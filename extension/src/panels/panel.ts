@@ -184,7 +184,9 @@ function inputBeingTyped(root: HTMLElement): Typing | null {
  */
 function resumeTyping(root: HTMLElement, typing: Typing): void {
   if (root.contains(typing.input)) return; // the render kept the input itself
-  const input = [...root.querySelectorAll('input')].find((i) => i.getAttribute('aria-label') === typing.label);
+  const input = [...root.querySelectorAll('input')].find(
+    (i) => i.getAttribute('aria-label') === typing.label,
+  );
   if (!input) return;
   input.value = typing.value;
   input.focus();

@@ -27,7 +27,8 @@ export interface RunEventSource {
  * here). A notebook folder's older copy may lack the optional parts.
  */
 type Library = typeof import('beemind');
-type BeeMindModule = Pick<Library, 'subscribeRunEvents' | 'runSnapshots'> & Partial<Pick<Library, 'storedRunSnapshots' | 'getRun'>>;
+type BeeMindModule = Pick<Library, 'subscribeRunEvents' | 'runSnapshots'> &
+  Partial<Pick<Library, 'storedRunSnapshots' | 'getRun'>>;
 
 /** Imports `beemind` as a cell would (the notebook's copy, else the kernel's), so cells and bridge share one instance. */
 export async function loadLibrarySource(importer: {

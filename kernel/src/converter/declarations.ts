@@ -14,7 +14,6 @@ interface Statement {
   text: string;
 }
 
-
 export class DeclarationStore {
   /** Bindings the next cell sees as its own imports. */
   private readonly carried: ImportBindings = new Map();

@@ -59,7 +59,12 @@ export class RunProgress {
     const runId = event.runId;
     const run = new FoldedRun(runId);
     run.fold(event);
-    const shown: ShownRun = { run, startedAt: Date.now(), handle: { update: () => undefined }, lastUpdate: 0 };
+    const shown: ShownRun = {
+      run,
+      startedAt: Date.now(),
+      handle: { update: () => undefined },
+      lastUpdate: 0,
+    };
     this.runs.set(runId, shown);
     shown.handle = this.display.show(progressBundle(shown), `beemind-run-${runId}`);
     shown.lastUpdate = Date.now();
@@ -85,17 +90,27 @@ function progressBundle({ run, startedAt }: ShownRun): { [DISPLAY]: () => Record
   const elapsed = finished ? finished.elapsedSeconds : (Date.now() - startedAt) / 1000;
   const { evaluations, seconds } = run.budget;
   const max = evaluations ?? seconds ?? 1;
-  const value = finished ? max : evaluations ? Math.min(run.evaluated, max) : seconds ? Math.min(elapsed, max) : 0;
+  const value = finished
+    ? max
+    : evaluations
+      ? Math.min(run.evaluated, max)
+      : seconds
+        ? Math.min(elapsed, max)
+        : 0;
   const best = run.bestDrone;
   const parts = [
     `${run.evaluated}${evaluations ? `/${evaluations}` : ''} drones`,
     `generation ${run.generation}`,
-    best && best.score !== null ? `best ${run.metric} ${formatScore(best.score)} (${best.family})` : `no ${run.metric} yet`,
+    best && best.score !== null
+      ? `best ${run.metric} ${formatScore(best.score)} (${best.family})`
+      : `no ${run.metric} yet`,
     `${elapsed.toFixed(1)} s`,
   ];
   if (run.failed > 0) parts.push(`${run.failed} failed`);
   if (finished) {
-    parts.unshift(`${finished.status}${finished.reason && finished.reason !== finished.status ? ` (${finished.reason})` : ''}`);
+    parts.unshift(
+      `${finished.status}${finished.reason && finished.reason !== finished.status ? ` (${finished.reason})` : ''}`,
+    );
     if (finished.championId) parts.push(`champion ${finished.championId}`);
     if (finished.testScore !== null) parts.push(`test ${run.metric} ${formatScore(finished.testScore)}`);
   }

@@ -82,7 +82,14 @@ export class HistGradientBoosting extends BaseEstimator<HistGradientBoostingPara
 
   protected fitValidated(X: Matrix, y: Float64Array, options: FitOptions): void {
     const categorical = this.params.categoricalSplits ? (options.categorical ?? []) : [];
-    this.model = fitBoosting(X, y, this.task, this.task === 'classification' ? this.nClasses : 0, this.params, categorical);
+    this.model = fitBoosting(
+      X,
+      y,
+      this.task,
+      this.task === 'classification' ? this.nClasses : 0,
+      this.params,
+      categorical,
+    );
   }
 
   protected override predictProbaValidated(X: Matrix): Matrix {

@@ -245,7 +245,8 @@ export class TreeEnsemble {
         } else if (e.feature[node] < 0) {
           state.fail(`tree ${t} node ${node} has children but tests feature ${e.feature[node]}`);
         }
-        if (isLeaf(node) && e.categoryStart[node] >= 0) state.fail(`tree ${t} node ${node} is a leaf but lists categories`);
+        if (isLeaf(node) && e.categoryStart[node] >= 0)
+          state.fail(`tree ${t} node ${node} is a leaf but lists categories`);
       }
     }
     return e;
@@ -279,17 +280,24 @@ function readCategorySplits(state: StateReader, e: TreeEnsemble, n: number): voi
   }
   e.categoryCodes = state.f64('categoryCodes');
   e.nCategoryCodes = e.categoryCodes.length;
-  e.categoryStart = state.i32('categoryStart', { length: n, min: -1, max: Math.max(0, e.nCategoryCodes - 1) });
+  e.categoryStart = state.i32('categoryStart', {
+    length: n,
+    min: -1,
+    max: Math.max(0, e.nCategoryCodes - 1),
+  });
   e.categoryCount = state.i32('categoryCount', { length: n, min: 0 });
   for (let node = 0; node < n; node++) {
     const start = e.categoryStart[node];
     if (start < 0) continue;
     const count = e.categoryCount[node];
     if (count < 1 || start + count > e.nCategoryCodes) {
-      state.fail(`node ${node} lists ${count} category codes from ${start}, outside the ${e.nCategoryCodes} codes saved`);
+      state.fail(
+        `node ${node} lists ${count} category codes from ${start}, outside the ${e.nCategoryCodes} codes saved`,
+      );
     }
     for (let k = start + 1; k < start + count; k++) {
-      if (!(e.categoryCodes[k] > e.categoryCodes[k - 1])) state.fail(`node ${node}'s category codes must ascend`);
+      if (!(e.categoryCodes[k] > e.categoryCodes[k - 1]))
+        state.fail(`node ${node}'s category codes must ascend`);
     }
   }
 }

@@ -239,7 +239,12 @@ export class Splitter {
   }
 
   /** splitIndices for a categorical split: the same stable partition, by the split's flagged bins. */
-  private splitIndicesByCategory(sampleIndices: Int32Array, start: number, end: number, split: SplitInfo): number {
+  private splitIndicesByCategory(
+    sampleIndices: Int32Array,
+    start: number,
+    end: number,
+    split: SplitInfo,
+  ): number {
     const { binned, nSamples, missingBin, partitionBuffer } = this.data;
     const column = split.feature * nSamples;
     const leftBins = split.leftBins;

@@ -53,11 +53,18 @@ function plan(
  * classifier's probabilities are the class frequencies of the leaf a row falls into, a regressor's prediction
  * the leaf's mean target.
  */
-export class DecisionTree extends TreeEnsembleEstimator<DecisionTreeClassifierParams | DecisionTreeRegressorParams> {
+export class DecisionTree extends TreeEnsembleEstimator<
+  DecisionTreeClassifierParams | DecisionTreeRegressorParams
+> {
   readonly family = 'decision_tree';
 
   constructor(task: Task, params: Partial<DecisionTreeClassifierParams | DecisionTreeRegressorParams> = {}) {
-    super(task === 'classification' ? decisionTreeClassifierSchema : decisionTreeRegressorSchema, params, `decision_tree (${task})`, task);
+    super(
+      task === 'classification' ? decisionTreeClassifierSchema : decisionTreeRegressorSchema,
+      params,
+      `decision_tree (${task})`,
+      task,
+    );
   }
 
   protected plan(nRows: number, nFeatures: number): EnsemblePlan {

@@ -15,11 +15,18 @@ export type ExtraTreesClassifierParams = z.output<typeof extraTreesSchemas.class
 export type ExtraTreesRegressorParams = z.output<typeof extraTreesSchemas.regressor>;
 
 /** Extra trees for either task (its hyperparameters differ by task: the criterion, the class weights). */
-export class ExtraTrees extends TreeEnsembleEstimator<ExtraTreesClassifierParams | ExtraTreesRegressorParams> {
+export class ExtraTrees extends TreeEnsembleEstimator<
+  ExtraTreesClassifierParams | ExtraTreesRegressorParams
+> {
   readonly family = 'extra_trees';
 
   constructor(task: Task, params: Partial<ExtraTreesClassifierParams | ExtraTreesRegressorParams> = {}) {
-    super(task === 'classification' ? extraTreesSchemas.classifier : extraTreesSchemas.regressor, params, `extra_trees (${task})`, task);
+    super(
+      task === 'classification' ? extraTreesSchemas.classifier : extraTreesSchemas.regressor,
+      params,
+      `extra_trees (${task})`,
+      task,
+    );
   }
 
   protected plan(nRows: number, nFeatures: number): EnsemblePlan {

@@ -15,11 +15,18 @@ export type RandomForestClassifierParams = z.output<typeof randomForestSchemas.c
 export type RandomForestRegressorParams = z.output<typeof randomForestSchemas.regressor>;
 
 /** A random forest for either task (its hyperparameters differ by task: the criterion, the class weights). */
-export class RandomForest extends TreeEnsembleEstimator<RandomForestClassifierParams | RandomForestRegressorParams> {
+export class RandomForest extends TreeEnsembleEstimator<
+  RandomForestClassifierParams | RandomForestRegressorParams
+> {
   readonly family = 'random_forest';
 
   constructor(task: Task, params: Partial<RandomForestClassifierParams | RandomForestRegressorParams> = {}) {
-    super(task === 'classification' ? randomForestSchemas.classifier : randomForestSchemas.regressor, params, `random_forest (${task})`, task);
+    super(
+      task === 'classification' ? randomForestSchemas.classifier : randomForestSchemas.regressor,
+      params,
+      `random_forest (${task})`,
+      task,
+    );
   }
 
   protected plan(nRows: number, nFeatures: number): EnsemblePlan {

@@ -13,7 +13,6 @@ import type { NodeSamples, TrainingSet } from './training_set.js';
 
 export type { NodeSamples };
 
-
 /** The best split found for a node. Rows go left when code <= binLeft, or when missing and missingLeft. */
 export class SplitResult {
   found = false;
