@@ -101,6 +101,17 @@ export function estimatedRefitMs(foldFitSeconds: readonly number[], workers = 1)
   return refitPlan(foldFitSeconds, workers).ms;
 }
 
+/**
+ * The estimated milliseconds of all the finish's refits of drones whose mean fold fit times are `foldFitSeconds`,
+ * on `workers`: on the search rows and, when the run kept test rows, again on every row (the delivered model,
+ * rows / search rows as long). The search stops in time for them, and the finish chooses its champion by them,
+ * so the model it delivers is the one fit on every row.
+ */
+export function finishRefitMs(ctx: RunContext, foldFitSeconds: readonly number[], workers: number): number {
+  const rounds = ctx.test ? 1 + ctx.dataset.rows / ctx.search.rows : 1;
+  return estimatedRefitMs(foldFitSeconds, workers) * rounds;
+}
+
 export function mean(values: readonly number[]): number {
   return values.reduce((a, b) => a + b, 0) / values.length;
 }

@@ -16,7 +16,7 @@ import {
 } from './ensemble.js';
 import { fitStack, type Stack } from './stacking.js';
 import {
-  estimatedRefitMs,
+  finishRefitMs,
   fullFoldFitSeconds,
   refitPlan,
   outOfFold,
@@ -122,13 +122,17 @@ function pooledScore(ctx: RunContext, oof: OutOfFold, drone: Drone): number {
   return p ? scoreAverage(ctx.scorer, oof.y, shaped(oof, p)) : drone.score!;
 }
 
-/** Estimated time to refit drones (by id) on the search rows, with margin. */
+/**
+ * Estimated time of the finish's refits of drones (by id), with margin: on the search rows and, when the run
+ * kept test rows, on every row.
+ */
 type RefitEstimate = (ids: readonly string[]) => number;
 
 /** The refit estimate of drones `byId`, refit `workers` at a time. */
-function refitEstimate(byId: ReadonlyMap<string, Drone>, workers: number): RefitEstimate {
+function refitEstimate(ctx: RunContext, byId: ReadonlyMap<string, Drone>, workers: number): RefitEstimate {
   return (ids) =>
-    estimatedRefitMs(
+    finishRefitMs(
+      ctx,
       ids.map((id) => fullFoldFitSeconds(byId.get(id)!)),
       workers,
     );
@@ -227,11 +231,13 @@ async function combineDrones(
   return chosen;
 }
 
-/** The champion built from the best drone, or from a combination of drones, and its test score. */
+/** The champion built from the best drone, or from a combination of drones, its test score and the rows it learned. */
 interface Champion {
   id: string;
   combination: Combination | null;
   testScore: number | null;
+  /** Rows of the delivered fit: every row given to evolve, or the search rows when no time was left for them. */
+  rows: number;
 }
 
 /**
@@ -247,7 +253,7 @@ async function buildChampion(
 ): Promise<Champion | null> {
   const byId = new Map(ctx.drones.map((d) => [d.id, d]));
   const workerCount = workers?.count ?? 1;
-  const refitMs = refitEstimate(byId, workerCount);
+  const refitMs = refitEstimate(ctx, byId, workerCount);
   const best = championDrone(ctx, board, byId, refitMs);
   if (!best) return null;
   const oof = outOfFold(ctx);
@@ -278,6 +284,7 @@ async function buildChampion(
   };
   const searchRowsModel = deliver(members);
   let champion = searchRowsModel;
+  let rows = ctx.search.rows;
   let testScore: number | null = null;
   if (ctx.test) {
     testScore = refitter.score(searchRowsModel, ctx.test, ctx.test.target.values);
@@ -286,12 +293,13 @@ async function buildChampion(
     if (plan.ms < ctx.budget.runMsLeft()) {
       const everyRow = await refitter.fitAll(chosenDrones, ctx.dataset, fitters);
       champion = deliver(members.map((m, k) => ({ ...m, pipeline: everyRow[k] })));
+      rows = ctx.dataset.rows;
     } else {
       logger.warn('no time left to refit the champion on every row: it is delivered fit on the search rows');
     }
   }
   refitter.setChampion(id, champion, searchRowsModel);
-  return { id, combination, testScore };
+  return { id, combination, testScore, rows };
 }
 
 /**
@@ -354,6 +362,7 @@ export async function finishRun(
       : null,
     leaderboard: board,
     testScore: champion?.testScore ?? null,
+    ...(champion ? { championRows: champion.rows } : {}),
     elapsedSeconds: ctx.budget.elapsedSeconds(),
     evaluated: ctx.drones.length,
     ...(error ? { error } : {}),

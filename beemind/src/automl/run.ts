@@ -118,6 +118,15 @@ export class Run {
     return this.finished.testScore;
   }
 
+  /**
+   * Rows the champion learned: every row given to evolve, or the search rows alone when no time was left to refit
+   * it on every row (the run's summary then says so). Null without a champion, and in runs recorded before it was
+   * kept.
+   */
+  get championRows(): number | null {
+    return this.finished.championRows ?? null;
+  }
+
   /** Columns set aside before the search (constant, duplicate or identifier), which the models never saw. */
   get droppedColumns(): DroppedColumn[] {
     return this.started.dataset.dropped ?? [];
@@ -330,9 +339,32 @@ export class Run {
     };
   }
 
+  /**
+   * One line on the run: its drones and why it stopped, the best drone, the champion when it combines drones, the
+   * test score (of the champion fit on the search rows), and a warning when the champion could not be refit on
+   * every row in time.
+   */
   toString(): string {
-    const best = this.finished.leaderboard[0];
-    return `Run ${this.id}: ${this.drones.length} drones, ${this.finished.status} (${this.finished.reason}), best ${best ? `${best.id} ${best.family} ${this.metric}=${best.score.toFixed(4)}` : 'none'}${this.testScore !== null ? `, test ${this.metric}=${this.testScore.toFixed(4)}` : ''}`;
+    const f = this.finished;
+    const best = f.leaderboard[0];
+    const parts = [
+      `Run ${this.id}: ${this.drones.length} drones, ${f.status} (${f.reason})`,
+      best ? `best drone ${best.id} ${best.family} ${this.metric}=${best.score.toFixed(4)}` : 'best none',
+    ];
+    if (f.ensemble) {
+      const kind = f.ensemble.kind === 'stack' ? 'a stack' : 'an ensemble';
+      parts.push(
+        `champion ${kind} of ${f.ensemble.members.length} drones ${this.metric}=${f.ensemble.score.toFixed(4)} out of fold`,
+      );
+    }
+    if (this.testScore !== null) {
+      parts.push(`test ${this.metric}=${this.testScore.toFixed(4)} (the champion fit on the search rows)`);
+    }
+    const line = parts.join(', ');
+    const rows = this.championRows;
+    const all = this.started.dataset.rows;
+    if (rows === null || rows >= all) return line;
+    return `${line}; the champion learned the ${rows} search rows only: no time was left to refit it on all ${all} rows (give evolve() more seconds)`;
   }
 
   [DISPLAY](): MimeBundle {

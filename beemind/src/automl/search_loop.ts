@@ -15,7 +15,7 @@ import type { Proposal, TrialResult } from '../search/strategies/index.js';
 import type { StopReason } from './budget.js';
 import {
   bestDrone,
-  estimatedRefitMs,
+  finishRefitMs,
   fullFoldFitSeconds,
   mean,
   now,
@@ -104,7 +104,7 @@ export async function searchLoop(
     options.ensemble || options.stacking ? ENSEMBLE_LEADERS : 1,
   );
   const keepTimeForLeaders = () => {
-    budget.reserveForFinishing(finishingMs(leaders.fitSeconds(), ctx, refitWorkers(backend)));
+    budget.reserveForFinishing(finishRefitMs(ctx, leaders.fitSeconds(), refitWorkers(backend)));
     armDeadline();
   };
   const onScored = (score: number, fullFoldFitSeconds: number) => {
@@ -197,16 +197,6 @@ export class Leaders {
   fitSeconds(): number[] {
     return this.kept.map((k) => k.fitSeconds);
   }
-}
-
-/**
- * Time to finish a run whose champion's members fit a fold's training rows in `foldFitSeconds`, refit on
- * `workers` side by side, estimated as the finish estimates it before refitting: their refit on the search rows
- * and, with test rows, their refit on every row.
- */
-function finishingMs(foldFitSeconds: readonly number[], ctx: RunContext, workers: number): number {
-  const refits = ctx.test ? 1 + ctx.dataset.rows / ctx.search.rows : 1;
-  return estimatedRefitMs(foldFitSeconds, workers) * refits;
 }
 
 /** Emits generation.completed; returns the best score so far. */

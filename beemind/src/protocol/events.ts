@@ -146,6 +146,9 @@ export const RunFinishedSchema = z.object({
     .nullable(),
   leaderboard: z.array(LeaderboardRowSchema),
   testScore: z.number().nullable(),
+  /** Rows the delivered champion was fit on: every row given to evolve, or the search rows alone when no time was
+   *  left to refit it on every row. Absent without a champion, and in runs recorded before it was kept. */
+  championRows: z.number().int().optional(),
   elapsedSeconds: z.number(),
   evaluated: z.number(),
   error: z.string().optional(),

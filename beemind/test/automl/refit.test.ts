@@ -6,6 +6,8 @@ import { toDataset, type Dataset } from '../../src/data/dataset.js';
 import { pipelineFromSpec } from '../../src/pipeline/pipeline.js';
 import { accuracy } from '../../src/metrics/classification.js';
 import { trainTestSplit } from '../../src/data/split.js';
+import { Run } from '../../src/automl/run.js';
+import { estimatedRefitMs, finishRefitMs, type RunContext } from '../../src/automl/context.js';
 
 let wine: Dataset;
 beforeAll(async () => {
@@ -60,5 +62,39 @@ describe('the champion', () => {
     expect(Array.from(run.champion.predictProba(wine).data)).toEqual(
       Array.from(onAllRows.predictProba(wine.features).data),
     );
+  });
+});
+
+describe('the run summary', () => {
+  it('names the champion’s rows: all of them, or the search rows only with a warning when no time was left', async () => {
+    const run = await evolve(wine, { ...options, testSize: 0.25 });
+    expect(run.championRows).toBe(wine.rows);
+    expect(String(run)).toMatch(/test accuracy=[\d.]+ \(the champion fit on the search rows\)$/);
+
+    // the same run as the finish reports it when the refit on every row did not fit in the budget
+    const searchRows = wine.rows - Math.round(wine.rows * 0.25);
+    const short = new Run({
+      started: run.started,
+      finished: { ...run.finished, championRows: searchRows },
+      drones: [...run.drones],
+      events: [...run.events],
+      greaterIsBetter: true,
+      refitter: undefined as never, // the summary reads the events only
+    });
+    expect(short.championRows).toBe(searchRows);
+    expect(String(short)).toContain(
+      `the champion learned the ${searchRows} search rows only: no time was left to refit it on all ${wine.rows} rows`,
+    );
+  });
+});
+
+describe('the finish’s refit estimate', () => {
+  const context = (rows: number, searchRows: number, test: boolean) =>
+    ({ dataset: { rows }, search: { rows: searchRows }, test: test ? {} : null }) as unknown as RunContext;
+
+  it('counts the refit on every row after the one on the search rows when the run kept test rows', () => {
+    const once = estimatedRefitMs([0.2, 0.1, 0.3], 2);
+    expect(finishRefitMs(context(100, 100, false), [0.2, 0.1, 0.3], 2)).toBeCloseTo(once);
+    expect(finishRefitMs(context(100, 80, true), [0.2, 0.1, 0.3], 2)).toBeCloseTo(once * (1 + 100 / 80));
   });
 });
