@@ -52,6 +52,51 @@ describe('the beemind command line', () => {
     });
   });
 
+  it('names the flag whose value is out of range, with the range', async () => {
+    const cases: [string, string, RegExp][] = [
+      [
+        '--seconds',
+        '0',
+        /--seconds <n>' argument '0' is invalid\. 0 is out of range: give a number of seconds above 0/,
+      ],
+      ['--evaluation-seconds', '-1', /--evaluation-seconds <n>' argument '-1' is invalid/],
+      [
+        '--evaluations',
+        '0',
+        /--evaluations <n>' argument '0' is invalid\. 0 is out of range: give a whole number from 1 up/,
+      ],
+      ['--patience', '0', /--patience <n>' argument '0' is invalid/],
+      [
+        '--folds',
+        '1',
+        /--folds <n>' argument '1' is invalid\. 1 is out of range: give a whole number from 2 to 20/,
+      ],
+      [
+        '--repeats',
+        '11',
+        /--repeats <n>' argument '11' is invalid\. 11 is out of range: give a whole number from 1 to 10/,
+      ],
+      [
+        '--holdout',
+        '0',
+        /--holdout <fraction>' argument '0' is invalid\. 0 is out of range: give a fraction above 0 and below 1/,
+      ],
+      [
+        '--test-size',
+        '1',
+        /--test-size <fraction>' argument '1' is invalid\. 1 is out of range: give a fraction from 0 and below 1/,
+      ],
+    ];
+    for (const [flag, value, message] of cases) {
+      await expect(
+        run('node', [bin, 'evolve', iris, '--target', 'species', flag, value, '-q']),
+      ).rejects.toMatchObject({
+        code: 2,
+        stderr: expect.stringMatching(message),
+      });
+    }
+  });
+
   it('repeats cross-validation with --repeats, and refuses it with a holdout', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'beemind-cli-')), 'run.json');
     await run('node', [

@@ -38,9 +38,31 @@ function integer(value: string): number {
 const integerIn = (min: number, max: number) => (value: string) => {
   const n = integer(value);
   if (n < min || n > max)
-    throw new InvalidArgumentError(`${n} is out of range: give a whole number from ${min} to ${max}.`);
+    throw new InvalidArgumentError(
+      `${n} is out of range: give a whole number from ${min}${max === Infinity ? ' up' : ` to ${max}`}.`,
+    );
   return n;
 };
+
+/** A number above 0 (a time budget or limit). */
+function positiveSeconds(value: string): number {
+  const n = number(value);
+  if (n <= 0) throw new InvalidArgumentError(`${n} is out of range: give a number of seconds above 0.`);
+  return n;
+}
+
+/** A fraction of the rows: above 0 (or from 0 when `zero`) and below 1. */
+const fraction =
+  ({ zero }: { zero: boolean }) =>
+  (value: string) => {
+    const n = number(value);
+    if (n < 0 || (n === 0 && !zero) || n >= 1) {
+      throw new InvalidArgumentError(
+        `${n} is out of range: give a fraction ${zero ? 'from 0' : 'above 0'} and below 1.`,
+      );
+    }
+    return n;
+  };
 
 const list = (value: string) =>
   value
@@ -66,10 +88,10 @@ export function buildProgram(): Command {
       '-m, --metric <name>',
       'metric to optimise (accuracy, balanced_accuracy, f1_macro, log_loss, roc_auc, r2, rmse, mae)',
     )
-    .option('-s, --seconds <n>', 'time budget of the whole run', number)
-    .option('-n, --evaluations <n>', 'maximum number of drones evaluated', integer)
-    .option('--evaluation-seconds <n>', 'time limit of one evaluation', number)
-    .option('--patience <n>', 'stop after this many generations without improvement', integer)
+    .option('-s, --seconds <n>', 'time budget of the whole run', positiveSeconds)
+    .option('-n, --evaluations <n>', 'maximum number of drones evaluated', integerIn(1, Infinity))
+    .option('--evaluation-seconds <n>', 'time limit of one evaluation', positiveSeconds)
+    .option('--patience <n>', 'stop after this many generations without improvement', integerIn(1, Infinity))
     .addOption(
       new Option('--strategy <name>', 'search strategy')
         .choices(['evolution', 'random', 'grid', 'tpe'])
@@ -78,19 +100,27 @@ export function buildProgram(): Command {
     .option('--population <n>', 'drones per generation (2 to 10000)', integerIn(2, 10_000))
     .option('--families <list>', 'only these model families (comma-separated)', list)
     .option('--objectives <list>', 'objectives: score, fit_seconds, model_size, predict_seconds', list)
-    .option('--folds <n>', 'cross-validation folds', integer)
+    .option('--folds <n>', 'cross-validation folds (2 to 20)', integerIn(2, 20))
     .option(
       '--repeats <n>',
-      'repeat cross-validation on this many shuffles of the rows (with --folds, else 5 folds)',
-      integer,
+      'repeat cross-validation on this many shuffles of the rows, 1 to 10 (with --folds, else 5 folds)',
+      integerIn(1, 10),
     )
-    .option('--holdout <fraction>', 'validate on one holdout fraction instead of folds', number)
+    .option(
+      '--holdout <fraction>',
+      'validate on one holdout fraction instead of folds',
+      fraction({ zero: false }),
+    )
     .option(
       '--halving',
       'successive halving: prune weak drones on small data fractions (default from 2,000 rows)',
     )
     .option('--no-halving', 'evaluate every drone on all rows, whatever the size of the data')
-    .option('--test-size <fraction>', 'rows held out for the final test score', number)
+    .option(
+      '--test-size <fraction>',
+      'rows held out for the final test score (0 to use all rows)',
+      fraction({ zero: true }),
+    )
     .option(
       '-w, --workers <n>',
       'evaluation threads (0 = in the main thread; at most 256)',
