@@ -9,6 +9,7 @@ import { createFrame, takeFrameRows, type Frame } from '../../src/data/frame.js'
 import { DISPLAY } from '../../src/display.js';
 import type { VegaLiteSpec } from '../../src/charts/spec.js';
 import { pipelineFromSpec } from '../../src/pipeline/pipeline.js';
+import { ICE_CURVES_DRAWN } from '../../src/explain/charts.js';
 import { caseData, fitCase, MODEL_CASES } from '../helpers/model_files.js';
 
 /** Compiles a spec with Vega-Lite: it must compile without warnings (but `tolerated` ones). */
@@ -166,6 +167,30 @@ describe('partial dependence', () => {
       compiles(pd.chart());
       expect(pd[DISPLAY]()['text/plain']).toContain('x');
     }
+  });
+
+  test('the chart draws at most 200 ICE curves, rows evenly spaced, at four significant digits', async () => {
+    const { frame, model } = await regressor('linear_regression');
+    const pd = await model.partialDependence(frame, 'x', { gridResolution: 10 });
+    const chart = pd.chart() as {
+      title: { subtitle: string };
+      layer: { data: { values: { x: number; y: number; row: number }[] } }[];
+    };
+    const ice = chart.layer[0].data.values;
+    const rows = [...new Set(ice.map((p) => p.row))];
+    expect(rows).toHaveLength(ICE_CURVES_DRAWN);
+    expect(rows.slice(0, 3)).toEqual([0, 1, 3]); // 300 rows: every 1.5th
+    expect(ice).toHaveLength(ICE_CURVES_DRAWN * 10);
+    for (const p of ice)
+      expect(p.y).toBe(
+        Number(pd.individual![0][p.row][(pd.grid[0] as number[]).indexOf(p.x)].toPrecision(4)),
+      );
+    expect(chart.title.subtitle).toBe('thin lines for 200 of the 300 rows, evenly spaced');
+    // the average and the PartialDependence itself keep every curve at full precision
+    expect(pd.individual![0]).toHaveLength(300);
+    expect(chart.layer[1].data.values.map((p) => p.y)).toEqual(Array.from(pd.average[0]));
+    const few = await model.partialDependence(frame, 'x', { gridResolution: 10, maxRows: 50 });
+    expect((few.chart() as typeof chart).title.subtitle).toBe('a thin line for each of the 50 rows');
   });
 
   test('two features: a grid × grid heat map; categorical features take their categories', async () => {
