@@ -50,6 +50,8 @@ describe('the champion', () => {
   it('with testSize 0 has no test score and is fit once, on all rows, which are the search rows', async () => {
     const run = await evolve(wine, { ...options, testSize: 0 });
     expect(run.testScore).toBeNull();
+    expect(run.championRows).toBe(wine.rows);
+    expect(String(run)).not.toMatch(/search rows/);
     const drone = run.drones.find((d) => d.id === run.champion.id)!;
     const onAllRows = await pipelineFromSpec(drone.genome, 'classification').fit(
       wine.features,
