@@ -3,6 +3,7 @@
  * beeswarm of many rows' attributions per column, a bar chart of mean |attribution| per class, and partial
  * dependence (a line with ICE curves for one feature, a heat map for two).
  */
+import { evenlySpaced } from '../core/evenly_spaced.js';
 import { Random } from '../core/random.js';
 import { spec, type VegaLiteSpec } from '../charts/spec.js';
 
@@ -220,9 +221,9 @@ export function dependenceLineChart(input: DependenceLine): VegaLiteSpec {
   const xType = input.numeric ? 'quantitative' : 'ordinal';
   const average = Array.from(input.grid, (x, g) => ({ x, y: input.average[g] }));
   const curves = input.individual ?? [];
-  const step = Math.max(1, curves.length / ICE_CURVES_DRAWN);
-  const rows = Array.from({ length: Math.min(curves.length, ICE_CURVES_DRAWN) }, (_, k) =>
-    Math.floor(k * step),
+  const rows = evenlySpaced(
+    curves.map((_, row) => row),
+    ICE_CURVES_DRAWN,
   );
   const ice = rows.flatMap((row) => Array.from(input.grid, (x, g) => ({ x, y: drawn(curves[row][g]), row })));
   const subtitle =

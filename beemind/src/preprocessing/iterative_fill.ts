@@ -14,6 +14,7 @@
  * What is stored is the sequence of fitted regressions, replayed in the same order at transform; missing
  * cells of columns that had no gap at fit, or gaps in most rows, keep their first fill.
  */
+import { evenlySpaced } from '../core/evenly_spaced.js';
 import { pack } from '../core/serialize.js';
 import type { StateReader } from '../core/untrusted.js';
 import type { Column } from '../data/frame.js';
@@ -101,12 +102,6 @@ function missingRows(values: Float64Array): number[] {
   return rows;
 }
 
-/** At most `limit` of `rows`, evenly spaced (all of them when there are fewer). */
-function evenlySpaced(rows: number[], limit: number): number[] {
-  if (rows.length <= limit) return rows;
-  return Array.from({ length: limit }, (_, k) => rows[Math.floor((k * rows.length) / limit)]);
-}
-
 /** Up to MAX_PREDICTORS predictors for target `t`, by |correlation| with it on `rows` (ties: in order). */
 function predictorsFor(
   t: number,
@@ -169,7 +164,7 @@ export async function fitIterativeFill(
   const width = predictors.length + 1;
   const targets: number[] = [];
   const gaps: number[][] = [];
-  const fitRows: number[][] = [];
+  const fitRows: (readonly number[])[] = [];
   const chosen: number[][] = [];
   const lows: number[] = [];
   const highs: number[] = [];
