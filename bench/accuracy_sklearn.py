@@ -9,7 +9,10 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from sklearn import ensemble, linear_model, naive_bayes, neighbors, neural_network, tree
+from sklearn import ensemble, linear_model, naive_bayes, neighbors, neural_network, svm, tree
+from sklearn.compose import TransformedTargetRegressor
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score, r2_score
 
@@ -24,6 +27,8 @@ CLASSIFIERS = {
     "extra_trees": lambda: ensemble.ExtraTreesClassifier(random_state=0),
     "hist_gradient_boosting": lambda: ensemble.HistGradientBoostingClassifier(random_state=0),
     "mlp": lambda: neural_network.MLPClassifier(random_state=0),
+    # BeeMind's svm standardises its features itself (and, for regression, its target)
+    "svm": lambda: make_pipeline(StandardScaler(), svm.SVC()),
 }
 REGRESSORS = {
     "linear_regression": lambda: linear_model.LinearRegression(),
@@ -35,6 +40,7 @@ REGRESSORS = {
     "extra_trees": lambda: ensemble.ExtraTreesRegressor(random_state=0),
     "hist_gradient_boosting": lambda: ensemble.HistGradientBoostingRegressor(random_state=0),
     "mlp": lambda: neural_network.MLPRegressor(random_state=0),
+    "svm": lambda: TransformedTargetRegressor(make_pipeline(StandardScaler(), svm.SVR()), transformer=StandardScaler()),
 }
 
 

@@ -194,7 +194,7 @@ export function searchParts(
   const context: StrategyContext = {
     seed: options.seed,
     task: run.dataset.task,
-    portfolio: defaultPortfolio(run.dataset.task, traits),
+    portfolio: defaultPortfolio(run.dataset.task, { ...traits, families: options.families }),
   };
   const strategy =
     typeof custom.strategy === 'function'

@@ -175,6 +175,22 @@ interface NaiveBayesModel extends ModelBase {
   variance: Float64Array;
   logPrior: Float64Array;
 }
+interface SvmMachine {
+  support: Int32Array;
+  coef: Float64Array;
+  rho: number;
+}
+interface SvmModel extends ModelBase {
+  means: Float64Array;
+  scales: Float64Array;
+  gamma: number;
+  supportVectors: Float64Array;
+  classes?: number[];
+  pairs?: (SvmMachine & { positive: number; negative: number; plattA: number; plattB: number })[];
+  machine?: SvmMachine;
+  targetMean?: number;
+  targetScale?: number;
+}
 interface MlpModel extends ModelBase {
   layerSizes: number[];
   activation: 'identity' | 'logistic' | 'tanh' | 'relu';
@@ -1200,6 +1216,141 @@ export function createPredictor(state: PortableState): PortablePredictor {
     return out;
   }
 
+  /** The kernel between every row and every support vector (svm/svm.ts kernelRows): rows × support vectors. */
+  function svmKernel(model: SvmModel, X: Float64Array, n: number): Float64Array {
+    const p = model.nFeatures;
+    const Z = new Float64Array(n * p);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < p; j++) Z[i * p + j] = (X[i * p + j] - model.means[j]) / model.scales[j];
+    }
+    const nSupport = model.supportVectors.length / p;
+    const K = new Float64Array(n * nSupport);
+    for (let i = 0; i < n; i++) {
+      for (let s = 0; s < nSupport; s++) {
+        let d2 = 0;
+        for (let j = 0; j < p; j++) {
+          const d = Z[i * p + j] - model.supportVectors[s * p + j];
+          d2 += d * d;
+        }
+        K[i * nSupport + s] = Math.exp(-model.gamma * d2);
+      }
+    }
+    return K;
+  }
+
+  function svmValue(machine: SvmMachine, K: Float64Array, at: number): number {
+    let s = -machine.rho;
+    for (let t = 0; t < machine.support.length; t++) s += machine.coef[t] * K[at + machine.support[t]];
+    return s;
+  }
+
+  function svmSigmoid(a: number, b: number, f: number): number {
+    const z = a * f + b;
+    return z >= 0 ? Math.exp(-z) / (1 + Math.exp(-z)) : 1 / (1 + Math.exp(z));
+  }
+
+  /** Pairwise probabilities coupled into one distribution (svm/probability.ts coupledProbabilities). */
+  function svmCoupled(r: Float64Array, k: number): Float64Array {
+    const size = k + 1;
+    const A = new Float64Array(size * size);
+    for (let i = 0; i < k; i++) {
+      for (let j = 0; j < k; j++) {
+        if (i === j) continue;
+        A[i * size + i] += r[j * k + i] * r[j * k + i];
+        A[i * size + j] = -r[j * k + i] * r[i * k + j];
+      }
+      A[i * size + k] = 1;
+      A[k * size + i] = 1;
+    }
+    const b = new Float64Array(size);
+    b[k] = 1;
+    for (let c = 0; c < size; c++) {
+      let pivot = c;
+      for (let q = c + 1; q < size; q++)
+        if (Math.abs(A[q * size + c]) > Math.abs(A[pivot * size + c])) pivot = q;
+      if (pivot !== c) {
+        for (let j = 0; j < size; j++) {
+          const swap = A[c * size + j];
+          A[c * size + j] = A[pivot * size + j];
+          A[pivot * size + j] = swap;
+        }
+        const swapB = b[c];
+        b[c] = b[pivot];
+        b[pivot] = swapB;
+      }
+      const d = A[c * size + c];
+      if (d === 0) continue;
+      for (let q = c + 1; q < size; q++) {
+        const m = A[q * size + c] / d;
+        if (m === 0) continue;
+        for (let j = c; j < size; j++) A[q * size + j] -= m * A[c * size + j];
+        b[q] -= m * b[c];
+      }
+    }
+    const x = new Float64Array(size);
+    for (let q = size - 1; q >= 0; q--) {
+      let s = b[q];
+      for (let j = q + 1; j < size; j++) s -= A[q * size + j] * x[j];
+      const d = A[q * size + q];
+      x[q] = d === 0 ? 0 : s / d;
+    }
+    const p = new Float64Array(k);
+    let total = 0;
+    for (let i = 0; i < k; i++) {
+      p[i] = Math.max(0, x[i]);
+      total += p[i];
+    }
+    for (let i = 0; i < k; i++) p[i] = total > 0 ? p[i] / total : 1 / k;
+    return p;
+  }
+
+  /** The support vector machine (svm/svm.ts): class probabilities, or values. */
+  function svmOutput(model: SvmModel, X: Float64Array, n: number): Float64Array {
+    const K = model.nClasses;
+    if (K === 0) {
+      const kernel = svmKernel(model, X, n);
+      const nSupport = model.supportVectors.length / model.nFeatures;
+      const values = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        values[i] =
+          (model.targetMean as number) +
+          (model.targetScale as number) * svmValue(model.machine as SvmMachine, kernel, i * nSupport);
+      }
+      return values;
+    }
+    const classes = model.classes as number[];
+    const pairs = model.pairs as NonNullable<SvmModel['pairs']>;
+    const seen = classes.length;
+    const out = new Float64Array(n * K);
+    const kernel = svmKernel(model, X, n);
+    const nSupport = model.supportVectors.length / model.nFeatures;
+    const pairwise = new Float64Array(seen * seen);
+    for (let i = 0; i < n; i++) {
+      const at = i * nSupport;
+      if (seen === 2) {
+        const first = svmSigmoid(pairs[0].plattA, pairs[0].plattB, svmValue(pairs[0], kernel, at));
+        out[i * K + pairs[0].positive] = first;
+        out[i * K + pairs[0].negative] = 1 - first;
+        continue;
+      }
+      let m = 0;
+      for (let a = 0; a < seen; a++) {
+        for (let c = a + 1; c < seen; c++) {
+          const pair = pairs[m++];
+          const r = Math.min(
+            Math.max(svmSigmoid(pair.plattA, pair.plattB, svmValue(pair, kernel, at)), 1e-7),
+            1 - 1e-7,
+          );
+          pairwise[a * seen + c] = r;
+          pairwise[c * seen + a] = 1 - r;
+        }
+      }
+      const probabilities = svmCoupled(pairwise, seen);
+      for (let a = 0; a < seen; a++) out[i * K + classes[a]] = probabilities[a];
+    }
+    return out;
+  }
+
   /** The MLP's forward pass (neural/network.ts forward): outputs after the output activation. */
   function networkForward(model: MlpModel, X: Float64Array, n: number): Float64Array {
     const sizes = model.layerSizes;
@@ -1288,6 +1439,7 @@ export function createPredictor(state: PortableState): PortablePredictor {
     if (family === 'knn') return knnOutput(model as KnnModel, X, n);
     if (family === 'gaussian_nb') return naiveBayesProbabilities(model as NaiveBayesModel, X, n);
     if (family === 'mlp') return mlpOutput(model as MlpModel, X, n);
+    if (family === 'svm') return svmOutput(model as SvmModel, X, n);
     return fail('unknown model family ' + quote(String(family)) + '.');
   }
 

@@ -148,6 +148,20 @@ const MODELS = new Map<string, { acceptsMissing: boolean; read: ModelReader }>([
     },
   ],
   [
+    'svm',
+    {
+      acceptsMissing: false,
+      read: (_p, m) => ({
+        means: m.means,
+        scales: m.scales,
+        gamma: m.gamma,
+        supportVectors: m.supportVectors,
+        ...(m.pairs ? { classes: m.classes, pairs: m.pairs } : {}),
+        ...(m.machine ? { machine: m.machine, targetMean: m.targetMean, targetScale: m.targetScale } : {}),
+      }),
+    },
+  ],
+  [
     'mlp',
     {
       acceptsMissing: false,

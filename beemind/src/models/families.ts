@@ -12,6 +12,7 @@ import { logisticRegressionFamily } from './linear/logistic_regression.js';
 import { gaussianNbFamily } from './naive_bayes/gaussian_nb.js';
 import { knnFamily } from './neighbors/knn.js';
 import { mlpFamily } from './neural/mlp.js';
+import { svmFamily } from './svm/svm.js';
 
 const builtIn: ModelFamily[] = [
   histGradientBoostingFamily,
@@ -25,6 +26,7 @@ const builtIn: ModelFamily[] = [
   knnFamily,
   gaussianNbFamily,
   mlpFamily,
+  svmFamily,
 ];
 
 for (const f of builtIn) registerModelFamily(f);

@@ -20,6 +20,7 @@ const PER_BOOSTING_TREE = 1e-4;
 const PER_EPOCH_WEIGHT_ROW = 5e-9;
 const PER_ITERATION_CELL = 4e-9;
 const PER_DISTANCE = 1e-9;
+const PER_KERNEL_CELL = 3e-9;
 /** What a family of a plugin, unknown here, is taken to cost per cell: between the linear and the tree models. */
 const UNKNOWN_PER_CELL = 1e-7;
 
@@ -69,6 +70,9 @@ export function estimatedFitCost(genome: Genome, shape: TableShape): number {
       return PER_ITERATION_CELL * (cells * d + d * d * d);
     case 'gaussian_nb':
       return PER_ITERATION_CELL * cells * k;
+    case 'svm':
+      // the kernel between every pair of rows; a classifier also fits Platt's cross-validation (about 2.3×)
+      return PER_KERNEL_CELL * n * n * d * (k > 1 ? 2.3 : 4);
     case 'knn':
       // nothing to fit; predicting a fold compares each of its rows (a quarter of n) with every training row
       return PER_DISTANCE * n * (n / 4) * d;

@@ -14,7 +14,7 @@ type Params = Record<string, unknown>;
 /** What the portfolio adapts to (parts.ts dataTraits). */
 type Traits = Pick<
   DefaultSpaceOptions,
-  'manyCategories' | 'orderedCategories' | 'dates' | 'text' | 'missing'
+  'manyCategories' | 'orderedCategories' | 'dates' | 'text' | 'missing' | 'families'
 >;
 
 const impute = (strategy: 'mean' | 'median' = 'median'): GenomeStep => ({
@@ -168,6 +168,12 @@ function handPicked(task: Task, traits: Traits): Genome[] {
         ]
       : []),
   ];
+  // the kernel machine, which the default space offers only when asked for: one-hot codes, no scaler (it
+  // standardises its columns itself)
+  const kernelMachine = (params: Params): Genome[] =>
+    traits.families?.includes('svm')
+      ? [{ steps: [impute('mean'), oneHot], model: { family: 'svm', params } }]
+      : [];
   const learned = LEARNED_PORTFOLIO[task];
   if (task === 'classification') {
     return distinct([
@@ -177,6 +183,7 @@ function handPicked(task: Task, traits: Traits): Genome[] {
       shared.rf,
       shared.et,
       scaledPipeline('logistic_regression', { C: 1, penalty: 'l2' }),
+      ...kernelMachine({ C: 1, gammaFactor: 1 }),
       shared.hgbSlow,
       shared.knn,
       scaledPipeline('logistic_regression', { C: 10, penalty: 'l1' }),
@@ -193,6 +200,7 @@ function handPicked(task: Task, traits: Traits): Genome[] {
     shared.rf,
     shared.et,
     scaledPipeline('ridge', { alpha: 1 }),
+    ...kernelMachine({ C: 1, gammaFactor: 1, epsilon: 0.1 }),
     shared.hgbSlow,
     shared.knn,
     scaledPipeline('lasso', { alpha: 0.01 }),

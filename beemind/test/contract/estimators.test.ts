@@ -170,6 +170,7 @@ describe('the model registry', () => {
         'mlp',
         'random_forest',
         'ridge',
+        'svm',
       ].sort(),
     );
   });

@@ -21,6 +21,7 @@ import {
 } from '../../src/models/linear/linear_regression.js';
 import { logisticRegressionParams } from '../../src/models/linear/logistic_regression.js';
 import { gaussianNbParams } from '../../src/models/naive_bayes/gaussian_nb.js';
+import { svmClassifierParams, svmRegressorParams } from '../../src/models/svm/svm.js';
 import { knnParams } from '../../src/models/neighbors/knn.js';
 import { mlpParams } from '../../src/models/neural/mlp.js';
 import { createModel, modelFamilies } from '../../src/models/registry.js';
@@ -187,6 +188,7 @@ const SCHEMAS: Record<string, z.ZodType[]> = {
   lasso: [lassoParams],
   knn: [knnParams],
   gaussian_nb: [gaussianNbParams],
+  svm: [svmClassifierParams, svmRegressorParams],
   mlp: [mlpParams],
   date_features: [dateFeaturesSchema],
   text_tfidf: [textTfidfSchema],
@@ -221,6 +223,8 @@ const UNBOUNDED: Record<string, string> = {
   maxCategories: 'clamped to the number of categories',
   k: 'clamped to the number of columns',
   seed: 'any seed costs the same',
+  gammaFactor: "svm: the solver's iterations are capped by maxIter",
+  tolerance: "svm: the solver's iterations are capped by maxIter",
 };
 
 type JsonSchema = {

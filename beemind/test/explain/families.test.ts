@@ -59,6 +59,8 @@ const EXACT: Record<string, RegExp> = {
   ridge: /^exact Shapley over 10 columns/,
   knn: /^exact Shapley/,
   gaussian_nb: /^exact Shapley/,
+  svm: /^exact Shapley/,
+  'svm classification': /^exact Shapley/,
   mlp: /^exact Shapley/,
   'mlp classification': /^exact Shapley/,
 };

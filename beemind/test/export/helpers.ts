@@ -260,6 +260,24 @@ export const FAMILY_CASES: FamilyCase[] = [
     specs: [{ model: { family: 'gaussian_nb' } }],
   },
   {
+    name: 'svm on iris (three classes: pairwise machines coupled)',
+    engineExact: false,
+    dataset: 'iris',
+    specs: [{ model: { family: 'svm', params: { C: 3 } } }],
+  },
+  {
+    name: 'svm binary on breast_cancer',
+    engineExact: false,
+    dataset: 'breast_cancer',
+    specs: [{ model: { family: 'svm', params: { gammaFactor: 0.5 } } }],
+  },
+  {
+    name: 'svm regression on diabetes',
+    engineExact: false,
+    dataset: 'diabetes',
+    specs: [{ model: { family: 'svm', params: { C: 2, epsilon: 0.2 } } }],
+  },
+  {
     name: 'mlp on iris',
     engineExact: false,
     dataset: 'iris',

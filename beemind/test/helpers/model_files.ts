@@ -109,6 +109,16 @@ export const MODEL_CASES: ModelCase[] = [
     },
   },
   {
+    name: 'svm',
+    dataset: 'diabetes',
+    spec: { steps: [], model: { family: 'svm', params: { C: 2 } } },
+  },
+  {
+    name: 'svm classification',
+    dataset: 'penguins',
+    spec: { steps: [impute, oneHot], model: { family: 'svm', params: {} } },
+  },
+  {
     name: 'mlp',
     dataset: 'diabetes',
     spec: {

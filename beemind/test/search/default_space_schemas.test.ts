@@ -33,11 +33,15 @@ function buildProblems(task: Task, genome: Genome): string[] {
 }
 
 describe.each(['classification', 'regression'] as const)('the default %s space', (task) => {
-  const space = defaultPipelineSpace(task);
+  const supporting = [...families.values()].filter((f) => f.tasks.includes(task)).map((f) => f.family);
+  // every family asked for: the kernel machine is in the default space only then
+  const space = defaultPipelineSpace(task, { families: supporting });
 
-  it('offers every library family that supports the task', () => {
-    const supporting = [...families.values()].filter((f) => f.tasks.includes(task)).map((f) => f.family);
-    expect(Object.keys(space.models).sort()).toEqual(supporting.sort());
+  it('offers every library family that supports the task, the kernel machine when asked for', () => {
+    expect(Object.keys(space.models).sort()).toEqual([...supporting].sort());
+    expect(Object.keys(defaultPipelineSpace(task).models).sort()).toEqual(
+      supporting.filter((f) => f !== 'svm').sort(),
+    );
   });
 
   it('places each step kind in the slot of its pipeline stage', () => {
@@ -63,6 +67,8 @@ describe.each(['classification', 'regression'] as const)('the default %s space',
   });
 
   it('has a portfolio the library accepts', () => {
-    expect(defaultPortfolio(task).flatMap((g) => buildProblems(task, g))).toEqual([]);
+    const portfolio = defaultPortfolio(task, { families: supporting });
+    expect(portfolio.some((g) => g.model.family === 'svm')).toBe(true);
+    expect(portfolio.flatMap((g) => buildProblems(task, g))).toEqual([]);
   });
 });

@@ -215,6 +215,16 @@ describe('the default space and portfolio', () => {
     ]);
   });
 
+  it('offers the kernel machine only when asked for', () => {
+    for (const task of ['classification', 'regression'] as const) {
+      expect(Object.keys(defaultPipelineSpace(task).models)).not.toContain('svm');
+      expect(Object.keys(defaultPipelineSpace(task, { families: ['svm', 'knn'] }).models).sort()).toEqual([
+        'knn',
+        'svm',
+      ]);
+    }
+  });
+
   it.each(TASKS)('has a %s portfolio of distinct genomes, all valid in the default space', (task) => {
     const ps = defaultPipelineSpace(task);
     const portfolio = defaultPortfolio(task);
