@@ -212,6 +212,8 @@ export const ICE_CURVES_DRAWN = 200;
 
 /** Four significant digits: finer than a chart's pixels, a third of the characters of a full double. */
 const drawn = (y: number) => Number(y.toPrecision(4));
+/** A grid value as the chart places it: six significant digits keep neighbouring quantiles of a grid apart. */
+const placed = (x: number | string) => (typeof x === 'number' ? Number(x.toPrecision(6)) : x);
 
 /**
  * Partial dependence of one feature: the average as a thick line over thin ICE curves (at most ICE_CURVES_DRAWN,
@@ -219,13 +221,14 @@ const drawn = (y: number) => Number(y.toPrecision(4));
  */
 export function dependenceLineChart(input: DependenceLine): VegaLiteSpec {
   const xType = input.numeric ? 'quantitative' : 'ordinal';
-  const average = Array.from(input.grid, (x, g) => ({ x, y: input.average[g] }));
+  const grid = Array.from(input.grid, placed);
+  const average = grid.map((x, g) => ({ x, y: input.average[g] }));
   const curves = input.individual ?? [];
   const rows = evenlySpaced(
     curves.map((_, row) => row),
     ICE_CURVES_DRAWN,
   );
-  const ice = rows.flatMap((row) => Array.from(input.grid, (x, g) => ({ x, y: drawn(curves[row][g]), row })));
+  const ice = rows.flatMap((row) => grid.map((x, g) => ({ x, y: drawn(curves[row][g]), row })));
   const subtitle =
     rows.length === curves.length
       ? `a thin line for each of the ${curves.length} rows`
