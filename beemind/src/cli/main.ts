@@ -98,7 +98,11 @@ export function buildProgram(): Command {
         .default('evolution'),
     )
     .option('--population <n>', 'drones per generation (2 to 10000)', integerIn(2, 10_000))
-    .option('--families <list>', 'only these model families (comma-separated)', list)
+    .option(
+      '--families <list>',
+      'only these model families (comma-separated); svm, the kernel machine, is searched only when named',
+      list,
+    )
     .option('--objectives <list>', 'objectives: score, fit_seconds, model_size, predict_seconds', list)
     .option('--folds <n>', 'cross-validation folds (2 to 20)', integerIn(2, 20))
     .option(

@@ -222,6 +222,11 @@ describe('the default space and portfolio', () => {
         'knn',
         'svm',
       ]);
+      expect(Object.keys(defaultPipelineSpace(task, { families: ['knn'] }).models)).toEqual(['knn']);
+      // a misspelt family: the list to choose from names the kernel machine too
+      expect(() => defaultPipelineSpace(task, { families: ['svn'] })).toThrow(
+        /unknown model family svn.*svm/,
+      );
     }
   });
 
