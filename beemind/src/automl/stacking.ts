@@ -14,7 +14,7 @@ import type { Task } from '../core/task.js';
 import type { Scorer } from '../metrics/scorers.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import { pipelineFromSpec } from '../pipeline/pipeline.js';
-import { moments } from '../preprocessing/stats.js';
+import { moments } from '../core/moments.js';
 import { level2Output, stackInputs, type StackShape } from '../pipeline/stack.js';
 import { estimatedFitCost } from '../search/cost.js';
 import { scoreAverage, type EnsembleCandidate, type EnsembleSelection } from './ensemble.js';

@@ -25,7 +25,8 @@ import {
   writeIterativeFill,
   type IterativeFillState,
 } from './iterative_fill.js';
-import { moments, quantiles, sortedPresent } from './stats.js';
+import { moments } from '../core/moments.js';
+import { quantiles, sortedPresent } from './stats.js';
 
 export const simpleImputerSchema = z.strictObject({
   /**

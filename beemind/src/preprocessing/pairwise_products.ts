@@ -11,7 +11,7 @@ import type { StateReader } from '../core/untrusted.js';
 import { HYPERPARAMETER_LIMITS } from '../models/limits.js';
 import type { Column } from '../data/frame.js';
 import { BaseTransformer } from './base.js';
-import { moments } from './stats.js';
+import { moments } from '../core/moments.js';
 
 export const pairwiseProductsSchema = z.strictObject({
   /** Most product columns to add. */

@@ -12,7 +12,8 @@ import { pack } from '../core/serialize.js';
 import type { StateReader } from '../core/untrusted.js';
 import type { Column } from '../data/frame.js';
 import { BaseTransformer } from './base.js';
-import { moments, quantiles } from './stats.js';
+import { moments } from '../core/moments.js';
+import { quantiles } from './stats.js';
 
 interface AffineState {
   center: Float64Array;

@@ -1,37 +1,8 @@
 /**
- * This module contains the NaN-aware column statistics the steps learn at fit: mean and variance, sorted
- * present values, linear-interpolation quantiles (by quickselect), quantile bin edges and bin lookup.
+ * This module contains the NaN-aware column statistics the steps learn at fit besides mean and variance
+ * (core/moments.ts): sorted present values, linear-interpolation quantiles (by quickselect), quantile bin edges and
+ * bin lookup.
  */
-
-export interface Moments {
-  /** Number of non-NaN values. */
-  count: number;
-  /** Mean of the non-NaN values (NaN when there are none). */
-  mean: number;
-  /** Population variance (divides by count) of the non-NaN values (NaN when there are none). */
-  variance: number;
-}
-
-/** Mean and population variance ignoring NaN (two passes, for accuracy on large offsets). */
-export function moments(values: Float64Array): Moments {
-  let count = 0;
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v === v) {
-      sum += v;
-      count++;
-    }
-  }
-  if (count === 0) return { count, mean: NaN, variance: NaN };
-  const mean = sum / count;
-  let ss = 0;
-  for (let i = 0; i < values.length; i++) {
-    const d = values[i] - mean;
-    if (d === d) ss += d * d;
-  }
-  return { count, mean, variance: ss / count };
-}
 
 /** The non-NaN values, sorted ascending, in a new array. */
 export function sortedPresent(values: Float64Array): Float64Array {

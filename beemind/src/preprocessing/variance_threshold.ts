@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { DataError } from '../core/errors.js';
 import type { Column } from '../data/frame.js';
 import { BaseSelector, type Selection } from './selector.js';
-import { moments } from './stats.js';
+import { moments } from '../core/moments.js';
 
 export const varianceThresholdSchema = z.strictObject({
   threshold: z.number().min(0).default(0),

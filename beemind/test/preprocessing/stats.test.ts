@@ -1,5 +1,6 @@
 import { Random } from '../../src/core/random.js';
-import { binOf, moments, quantileCuts, quantiles } from '../../src/preprocessing/stats.js';
+import { moments } from '../../src/core/moments.js';
+import { binOf, quantileCuts, quantiles } from '../../src/preprocessing/stats.js';
 
 /** The reference definition: linear interpolation at position q·(n−1) of the sorted present values. */
 function sortedQuantile(values: Float64Array, q: number): number {

@@ -13,7 +13,8 @@
  * SVM_SEARCH_MAX_ROWS rows (search/default_space.ts).
  */
 import { z } from 'zod';
-import type { Matrix } from '../../core/matrix.js';
+import { column, type Matrix } from '../../core/matrix.js';
+import { moments } from '../../core/moments.js';
 import { pack, type PackedArray } from '../../core/serialize.js';
 import type { StateReader } from '../../core/untrusted.js';
 import type { Task } from '../../core/task.js';
@@ -100,14 +101,10 @@ export class SupportVectorMachine extends BaseEstimator<SvmParams> {
     this.means = new Float64Array(p);
     this.scales = new Float64Array(p);
     for (let j = 0; j < p; j++) {
-      let mean = 0;
-      for (let i = 0; i < n; i++) mean += X.data[i * p + j];
-      mean /= n;
-      let v = 0;
-      for (let i = 0; i < n; i++) v += (X.data[i * p + j] - mean) ** 2;
+      const { mean, variance } = moments(column(X, j));
       this.means[j] = mean;
       // a constant column: any scale leaves it constant
-      this.scales[j] = v > 0 ? Math.sqrt(v / n) : 1;
+      this.scales[j] = variance > 0 ? Math.sqrt(variance) : 1;
     }
     this.gamma = this.params.gammaFactor / p;
     const Z = this.standardised(X);
@@ -200,13 +197,9 @@ export class SupportVectorMachine extends BaseEstimator<SvmParams> {
   }
 
   private fitRegression(Z: Float64Array, n: number, p: number, y: Float64Array, table: SupportTable): void {
-    let mean = 0;
-    for (const v of y) mean += v;
-    mean /= n;
-    let variance = 0;
-    for (const v of y) variance += (v - mean) ** 2;
+    const { mean, variance } = moments(y);
     this.targetMean = mean;
-    this.targetScale = variance > 0 ? Math.sqrt(variance / n) : 1;
+    this.targetScale = variance > 0 ? Math.sqrt(variance) : 1;
     // variables t < n are α (y = +1), t ≥ n are α* (y = −1) of row t − n
     const linear = new Float64Array(2 * n);
     const signs = new Int8Array(2 * n);
