@@ -38,6 +38,7 @@ export { trainTestSplit, kFold, splitDataset, type Split } from './data/split.js
 
 // models and preprocessing
 export type { Estimator, EstimatorJSON, FitOptions } from './models/estimator.js';
+export { SupportVectorMachine, type SvmParams } from './models/svm/svm.js';
 export type { Task } from './core/task.js';
 export {
   createModel,
@@ -45,6 +46,7 @@ export {
   modelFamilies,
   getModelFamily,
   type ModelFamily,
+  type RestorableEstimator,
 } from './models/registry.js';
 export type { Transformer, TransformerJSON, TransformerFitContext } from './preprocessing/transformer.js';
 export {

@@ -48,6 +48,11 @@ describe('evolve refuses, before the search, paths and names that cannot work', 
       /unknown model family nope .*choose from/,
     ],
     [
+      'a regression family for a classification target',
+      () => ['--families', 'knn,ridge'],
+      /"ridge" does not learn classification, and this target is a classification task; choose from .*svm/,
+    ],
+    [
       'an empty family list',
       () => ['--families', ' , '],
       /the family list is empty; name at least one model family/,

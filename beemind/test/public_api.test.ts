@@ -15,6 +15,7 @@ import * as store from 'beemind/store';
 const USER_API = [
   ...['loadDataset', 'datasetNames', 'readCSV', 'toDataset', 'DataFrame', 'trainTestSplit', 'kFold'],
   ...['createModel', 'createTransformer', 'pipelineFromSpec', 'Pipeline', 'accuracy', 'r2', 'getScorer'],
+  'SupportVectorMachine',
   ...[
     'evolve',
     'Run',

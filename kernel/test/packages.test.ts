@@ -132,6 +132,15 @@ describe('imports in a notebook', () => {
     expect(await nb.run("const aq = await import('arquero'); typeof aq.table")).toBe('function');
   });
 
+  it("carries a cell's variables whose types are beemind's (a model from createModel) into later cells", async () => {
+    const nb = notebook(bareFolder());
+    await nb.run("import { createModel, SupportVectorMachine } from 'beemind';");
+    await nb.run("const model = createModel('svm', 'classification', { C: 2 }); const answer = 42;");
+    expect(await nb.run('answer')).toBe(42);
+    expect(await nb.run('model.getParams().C')).toBe(2);
+    expect(await nb.run('(model as SupportVectorMachine).decisionFunction === undefined')).toBe(false);
+  });
+
   it("runs the notebook folder's package when it has one", async () => {
     const dir = bareFolder();
     writePackage(

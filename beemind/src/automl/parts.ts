@@ -7,6 +7,8 @@
  * store's recorder is built with the run's history, in resume.ts).
  */
 import { ConfigurationError } from '../core/errors.js';
+import { quote } from '../core/text.js';
+import type { Task } from '../core/task.js';
 import type { Dataset } from '../data/dataset.js';
 import { dateColumnInfo } from '../data/dates.js';
 import { hasMissingValue } from '../data/frame.js';
@@ -118,6 +120,22 @@ export function dataTraits(dataset: Dataset, scorer: Scorer): DefaultSpaceOption
 }
 
 /**
+ * Families asked for that are registered but do not learn `task` (ridge for a classification target): a
+ * ConfigurationError that says so and lists the families that do, rather than calling them unknown.
+ */
+export function checkFamilyTasks(task: Task, families: readonly string[] | undefined): void {
+  const supporting = modelFamilies(task).map((f) => f.family);
+  const registered = new Set(modelFamilies().map((f) => f.family));
+  const otherTask = (families ?? []).filter((f) => registered.has(f) && !supporting.includes(f));
+  if (otherTask.length === 0) return;
+  throw new ConfigurationError(
+    'evolve.family_task',
+    `${otherTask.map(quote).join(', ')} ${otherTask.length > 1 ? 'do' : 'does'} not learn ${task}, and this ` +
+      `target is a ${task} task; choose from ${supporting.join(', ')}.`,
+  );
+}
+
+/**
  * The user's space, or the default space over the registered model families (plugins included) adapted to
  * the data's traits; either restricted to `options.families` when given.
  */
@@ -130,6 +148,7 @@ export function searchSpace(
     const space = checkPipelineSpace(options.space);
     return options.families ? restrictFamilies(space, options.families) : space;
   }
+  checkFamilyTasks(task, options.families);
   const registered = new Set(modelFamilies(task).map((f) => f.family));
   const space = defaultPipelineSpace(task, { ...traits, families: options.families });
   const available = Object.keys(space.models).filter((f) => registered.has(f));

@@ -341,8 +341,8 @@ export class Run {
 
   /**
    * One line on the run: its drones and why it stopped, the best drone, the champion when it combines drones, the
-   * test score (of the champion fit on the search rows), and a warning when the champion could not be refit on
-   * every row in time.
+   * test score (of the champion fit on the search rows, before its refit on every row), and a warning when the
+   * champion could not be refit on every row in time.
    */
   toString(): string {
     const f = this.finished;
@@ -357,12 +357,16 @@ export class Run {
         `champion ${kind} of ${f.ensemble.members.length} drones ${this.metric}=${f.ensemble.score.toFixed(4)} out of fold`,
       );
     }
-    if (this.testScore !== null) {
-      parts.push(`test ${this.metric}=${this.testScore.toFixed(4)} (the champion fit on the search rows)`);
-    }
-    const line = parts.join(', ');
     const rows = this.championRows;
     const all = this.started.dataset.rows;
+    if (this.testScore !== null) {
+      // the test rows are scored by the champion before it learns them; the delivered one may have learned them since
+      const refit = rows !== null && rows >= all ? `, then refit on all ${all} rows` : '';
+      parts.push(
+        `test ${this.metric}=${this.testScore.toFixed(4)} (scored before the champion saw the test rows${refit})`,
+      );
+    }
+    const line = parts.join(', ');
     if (rows === null || rows >= all) return line;
     return `${line}; the champion learned the ${rows} search rows only: no time was left to refit it on all ${all} rows (give evolve() more seconds)`;
   }

@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { evolve } from '../automl/evolve.js';
+import { checkFamilyTasks } from '../automl/parts.js';
 import type { Run } from '../automl/run.js';
 import { BeeMindError, ConfigurationError, EvaluationError } from '../core/errors.js';
 import { checkOutputFile, writeOutputFile } from '../core/output_file.js';
@@ -177,7 +178,11 @@ export function buildProgram(): Command {
       // a resumed run keeps its recorded settings: the command line's defaults do not override them
       const given = (key: string) => !o.resume || command.getOptionValueSource(key) === 'cli';
       const data = toDataset(await readCSV(csv), { target: stored.target, task: o.task }); // named after the file
-      if (o.families) defaultPipelineSpace(data.task, { families: o.families }); // names the known families
+      if (o.families) {
+        // names the families of the other task, then the known ones
+        checkFamilyTasks(data.task, o.families);
+        defaultPipelineSpace(data.task, { families: o.families });
+      }
       // the file to predict is checked before the run, not after it
       checkProba(o.proba, data.task, `target ${quote(stored.target)}`);
       const toPredict = o.predict ? await readPredictData(o.predict, data.featureNames) : null;

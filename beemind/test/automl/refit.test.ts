@@ -71,7 +71,11 @@ describe('the run summary', () => {
   it('names the champion’s rows: all of them, or the search rows only with a warning when no time was left', async () => {
     const run = await evolve(wine, { ...options, testSize: 0.25 });
     expect(run.championRows).toBe(wine.rows);
-    expect(String(run)).toMatch(/test accuracy=[\d.]+ \(the champion fit on the search rows\)$/);
+    expect(String(run)).toMatch(
+      new RegExp(
+        `test accuracy=[\\d.]+ \\(scored before the champion saw the test rows, then refit on all ${wine.rows} rows\\)$`,
+      ),
+    );
 
     // the same run as the finish reports it when the refit on every row did not fit in the budget
     const searchRows = wine.rows - Math.round(wine.rows * 0.25);
@@ -85,7 +89,7 @@ describe('the run summary', () => {
     });
     expect(short.championRows).toBe(searchRows);
     expect(String(short)).toContain(
-      `the champion learned the ${searchRows} search rows only: no time was left to refit it on all ${wine.rows} rows`,
+      `(scored before the champion saw the test rows); the champion learned the ${searchRows} search rows only: no time was left to refit it on all ${wine.rows} rows`,
     );
   });
 });

@@ -156,6 +156,17 @@ describe('probabilities', () => {
   });
 });
 
+describe('convergence', () => {
+  it('says when the solver stopped at maxIter, and keeps the flag in a saved model', async () => {
+    const stopped = await new SupportVectorMachine('classification', { maxIter: 2 }).fit(X, yThree);
+    expect(stopped.converged).toBe(false);
+    expect((estimatorFromJSON(stopped.toJSON()) as SupportVectorMachine).converged).toBe(false);
+    const done = await new SupportVectorMachine('regression').fit(X, yValues);
+    expect(done.converged).toBe(true);
+    expect((estimatorFromJSON(done.toJSON()) as SupportVectorMachine).converged).toBe(true);
+  });
+});
+
 describe('standardisation inside the model', () => {
   it('predicts the same whatever the units of a feature and of the target', async () => {
     const scaled = matrixFromRows(
@@ -209,6 +220,7 @@ describe('the support vector machine in a search', () => {
     const run = await evolve(wine, {
       seed: 1,
       workers: 0,
+      store: false,
       families: ['svm'],
       budget: { evaluations: 6 },
       testSize: 0.25,
@@ -221,6 +233,10 @@ describe('the support vector machine in a search', () => {
     ).toBe(true);
     expect(new Set(run.drones.map((d) => JSON.stringify(d.genome.model.params))).size).toBeGreaterThan(1);
     expect(run.testScore).toBeGreaterThan(0.9);
+    // a family of the other task is named as such
+    await expect(
+      evolve(wine, { workers: 0, store: false, families: ['svm', 'ridge'], budget: { evaluations: 2 } }),
+    ).rejects.toThrow(/"ridge" does not learn classification/);
     const restored = estimatorFromJSON(
       JSON.parse(JSON.stringify((await run.model(run.drones[0].id)).toJSON().members[0].pipeline.model)),
     );

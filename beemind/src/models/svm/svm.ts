@@ -9,8 +9,10 @@
  * `gammaFactor` sets the kernel width as gamma = gammaFactor / features: 1 is scikit-learn's `gamma='scale'` on
  * standardised features.
  *
- * The fit costs about rows² kernel evaluations: the default search space offers the family on tables of at most
- * SVM_SEARCH_MAX_ROWS rows (search/default_space.ts).
+ * The fit costs about rows² kernel evaluations. The default search offers the family only when `families` names
+ * it (search/default_space.ts). For two classes a positive decision value means the first class (scikit-learn:
+ * the second); predictions follow the probabilities, which can disagree with the sign near zero, as in
+ * scikit-learn's `SVC(probability=True)`.
  */
 import { z } from 'zod';
 import { column, type Matrix } from '../../core/matrix.js';
@@ -78,6 +80,7 @@ interface SvmState {
   machine?: MachineState;
   targetMean?: number;
   targetScale?: number;
+  converged: boolean;
 }
 
 export class SupportVectorMachine extends BaseEstimator<SvmParams> {
@@ -91,6 +94,8 @@ export class SupportVectorMachine extends BaseEstimator<SvmParams> {
   machine: Machine | null = null;
   targetMean = 0;
   targetScale = 1;
+  /** Whether every machine's solver met its tolerance within maxIter (if not, raise maxIter or lower C). */
+  converged = true;
 
   constructor(task: Task, params?: Record<string, unknown>) {
     super(task === 'classification' ? svmClassifierParams : svmRegressorParams, params, 'svm', task);
@@ -109,6 +114,7 @@ export class SupportVectorMachine extends BaseEstimator<SvmParams> {
     this.gamma = this.params.gammaFactor / p;
     const Z = this.standardised(X);
     const table = new SupportTable(Z, p);
+    this.converged = true;
     if (this.task === 'classification') this.fitPairs(Z, n, p, y, table);
     else this.fitRegression(Z, n, p, y, table);
     this.supportVectors = table.vectors();
@@ -148,7 +154,7 @@ export class SupportVectorMachine extends BaseEstimator<SvmParams> {
   /** A two-class machine on standardised rows: coefficients y·α per row, and rho. */
   private binary(Z: Float64Array, labels: Int8Array, p: number): { coef: Float64Array; rho: number } {
     const n = labels.length;
-    const { alpha, rho } = solveSmo({
+    const { alpha, rho, converged } = solveSmo({
       kernel: new RbfKernel(Z, n, p, this.gamma),
       p: new Float64Array(n).fill(-1),
       y: labels,
@@ -156,6 +162,7 @@ export class SupportVectorMachine extends BaseEstimator<SvmParams> {
       tolerance: this.params.tolerance,
       maxIterations: this.params.maxIter,
     });
+    this.converged &&= converged;
     return { coef: Float64Array.from(alpha, (a, i) => a * labels[i]), rho };
   }
 
@@ -211,7 +218,7 @@ export class SupportVectorMachine extends BaseEstimator<SvmParams> {
       signs[i] = 1;
       signs[i + n] = -1;
     }
-    const { alpha, rho } = solveSmo({
+    const { alpha, rho, converged } = solveSmo({
       kernel: new RbfKernel(Z, n, p, this.gamma),
       p: linear,
       y: signs,
@@ -219,6 +226,7 @@ export class SupportVectorMachine extends BaseEstimator<SvmParams> {
       tolerance: this.params.tolerance,
       maxIterations: this.params.maxIter,
     });
+    this.converged = converged;
     const coef = Float64Array.from({ length: n }, (_, i) => alpha[i] - alpha[i + n]);
     const rows = Array.from({ length: n }, (_, i) => i);
     this.machine = table.add({ coef, rho }, rows);
@@ -323,6 +331,7 @@ export class SupportVectorMachine extends BaseEstimator<SvmParams> {
       scales: pack(this.scales),
       gamma: this.gamma,
       supportVectors: pack(this.supportVectors),
+      converged: this.converged,
       ...(this.task === 'classification'
         ? {
             classes: [...this.classes],
@@ -352,6 +361,7 @@ export class SupportVectorMachine extends BaseEstimator<SvmParams> {
       state.fail(`${state.field('supportVectors')} must hold whole rows of ${p} features`);
     }
     const nSupport = this.supportVectors.length / p;
+    this.converged = state.boolean('converged');
     const readMachine = (m: StateReader): Machine => {
       const support = m.i32('support', { min: 0, max: nSupport - 1 });
       return { support, coef: m.f64('coef', { length: support.length }), rho: m.number('rho') };
