@@ -141,6 +141,32 @@ describe('imports in a notebook', () => {
     expect(await nb.run('(model as SupportVectorMachine).decisionFunction === undefined')).toBe(false);
   });
 
+  it('keeps the names of a cell whose value has a type its package does not export', async () => {
+    const dir = bareFolder();
+    writePackage(
+      dir,
+      'private-types',
+      'export const make = () => ({ v: 1 }); export const show = () => ({ w: "x" });\n',
+      'interface Hidden { v: number }\nexport interface Shown { w: string }\n' +
+        // `export {}`: only what is marked export leaves the module (Hidden stays private)
+        'export declare function make(): Hidden;\nexport declare function show(): Shown;\nexport {};\n',
+    );
+    const nb = notebook(dir);
+    // TypeScript emits no declarations for this cell (h's type cannot be named outside the package)
+    await nb.run(
+      "import { make, show, type Shown } from 'private-types';\n" +
+        'const h = make(); const n = 5; const s = show(); const m = new Map<string, Shown>([["a", s]]);\n' +
+        'interface Local { q: number }\nfunction twice(x: number) { return 2 * x; }',
+    );
+    expect(await nb.run('n + h.v + s.w.length + twice(2) + (m.get("a")?.w.length ?? 0)')).toBe(12);
+    expect(await nb.run('const local: Local = { q: 3 }; local.q')).toBe(3);
+    // the types that can be named are kept: a wrong use is still a type error
+    await expect(nb.run('const wrong: string = n')).rejects.toThrow(
+      /Type '5' is not assignable to type 'string'|Type 'number' is not assignable/,
+    );
+    await expect(nb.run('s.w.toFixed(1)')).rejects.toThrow(/toFixed/);
+  });
+
   it("runs the notebook folder's package when it has one", async () => {
     const dir = bareFolder();
     writePackage(

@@ -11,6 +11,7 @@ import { isBareSpecifier, PackageLocator } from '../packages/locate.js';
 import { analyzeCell, type CellFacts } from './analyze.js';
 import { CellProgram } from './compiler.js';
 import { DeclarationStore } from './declarations.js';
+import { fallbackDeclarations } from './fallback.js';
 import { formatDiagnostics, IGNORED_DIAGNOSTICS, missingModule } from './diagnostics.js';
 import { PRELUDE, PRELUDE_FILE } from './prelude.js';
 import { hoistIntoAsyncWrapper, importsToDynamic } from './transform.js';
@@ -101,6 +102,7 @@ export class Converter {
     );
     js = js.replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n');
     if (facts.declared.size === 0) dts = undefined;
+    else dts ??= fallbackDeclarations(program.getTypeChecker(), sf, facts.declared, code.length);
     this.store.commit(facts.imports, facts.declared, dts);
     const compiled = { js, sourceMap };
     this.cache.set(key, { compiled, facts, dts });
