@@ -40,6 +40,20 @@ describe('the beemind command line', () => {
     expect(saved.run.type).toBe('run.finished');
   });
 
+  it('leaves out the importance that did not fit in --seconds rather than measuring it past the budget', async () => {
+    // digits with the kernel machine alone: a champion within seconds, its importance (64 columns, each shuffled
+    // and scored by a machine of hundreds of support vectors) several seconds more
+    const digits = fileURLToPath(new URL('../datasets/digits.csv', import.meta.url));
+    const { stdout } = await run('node', [
+      ...[bin, 'evolve', digits, '--target', 'digit', '--families', 'svm', '--seconds', '8'],
+      ...['--no-store', '--workers', '2', '-q'],
+    ]);
+    expect(stdout).toMatch(/champion: /);
+    expect(stdout).toMatch(
+      /most important features: not measured, it did not fit in --seconds \(give it more time\)/,
+    );
+  });
+
   it('explains a wrong target and a bad option value, and exits non-zero', async () => {
     await expect(run('node', [bin, 'evolve', iris, '--target', 'nope', '-q'])).rejects.toMatchObject({
       code: 2,

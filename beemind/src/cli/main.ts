@@ -1,7 +1,7 @@
 /**
  * The `beemind` command line: evolve a model from a CSV file, with a live progress bar, and print the
- * leaderboard, the champion, its test score and its most important features (and, with --predict, the
- * champion's predictions for another CSV file). Usage errors exit 2 after the usage, like data errors.
+ * leaderboard, the champion, its test score and its most important features when the run measured them within its
+ * seconds (and, with --predict, the champion's predictions for another CSV file). Usage errors exit 2 after the usage, like data errors.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { evolve } from '../automl/evolve.js';
@@ -252,13 +252,21 @@ export function buildProgram(): Command {
             `decision threshold: predicts ${positive} from probability ${threshold} (tuned for ${run.metric} on out-of-fold predictions)\n`,
           );
         }
-        const report = await run.champion.importance().catch(() => null);
+        // only what the run measured within --seconds: measuring it now could take longer than the run did
+        const measured = run.events.some(
+          (e) => e.type === 'importance.computed' && e.droneId === run.champion.id,
+        );
+        const report = measured ? await run.champion.importance().catch(() => null) : null;
         if (report) {
           out.write(`most important features (${run.metric} drop when shuffled):\n`);
           for (const f of report.sorted().slice(0, 5))
             out.write(
               `  ${printable(f.feature, { inline: true })}: ${f.importance.toFixed(4)} ± ${f.std.toFixed(4)}\n`,
             );
+        } else if (!measured) {
+          out.write(
+            'most important features: not measured, it did not fit in --seconds (give it more time)\n',
+          );
         }
       }
       // the run is over (and recorded): an output that fails is reported with where the run is, the others still written
