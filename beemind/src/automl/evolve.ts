@@ -31,7 +31,7 @@ import {
   type ObjectiveName,
   type SizedEvolveOptions,
 } from './options.js';
-import { evaluationBackend, searchParts, type CustomParts } from './parts.js';
+import { dataTraits, evaluationBackend, searchParts, searchSpace, type CustomParts } from './parts.js';
 import { WorkerFits } from './refitter.js';
 import { openRunHistory } from './resume.js';
 import type { Run } from './run.js';
@@ -138,6 +138,10 @@ export async function evolve(
   }
   // validation and successive halving follow the size of the data unless the caller chose them
   const options = sizeOptions(history.options, search.rows);
+  // plugins may add the families asked for; a space that cannot be searched (an unknown family, one of the other
+  // task) fails here, before the run is recorded or any worker starts
+  await loadPlugins(options.plugins);
+  searchSpace(options, dataset.task, dataTraits(dataset, scorer));
   const folds = searchSplits(search, options);
   const evaluationData = evaluationDataOf(search, folds);
   const dataKey = `${search.fingerprint}|${JSON.stringify(options.validation)}|${options.seed}|${options.testSize}`;
@@ -209,7 +213,6 @@ export async function evolve(
     started,
   };
 
-  await loadPlugins(options.plugins);
   const backend = await evaluationBackend(options, runId, controls);
   let reason: StopReason;
   let failure: unknown = null;

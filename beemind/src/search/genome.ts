@@ -248,6 +248,17 @@ export function diversity(ps: PipelineSpace, genomes: readonly Genome[]): number
   return pairs === 0 ? 0 : sum / pairs;
 }
 
+/** " Did you mean svm?" for names that differ from a family only in case, spaces or hyphens (SVM, Random-Forest). */
+function didYouMean(unknown: readonly string[], known: readonly string[]): string {
+  const normal = (name: string) =>
+    name
+      .trim()
+      .toLowerCase()
+      .replace(/[\s-]+/g, '_');
+  const near = unknown.flatMap((u) => known.filter((k) => normal(k) === normal(u)));
+  return near.length > 0 ? ` Did you mean ${near.join(', ')}?` : '';
+}
+
 /** The same pipeline space limited to `families` (in the given order); unknown families are an error. */
 export function restrictFamilies(ps: PipelineSpace, families: readonly string[]): PipelineSpace {
   const unknown = families.filter((f) => !Object.hasOwn(ps.models, f));
@@ -257,7 +268,7 @@ export function restrictFamilies(ps: PipelineSpace, families: readonly string[])
       families.length === 0
         ? 'the family list is empty; name at least one model family.'
         : `unknown model famil${unknown.length > 1 ? 'ies' : 'y'} ${unknown.join(', ')} for this search space; ` +
-            `choose from ${Object.keys(ps.models).join(', ')}.`,
+            `choose from ${Object.keys(ps.models).join(', ')}.${didYouMean(unknown, Object.keys(ps.models))}`,
     );
   }
   const models: Record<string, Space> = {};

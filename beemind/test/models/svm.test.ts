@@ -1,6 +1,9 @@
 // The kernel support vector machine: decision values and predictions against scikit-learn's SVC and SVR (LIBSVM)
 // on a small problem, the optimality conditions of the dual solution, Platt's sigmoid, the coupling of pairwise
 // probabilities, standardisation inside the model, and a saved model that predicts as the fitted one.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { matrixFromRows, type Matrix } from '../../src/core/matrix.js';
 import { Random } from '../../src/core/random.js';
 import '../../src/models/families.js';
@@ -233,6 +236,13 @@ describe('the support vector machine in a search', () => {
     ).toBe(true);
     expect(new Set(run.drones.map((d) => JSON.stringify(d.genome.model.params))).size).toBeGreaterThan(1);
     expect(run.testScore).toBeGreaterThan(0.9);
+    // a misspelt family fails before the run is recorded in the store
+    const { openStore } = await import('../../src/store/index.js');
+    const storePath = join(mkdtempSync(join(tmpdir(), 'beemind-svm-')), 'experiments.db');
+    await expect(evolve(wine, { workers: 0, store: storePath, families: ['svn'] })).rejects.toThrow(
+      /unknown model family svn/,
+    );
+    expect(await (await openStore(storePath)).listRuns()).toEqual([]);
     // a family of the other task is named as such
     await expect(
       evolve(wine, { workers: 0, store: false, families: ['svm', 'ridge'], budget: { evaluations: 2 } }),

@@ -227,6 +227,10 @@ describe('the default space and portfolio', () => {
       expect(() => defaultPipelineSpace(task, { families: ['svn'] })).toThrow(
         /unknown model family svn.*svm/,
       );
+      // a family in capitals or with a hyphen: the name it means
+      expect(() => defaultPipelineSpace(task, { families: ['SVM', 'Random-Forest'] })).toThrow(
+        /Did you mean svm, random_forest\?$/,
+      );
     }
   });
 
