@@ -31,7 +31,7 @@ import {
   type ObjectiveName,
   type SizedEvolveOptions,
 } from './options.js';
-import { dataTraits, evaluationBackend, searchParts, searchSpace, type CustomParts } from './parts.js';
+import { evaluationBackend, searchedSpace, searchParts, type CustomParts } from './parts.js';
 import { WorkerFits } from './refitter.js';
 import { openRunHistory } from './resume.js';
 import type { Run } from './run.js';
@@ -138,10 +138,9 @@ export async function evolve(
   }
   // validation and successive halving follow the size of the data unless the caller chose them
   const options = sizeOptions(history.options, search.rows);
-  // plugins may add the families asked for; a space that cannot be searched (an unknown family, one of the other
-  // task) fails here, before the run is recorded or any worker starts
+  // plugins may add the families asked for; a space that cannot be searched fails here, before the run is recorded
   await loadPlugins(options.plugins);
-  searchSpace(options, dataset.task, dataTraits(dataset, scorer));
+  const searched = searchedSpace(options, dataset, scorer);
   const folds = searchSplits(search, options);
   const evaluationData = evaluationDataOf(search, folds);
   const dataKey = `${search.fingerprint}|${JSON.stringify(options.validation)}|${options.seed}|${options.testSize}`;
@@ -219,7 +218,7 @@ export async function evolve(
   try {
     backend.prepare(dataKey, evaluationData);
     const minTrainRows = Math.min(...folds.map((f) => f.train.length));
-    const parts = searchParts(options, { dataset, scorer, minTrainRows }, backend, controls);
+    const parts = searchParts(options, { dataset, scorer, minTrainRows, searched }, backend, controls);
     reason = await searchLoop(context, parts, controls.signal, history.warmStart);
   } catch (error) {
     failure = error;

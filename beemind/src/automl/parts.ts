@@ -161,6 +161,21 @@ export function searchSpace(
   return restrictFamilies(space, available);
 }
 
+/** What a run searches: the data's traits and the space adapted to them. */
+export interface SearchedSpace {
+  traits: DefaultSpaceOptions;
+  space: PipelineSpace;
+}
+
+/**
+ * The space of a run on `dataset`, worked out once before the run is recorded: a space that cannot be searched (an
+ * unknown family, one of the other task) fails there, before any worker starts.
+ */
+export function searchedSpace(options: SizedEvolveOptions, dataset: Dataset, scorer: Scorer): SearchedSpace {
+  const traits = dataTraits(dataset, scorer);
+  return { traits, space: searchSpace(options, dataset.task, traits) };
+}
+
 /** The strategy `options.strategy` names, seeded, opening with the portfolio (except grid search). */
 function namedStrategy(
   options: SizedEvolveOptions,
@@ -204,12 +219,11 @@ export async function evaluationBackend(
 /** The parts of one run on `backend`: the user's own where given, else those its options name. */
 export function searchParts(
   options: SizedEvolveOptions,
-  run: { dataset: Dataset; scorer: Scorer; minTrainRows: number },
+  run: { dataset: Dataset; scorer: Scorer; minTrainRows: number; searched: SearchedSpace },
   backend: EvaluationBackend,
   custom: CustomParts = {},
 ): SearchParts {
-  const traits = dataTraits(run.dataset, run.scorer);
-  const space = searchSpace(options, run.dataset.task, traits);
+  const { traits, space } = run.searched;
   const context: StrategyContext = {
     seed: options.seed,
     task: run.dataset.task,

@@ -45,20 +45,37 @@ export class RbfKernel {
     } else {
       out = new Float32Array(this.rows);
     }
-    const { data, cols, gamma } = this;
-    const base = r * cols;
-    for (let t = 0; t < this.rows; t++) {
-      const tb = t * cols;
-      let s = 0;
-      for (let j = 0; j < cols; j++) {
-        const d = data[base + j] - data[tb + j];
-        s += d * d;
-      }
-      out[t] = Math.exp(-gamma * s);
-    }
+    const { data, cols } = this;
+    rbfKernel(data.subarray(r * cols, (r + 1) * cols), 1, data, this.rows, cols, this.gamma, out);
     this.cache.set(r, out);
     return out;
   }
+}
+
+/**
+ * exp(−γ‖a − b‖²) between every row a of A (nA × p) and every row b of B (nB × p), row-major, into `out`
+ * (nA × nB): the solver's cached columns, held-out decision values and predictions all compute it here.
+ */
+export function rbfKernel<T extends Float32Array | Float64Array = Float64Array<ArrayBuffer>>(
+  A: Float64Array,
+  nA: number,
+  B: Float64Array,
+  nB: number,
+  p: number,
+  gamma: number,
+  out: T = new Float64Array(nA * nB) as T,
+): T {
+  for (let i = 0; i < nA; i++) {
+    for (let s = 0; s < nB; s++) {
+      let d2 = 0;
+      for (let j = 0; j < p; j++) {
+        const d = A[i * p + j] - B[s * p + j];
+        d2 += d * d;
+      }
+      out[i * nB + s] = Math.exp(-gamma * d2);
+    }
+  }
+  return out;
 }
 
 export interface SmoProblem {

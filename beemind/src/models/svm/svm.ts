@@ -24,7 +24,7 @@ import { BaseEstimator } from '../estimator.js';
 import { HYPERPARAMETER_LIMITS } from '../limits.js';
 import type { ModelFamily } from '../registry.js';
 import { coupledProbabilities, fitSigmoid, sigmoidProbability, type Sigmoid } from './probability.js';
-import { RbfKernel, solveSmo } from './smo.js';
+import { RbfKernel, rbfKernel, solveSmo } from './smo.js';
 
 const shared = {
   /** Penalty on margin violations: larger fits the training rows more closely. */
@@ -181,7 +181,7 @@ export class SupportVectorMachine extends BaseEstimator<SvmParams> {
     let positives = 0;
     for (const l of labels) if (l === 1) positives++;
     if (Math.min(positives, n - positives) < PLATT_FOLDS) {
-      return decisions(Z, n, fitted, Z, n, p, this.gamma);
+      return decisions(Z, fitted, Z, n, p, this.gamma);
     }
     const fold = new Int32Array(n);
     const seen = [0, 0];
@@ -197,7 +197,7 @@ export class SupportVectorMachine extends BaseEstimator<SvmParams> {
         Int8Array.from(train, (i) => labels[i]),
         p,
       );
-      const values = decisions(trainZ, train.length, machine, gather(Z, held, p), held.length, p, this.gamma);
+      const values = decisions(trainZ, machine, gather(Z, held, p), held.length, p, this.gamma);
       held.forEach((i, h) => (out[i] = values[h]));
     }
     return out;
@@ -244,19 +244,8 @@ export class SupportVectorMachine extends BaseEstimator<SvmParams> {
   /** The kernel between every row of X and every support vector: rows × support vectors. */
   private kernelRows(X: Matrix): { K: Float64Array; nSupport: number } {
     const p = this.nFeatures;
-    const Z = this.standardised(X);
     const nSupport = this.supportVectors.length / p;
-    const K = new Float64Array(X.rows * nSupport);
-    for (let i = 0; i < X.rows; i++) {
-      for (let s = 0; s < nSupport; s++) {
-        let d2 = 0;
-        for (let j = 0; j < p; j++) {
-          const d = Z[i * p + j] - this.supportVectors[s * p + j];
-          d2 += d * d;
-        }
-        K[i * nSupport + s] = Math.exp(-this.gamma * d2);
-      }
-    }
+    const K = rbfKernel(this.standardised(X), X.rows, this.supportVectors, nSupport, p, this.gamma);
     return { K, nSupport };
   }
 
@@ -404,27 +393,20 @@ function machineValue(machine: Machine, kernel: Float64Array, at: number): numbe
 /** Decision values of `query` rows from a machine fitted on `train` rows (coefficients per training row). */
 function decisions(
   train: Float64Array,
-  nTrain: number,
   machine: { coef: Float64Array; rho: number },
   query: Float64Array,
   nQuery: number,
   p: number,
   gamma: number,
 ): Float64Array {
-  const out = new Float64Array(nQuery).fill(-machine.rho);
-  for (let t = 0; t < nTrain; t++) {
-    const c = machine.coef[t];
-    if (c === 0) continue;
-    for (let q = 0; q < nQuery; q++) {
-      let d2 = 0;
-      for (let j = 0; j < p; j++) {
-        const d = query[q * p + j] - train[t * p + j];
-        d2 += d * d;
-      }
-      out[q] += c * Math.exp(-gamma * d2);
-    }
-  }
-  return out;
+  const rows = [...machine.coef.keys()].filter((t) => machine.coef[t] !== 0);
+  const K = rbfKernel(query, nQuery, gather(train, rows, p), rows.length, p, gamma);
+  const support: Machine = {
+    support: Int32Array.from(rows.keys()),
+    coef: Float64Array.from(rows, (t) => machine.coef[t]),
+    rho: machine.rho,
+  };
+  return Float64Array.from({ length: nQuery }, (_, q) => machineValue(support, K, q * rows.length));
 }
 
 /** The given rows of row-major data with p columns. */
