@@ -167,6 +167,51 @@ describe('HistGradientBoostingClassifier', () => {
     );
   });
 
+  it('draws the features of every node with maxFeatures, reproducibly for a seed', async () => {
+    // class 1 exactly when x0 > 0; columns 1–3 are noise
+    const random = new Random(21);
+    const X = gaussian(600, 4, random);
+    const y = Float64Array.from({ length: 600 }, (_, i) => (X.data[i * 4] > 0 ? 1 : 0));
+    const stumps = { maxIter: 40, maxDepth: 1, learningRate: 0.3 };
+    const rootFeatures = (model: HistGradientBoostingClassifier) => {
+      const trees = model.boosted.trees;
+      return Array.from(trees.roots.subarray(0, trees.nTrees), (root) => trees.feature[root]);
+    };
+    // every stump of the full model splits on x0; with one feature per node (a quarter of 4), stumps split on
+    // whichever they drew
+    const all = await new HistGradientBoostingClassifier(stumps).fit(X, y);
+    expect(new Set(rootFeatures(all))).toEqual(new Set([0]));
+    const sampled = await new HistGradientBoostingClassifier({ ...stumps, maxFeatures: 0.25 }).fit(X, y);
+    const drawn = rootFeatures(sampled);
+    expect(new Set(drawn)).toEqual(new Set([0, 1, 2, 3]));
+    expect(drawn.filter((f) => f === 0).length).toBeGreaterThan(3);
+    expect(accuracy(sampled.predict(X), y)).toBeGreaterThan(0.9);
+    // the same seed draws the same features; another seed others
+    const again = await new HistGradientBoostingClassifier({ ...stumps, maxFeatures: 0.25 }).fit(X, y);
+    expect(rootFeatures(again)).toEqual(drawn);
+    const other = await new HistGradientBoostingClassifier({ ...stumps, maxFeatures: 0.25, seed: 1 }).fit(
+      X,
+      y,
+    );
+    expect(rootFeatures(other)).not.toEqual(drawn);
+    // maxFeatures 1 is the model without sampling, bit for bit
+    const one = await new HistGradientBoostingClassifier({ ...stumps, maxFeatures: 1 }).fit(X, y);
+    expect(Array.from(one.predictProba(X).data)).toEqual(Array.from(all.predictProba(X).data));
+    expect(() => new HistGradientBoostingClassifier({ maxFeatures: 0 })).toThrow(/maxFeatures/);
+    expect(() => new HistGradientBoostingClassifier({ maxFeatures: 1.5 })).toThrow(/maxFeatures/);
+  });
+
+  it('draws category features per node too: a sampled-out category column is not split', async () => {
+    const { X, y } = categoryTask(400, 22);
+    const stumps = { maxIter: 30, maxDepth: 1, learningRate: 0.3, maxFeatures: 0.5 };
+    const model = await new HistGradientBoostingClassifier(stumps).fit(X, y, { categorical: [true, false] });
+    const trees = model.boosted.trees;
+    const roots = Array.from(trees.roots.subarray(0, trees.nTrees));
+    // each stump drew one of the two columns: some split the categories as a set, some the noise column
+    expect(roots.some((r) => trees.feature[r] === 0 && trees.categoryStart[r] >= 0)).toBe(true);
+    expect(roots.some((r) => trees.feature[r] === 1)).toBe(true);
+  });
+
   it("uses scikit-learn's defaults", () => {
     expect(new HistGradientBoostingClassifier().getParams()).toEqual({
       learningRate: 0.1,
@@ -176,6 +221,7 @@ describe('HistGradientBoostingClassifier', () => {
       minSamplesLeaf: 20,
       l2Regularization: 0,
       maxBins: 255,
+      maxFeatures: 1,
       earlyStopping: 'auto',
       validationFraction: 0.1,
       nIterNoChange: 10,
@@ -437,6 +483,7 @@ describe('hist_gradient_boosting internals', () => {
       buffer: ['i32', n],
       nBins: ['i32', p],
       hasMissing: ['u8', p],
+      allowed: ['u8', p],
       result: ['f64', SPLIT_RESULT_LENGTH],
       histograms: ['f64', poolCapacity * size],
     });
@@ -448,6 +495,7 @@ describe('hist_gradient_boosting internals', () => {
     const histograms = new HistogramBuilder(kernels, arrays.binned, n, p, binsPerFeature, arrays.ordered);
     arrays.nBins.set(Int32Array.from({ length: p }, (_, f) => mapper.nBins(f)));
     arrays.hasMissing[0] = 1; // feature 0 has missing values
+    arrays.allowed.fill(1);
     const splitter = new Splitter(
       kernels,
       {
@@ -458,6 +506,7 @@ describe('hist_gradient_boosting internals', () => {
         missingBin: mapper.missingBin,
         nBinsNonMissing: arrays.nBins,
         hasMissing: arrays.hasMissing,
+        allowedFeatures: arrays.allowed,
         partitionBuffer: arrays.buffer,
         result: arrays.result,
       },

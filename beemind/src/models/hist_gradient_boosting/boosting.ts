@@ -5,6 +5,7 @@
  * are split as sets of categories when each code has a bin of its own (255 categories at most).
  */
 import type { Matrix } from '../../core/matrix.js';
+import { Random } from '../../core/random.js';
 import { pack, type PackedArray } from '../../core/serialize.js';
 import type { StateReader } from '../../core/untrusted.js';
 import { trainTestSplit } from '../../data/split.js';
@@ -14,7 +15,7 @@ import { HistogramBuilder, HistogramPool, histogramSize } from './histogram.js';
 import { allocateWorkspace } from './kernels.js';
 import { lossFor, outputsFor } from './loss.js';
 import { TreeEnsemble, type TreeEnsembleJSON } from './predictor.js';
-import { SPLIT_RESULT_LENGTH, Splitter } from './splitting.js';
+import { NodeFeatureSampler, SPLIT_RESULT_LENGTH, Splitter } from './splitting.js';
 
 export interface BoostingParams {
   learningRate: number;
@@ -24,6 +25,8 @@ export interface BoostingParams {
   minSamplesLeaf: number;
   l2Regularization: number;
   maxBins: number;
+  /** Share of the features each node chooses its split among (1: all of them). */
+  maxFeatures: number;
   earlyStopping: 'auto' | boolean;
   validationFraction: number;
   nIterNoChange: number;
@@ -107,6 +110,8 @@ const AUTO_EARLY_STOPPING_ROWS = 10_000;
 const MIN_HESSIAN_TO_SPLIT = 1e-3;
 /** Memory allowed for the histogram pool beyond what the leaf limit needs (unlimited leaves, many features). */
 const HISTOGRAM_POOL_BYTES = 64 * 2 ** 20;
+/** Added to the seed for the nodes' feature draws, so they do not follow the validation split's stream. */
+const FEATURE_SAMPLING_SEED_OFFSET = 7_777;
 
 /**
  * Fits the boosted trees; y holds class indices 0..nClasses−1 for classification. `categorical[j]` marks a
@@ -199,6 +204,7 @@ function createTrainer(data: PreparedData, task: TaskKind, nClasses: number, par
     lossScratch: ['f64', K],
     nBinsNonMissing: ['i32', p],
     hasMissing: ['u8', p],
+    allowedFeatures: ['u8', p],
     splitResult: ['f64', SPLIT_RESULT_LENGTH],
     histograms: ['f64', poolCapacity * histSize],
   });
@@ -206,6 +212,9 @@ function createTrainer(data: PreparedData, task: TaskKind, nClasses: number, par
   ws.y.set(data.yTrain);
   ws.nBinsNonMissing.set(data.nBinsNonMissing);
   ws.hasMissing.set(data.hasMissing);
+  ws.allowedFeatures.fill(1);
+  // at least one feature per node, as scikit-learn rounds max_features up
+  const featuresPerNode = Math.max(1, Math.ceil(params.maxFeatures * p));
   const histograms = new HistogramBuilder(kernels, ws.binned, n, p, binsPerFeature, ws.orderedPairs);
   const splitter = new Splitter(
     kernels,
@@ -217,6 +226,7 @@ function createTrainer(data: PreparedData, task: TaskKind, nClasses: number, par
       missingBin: mapper.missingBin,
       nBinsNonMissing: ws.nBinsNonMissing,
       hasMissing: ws.hasMissing,
+      allowedFeatures: ws.allowedFeatures,
       partitionBuffer: ws.partitionBuffer,
       result: ws.splitResult,
       categoricalFeatures: data.categoricalFeatures,
@@ -226,6 +236,10 @@ function createTrainer(data: PreparedData, task: TaskKind, nClasses: number, par
       minSamplesLeaf: params.minSamplesLeaf,
       minHessianToSplit: MIN_HESSIAN_TO_SPLIT,
       minGainToSplit: 0,
+      featureSampler:
+        featuresPerNode < p
+          ? new NodeFeatureSampler(p, featuresPerNode, new Random(params.seed + FEATURE_SAMPLING_SEED_OFFSET))
+          : undefined,
     },
   );
   const grower = new TreeGrower(

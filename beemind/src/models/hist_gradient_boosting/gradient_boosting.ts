@@ -31,6 +31,11 @@ export const histGradientBoostingSchema = z.strictObject({
   l2Regularization: z.number().min(0).default(0),
   /** Bins per feature for non-missing values (one more bin holds missing values). */
   maxBins: z.number().int().min(2).max(255).default(255),
+  /**
+   * Share of the features each tree node chooses its split among, drawn at random for every node (scikit-learn's
+   * max_features); 1 tries them all.
+   */
+  maxFeatures: z.number().gt(0).max(1).default(1),
   /** Hold out a validation set and stop when its loss stops improving; 'auto' turns it on above 10,000 rows. */
   earlyStopping: z.union([z.literal('auto'), z.boolean()]).default('auto'),
   /** Share of the training rows held out for early stopping. */
@@ -38,7 +43,7 @@ export const histGradientBoostingSchema = z.strictObject({
   /** Iterations without an improvement of more than `tol` before early stopping stops. */
   nIterNoChange: z.number().int().min(1).max(HYPERPARAMETER_LIMITS.iterations).default(10),
   tol: z.number().min(0).default(1e-7),
-  /** Seeds the validation split and the binning subsample. */
+  /** Seeds the validation split, the binning subsample and the features drawn for each node. */
   seed: z.number().int().default(0),
   /**
    * Split the columns fit marks as category codes (`fit(X, y, { categorical })`; in a pipeline, an ordinal

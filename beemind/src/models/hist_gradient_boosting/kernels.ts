@@ -35,6 +35,7 @@ export interface Kernels {
     featureBytes: number,
     nBins: number,
     hasMissing: number,
+    allowed: number,
     sumG: number,
     sumH: number,
     n: number,

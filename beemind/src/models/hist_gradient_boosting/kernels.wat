@@ -87,7 +87,8 @@
             (f64.load (i32.add (local.get $parent) (local.get $k)))
             (f64.load (i32.add (local.get $child) (local.get $k))))))))
 
-  ;; Best split of one node over all its features, from its histogram. A candidate "bin <= b goes left" must
+  ;; Best split of one node over the features it may split on (a byte per feature at allowed, 1 or 0: all 1s
+  ;; unless the node samples its features), from its histogram. A candidate "bin <= b goes left" must
   ;; leave each child at least minSamples samples and minHessian hessian, and gain strictly more than
   ;; minGain and than every earlier candidate; the gain is G_L²/(H_L+λ) + G_R²/(H_R+λ) − G²/(H+λ). Missing
   ;; values go right in the left-to-right scan and, for features with missing values (a byte per feature
@@ -95,7 +96,7 @@
   ;; Writes [gain, feature, bin, missingGoLeft, G_L, H_L, n_L] as f64 at out; returns 1 if a split exists.
   (func (export "bestSplit")
     (param $hist i32) (param $nFeatures i32) (param $featureBytes i32) (param $nBins i32) (param $hasMissing i32)
-    (param $sumG f64) (param $sumH f64) (param $n f64) (param $l2 f64) (param $minSamples f64)
+    (param $allowed i32) (param $sumG f64) (param $sumH f64) (param $n f64) (param $l2 f64) (param $minSamples f64)
     (param $minHessian f64) (param $minGain f64) (param $out i32) (result i32)
     (local $f i32) (local $hb i32) (local $b i32) (local $end i32) (local $o i32) (local $missing i32)
     (local $parentLoss f64) (local $c f64) (local $g f64) (local $h f64) (local $m f64)
@@ -109,90 +110,92 @@
     (block $features
       (loop $feature
         (br_if $features (i32.ge_u (local.get $f) (local.get $nFeatures)))
-        (local.set $hb (i32.add (local.get $hist) (i32.mul (local.get $f) (local.get $featureBytes))))
-        (local.set $missing (i32.load8_u (i32.add (local.get $hasMissing) (local.get $f))))
-        (local.set $end (i32.add
-          (i32.sub (i32.load (i32.add (local.get $nBins) (i32.shl (local.get $f) (i32.const 2)))) (i32.const 1))
-          (local.get $missing)))
-        ;; left to right: ($g, $h, $m) are the left child's sums, missing values on the right
-        (local.set $g (f64.const 0))
-        (local.set $h (f64.const 0))
-        (local.set $m (f64.const 0))
-        (local.set $b (i32.const 0))
-        (block $scanned
-          (loop $bin
-            (br_if $scanned (i32.ge_s (local.get $b) (local.get $end)))
-            (block $skip
-              (local.set $o (i32.add (local.get $hb) (i32.mul (local.get $b) (i32.const 24))))
-              (local.set $c (f64.load offset=16 (local.get $o)))
-              ;; an empty bin repeats the previous candidate, which is never strictly better
-              (br_if $skip (f64.eq (local.get $c) (f64.const 0)))
-              (local.set $m (f64.add (local.get $m) (local.get $c)))
-              (local.set $h (f64.add (local.get $h) (f64.load offset=8 (local.get $o))))
-              (local.set $g (f64.add (local.get $g) (f64.load (local.get $o))))
-              (local.set $mOther (f64.sub (local.get $n) (local.get $m)))
-              (br_if $skip (f64.lt (local.get $m) (local.get $minSamples)))
-              (br_if $scanned (f64.lt (local.get $mOther) (local.get $minSamples)))
-              (local.set $hOther (f64.sub (local.get $sumH) (local.get $h)))
-              (br_if $skip (f64.lt (local.get $h) (local.get $minHessian)))
-              (br_if $scanned (f64.lt (local.get $hOther) (local.get $minHessian)))
-              (local.set $gOther (f64.sub (local.get $sumG) (local.get $g)))
-              (local.set $gain (f64.add (f64.add (local.get $parentLoss)
-                (f64.div (f64.mul (local.get $g) (local.get $g))
-                  (f64.add (f64.add (local.get $h) (local.get $l2)) (f64.const 1e-15))))
-                (f64.div (f64.mul (local.get $gOther) (local.get $gOther))
-                  (f64.add (f64.add (local.get $hOther) (local.get $l2)) (f64.const 1e-15)))))
-              (br_if $skip (i32.eqz (i32.and
-                (f64.gt (local.get $gain) (local.get $best)) (f64.gt (local.get $gain) (local.get $minGain)))))
-              (local.set $best (local.get $gain))
-              (local.set $bestFeature (local.get $f))
-              (local.set $bestBin (local.get $b))
-              (local.set $bestMissingLeft (i32.const 0))
-              (local.set $bestG (local.get $g))
-              (local.set $bestH (local.get $h))
-              (local.set $bestM (local.get $m)))
-            (local.set $b (i32.add (local.get $b) (i32.const 1)))
-            (br $bin)))
-        ;; right to left, only with missing values: ($g, $h, $m) are the right child's sums, missing go left
-        (if (local.get $missing)
-          (then
-            (local.set $g (f64.const 0))
-            (local.set $h (f64.const 0))
-            (local.set $m (f64.const 0))
-            (local.set $b (i32.sub (local.get $end) (i32.const 2)))
-            (block $scanned
-              (loop $bin
-                (br_if $scanned (i32.lt_s (local.get $b) (i32.const 0)))
-                (block $skip
-                  (local.set $o (i32.add (local.get $hb) (i32.mul (i32.add (local.get $b) (i32.const 1)) (i32.const 24))))
-                  (local.set $c (f64.load offset=16 (local.get $o)))
-                  (br_if $skip (f64.eq (local.get $c) (f64.const 0)))
-                  (local.set $m (f64.add (local.get $m) (local.get $c)))
-                  (local.set $h (f64.add (local.get $h) (f64.load offset=8 (local.get $o))))
-                  (local.set $g (f64.add (local.get $g) (f64.load (local.get $o))))
-                  (local.set $mOther (f64.sub (local.get $n) (local.get $m)))
-                  (br_if $skip (f64.lt (local.get $m) (local.get $minSamples)))
-                  (br_if $scanned (f64.lt (local.get $mOther) (local.get $minSamples)))
-                  (local.set $hOther (f64.sub (local.get $sumH) (local.get $h)))
-                  (br_if $skip (f64.lt (local.get $h) (local.get $minHessian)))
-                  (br_if $scanned (f64.lt (local.get $hOther) (local.get $minHessian)))
-                  (local.set $gOther (f64.sub (local.get $sumG) (local.get $g)))
-                  (local.set $gain (f64.add (f64.add (local.get $parentLoss)
-                    (f64.div (f64.mul (local.get $gOther) (local.get $gOther))
-                      (f64.add (f64.add (local.get $hOther) (local.get $l2)) (f64.const 1e-15))))
-                    (f64.div (f64.mul (local.get $g) (local.get $g))
-                      (f64.add (f64.add (local.get $h) (local.get $l2)) (f64.const 1e-15)))))
-                  (br_if $skip (i32.eqz (i32.and
-                    (f64.gt (local.get $gain) (local.get $best)) (f64.gt (local.get $gain) (local.get $minGain)))))
-                  (local.set $best (local.get $gain))
-                  (local.set $bestFeature (local.get $f))
-                  (local.set $bestBin (local.get $b))
-                  (local.set $bestMissingLeft (i32.const 1))
-                  (local.set $bestG (local.get $gOther))
-                  (local.set $bestH (local.get $hOther))
-                  (local.set $bestM (local.get $mOther)))
-                (local.set $b (i32.sub (local.get $b) (i32.const 1)))
-                (br $bin)))))
+        (block $next
+          (br_if $next (i32.eqz (i32.load8_u (i32.add (local.get $allowed) (local.get $f)))))
+          (local.set $hb (i32.add (local.get $hist) (i32.mul (local.get $f) (local.get $featureBytes))))
+          (local.set $missing (i32.load8_u (i32.add (local.get $hasMissing) (local.get $f))))
+          (local.set $end (i32.add
+            (i32.sub (i32.load (i32.add (local.get $nBins) (i32.shl (local.get $f) (i32.const 2)))) (i32.const 1))
+            (local.get $missing)))
+          ;; left to right: ($g, $h, $m) are the left child's sums, missing values on the right
+          (local.set $g (f64.const 0))
+          (local.set $h (f64.const 0))
+          (local.set $m (f64.const 0))
+          (local.set $b (i32.const 0))
+          (block $scanned
+            (loop $bin
+              (br_if $scanned (i32.ge_s (local.get $b) (local.get $end)))
+              (block $skip
+                (local.set $o (i32.add (local.get $hb) (i32.mul (local.get $b) (i32.const 24))))
+                (local.set $c (f64.load offset=16 (local.get $o)))
+                ;; an empty bin repeats the previous candidate, which is never strictly better
+                (br_if $skip (f64.eq (local.get $c) (f64.const 0)))
+                (local.set $m (f64.add (local.get $m) (local.get $c)))
+                (local.set $h (f64.add (local.get $h) (f64.load offset=8 (local.get $o))))
+                (local.set $g (f64.add (local.get $g) (f64.load (local.get $o))))
+                (local.set $mOther (f64.sub (local.get $n) (local.get $m)))
+                (br_if $skip (f64.lt (local.get $m) (local.get $minSamples)))
+                (br_if $scanned (f64.lt (local.get $mOther) (local.get $minSamples)))
+                (local.set $hOther (f64.sub (local.get $sumH) (local.get $h)))
+                (br_if $skip (f64.lt (local.get $h) (local.get $minHessian)))
+                (br_if $scanned (f64.lt (local.get $hOther) (local.get $minHessian)))
+                (local.set $gOther (f64.sub (local.get $sumG) (local.get $g)))
+                (local.set $gain (f64.add (f64.add (local.get $parentLoss)
+                  (f64.div (f64.mul (local.get $g) (local.get $g))
+                    (f64.add (f64.add (local.get $h) (local.get $l2)) (f64.const 1e-15))))
+                  (f64.div (f64.mul (local.get $gOther) (local.get $gOther))
+                    (f64.add (f64.add (local.get $hOther) (local.get $l2)) (f64.const 1e-15)))))
+                (br_if $skip (i32.eqz (i32.and
+                  (f64.gt (local.get $gain) (local.get $best)) (f64.gt (local.get $gain) (local.get $minGain)))))
+                (local.set $best (local.get $gain))
+                (local.set $bestFeature (local.get $f))
+                (local.set $bestBin (local.get $b))
+                (local.set $bestMissingLeft (i32.const 0))
+                (local.set $bestG (local.get $g))
+                (local.set $bestH (local.get $h))
+                (local.set $bestM (local.get $m)))
+              (local.set $b (i32.add (local.get $b) (i32.const 1)))
+              (br $bin)))
+          ;; right to left, only with missing values: ($g, $h, $m) are the right child's sums, missing go left
+          (if (local.get $missing)
+            (then
+              (local.set $g (f64.const 0))
+              (local.set $h (f64.const 0))
+              (local.set $m (f64.const 0))
+              (local.set $b (i32.sub (local.get $end) (i32.const 2)))
+              (block $scanned
+                (loop $bin
+                  (br_if $scanned (i32.lt_s (local.get $b) (i32.const 0)))
+                  (block $skip
+                    (local.set $o (i32.add (local.get $hb) (i32.mul (i32.add (local.get $b) (i32.const 1)) (i32.const 24))))
+                    (local.set $c (f64.load offset=16 (local.get $o)))
+                    (br_if $skip (f64.eq (local.get $c) (f64.const 0)))
+                    (local.set $m (f64.add (local.get $m) (local.get $c)))
+                    (local.set $h (f64.add (local.get $h) (f64.load offset=8 (local.get $o))))
+                    (local.set $g (f64.add (local.get $g) (f64.load (local.get $o))))
+                    (local.set $mOther (f64.sub (local.get $n) (local.get $m)))
+                    (br_if $skip (f64.lt (local.get $m) (local.get $minSamples)))
+                    (br_if $scanned (f64.lt (local.get $mOther) (local.get $minSamples)))
+                    (local.set $hOther (f64.sub (local.get $sumH) (local.get $h)))
+                    (br_if $skip (f64.lt (local.get $h) (local.get $minHessian)))
+                    (br_if $scanned (f64.lt (local.get $hOther) (local.get $minHessian)))
+                    (local.set $gOther (f64.sub (local.get $sumG) (local.get $g)))
+                    (local.set $gain (f64.add (f64.add (local.get $parentLoss)
+                      (f64.div (f64.mul (local.get $gOther) (local.get $gOther))
+                        (f64.add (f64.add (local.get $hOther) (local.get $l2)) (f64.const 1e-15))))
+                      (f64.div (f64.mul (local.get $g) (local.get $g))
+                        (f64.add (f64.add (local.get $h) (local.get $l2)) (f64.const 1e-15)))))
+                    (br_if $skip (i32.eqz (i32.and
+                      (f64.gt (local.get $gain) (local.get $best)) (f64.gt (local.get $gain) (local.get $minGain)))))
+                    (local.set $best (local.get $gain))
+                    (local.set $bestFeature (local.get $f))
+                    (local.set $bestBin (local.get $b))
+                    (local.set $bestMissingLeft (i32.const 1))
+                    (local.set $bestG (local.get $gOther))
+                    (local.set $bestH (local.get $hOther))
+                    (local.set $bestM (local.get $mOther)))
+                  (local.set $b (i32.sub (local.get $b) (i32.const 1)))
+                  (br $bin))))))
         (local.set $f (i32.add (local.get $f) (i32.const 1)))
         (br $feature)))
     (f64.store (local.get $out) (local.get $best))

@@ -9,6 +9,7 @@
  * tried as the left child, which finds the best two-way grouping of the categories for this gain without
  * trying all 2^k of them. That scan and its partition run here, in JavaScript: they touch at most 255 bins.
  */
+import type { Random } from '../../core/random.js';
 import { STRIDE } from './histogram.js';
 import type { Kernels } from './kernels.js';
 
@@ -48,6 +49,38 @@ export interface SplitterOptions {
   minHessianToSplit: number;
   /** Splits must gain strictly more than this. */
   minGainToSplit: number;
+  /** Draws the features each node may split on; absent: every node tries every feature. */
+  featureSampler?: NodeFeatureSampler;
+}
+
+/**
+ * The features one node may split on: `count` of the `nFeatures`, drawn anew for every node (scikit-learn's
+ * max_features for histogram boosting, LightGBM's feature_fraction_bynode). Trees then differ in the features
+ * they lean on, which regularises boosting much as a random forest's feature sampling does.
+ */
+export class NodeFeatureSampler {
+  private readonly pool: Int32Array;
+
+  constructor(
+    nFeatures: number,
+    private readonly count: number,
+    private readonly random: Random,
+  ) {
+    this.pool = Int32Array.from({ length: nFeatures }, (_, f) => f);
+  }
+
+  /** Sets `allowed[f]` to 1 for the drawn features and 0 for the others (a partial Fisher–Yates shuffle). */
+  draw(allowed: Uint8Array): void {
+    const { pool, count, random } = this;
+    allowed.fill(0);
+    for (let i = 0; i < count; i++) {
+      const j = i + random.int(pool.length - i);
+      const f = pool[j];
+      pool[j] = pool[i];
+      pool[i] = f;
+      allowed[f] = 1;
+    }
+  }
 }
 
 /** Raw leaf value −G / (H + λ) before shrinkage (the Newton step). */
@@ -69,6 +102,8 @@ export interface SplitterData {
   nBinsNonMissing: Int32Array;
   /** Per feature, 1 when the training data had missing values. */
   hasMissing: Uint8Array;
+  /** Per feature, 1 when the node being split may split on it (all 1s without a feature sampler). */
+  allowedFeatures: Uint8Array;
   /** Scratch for partitioning, nSamples long. */
   partitionBuffer: Int32Array;
   /** Scratch for the best-split kernel's answer, SPLIT_RESULT_LENGTH long. */
@@ -100,12 +135,14 @@ export class Splitter {
     out: SplitInfo,
   ): boolean {
     const { data, options } = this;
+    options.featureSampler?.draw(data.allowedFeatures);
     const found = this.kernels.bestSplit(
       hist.byteOffset,
       data.nFeatures,
       this.featureBytes,
       data.nBinsNonMissing.byteOffset,
       data.hasMissing.byteOffset,
+      data.allowedFeatures.byteOffset,
       sumGradients,
       sumHessians,
       nSamples,
@@ -128,6 +165,7 @@ export class Splitter {
     }
     let categorical = false;
     for (const f of data.categoricalFeatures ?? []) {
+      if (!data.allowedFeatures[f]) continue;
       categorical = this.bestCategorySplit(f, hist, sumGradients, sumHessians, nSamples, out) || categorical;
     }
     if (!found && !categorical) return false;
