@@ -100,8 +100,8 @@ export const EvolveOptionsSchema = z
      */
     stacking: z.boolean().default(true),
     /**
-     * Set aside columns that cannot help a model (constant, repeating an earlier column, or an identifier such
-     * as a row number) before the search; the run lists them in run.droppedColumns.
+     * Set aside columns that cannot help a model (constant, repeating an earlier column, or an identifier: a
+     * row number, or a code or name that no two rows share) before the search; the run lists them in run.droppedColumns.
      */
     screenColumns: z.boolean().default(true),
     /** Compute permutation importance of the champion at the end of the run. */

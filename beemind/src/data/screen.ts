@@ -1,13 +1,14 @@
 /**
  * This module contains the column screening evolve applies before its search: columns that cannot help any
  * model are set aside, and the run says which and why (as AutoGluon and FLAML do). A constant column, a
- * column repeating an earlier one, and an identifier (every value different: a row number, or a short code
+ * column repeating an earlier one, and an identifier (every value different: a row number, a code or a name
  * per row) only cost time, and an identifier invites a model to memorise rows.
  */
 import { createHash } from 'node:crypto';
 import { printable } from '../core/text.js';
 import { dateColumnInfo } from './dates.js';
 import type { Column, Frame } from './frame.js';
+import { isTextColumn } from './text.js';
 
 export type ScreenReason = 'constant' | 'duplicate' | 'identifier';
 
@@ -20,8 +21,6 @@ export interface DroppedColumn {
 
 /** Identifiers are only recognised from this many rows: on a tiny table every column may be all-distinct. */
 const MIN_ROWS_FOR_IDENTIFIER = 20;
-/** A categorical identifier is a short code: text values with spaces or longer than this are free text. */
-const MAX_CODE_LENGTH = 40;
 
 function isMissing(v: number | string | null): boolean {
   return v === null || (typeof v === 'number' && Number.isNaN(v));
@@ -40,11 +39,15 @@ function isConstant(column: Column): boolean {
 }
 
 /**
- * Every value present and different: a permutation of consecutive integers, or short codes without spaces.
- * Dates are not identifiers, even one per row: their parts (date_features) carry seasons and trends.
+ * Every value present and different: a permutation of consecutive integers, or one category per row (a code,
+ * or a name such as a company's: a model sees each one once, and a row to predict brings a name it never saw,
+ * as AutoGluon's DropUniqueFeatureGenerator reasons). Free text (isTextColumn) is not an identifier: its words
+ * recur across rows. Dates are not either, even one per row: their parts (date_features) carry seasons and
+ * trends.
  */
 function isIdentifier(column: Column, rows: number): boolean {
   if (rows < MIN_ROWS_FOR_IDENTIFIER || column.kind === 'boolean' || dateColumnInfo(column)) return false;
+  if (column.kind === 'categorical' && isTextColumn(column)) return false;
   const seen = new Set<number | string>();
   let min = Infinity;
   let max = -Infinity;
@@ -54,8 +57,6 @@ function isIdentifier(column: Column, rows: number): boolean {
       if (!Number.isInteger(v)) return false;
       min = Math.min(min, v);
       max = Math.max(max, v);
-    } else if (v!.length > MAX_CODE_LENGTH || /\s/.test(v!)) {
-      return false;
     }
     seen.add(v!);
   }

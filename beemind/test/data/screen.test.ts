@@ -25,7 +25,9 @@ describe('column screening', () => {
       same: range(() => 4),
       x_again: range((i) => (i * 7) % 11),
       code: range((i) => `C-${1000 + i * 3}`),
-      text: range((i) => `a review number ${i}`), // all different, but free text
+      company: range((i) => (i % 2 ? `Bank ${i}` : `Motors${i}`)), // a name per row, spaces and all
+      text: range((i) => `a review number ${i}`), // all different, but free text (three words or more)
+      city: range((i) => ['New York', 'Paris', 'Oslo'][i % 3]), // names, but repeated: a category
       price: range((i) => i * 2.5), // all different, but not consecutive integers
       sometimes: range((i) => (i % 3 === 0 ? NaN : 1)), // one value, but whether it is missing may tell
       never: range(() => NaN),
@@ -35,6 +37,7 @@ describe('column screening', () => {
       { column: 'same', reason: 'constant' },
       { column: 'x_again', reason: 'duplicate', of: 'x' },
       { column: 'code', reason: 'identifier' },
+      { column: 'company', reason: 'identifier' },
       { column: 'never', reason: 'constant' },
     ]);
   });
