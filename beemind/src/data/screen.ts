@@ -47,7 +47,6 @@ function isConstant(column: Column): boolean {
  */
 function isIdentifier(column: Column, rows: number): boolean {
   if (rows < MIN_ROWS_FOR_IDENTIFIER || column.kind === 'boolean' || dateColumnInfo(column)) return false;
-  if (column.kind === 'categorical' && isTextColumn(column)) return false;
   const seen = new Set<number | string>();
   let min = Infinity;
   let max = -Infinity;
@@ -60,7 +59,8 @@ function isIdentifier(column: Column, rows: number): boolean {
     }
     seen.add(v!);
   }
-  return column.kind === 'categorical' || max - min === rows - 1;
+  // the words of every value are read only for a column whose values all differ
+  return column.kind === 'categorical' ? !isTextColumn(column) : max - min === rows - 1;
 }
 
 /** A digest of a column's kind and values (missing values alike), so duplicates are found without comparing pairs. */
