@@ -86,6 +86,8 @@ interface OneHotStep extends StepBase {
 interface DatesStep extends StepBase {
   /** Per input column: null (passes through) or a date column and whether it has times. */
   dates: ({ hasTime: boolean } | null)[];
+  /** `elapsed`: only the elapsed days of each date column; `all`: every part. */
+  parts: 'all' | 'elapsed';
 }
 interface TextStep extends StepBase {
   buckets: number;
@@ -762,17 +764,19 @@ export function createPredictor(state: PortableState): PortablePredictor {
         out.push(c);
         continue;
       }
-      const count = date.hasTime ? 7 : 6;
+      // indices into dateParts' list: the elapsed days alone, or every part (the hour only with times)
+      const picked =
+        step.parts === 'elapsed' ? [5] : date.hasTime ? [0, 1, 2, 3, 4, 5, 6] : [0, 1, 2, 3, 4, 5];
       const outputs: Float64Array[] = [];
-      for (let k = 0; k < count; k++) outputs.push(new Float64Array(rows));
+      for (let k = 0; k < picked.length; k++) outputs.push(new Float64Array(rows));
       const src = c.values as (string | null)[];
       for (let i = 0; i < rows; i++) {
         const v = src[i];
         const parts = v === null ? null : dateParts(v);
-        for (let k = 0; k < count; k++) outputs[k][i] = parts ? parts[k] : NaN;
+        for (let k = 0; k < picked.length; k++) outputs[k][i] = parts ? parts[picked[k]] : NaN;
       }
-      for (let k = 0; k < count; k++)
-        out.push({ name: c.name + '.' + names[k], kind: 'numeric', values: outputs[k] });
+      for (let k = 0; k < picked.length; k++)
+        out.push({ name: c.name + '.' + names[picked[k]], kind: 'numeric', values: outputs[k] });
     }
     return out;
   }

@@ -61,7 +61,7 @@ const STEPS = new Map<string, StepReader>([
     }),
   ],
   ['target_encoder', (p, s) => ({ frequency: p.frequency, prior: s.prior, encodings: s.encodings })],
-  ['date_features', (_p, s) => ({ dates: s.dates })],
+  ['date_features', (p, s) => ({ parts: p.parts, dates: s.dates })],
   ['text_tfidf', (p, s) => ({ buckets: p.buckets, ngrams: p.ngrams, idf: s.idf })],
   // leaving text out is a selection of the other columns: the runtime's selectTransform applies it
   [

@@ -114,6 +114,22 @@ describe('date_features', () => {
     expect(values(out, 'x')).toEqual([1, 2, 3, 4]);
   });
 
+  it("gives the elapsed days alone with parts: 'elapsed', and refuses another choice by name", async () => {
+    const step = await new DateFeatures({ parts: 'elapsed' }).fit(train);
+    const out = step.transform(train);
+    expect(columnNames(out)).toEqual(['when.elapsed_days', 'x', 'city']);
+    expect(values(out, 'when.elapsed_days')).toEqual([18792, 18793, NaN, 18986]);
+    const withTimes = await new DateFeatures({ parts: 'elapsed' }).fit(
+      frame(cat('at', ['2021-06-14T06:00'])),
+    );
+    expect(columnNames(withTimes.transform(frame(cat('at', ['2021-06-14T18:00']))))).toEqual([
+      'at.elapsed_days',
+    ]);
+    const back = transformerFromJSON(JSON.parse(JSON.stringify(step.toJSON())));
+    expect(back.transform(train)).toEqual(out);
+    expect(() => new DateFeatures({ parts: 'calendar' })).toThrow(/date_features: parts/);
+  });
+
   it('adds the hour for date-times, and gives NaN parts for a value that is not a date at predict time', async () => {
     const step = await new DateFeatures().fit(frame(cat('at', ['2021-06-14T08:15', '2021-06-14'])));
     const out = step.transform(frame(cat('at', ['2021-06-14T18:45', 'not a date', '2021-02-30'])));

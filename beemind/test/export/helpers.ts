@@ -373,7 +373,7 @@ export const ENSEMBLE_CASES: FamilyCase[] = [
     ],
   },
   {
-    name: 'seattle_weather: date parts; boosting + random forest',
+    name: 'seattle_weather: date parts, or the elapsed days alone; boosting + random forest',
     dataset: 'seattle_weather',
     engineExact: false,
     specs: [
@@ -384,6 +384,10 @@ export const ENSEMBLE_CASES: FamilyCase[] = [
       {
         steps: [{ kind: 'date_features' }, { kind: 'simple_imputer' }],
         model: { family: 'random_forest', params: { nEstimators: 10 } },
+      },
+      {
+        steps: [{ kind: 'date_features', params: { parts: 'elapsed' } }],
+        model: { family: 'hist_gradient_boosting', params: { maxIter: 20 } },
       },
     ],
   },
