@@ -99,7 +99,7 @@ export class DataFrame implements Frame {
       : range(0, this.rows);
     return tableBundle(
       ['', ...this.columnNames],
-      shown.map((i) => [i, ...this.columns.map((c) => plainValue(c, i))]),
+      shown.map((i) => [i, ...this.columns.map((c) => shownValue(c, i))]),
       {
         subheader: ['', ...this.columns.map((c) => c.kind)],
         ...(cut ? { cutAt: DISPLAY_HEAD_ROWS } : {}),
@@ -127,6 +127,12 @@ function plainValue(c: Column, i: number): string | number | boolean | null {
   const v = c.values[i];
   if (Number.isNaN(v)) return null;
   return c.kind === 'boolean' ? v === 1 : v;
+}
+
+/** A cell as the display shows it: a boolean read from text in the file's own words (`yes`, `No`). */
+function shownValue(c: Column, i: number): string | number | boolean | null {
+  const v = plainValue(c, i);
+  return typeof v === 'boolean' && c.kind === 'boolean' && c.labels ? c.labels[+v] : v;
 }
 
 function range(from: number, to: number): number[] {
