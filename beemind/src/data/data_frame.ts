@@ -4,7 +4,7 @@
  */
 import { DataError } from '../core/errors.js';
 import { DISPLAY, formatSignificant, tableBundle, type TableBundle } from '../core/html_table.js';
-import { createFrame, getColumn, takeFrameRows, type Column, type Frame } from './frame.js';
+import { booleanLabels, createFrame, getColumn, takeFrameRows, type Column, type Frame } from './frame.js';
 import { describeColumn, type ColumnSchema } from './schema.js';
 
 /** Frames longer than this show their first and last rows only, as pandas does. */
@@ -129,10 +129,10 @@ function plainValue(c: Column, i: number): string | number | boolean | null {
   return c.kind === 'boolean' ? v === 1 : v;
 }
 
-/** A cell as the display shows it: a boolean read from text in the file's own words (`yes`, `No`). */
+/** A cell as the display shows it: a boolean in its column's words (`yes`, `No`: the file's, when read from text). */
 function shownValue(c: Column, i: number): string | number | boolean | null {
   const v = plainValue(c, i);
-  return typeof v === 'boolean' && c.kind === 'boolean' && c.labels ? c.labels[+v] : v;
+  return typeof v === 'boolean' && c.kind === 'boolean' ? booleanLabels(c)[v ? 1 : 0] : v;
 }
 
 function range(from: number, to: number): number[] {

@@ -6,7 +6,7 @@ import { DataError } from '../core/errors.js';
 import { printable, quote } from '../core/text.js';
 import type { Task } from '../core/task.js';
 import { DataFrame } from './data_frame.js';
-import { takeFrameRows, type Column, type Frame } from './frame.js';
+import { booleanLabels, takeFrameRows, type Column, type Frame } from './frame.js';
 import { fingerprintFrame, type ColumnSchema } from './schema.js';
 
 export interface TargetInfo {
@@ -156,9 +156,9 @@ function encodeTarget(column: Column, task: Task): TargetInfo {
     return { name: column.name, task, values: Float64Array.from(column.values), classes: null };
   }
   // a boolean column read from text keeps the file's own words (No / Yes), not false / true
-  const booleanLabels = column.kind === 'boolean' ? (column.labels ?? ['false', 'true']) : null;
+  const words = column.kind === 'boolean' ? booleanLabels(column) : null;
   const labels: string[] = Array.from(column.values as ArrayLike<string | number>, (v) =>
-    booleanLabels ? booleanLabels[v === 1 ? 1 : 0] : String(v),
+    words ? words[v === 1 ? 1 : 0] : String(v),
   );
   const numericLabels = column.kind === 'numeric';
   const classes = [...new Set(labels)].sort((a, b) =>

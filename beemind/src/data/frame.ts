@@ -25,6 +25,11 @@ export interface NumericColumn {
   readonly categoryCodes?: true;
 }
 
+/** How a boolean column names false and true: the file's own words when it was read from text, else false / true. */
+export function booleanLabels(column: NumericColumn): readonly [string, string] {
+  return column.labels ?? ['false', 'true'];
+}
+
 export interface CategoricalColumn {
   readonly name: string;
   readonly kind: 'categorical';

@@ -764,9 +764,11 @@ export function createPredictor(state: PortableState): PortablePredictor {
         out.push(c);
         continue;
       }
-      // indices into dateParts' list: the elapsed days alone, or every part (the hour only with times)
+      // indices into dateParts' list: the elapsed days alone, or every part (the hour, last, only with times)
       const picked =
-        step.parts === 'elapsed' ? [5] : date.hasTime ? [0, 1, 2, 3, 4, 5, 6] : [0, 1, 2, 3, 4, 5];
+        step.parts === 'elapsed'
+          ? [names.indexOf('elapsed_days')]
+          : names.slice(0, date.hasTime ? names.length : names.length - 1).map((_, k) => k);
       const outputs: Float64Array[] = [];
       for (let k = 0; k < picked.length; k++) outputs.push(new Float64Array(rows));
       const src = c.values as (string | null)[];
