@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,6 +64,40 @@ describe('the beemind command line', () => {
     ).rejects.toMatchObject({
       stderr: expect.stringMatching(/"soon" is not a number/),
     });
+  });
+
+  it('prints its version, and drops rows without a target when asked', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    expect((await run('node', [bin, '--version'])).stdout.trim()).toBe(version);
+    const dir = mkdtempSync(join(tmpdir(), 'beemind-missing-target-'));
+    const csv = join(dir, 'gaps.csv');
+    const lines = readFileSync(iris, 'utf8').trim().split('\n');
+    // the species of every tenth flower left out
+    writeFileSync(
+      csv,
+      lines.map((l, i) => (i > 0 && i % 10 === 0 ? l.replace(/,[a-z]+$/, ',') : l)).join('\n'),
+    );
+    const args = [
+      bin,
+      'evolve',
+      csv,
+      '-t',
+      'species',
+      '-n',
+      '2',
+      '-w',
+      '0',
+      '--families',
+      'gaussian_nb',
+      '-q',
+      '--no-store',
+    ];
+    await expect(run('node', args)).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/target "species" is missing in 15 of 150 rows.*--drop-missing-target/),
+    });
+    const { stdout } = await run('node', [...args, '--drop-missing-target']);
+    expect(stdout).toMatch(/^Run \w+: 2 drones, completed \(evaluations\)/m);
   });
 
   it('names the flag whose value is out of range, with the range', async () => {

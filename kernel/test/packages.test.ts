@@ -195,6 +195,20 @@ describe('imports in a notebook', () => {
     );
   });
 
+  it('says that a file the same cell writes can be imported from the next cell', async () => {
+    const nb = notebook(bareFolder());
+    await expect(nb.run("const mod = await import('./churn.mjs');")).rejects.toMatchObject({
+      content: {
+        ename: 'TypeScriptError',
+        traceback: expect.arrayContaining([
+          expect.stringContaining(
+            'If a line of this cell writes ./churn.mjs, import it in the next cell: a cell is type-checked as a whole before any of it runs.',
+          ),
+        ]),
+      },
+    });
+  });
+
   it('finds a package installed after a failed import, without a restart', async () => {
     const dir = bareFolder();
     const nb = notebook(dir);

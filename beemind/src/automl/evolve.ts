@@ -10,8 +10,9 @@ import { randomUUID } from 'node:crypto';
 import { ConfigurationError, DataError } from '../core/errors.js';
 import { quote } from '../core/text.js';
 import { logger } from '../core/logger.js';
+import { createMatrix } from '../core/matrix.js';
 import { Dataset, toDataset } from '../data/dataset.js';
-import type { Frame } from '../data/frame.js';
+import { checkIsTable, type Frame } from '../data/frame.js';
 import { describeDropped, uselessColumns } from '../data/screen.js';
 import { kFold, trainTestSplit, type Split } from '../data/split.js';
 import type { Objective, RunEvent, RunStarted } from '../protocol/events.js';
@@ -45,6 +46,7 @@ export interface EvolveControls extends CustomParts {
 }
 
 function asDataset(data: Dataset | Frame, options: EvolveOptionsInput): Dataset {
+  checkIsTable(data, 'evolve()');
   if (data instanceof Dataset) {
     if (options.target && options.target !== data.target.name) {
       throw new ConfigurationError(
@@ -66,7 +68,35 @@ function asDataset(data: Dataset | Frame, options: EvolveOptionsInput): Dataset 
       'evolve() needs to know the target column: pass { target: "name" }.',
     );
   }
-  return toDataset(data, { target: options.target, task: options.task, name: options.name });
+  return toDataset(data, {
+    target: options.target,
+    task: options.task,
+    name: options.name,
+    dropMissingTarget: options.dropMissingTarget,
+  });
+}
+
+/**
+ * The score of always predicting the most frequent class of `search` (the class shares as its probabilities):
+ * what accuracy rewards a model that never predicts a rare class, shown beside the run's best score.
+ */
+function majorityBaseline(search: Dataset, scorer: Scorer): { predicts: string; score: number } {
+  const classes = search.target.classes!;
+  const y = search.target.values;
+  const counts = new Float64Array(classes.length);
+  for (const v of y) counts[v]++;
+  const majority = counts.indexOf(Math.max(...counts));
+  const predicted = scorer.needsProba
+    ? createMatrix(
+        y.length,
+        classes.length,
+        Float64Array.from(
+          { length: y.length * classes.length },
+          (_, i) => counts[i % classes.length] / y.length,
+        ),
+      )
+    : new Float64Array(y.length).fill(majority);
+  return { predicts: classes[majority], score: scorer.score(y, predicted) };
 }
 
 function objectiveList(names: readonly ObjectiveName[], scorer: Scorer): Objective[] {
@@ -185,6 +215,7 @@ export async function evolve(
       task: dataset.task,
       target: dataset.target.name,
       classes: dataset.target.classes,
+      ...(dataset.task === 'classification' ? { baseline: majorityBaseline(search, scorer) } : {}),
       features: dataset.schema,
       ...(dropped.length > 0 ? { dropped } : {}),
     },

@@ -43,6 +43,8 @@ export const EvolveOptionsSchema = z
     /** Target column, when `data` is a table rather than a Dataset. */
     target: z.string().optional(),
     task: z.enum(['classification', 'regression']).optional(),
+    /** When `data` is a table: drop the rows whose target is missing (by default they are refused with an error). */
+    dropMissingTarget: z.boolean().optional(),
     /** Primary metric (default: accuracy or r2). */
     metric: z.string().optional(),
     /** Objectives for multi-objective search (NSGA-II when more than one); `score` is the metric. */
@@ -126,7 +128,23 @@ export const EvolveOptionsSchema = z
     /** Id of a stored run whose best drones (up to populationSize) are evaluated first and seed the search. */
     warmStart: z.string().min(1).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((options, ctx) => {
+    const { seconds, evaluations, patience } = options.budget;
+    // a grid search ends when its grid is exhausted; any other search would run until interrupted
+    if (
+      seconds === undefined &&
+      evaluations === undefined &&
+      patience === undefined &&
+      options.strategy !== 'grid'
+    )
+      ctx.addIssue({
+        code: 'custom',
+        path: ['budget'],
+        message:
+          'a budget needs a limit: seconds ({ seconds: 30 }), evaluations ({ evaluations: 60 }) or patience; leave budget out for the default of 60 evaluations',
+      });
+  });
 
 export type EvolveOptionsInput = z.input<typeof EvolveOptionsSchema>;
 export type EvolveOptions = z.output<typeof EvolveOptionsSchema>;

@@ -6,7 +6,7 @@ import { confusionMatrixChart } from '../charts/model_charts.js';
 import { historyChart, lineageChart, modelComparisonChart, paretoChart } from '../charts/run_charts.js';
 import type { VegaLiteSpec } from '../charts/spec.js';
 import { ConfigurationError, EvaluationError } from '../core/errors.js';
-import { quote } from '../core/text.js';
+import { plural, quote } from '../core/text.js';
 import { DataFrame } from '../data/data_frame.js';
 import { Dataset } from '../data/dataset.js';
 import { takeFrameRows, type Frame } from '../data/frame.js';
@@ -44,6 +44,9 @@ export class Leaderboard {
     );
   }
 }
+
+/** The share of the most frequent class from which a run's summary suggests a metric that weighs classes alike. */
+const IMBALANCED = 0.75;
 
 /** A fit time in the unit that reads best (0.34 ms, 25.2 ms, 1.35 s), not 3.357e-4 seconds. */
 function fitTime(seconds: number): string {
@@ -348,8 +351,10 @@ export class Run {
     const f = this.finished;
     const best = f.leaderboard[0];
     const parts = [
-      `Run ${this.id}: ${this.drones.length} drones, ${f.status} (${f.reason})`,
-      best ? `best drone ${best.id} ${best.family} ${this.metric}=${best.score.toFixed(4)}` : 'best none',
+      `Run ${this.id}: ${plural(this.drones.length, 'drone')}, ${f.status}${f.reason === f.status ? '' : ` (${f.reason})`}`,
+      best
+        ? `best drone ${best.id} ${best.family} ${this.metric}=${best.score.toFixed(4)}${this.baselineNote()}`
+        : 'best none',
     ];
     if (f.ensemble) {
       const kind = f.ensemble.kind === 'stack' ? 'a stack' : 'an ensemble';
@@ -366,9 +371,25 @@ export class Run {
         `test ${this.metric}=${this.testScore.toFixed(4)} (scored before the champion saw the test rows${refit})`,
       );
     }
-    const line = parts.join(', ');
+    const line = parts.join(', ') + this.imbalanceNote();
     if (rows === null || rows >= all) return line;
     return `${line}; the champion learned the ${rows} search rows only: no time was left to refit it on all ${all} rows (give evolve() more seconds)`;
+  }
+
+  /** ` (always "no": 0.8407)`: the score of always predicting the most frequent class, beside the best one. */
+  private baselineNote(): string {
+    const baseline = this.started.dataset.baseline;
+    return baseline ? ` (always ${quote(baseline.predicts)}: ${baseline.score.toFixed(4)})` : '';
+  }
+
+  /**
+   * A hint when accuracy is the metric and one class is at least IMBALANCED of the rows: accuracy then rewards a
+   * model that seldom predicts the others, and balanced accuracy weighs every class alike.
+   */
+  private imbalanceNote(): string {
+    const baseline = this.started.dataset.baseline;
+    if (this.metric !== 'accuracy' || !baseline || baseline.score < IMBALANCED) return '';
+    return `; ${quote(baseline.predicts)} is ${(100 * baseline.score).toFixed(0)}% of the rows: to weigh every class alike, pass metric: 'balanced_accuracy' (or 'f1_macro')`;
   }
 
   [DISPLAY](): MimeBundle {

@@ -4,7 +4,7 @@
  * stream, tells the strategy, and stops at the first limit reached: the budget, the user's interrupt, or a
  * strategy with nothing left to propose.
  */
-import type { Drone, Genome } from '../protocol/events.js';
+import { droneNumber, type Drone, type Genome } from '../protocol/events.js';
 import type { EvaluationBackend } from '../evaluation/backends.js';
 import { evaluationCache } from '../evaluation/cache.js';
 import type { EvaluationJob, EvaluationResult } from '../evaluation/evaluate.js';
@@ -73,7 +73,7 @@ export async function searchLoop(
   // A resumed run tells the strategy every drone it has (none is evaluated again) and numbers on from them.
   if (ctx.drones.length > 0) strategy.tell(ctx.drones.map((d) => trialResult(ctx, d)));
   let generation = ctx.drones.reduce((g, d) => Math.max(g, d.generation + 1), 0);
-  let droneCounter = ctx.drones.reduce((n, d) => Math.max(n, Number(/^d(\d+)$/.exec(d.id)?.[1] ?? 0)), 0);
+  let droneCounter = ctx.drones.reduce((n, d) => Math.max(n, droneNumber(d.id)), 0);
   // A warm start evaluates an earlier run's best genomes first; the strategy is then told their results.
   const known = new Set(ctx.drones.map((d) => genomeKey(d.genome)));
   const queued: Candidate[] = warmStart
@@ -127,6 +127,14 @@ export async function searchLoop(
       if (proposals.length === 0) return 'exhausted';
 
       const ids = proposals.map(() => `d${++droneCounter}`);
+      // A drone scored on all rows is announced as it finishes (the panels and progress bars show it at once);
+      // the others when their batch ends. The run lists them in proposal order, whatever order they finished in.
+      const announced = new Map<number, Drone>();
+      const announce = (k: number, outcome: BatchOutcome) => {
+        const drone = toDrone(ctx, ids[k], proposals[k], outcome, generation);
+        announced.set(k, drone);
+        ctx.emit({ type: 'drone.evaluated', runId: ctx.runId, time: now(), drone });
+      };
       const outcomes = await evaluateBatch(
         ctx,
         backend,
@@ -136,18 +144,19 @@ export async function searchLoop(
         wantSize,
         () => stopped !== null,
         onScored,
+        announce,
       );
 
       // Drones cut off by the deadline or an interrupt are dropped; every finished one is kept.
       const results: TrialResult[] = [];
       const finished: Drone[] = [];
-      proposals.forEach((p, k) => {
+      proposals.forEach((_, k) => {
         const outcome = outcomes[k];
         if (!outcome) return;
-        const drone = toDrone(ctx, ids[k], p, outcome, generation);
+        if (!announced.has(k)) announce(k, outcome);
+        const drone = announced.get(k)!;
         ctx.drones.push(drone);
         finished.push(drone);
-        ctx.emit({ type: 'drone.evaluated', runId: ctx.runId, time: now(), drone });
         results.push(trialResult(ctx, drone));
       });
       if (results.length < proposals.length) {
@@ -236,7 +245,8 @@ interface BatchOutcome {
 /**
  * Evaluates a batch rung by rung: all proposals on the pruner's smallest fraction (those of the portfolio or an
  * earlier run on all rows), the promoted ones on the next, up to all rows; `onScored` hears each score on all
- * rows as it arrives. Returns null for an entry cut off by the deadline or an interrupt.
+ * rows as it arrives, and `onFinal` each outcome on all rows (proposal `k`), so that a drone is shown when it
+ * finishes rather than when its whole batch does. Returns null for an entry cut off by the deadline or an interrupt.
  */
 export async function evaluateBatch(
   ctx: RunContext,
@@ -247,6 +257,7 @@ export async function evaluateBatch(
   measureSize: boolean,
   isStopped: () => boolean,
   onScored?: (score: number, foldFitSeconds: number) => void,
+  onFinal?: (k: number, outcome: BatchOutcome) => void,
 ): Promise<(BatchOutcome | null)[]> {
   const { options, scorer } = ctx;
   const fractions = pruner.fractions;
@@ -291,6 +302,7 @@ export async function evaluateBatch(
     for (const i of order) {
       pending[i] = dispatch(active[i]).then((o) => {
         if (last && o.status === 'ok') onScored?.(mean(o.value.foldScores), o.value.fitSeconds);
+        if (last && o.status !== 'cancelled') onFinal?.(active[i], { outcome: o, fraction, pruned: false });
         return o;
       });
     }

@@ -10,6 +10,7 @@ import type { Run } from '../automl/run.js';
 import { BeeMindError, ConfigurationError, EvaluationError } from '../core/errors.js';
 import { checkOutputFile, writeOutputFile } from '../core/output_file.js';
 import { printable, quote } from '../core/text.js';
+import { BEEMIND_VERSION } from '../core/version.js';
 import { readCSV } from '../data/csv.js';
 import { describeDropped } from '../data/screen.js';
 import { toDataset } from '../data/dataset.js';
@@ -74,6 +75,7 @@ const list = (value: string) =>
 export function buildProgram(): Command {
   const program = new Command('beemind')
     .description('BeeMind: evolutionary AutoML for tables')
+    .version(BEEMIND_VERSION, '-V, --version', 'print the version of BeeMind')
     .showHelpAfterError()
     .exitOverride();
 
@@ -89,6 +91,7 @@ export function buildProgram(): Command {
       '-m, --metric <name>',
       'metric to optimise (accuracy, balanced_accuracy, f1_macro, log_loss, roc_auc, r2, rmse, mae)',
     )
+    .option('--drop-missing-target', 'drop the rows whose target is missing (by default they are refused)')
     .option('-s, --seconds <n>', 'time budget of the whole run', positiveSeconds)
     .option('-n, --evaluations <n>', 'maximum number of drones evaluated', integerIn(1, Infinity))
     .option('--evaluation-seconds <n>', 'time limit of one evaluation', positiveSeconds)
@@ -177,7 +180,11 @@ export function buildProgram(): Command {
       if (o.saveModel) stored.checkSaveModel(o.saveModel);
       // a resumed run keeps its recorded settings: the command line's defaults do not override them
       const given = (key: string) => !o.resume || command.getOptionValueSource(key) === 'cli';
-      const data = toDataset(await readCSV(csv), { target: stored.target, task: o.task }); // named after the file
+      const data = toDataset(await readCSV(csv), {
+        target: stored.target,
+        task: o.task,
+        dropMissingTarget: o.dropMissingTarget,
+      }); // named after the file
       if (o.families) {
         // names the families of the other task, then the known ones
         checkFamilyTasks(data.task, o.families);

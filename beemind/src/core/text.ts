@@ -60,3 +60,8 @@ export function printableJSON(value: unknown): string {
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
 }
+
+/** `1 drone`, `2 drones`: a count with its noun, plural unless the count is one. */
+export function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

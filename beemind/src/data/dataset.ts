@@ -128,7 +128,8 @@ export function toDataset(frame: Frame, options: DatasetOptions): Dataset {
     if (!options.dropMissingTarget) {
       throw new DataError(
         'data.missing_target',
-        `target ${quote(options.target)} is missing in ${missingRows.length} rows (first: row ${missingRows[0]}); pass dropMissingTarget: true to drop them.`,
+        `target ${quote(options.target)} is missing in ${missingRows.length} of ${df.rows} rows (the first at row index ${missingRows[0]}, counting from 0). ` +
+          'Fill them in, or drop those rows: evolve(data, { target, dropMissingTarget: true }), toDataset(frame, { target, dropMissingTarget: true }), or --drop-missing-target on the command line.',
       );
     }
     const missing = new Set(missingRows);
@@ -168,6 +169,14 @@ function encodeTarget(column: Column, task: Task): TargetInfo {
     throw new DataError(
       'data.single_class',
       `target ${quote(column.name)} has only one class (${quote(classes[0])}); classification needs at least two.`,
+    );
+  }
+  // an identifier or a free-text column chosen as the target: most classes are seen once, and no model can learn them
+  if (labels.length >= 20 && classes.length * 2 > labels.length) {
+    throw new DataError(
+      'data.too_many_classes',
+      `target ${quote(column.name)} has ${classes.length} distinct values in ${labels.length} rows, so most classes are seen once and no model can learn them: is it an identifier? ` +
+        `Choose another target column${numericLabels ? ', or pass task: "regression" to predict it as a number' : ''}.`,
     );
   }
   const index = new Map(classes.map((c, i) => [c, i]));

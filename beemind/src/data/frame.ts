@@ -48,6 +48,33 @@ export function isNumericColumn(c: Column): c is NumericColumn {
 }
 
 /** Builds a frame, checking that every column has the same length and names are unique. */
+/**
+ * Throws a DataError saying what `who` takes when `value` is not a table (a Frame or DataFrame, a Dataset, or
+ * with `rows` an array of row objects): a file name, an array or anything else gets the way to make one.
+ */
+export function checkIsTable(value: unknown, who: string, { rows = false } = {}): void {
+  const v = value as { rows?: unknown; columns?: unknown; features?: unknown } | null;
+  const isObject = typeof v === 'object' && v !== null;
+  if (
+    isObject &&
+    ((typeof v.rows === 'number' && Array.isArray(v.columns)) || typeof v.features === 'object')
+  )
+    return;
+  if (rows && Array.isArray(value)) return;
+  const given =
+    typeof value === 'string'
+      ? `the text ${quote(value.slice(0, 80))}; to read a CSV file, pass await readCSV(${JSON.stringify(value.slice(0, 80))})`
+      : Array.isArray(value)
+        ? 'an array; make a table of row objects with fromTable(aq.from(rows)) (arquero)'
+        : value === null
+          ? 'null'
+          : typeof value;
+  throw new DataError(
+    'data.not_a_table',
+    `${who} takes a table: a DataFrame (readCSV(path), fromTable(arqueroTable)) or a Dataset (loadDataset(name), toDataset(frame, { target }))${rows ? ', or an array of row objects ({ column: value, … })' : ''}; it was given ${given}.`,
+  );
+}
+
 export function createFrame(columns: readonly Column[]): Frame {
   const rows = columns.length === 0 ? 0 : columns[0].values.length;
   const seen = new Set<string>();

@@ -17,6 +17,12 @@ const OPPOSITE: ReadonlyMap<string, string> = new Map([
   ['no', 'yes'],
 ]);
 
+/** Whether a token reads as a boolean value: true, false, yes or no (any case), 1 or 0. */
+export function isBooleanToken(token: string): boolean {
+  const t = token.trim().toLowerCase();
+  return TRUE_WORDS.has(t) || FALSE_WORDS.has(t) || t === '1' || t === '0';
+}
+
 export interface InferOptions {
   missing?: readonly string[];
   /** Force the kind of named columns. */

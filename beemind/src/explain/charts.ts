@@ -52,7 +52,7 @@ export function waterfallChart(input: WaterfallInput): VegaLiteSpec {
   });
   const labels = values.map((v) => v.label);
   return spec({
-    title: `Why this row: ${input.outputLabel} (${input.scale}) from ${input.base.toPrecision(4)} to ${level.toPrecision(4)}`,
+    title: `Why this row: ${input.outputLabel}${input.scale === input.outputLabel ? '' : ` (${input.scale})`} from ${input.base.toPrecision(4)} to ${level.toPrecision(4)}`,
     data: { values },
     width: 380,
     height: { step: 20 },

@@ -47,12 +47,16 @@ export interface ExplainOptions<Rows = unknown> extends SamplingOptions {
 
 /** The column kinds the model's first steps expect (numeric when a pipeline has no steps). */
 export function columnKinds(model: ExplainableModel): Map<string, ColumnKind> {
-  const kinds = new Map<string, ColumnKind>();
+  const kinds = new Map<string, ColumnKind>(model.featureNames.map((name) => [name, 'numeric']));
+  for (const [name, kind] of recordedKinds(model)) if (kinds.has(name)) kinds.set(name, kind);
+  return kinds;
+}
+
+/** The kinds of the input columns as the model's first step recorded them at fit (empty when it did not). */
+export function recordedKinds(model: ExplainableModel): Map<string, ColumnKind> {
   const first = model.members[0]?.pipeline.steps[0];
   const input = (first?.toJSON().state as { input?: { name: string; kind: ColumnKind }[] } | null)?.input;
-  for (const name of model.featureNames) kinds.set(name, 'numeric');
-  for (const c of input ?? []) if (kinds.has(c.name)) kinds.set(c.name, c.kind);
-  return kinds;
+  return new Map((input ?? []).map((c) => [c.name, c.kind]));
 }
 
 /** The outputs' names: class labels, or 'value'. */

@@ -67,7 +67,7 @@ export function parseParams<S extends z.ZodType>(
   // own fields only: a `__proto__` key in a model file must not supply hyperparameters
   const result = schema.safeParse(ownData(params ?? {}));
   if (!result.success) {
-    const problems = describeIssues(result.error, '(params)');
+    const problems = describeIssues(result.error, `(${noun})`, 5, schema);
     throw new ConfigurationError('params.invalid', `invalid ${noun} for ${who}: ${problems}.`);
   }
   return result.data;

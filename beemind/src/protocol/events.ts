@@ -55,6 +55,11 @@ export const DroneSchema = z.object({
   error: z.string().optional(),
 });
 
+/** The number of a drone id `d12` (a run numbers its drones in the order it proposes them); 0 for any other id. */
+export function droneNumber(id: string): number {
+  return Number(/^d(\d+)$/.exec(id)?.[1] ?? 0);
+}
+
 const base = { runId: z.string(), time: z.string() };
 
 export const RunStartedSchema = z.object({
@@ -76,6 +81,11 @@ export const RunStartedSchema = z.object({
     task: z.enum(['classification', 'regression']),
     target: z.string(),
     classes: z.array(z.string()).nullable(),
+    /**
+     * Classification: the metric of always predicting the most frequent class of the search rows (with the
+     * class shares as probabilities), the score a model must beat (absent in runs recorded before it was kept).
+     */
+    baseline: z.object({ predicts: z.string(), score: z.number() }).optional(),
     /** The columns the models see (the table's, without those set aside by screening). */
     features: z.array(ColumnSchemaSchema),
     /** Columns set aside before the search, and why (absent in runs recorded before screening existed). */

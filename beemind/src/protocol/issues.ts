@@ -6,11 +6,65 @@
  */
 import { z } from 'zod';
 
-/** `path: message; …` for the first `limit` problems; a problem at the root is named `root`. */
-export function describeIssues(error: z.ZodError, root = '(value)', limit = 5): string {
-  const shown = error.issues
-    .slice(0, limit)
-    .map((i) => `${i.path.length > 0 ? z.core.toDotPath(i.path) : root}: ${i.message}`);
+/**
+ * `path: message; …` for the first `limit` problems; a problem at the root is named `root`. Given the `schema`
+ * that failed, an unknown key is named with the closest known key when it looks like a misspelling of one
+ * (`metrc` → `metric`), else with the keys allowed there.
+ */
+export function describeIssues(error: z.ZodError, root = '(value)', limit = 5, schema?: z.ZodType): string {
+  const shown = error.issues.slice(0, limit).map((i) => {
+    const where = i.path.length > 0 ? z.core.toDotPath(i.path) : root;
+    const known = schema && i.code === 'unrecognized_keys' ? objectKeysAt(schema, i.path) : null;
+    return `${where}: ${known && i.code === 'unrecognized_keys' ? unknownKeys(i.keys, known) : i.message}`;
+  });
   const more = error.issues.length - shown.length;
   return shown.join('; ') + (more > 0 ? `; and ${more} more` : '');
+}
+
+function unknownKeys(keys: readonly string[], known: readonly string[]): string {
+  return keys
+    .map((key) => {
+      const close = closestKey(key, known);
+      const name = JSON.stringify(key);
+      return close
+        ? `unknown key ${name} (did you mean ${JSON.stringify(close)}?)`
+        : `unknown key ${name} (known: ${known.join(', ')})`;
+    })
+    .join(', ');
+}
+
+/** The keys of the object schema at `path` inside `schema` (through defaults, optionals and nullables), else null. */
+function objectKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] | null {
+  let at: z.ZodType | undefined = schema;
+  for (let depth = 0; at; depth++) {
+    while (at instanceof z.ZodDefault || at instanceof z.ZodOptional || at instanceof z.ZodNullable)
+      at = at.unwrap() as z.ZodType;
+    if (!(at instanceof z.ZodObject)) return null;
+    if (depth === path.length) return Object.keys(at.shape);
+    at = (at.shape as Record<string, z.ZodType>)[String(path[depth])];
+  }
+  return null;
+}
+
+/** The known key within two edits of `key` (case aside), the nearest first; null when none is that close. */
+function closestKey(key: string, known: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestDistance = Math.min(2, Math.floor(key.length / 3)) + 1;
+  for (const candidate of known) {
+    const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return best;
+}
+
+/** Levenshtein distance: insertions, deletions and substitutions, one row of the table at a time. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = row;
+  }
+  return previous[b.length];
 }

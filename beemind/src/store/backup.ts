@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { BeeMindError, ConfigurationError, DataError } from '../core/errors.js';
 import { checkOutputFile } from '../core/output_file.js';
+import { plural } from '../core/text.js';
 import {
   databaseOwner,
   isCorruption,
@@ -257,9 +258,4 @@ export async function restoreDatabase(
 function removeDatabaseFiles(file: string, options: { sideFilesOnly?: boolean } = {}): void {
   if (!options.sideFilesOnly) rmSync(file, { force: true });
   for (const side of SIDE_FILES) rmSync(file + side, { force: true });
-}
-
-/** `1 run`, `2 runs`, `0 model versions`. */
-export function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -7,7 +7,13 @@ import os from 'node:os';
 import { ConfigurationError } from '../core/errors.js';
 import { printable, quote } from '../core/text.js';
 import type { ColumnSchema } from '../data/schema.js';
-import type { Drone, LeaderboardRow, Objective, RunEvent } from '../protocol/events.js';
+import {
+  droneNumber,
+  type Drone,
+  type LeaderboardRow,
+  type Objective,
+  type RunEvent,
+} from '../protocol/events.js';
 import { getScorer } from '../metrics/scorers.js';
 import { genomeLabel } from '../search/genome.js';
 import type { StoreDatabase as Database } from './sql.js';
@@ -221,10 +227,13 @@ export function listRuns(db: Database, options: ListRunsOptions = {}): RunSummar
   return options.limit !== undefined ? runs.slice(0, options.limit) : runs;
 }
 
-/** Every drone of a run, in the order they were evaluated. */
+/**
+ * Every drone of a run, in the order the search proposed them (d1, d2, …): the run's own order, which breaks ties
+ * on the leaderboard. They are recorded as each finishes, which varies between runs of the same seed.
+ */
 export function runDrones(db: Database, runId: string): Drone[] {
   const rows = db.prepare('SELECT * FROM drones WHERE run_id = ? ORDER BY rowid').all(runId) as DroneRow[];
-  return rows.map(toDrone);
+  return rows.map(toDrone).sort((a, b) => droneNumber(a.id) - droneNumber(b.id));
 }
 
 /** Out-of-fold predictions of the run's drones that have them (ok drones evaluated on all rows). */

@@ -5,11 +5,21 @@
  */
 import { DataError, ProtocolError } from '../core/errors.js';
 import { createMatrix, type Matrix } from '../core/matrix.js';
-import { listNames, printable, quoteAll } from '../core/text.js';
+import { listNames, printable, quote, quoteAll } from '../core/text.js';
 import { ownData, StateReader } from '../core/untrusted.js';
+import { DEFAULT_MISSING_TOKENS, inferColumn, isBooleanToken } from '../data/infer.js';
 import { featureImportanceChart } from '../charts/model_charts.js';
 import type { Dataset } from '../data/dataset.js';
-import { columnNames, type Frame } from '../data/frame.js';
+import {
+  booleanLabels,
+  checkIsTable,
+  columnNames,
+  createFrame,
+  type Column,
+  type ColumnKind,
+  type Frame,
+  type NumericColumn,
+} from '../data/frame.js';
 import { DISPLAY, importanceBundle, tableBundle, type MimeBundle } from '../display.js';
 import { argmaxRows } from '../models/estimator.js';
 import type { Task } from '../core/task.js';
@@ -17,7 +27,13 @@ import { Pipeline, type PipelineJSON } from '../pipeline/pipeline.js';
 import type { FeatureImportance } from '../explain/importance.js';
 import { stackColumnNames, stackPrediction } from '../pipeline/stack.js';
 // explanations (explain/): attributions and partial dependence of a trained model
-import { columnKinds, explainModel, outputNames, type ExplainOptions } from '../explain/explain.js';
+import {
+  columnKinds,
+  explainModel,
+  outputNames,
+  recordedKinds,
+  type ExplainOptions,
+} from '../explain/explain.js';
 import type { Explanation } from '../explain/explanation.js';
 import {
   partialDependence,
@@ -117,6 +133,49 @@ export function selectFeatures(frame: Frame, featureNames: readonly string[], or
   return { rows: frame.rows, columns: featureNames.map((name) => byName.get(name)!) };
 }
 
+/**
+ * `frame` with each column of the kind the model was trained on (`kinds`), so that a new file read a little
+ * differently still predicts: codes that now read as numbers become text again, a yes/no column read as text
+ * becomes true/false. A value that cannot be read as the trained kind is a DataError naming its column and row.
+ */
+export function conformKinds(frame: Frame, kinds: ReadonlyMap<string, ColumnKind>): Frame {
+  if (frame.columns.every((c) => (kinds.get(c.name) ?? c.kind) === c.kind)) return frame;
+  const columns = frame.columns.map((c): Column => {
+    const kind = kinds.get(c.name) ?? c.kind;
+    if (kind === c.kind) return c;
+    if (kind === 'categorical') {
+      // numbers (or true/false) where the model learned text: the text they were read from
+      const words = c.kind === 'boolean' ? booleanLabels(c as NumericColumn) : null;
+      const values = Array.from(c.values as Float64Array, (v) =>
+        Number.isNaN(v) ? null : words ? words[v === 1 ? 1 : 0] : String(v),
+      );
+      return { name: c.name, kind, values };
+    }
+    if (c.kind !== 'categorical') return { ...c, kind } as NumericColumn; // numeric ↔ boolean: the same numbers
+    // text where the model learned numbers or true/false: read as the CSV reader would have, every value checked
+    const read = inferColumn(
+      c.name,
+      c.values.map((v) => v ?? ''),
+      { kinds: { [c.name]: kind } },
+    ) as NumericColumn;
+    const missing = new Set(DEFAULT_MISSING_TOKENS);
+    const bad = c.values.findIndex(
+      (v, i) =>
+        v !== null &&
+        !missing.has(v.trim()) &&
+        (kind === 'boolean' ? !isBooleanToken(v) : Number.isNaN(read.values[i])),
+    );
+    if (bad >= 0) {
+      throw new DataError(
+        'data.bad_value',
+        `column ${printable(c.name, { inline: true })} held ${kind === 'numeric' ? 'numbers' : 'true/false values'} when the model was trained, but row index ${bad} (counting from 0) has ${quote(printable(c.values[bad]!.slice(0, 40), { inline: true }))}; correct that value, or leave it empty to make it missing.`,
+      );
+    }
+    return read;
+  });
+  return createFrame(columns);
+}
+
 export class TrainedModel {
   constructor(
     readonly task: Task,
@@ -144,13 +203,34 @@ export class TrainedModel {
     return this.members.length > 1;
   }
 
-  /** The feature columns of `data`, in training order (extra columns, such as the target, are dropped). */
-  private features(data: Frame | Dataset): Frame {
-    return selectFeatures('features' in data ? data.features : data, this.featureNames);
+  /** The kinds of the feature columns when the model was trained, as its first step recorded them (read once). */
+  private kinds: ReadonlyMap<string, ColumnKind> | null = null;
+  private trainedKinds(): ReadonlyMap<string, ColumnKind> {
+    this.kinds ??= recordedKinds(this);
+    return this.kinds;
+  }
+
+  /**
+   * The feature columns of `data` (a Frame, a Dataset or plain row objects), in training order (extra columns,
+   * such as the target, are dropped), each of the kind the model was trained on.
+   */
+  private features(data: RowsInput): Frame {
+    checkIsTable(data, 'the model', { rows: true });
+    const kinds = this.trainedKinds();
+    let frame: Frame;
+    if (Array.isArray(data)) {
+      // a column no row has is missing, as in a table; a key some rows lack is a missing value there
+      const rows = data as readonly Record<string, unknown>[];
+      const objects = rows.every((row) => typeof row === 'object' && row !== null);
+      const given = this.featureNames.filter((name) => rows.some((row) => Object.hasOwn(row, name)));
+      // (toFrame names an empty list, or a row that is not an object)
+      frame = toFrame(rows, objects && rows.length > 0 ? given : this.featureNames, () => columnKinds(this));
+    } else frame = 'features' in data ? (data as Dataset).features : (data as Frame);
+    return conformKinds(selectFeatures(frame, this.featureNames), kinds);
   }
 
   /** Class probabilities (weighted average over members), rows × classes. */
-  predictProba(data: Frame | Dataset): Matrix {
+  predictProba(data: RowsInput): Matrix {
     if (this.task !== 'classification') {
       throw new DataError(
         'model.no_proba',
@@ -169,7 +249,7 @@ export class TrainedModel {
   }
 
   /** Class indices (classification) or values (regression). */
-  predictRaw(data: Frame | Dataset): Float64Array {
+  predictRaw(data: RowsInput): Float64Array {
     if (this.task === 'classification') {
       const p = this.predictProba(data);
       const threshold = this.decisionThreshold;
@@ -187,7 +267,7 @@ export class TrainedModel {
   }
 
   /** Class labels (classification) or values (regression), one per row. */
-  predict(data: Frame | Dataset): (string | number)[] {
+  predict(data: RowsInput): (string | number)[] {
     const raw = this.predictRaw(data);
     const classes = this.classes;
     return Array.from(raw, (v) => (classes ? classes[v] : v));
@@ -207,10 +287,9 @@ export class TrainedModel {
    * `options.background`: a Frame, a Dataset or plain row objects.
    */
   async explain(data: RowsInput, options: ExplainOptions<RowsInput> = {}): Promise<Explanation> {
-    const kinds = () => columnKinds(this);
-    const frame = this.features(toFrame(data, this.featureNames, kinds));
+    const frame = this.features(data);
     const given = options.background ?? this.background;
-    const background = given ? this.features(toFrame(given, this.featureNames, kinds)) : frame;
+    const background = given ? this.features(given) : frame;
     return explainModel(this, frame, background, options);
   }
 
@@ -223,7 +302,7 @@ export class TrainedModel {
     features: string | string[],
     options: PartialDependenceOptions = {},
   ): Promise<PartialDependence> {
-    const frame = this.features(toFrame(data, this.featureNames, () => columnKinds(this)));
+    const frame = this.features(data);
     const predict = (f: Frame) =>
       this.task === 'classification' ? this.predictProba(f).data : this.predictRaw(f);
     const scale = this.task === 'classification' ? 'probability' : 'value';

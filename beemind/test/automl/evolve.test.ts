@@ -3,6 +3,7 @@ import { evolve } from '../../src/automl/evolve.js';
 import { evaluationCache } from '../../src/evaluation/cache.js';
 import { loadDataset } from '../../src/data/datasets.js';
 import { toDataset, type Dataset } from '../../src/data/dataset.js';
+import { parseCSV } from '../../src/data/csv.js';
 import { EvaluationError } from '../../src/core/errors.js';
 import { DISPLAY } from '../../src/display.js';
 import { RunEventSchema, type RunEvent } from '../../src/protocol/events.js';
@@ -92,15 +93,20 @@ describe('evolve', () => {
       slots: [],
       models: { faulty: { mode: hp.categorical(['throw', 'hang', 'oom']) }, gaussian_nb: {} },
     };
-    const run = await evolve(iris, {
-      space,
-      plugins: [plugin],
-      strategy: 'grid',
-      workers: 2,
-      workerMemoryMb: 64,
-      budget: { evaluations: 4, evaluationSeconds: 6 },
-      importance: false,
-    });
+    const heard = new Map<string, number>();
+    const run = await evolve(
+      iris,
+      {
+        space,
+        plugins: [plugin],
+        strategy: 'grid',
+        workers: 2,
+        workerMemoryMb: 64,
+        budget: { evaluations: 4, evaluationSeconds: 6 },
+        importance: false,
+      },
+      { onEvent: (e) => e.type === 'drone.evaluated' && heard.set(e.drone.id, performance.now()) },
+    );
     const byMode = new Map(run.drones.map((d) => [d.genome.model.params.mode ?? d.family, d]));
     expect(byMode.get('throw')!.status).toBe('failed');
     expect(byMode.get('throw')!.error).toMatch(/refuses to fit/);
@@ -111,6 +117,11 @@ describe('evolve', () => {
     expect(byMode.get('gaussian_nb')!.status).toBe('ok');
     expect(run.status).toBe('completed');
     expect(run.champion.id).toBe(byMode.get('gaussian_nb')!.id);
+    // each drone is announced as it finishes, not when the slowest of its batch does; the run lists them in order
+    expect(heard.get(byMode.get('hang')!.id)! - heard.get(byMode.get('gaussian_nb')!.id)!).toBeGreaterThan(
+      3000,
+    );
+    expect(run.drones.map((d) => d.id)).toEqual(['d1', 'd2', 'd3', 'd4']);
   });
 
   it('ends within its time budget', async () => {
@@ -276,6 +287,74 @@ describe('evolve', () => {
       /invalid options for evolve\(\): budget.evaluations/,
     );
     await expect(evolve(iris, { families: ['nope'] })).rejects.toThrow(/nope/);
+    // a budget without a limit would search until interrupted
+    await expect(evolve(iris, { budget: {} })).rejects.toThrow(/budget: a budget needs a limit: seconds/);
+    // a misspelt option is named with the one meant; an unknown one with those there are
+    await expect(evolve(iris, { metrc: 'accuracy' } as never)).rejects.toThrow(
+      /\(options\): unknown key "metrc" \(did you mean "metric"\?\)/,
+    );
+    await expect(evolve(iris, { budget: { seconds: 5, wallclock: 3 } } as never)).rejects.toThrow(
+      /budget: unknown key "wallclock" \(known: seconds, evaluations, evaluationSeconds, patience\)/,
+    );
+    // not a table: what evolve takes, and how to read the file named
+    await expect(evolve('customers.csv' as never, { target: 'y' })).rejects.toThrow(
+      /evolve\(\) takes a table: .*it was given the text "customers.csv"; to read a CSV file, pass await readCSV\("customers.csv"\)/,
+    );
+    await expect(evolve([{ x: 1 }] as never, { target: 'y' })).rejects.toThrow(/it was given an array/);
+  });
+
+  it('shows what always predicting the most frequent class scores, and suggests a metric when classes are imbalanced', async () => {
+    const text = [
+      'x,churned',
+      ...Array.from({ length: 100 }, (_, i) => `${(i * 37) % 11},${i % 10 === 0 ? 'yes' : 'no'}`),
+    ];
+    const frame = parseCSV(text.join('\n'));
+    const options = {
+      target: 'churned',
+      families: ['gaussian_nb'],
+      budget: { evaluations: 2 },
+      importance: false,
+    };
+    const run = await evolve(frame, options);
+    expect(run.started.dataset.baseline).toEqual({ predicts: 'no', score: 0.9 });
+    expect(String(run)).toMatch(/accuracy=\d\.\d{4} \(always "no": 0\.9000\)/);
+    expect(String(run)).toMatch(
+      /"no" is 90% of the rows: to weigh every class alike, pass metric: 'balanced_accuracy' \(or 'f1_macro'\)$/,
+    );
+    const balanced = await evolve(frame, { ...options, metric: 'balanced_accuracy' });
+    expect(balanced.started.dataset.baseline).toEqual({ predicts: 'no', score: 0.5 });
+    expect(String(balanced)).toMatch(/\(always "no": 0\.5000\)/);
+    expect(String(balanced)).not.toMatch(/to weigh every class alike/);
+    // a run stopped by the user says so once
+    const controller = new AbortController();
+    controller.abort();
+    const stopped = await evolve(frame, options, { signal: controller.signal });
+    expect(String(stopped)).toMatch(/^Run \w+: 0 drones, interrupted, best none/);
+  });
+
+  it('drops rows without a target when asked, and refuses an identifier as the target', async () => {
+    const text = [
+      'x,y',
+      ...Array.from({ length: 40 }, (_, i) => `${i % 5},${i % 7 === 3 ? '' : i % 2 ? 'a' : 'b'}`),
+    ];
+    const frame = parseCSV(text.join('\n'));
+    await expect(evolve(frame, { target: 'y', budget: { evaluations: 2 } })).rejects.toThrow(
+      /target "y" is missing in 6 of 40 rows \(the first at row index 3, counting from 0\).*evolve\(data, \{ target, dropMissingTarget: true \}\)/,
+    );
+    const run = await evolve(frame, {
+      target: 'y',
+      dropMissingTarget: true,
+      families: ['gaussian_nb'],
+      budget: { evaluations: 2 },
+      testSize: 0,
+      importance: false,
+      workers: 0,
+    });
+    expect(run.started.dataset.rows).toBe(34);
+    const ids = parseCSV(['id,x', ...Array.from({ length: 30 }, (_, i) => `C${i},${i}`)].join('\n'));
+    await expect(evolve(ids, { target: 'id', budget: { evaluations: 2 } })).rejects.toThrow(
+      /target "id" has 30 distinct values in 30 rows, so most classes are seen once .*is it an identifier\? Choose another target column\./,
+    );
   });
 
   it('reports per-family summaries, lineage and charts', async () => {

@@ -150,7 +150,7 @@ describe('a run whose champion is a stack', () => {
     expect(finished.ensemble!.score).toBeLessThan(finished.leaderboard[0].score); // log loss: lower is better
     // the summary names the stack apart from the best drone, whose score it is not
     expect(String(run)).toMatch(
-      /best drone d\d+ \w+ log_loss=[\d.]+, champion a stack of \d+ drones log_loss=[\d.]+ out of fold/,
+      /best drone d\d+ \w+ log_loss=[\d.]+ \(always "\w+": [\d.]+\), champion a stack of \d+ drones log_loss=[\d.]+ out of fold/,
     );
     expect(finished.ensemble!.members.reduce((s, m) => s + m.weight, 0)).toBeCloseTo(1, 12);
     expect(finished.testScore).not.toBeNull();

@@ -16,11 +16,16 @@ async function model(): Promise<TrainedModel> {
     [createTransformer('standard_scaler')],
     createModel('decision_tree', 'classification'),
   ).fit(frame(num('a', a), num('b', b)), y, { nClasses: 2 });
+  return trained(pipeline, ['a', 'b']);
+}
+
+/** A fitted pipeline as a two-class TrainedModel of `features`. */
+function trained(pipeline: Pipeline, features: string[]): TrainedModel {
   return new TrainedModel(
     'classification',
     'd1',
     [{ droneId: 'd1', weight: 1, pipeline }],
-    ['a', 'b'],
+    features,
     ['low', 'high'],
     () => Promise.reject(new Error('unused')),
   );
@@ -46,5 +51,68 @@ describe('TrainedModel input columns', () => {
       }),
     );
     expect(() => m.predict(frame(num('c', b)))).toThrow(/lacks 2 columns "a", "b"/);
+  });
+
+  it('predicts plain row objects, naming a column no row has', async () => {
+    const m = await model();
+    const rows = a.map((v, i) => ({ a: v, b: b[i], other: 'x' }));
+    expect(m.predict(rows)).toEqual(m.predict(frame(num('a', a), num('b', b))));
+    expect(m.predictProba(rows).rows).toBe(8);
+    // a key one row lacks is a missing value there; a column no row has is an error, as in a table
+    expect(() => m.predict([{ b: 1 }, { b: 2 }])).toThrow(
+      /lacks the column "a" that the model was trained on/,
+    );
+    expect(() => m.predict('rows.csv' as never)).toThrow(
+      /the model takes a table: .*, or an array of row objects .*it was given the text "rows.csv"/,
+    );
+  });
+
+  it('reads a column of the trained kind even when the new data reads differently, and names a value it cannot read', async () => {
+    const pipeline = await new Pipeline(
+      [createTransformer('one_hot_encoder')],
+      createModel('decision_tree', 'classification'),
+    ).fit(
+      frame(
+        num('a', a),
+        cat(
+          'code',
+          a.map((v) => (v < 4 ? 'A1' : 'B2')),
+        ),
+      ),
+      y,
+      { nClasses: 2 },
+    );
+    const m = trained(pipeline, ['a', 'code']);
+    const expected = m.predict(
+      frame(
+        num('a', a),
+        cat(
+          'code',
+          a.map((v) => (v < 4 ? 'A1' : 'B2')),
+        ),
+      ),
+    );
+    // numbers written as text (a frame built by hand) are read as numbers
+    expect(
+      m.predict(
+        frame(
+          cat('a', a.map(String)),
+          cat(
+            'code',
+            a.map((v) => (v < 4 ? 'A1' : 'B2')),
+          ),
+        ),
+      ),
+    ).toEqual(expected);
+    // codes that all happen to be digits in the new file (read as numbers) are text again, unseen like any new one
+    expect(m.predict(frame(num('a', [1, 6]), num('code', [12, 34])))).toHaveLength(2);
+    // one value that is not a number: its column, row and value, and what to do
+    expect(() => m.predict(frame(cat('a', ['3', 'thirty', '']), cat('code', ['A1', 'A1', 'B2'])))).toThrow(
+      expect.objectContaining({
+        code: 'data.bad_value',
+        message:
+          'column a held numbers when the model was trained, but row index 1 (counting from 0) has "thirty"; correct that value, or leave it empty to make it missing.',
+      }),
+    );
   });
 });

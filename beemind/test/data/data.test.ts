@@ -74,7 +74,9 @@ describe('datasets', () => {
 
   it('explains a missing target, an unknown target and a single-class target', () => {
     const df = parseCSV('x,y\n1,a\n2,\n3,b\n');
-    expect(() => toDataset(df, { target: 'y' })).toThrow(/missing in 1 rows.*dropMissingTarget/);
+    expect(() => toDataset(df, { target: 'y' })).toThrow(
+      /missing in 1 of 3 rows \(the first at row index \d+, counting from 0\).*dropMissingTarget: true/,
+    );
     expect(toDataset(df, { target: 'y', dropMissingTarget: true }).rows).toBe(2);
     expect(() => toDataset(df, { target: 'z' })).toThrow(/no column named "z"; the columns are: x, y/);
     expect(() => toDataset(parseCSV('x,y\n1,a\n2,a\n'), { target: 'y' })).toThrow(/only one class/);

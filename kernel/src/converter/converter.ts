@@ -110,10 +110,16 @@ export class Converter {
     return { ok: true, compiled };
   }
 
-  /** For an import of a package found nowhere: where it was looked for and how to install it. */
+  /**
+   * For an import of a package found nowhere: where it was looked for and how to install it. For a file not
+   * found: that a file this very cell writes is importable from the next cell only (the whole cell is checked
+   * before any of it runs).
+   */
   private installHint(diagnostic: ts.Diagnostic): string | undefined {
     const specifier = missingModule(diagnostic);
-    if (specifier === undefined || !isBareSpecifier(specifier)) return undefined;
+    if (specifier === undefined) return undefined;
+    if (!isBareSpecifier(specifier))
+      return `If a line of this cell writes ${specifier}, import it in the next cell: a cell is type-checked as a whole before any of it runs.`;
     return this.packages.locate(specifier) ? undefined : this.packages.missingMessage(specifier);
   }
 

@@ -99,7 +99,7 @@ function progressBundle({ run, startedAt }: ShownRun): { [DISPLAY]: () => Record
         : 0;
   const best = run.bestDrone;
   const parts = [
-    `${run.evaluated}${evaluations ? `/${evaluations}` : ''} drones`,
+    `${run.evaluated}${evaluations ? `/${evaluations}` : ''} ${run.evaluated === 1 && !evaluations ? 'drone' : 'drones'}`,
     `generation ${run.generation}`,
     best && best.score !== null
       ? `best ${run.metric} ${formatScore(best.score)} (${best.family})`

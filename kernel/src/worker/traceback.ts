@@ -75,7 +75,11 @@ export function errorContent(error: unknown, scripts: ScriptRegistry): ErrorCont
   const e = error as Error;
   const ename = e.name && e.name !== 'Error' ? e.name : (e.constructor?.name ?? 'Error');
   const evalue = String(e.message ?? '');
-  const traceback = [`${RED}${BOLD}${ename}${RESET}: ${evalue}`, ...frames(e.stack, scripts)];
+  // an error the library explains (a BeeMindError's code such as `data.bad_value`) shows the cell's lines only:
+  // its message says what is wrong, and the library's own frames would bury that
+  const code = (e as { code?: unknown }).code;
+  const explained = typeof code === 'string' && /^[a-z_]+(\.[a-z_]+)+$/.test(code);
+  const traceback = [`${RED}${BOLD}${ename}${RESET}: ${evalue}`, ...frames(e.stack, scripts, explained)];
   let cause = e.cause;
   for (let depth = 0; cause !== undefined && depth < 5; depth++) {
     const c = cause instanceof Error ? cause : undefined;
@@ -89,7 +93,8 @@ export function errorContent(error: unknown, scripts: ScriptRegistry): ErrorCont
   return { ename, evalue, traceback };
 }
 
-function frames(stack: string | undefined, scripts: ScriptRegistry): string[] {
+/** The stack's frames, those of cells mapped to their lines; with `cellsOnly`, only those. */
+function frames(stack: string | undefined, scripts: ScriptRegistry, cellsOnly = false): string[] {
   const out: string[] = [];
   for (const line of (stack ?? '').split('\n')) {
     const m = FRAME.exec(line);
@@ -100,7 +105,7 @@ function frames(stack: string | undefined, scripts: ScriptRegistry): string[] {
     if (!fn && scripts.isWrapperCall(file, Number(row))) continue;
     const cell = scripts.locate(file, Number(row), Number(col));
     if (cell) out.push(`${at}${fn && fn !== '<anonymous>' ? `${fn} ` : ''}(${CYAN}${cell}${RESET})`);
-    else out.push(line);
+    else if (!cellsOnly) out.push(line);
   }
   return out;
 }

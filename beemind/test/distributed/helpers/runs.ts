@@ -7,7 +7,7 @@ import { registerModelFamily } from '../../../src/models/registry.js';
 import type { EvaluationData, EvaluationJob } from '../../../src/evaluation/evaluate.js';
 import type { Run } from '../../../src/automl/run.js';
 import { kFold } from '../../../src/data/split.js';
-import type { RunEvent } from '../../../src/protocol/events.js';
+import { droneNumber, type RunEvent } from '../../../src/protocol/events.js';
 import type { PipelineSpace } from '../../../src/search/genome.js';
 import { hp } from '../../../src/search/space/types.js';
 // @ts-expect-error: a plain ES module fixture (the plugin the worker processes import)
@@ -79,9 +79,13 @@ export function droneSummary(run: Run) {
   ]);
 }
 
-/** The event stream without times, timings, run id and the run's config (which names the backend). */
+/**
+ * The event stream without times, timings, run id and the run's config (which names the backend). A batch's
+ * drones are announced as each finishes, in an order that varies from run to run: each stretch of drone events
+ * is compared in the order the drones were proposed.
+ */
 export function eventSummary(events: readonly RunEvent[]) {
-  return events.map((e) => {
+  return inProposalOrder(events).map((e) => {
     switch (e.type) {
       case 'drone.evaluated':
         return [e.type, droneSummary({ drones: [e.drone] } as Run)[0]];
@@ -115,4 +119,23 @@ export function expectSameRun(
     local.run.finished.leaderboard.map((r) => [r.id, r.score]),
   );
   expect(remote.run.testScore).toBe(local.run.testScore);
+}
+
+/** `events` with each stretch of consecutive drone.evaluated events sorted by drone number (d1, d2, …). */
+export function inProposalOrder(events: readonly RunEvent[]): RunEvent[] {
+  const out: RunEvent[] = [];
+  let stretch: Extract<RunEvent, { type: 'drone.evaluated' }>[] = [];
+  const flush = () => {
+    out.push(...stretch.sort((a, b) => droneNumber(a.drone.id) - droneNumber(b.drone.id)));
+    stretch = [];
+  };
+  for (const e of events) {
+    if (e.type === 'drone.evaluated') stretch.push(e);
+    else {
+      flush();
+      out.push(e);
+    }
+  }
+  flush();
+  return out;
 }
