@@ -176,6 +176,32 @@ export function conformKinds(frame: Frame, kinds: ReadonlyMap<string, ColumnKind
   return createFrame(columns);
 }
 
+/** Rows of class probabilities a notebook shows before the count of the rest. */
+const PROBA_ROWS_SHOWN = 20;
+
+/**
+ * `proba` displayable in a notebook as a table with a column per class (the first PROBA_ROWS_SHOWN rows); the
+ * display is a hidden property, so the matrix is still a plain { data, rows, cols } to code and to JSON.
+ */
+function withClassTable(proba: Matrix, classes: readonly string[] | null): Matrix {
+  const names = classes ?? Array.from({ length: proba.cols }, (_, j) => String(j));
+  const shown = Math.min(proba.rows, PROBA_ROWS_SHOWN);
+  const display = (): MimeBundle =>
+    tableBundle(
+      ['row', ...names.map((c) => `P(${c})`)],
+      Array.from({ length: shown }, (_, i) => [
+        String(i),
+        ...proba.data.subarray(i * proba.cols, (i + 1) * proba.cols),
+      ]),
+      {
+        alignRight: [true, ...names.map(() => true)],
+        format: (v) => v.toFixed(4),
+        ...(proba.rows > shown ? { footer: `… ${proba.rows - shown} more rows (${proba.rows} in all)` } : {}),
+      },
+    );
+  return Object.defineProperty(proba, DISPLAY, { value: display, enumerable: false });
+}
+
 export class TrainedModel {
   constructor(
     readonly task: Task,
@@ -238,14 +264,15 @@ export class TrainedModel {
       );
     }
     const frame = this.features(data);
-    if (this.level2) return stackPrediction(this.members, this.level2, frame) as Matrix;
+    if (this.level2)
+      return withClassTable(stackPrediction(this.members, this.level2, frame) as Matrix, this.classes);
     let sum: Matrix | null = null;
     for (const m of this.members) {
       const p = m.pipeline.predictProba(frame);
       if (!sum) sum = createMatrix(p.rows, p.cols);
       for (let i = 0; i < p.data.length; i++) sum.data[i] += m.weight * p.data[i];
     }
-    return sum!;
+    return withClassTable(sum!, this.classes);
   }
 
   /** Class indices (classification) or values (regression). */

@@ -2,6 +2,7 @@
 // order does not matter, and every missing column is named in one DataError.
 import '../../src/models/families.js';
 import { TrainedModel } from '../../src/trained/trained_model.js';
+import { DISPLAY, type MimeBundle } from '../../src/display.js';
 import { createModel } from '../../src/models/registry.js';
 import { Pipeline } from '../../src/pipeline/pipeline.js';
 import { createTransformer } from '../../src/preprocessing/registry.js';
@@ -114,5 +115,15 @@ describe('TrainedModel input columns', () => {
           'column a held numbers when the model was trained, but row index 1 (counting from 0) has "thirty"; correct that value, or leave it empty to make it missing.',
       }),
     );
+  });
+
+  it('shows class probabilities in a notebook as a table with a column per class', async () => {
+    const m = await model();
+    const proba = m.predictProba(frame(num('a', a), num('b', b)));
+    expect(Object.keys(proba)).toEqual(['data', 'rows', 'cols']); // still a plain matrix to code and JSON
+    const bundle = (proba as unknown as Record<symbol, () => MimeBundle>)[DISPLAY]();
+    expect(bundle['text/plain'].split('\n')[0]).toMatch(/^row\s+P\(low\)\s+P\(high\)$/);
+    expect(bundle['text/plain']).toMatch(/^\s+0\s+1\.0000\s+0\.0000$/m);
+    expect(bundle['text/html']).toContain('P(high)');
   });
 });
