@@ -47,7 +47,6 @@ export function isNumericColumn(c: Column): c is NumericColumn {
   return c.kind !== 'categorical';
 }
 
-/** Builds a frame, checking that every column has the same length and names are unique. */
 /**
  * Throws a DataError saying what `who` takes when `value` is not a table (a Frame or DataFrame, a Dataset, or
  * with `rows` an array of row objects): a file name, an array or anything else gets the way to make one.
@@ -75,6 +74,7 @@ export function checkIsTable(value: unknown, who: string, { rows = false } = {})
   );
 }
 
+/** Builds a frame, checking that every column has the same length and names are unique. */
 export function createFrame(columns: readonly Column[]): Frame {
   const rows = columns.length === 0 ? 0 : columns[0].values.length;
   const seen = new Set<string>();

@@ -247,10 +247,12 @@ export class TrainedModel {
     if (Array.isArray(data)) {
       // a column no row has is missing, as in a table; a key some rows lack is a missing value there
       const rows = data as readonly Record<string, unknown>[];
-      const objects = rows.every((row) => typeof row === 'object' && row !== null);
-      const given = this.featureNames.filter((name) => rows.some((row) => Object.hasOwn(row, name)));
-      // (toFrame names an empty list, or a row that is not an object)
-      frame = toFrame(rows, objects && rows.length > 0 ? given : this.featureNames, () => columnKinds(this));
+      // (given no rows, or a row that is not an object, toFrame says so)
+      const objects = rows.length > 0 && rows.every((row) => typeof row === 'object' && row !== null);
+      const given = objects
+        ? this.featureNames.filter((name) => rows.some((row) => Object.hasOwn(row, name)))
+        : this.featureNames;
+      frame = toFrame(rows, given, () => columnKinds(this));
     } else frame = 'features' in data ? (data as Dataset).features : (data as Frame);
     return conformKinds(selectFeatures(frame, this.featureNames), kinds);
   }
