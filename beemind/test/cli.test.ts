@@ -100,6 +100,32 @@ describe('the beemind command line', () => {
     expect(stdout).toMatch(/^Run \w+: 2 drones, completed \(evaluations\)/m);
   });
 
+  it('says why a run has no champion when asked to predict with it, and what to change', async () => {
+    const args = [
+      bin,
+      'evolve',
+      iris,
+      '-t',
+      'species',
+      '-n',
+      '2',
+      '-w',
+      '1',
+      '--families',
+      'mlp',
+      '-q',
+      '--no-store',
+    ];
+    await expect(
+      run('node', [...args, '--evaluation-seconds', '0.001', '--predict', iris]),
+    ).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(
+        /^beemind: the run has no champion: none of its 2 drones finished \(2 failed or timed out\); give it more --seconds or --evaluations, or a longer --evaluation-seconds; the run was not recorded/m,
+      ),
+    });
+  });
+
   it('names the flag whose value is out of range, with the range', async () => {
     const cases: [string, string, RegExp][] = [
       [

@@ -87,6 +87,16 @@ describe('beemind evolve --predict and beemind predict', () => {
     expect(ok(written)).toBe('');
     expect(written.stderr).toMatch(/wrote 150 predictions/);
     expect(readFileSync(out, 'utf8')).toBe(labelsOnly.stdout);
+
+    // a bare name is the latest version; when that is not the production one, which `serve` answers with, a note says so
+    ok(await cli('models', 'import', file, '--name', 'flowers', '--stage', 'production'));
+    ok(await cli('models', 'import', file, '--name', 'flowers', '--stage', 'staging'));
+    const latest = await cli('predict', 'flowers', IRIS);
+    expect(ok(latest)).toBe(labelsOnly.stdout);
+    expect(latest.stderr).toMatch(
+      /^beemind: note: "flowers" is version 2 \(staging\), the latest; version 1 is in production, which `beemind serve` answers with \(flowers@production predicts with it\)\.$/m,
+    );
+    expect((await cli('predict', 'flowers@production', IRIS)).stderr).not.toMatch(/note:/);
   });
 
   it('writes the predictions to stdout without --out, and the summary to stderr', async () => {

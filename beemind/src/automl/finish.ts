@@ -243,13 +243,15 @@ interface Champion {
 /**
  * Builds the champion of a finished search on the refitter: the best drone whose refit fits, or the ensemble or
  * stack that beats it out of fold; refit on the search rows (side by side on `workers` when given), scored on
- * the test rows, then refit on every row when the budget allows. Null without a finished drone.
+ * the test rows, then refit on every row when the budget allows. A search the user interrupted gets the best
+ * drone alone, at once: no ensemble or stack is looked for. Null without a finished drone.
  */
 async function buildChampion(
   ctx: RunContext,
   refitter: Refitter,
   board: readonly LeaderboardRow[],
   workers: WorkerFits | null,
+  interrupted: boolean,
 ): Promise<Champion | null> {
   const byId = new Map(ctx.drones.map((d) => [d.id, d]));
   const workerCount = workers?.count ?? 1;
@@ -257,7 +259,7 @@ async function buildChampion(
   const best = championDrone(ctx, board, byId, refitMs);
   if (!best) return null;
   const oof = outOfFold(ctx);
-  const combination = await combineDrones(ctx, oof, board, best, refitMs);
+  const combination = interrupted ? null : await combineDrones(ctx, oof, board, best, refitMs);
   const chosen = combination?.selection.members ?? [{ id: best.id, weight: 1 }];
   const chosenDrones = chosen.map((m) => byId.get(m.id)!);
   // on the workers only when that is sooner than here, their start included
@@ -320,9 +322,10 @@ async function importanceInBudget(
 }
 
 /**
- * Ends a run: the leaderboard, the champion (unless the run failed or was interrupted), the run.finished event,
- * and the Run. A search that failed is rethrown with the run attached (`error.run`), its drones kept. `workers`
- * refit the champion's members side by side; the caller closes them after.
+ * Ends a run: the leaderboard, the champion (unless the run failed; when the user interrupted it, the best drone
+ * alone, without importance), the run.finished event, and the Run. A search that failed is rethrown with the run
+ * attached (`error.run`), its drones kept. `workers` refit the champion's members side by side; the caller
+ * closes them after.
  */
 export async function finishRun(
   ctx: RunContext,
@@ -335,10 +338,12 @@ export async function finishRun(
   const refitter = new Refitter(ctx);
   let champion: Champion | null = null;
   let error: string | undefined = failure ? String((failure as Error).message ?? failure) : undefined;
-  if (!signal?.aborted && !failure) {
+  if (!failure) {
+    // interrupted, the user still gets a model of what was evaluated: the best drone, refit at once
+    const interrupted = signal?.aborted === true;
     try {
-      champion = await buildChampion(ctx, refitter, board, workers);
-      if (champion && ctx.options.importance)
+      champion = await buildChampion(ctx, refitter, board, workers, interrupted);
+      if (champion && ctx.options.importance && !interrupted)
         await importanceInBudget(ctx, refitter, refitter.championModel!);
     } catch (e) {
       logger.error({ err: e }, 'finishing the run failed');

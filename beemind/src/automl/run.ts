@@ -152,24 +152,28 @@ export class Run {
 
   /** Why there is no champion, and what to do about it. */
   private noChampion(): EvaluationError {
-    const f = this.finished;
-    const failed = this.drones.filter((d) => d.status === 'failed' || d.status === 'timeout').length;
-    const why =
-      f.status === 'failed'
-        ? `the run stopped on an error${f.error ? ` (${f.error})` : ''}`
-        : this.drones.length === 0
-          ? `it stopped (${f.reason}) before any drone was evaluated`
-          : f.leaderboard.length === 0
-            ? `none of its ${this.drones.length} drones finished (${failed} failed or timed out${failed < this.drones.length ? `, ${this.drones.length - failed} pruned or cut short` : ''})`
-            : f.error
-              ? `building it failed (${f.error})`
-              : 'it was interrupted, and a champion is only built when a run ends on its own';
     return new EvaluationError(
       'run.no_champion',
-      `run ${this.id} has no champion: ${why}. Give evolve() a bigger budget (budget.seconds or budget.evaluations), ` +
+      `run ${this.id} has no champion: ${this.whyNoChampion}. Give evolve() a bigger budget (budget.seconds or budget.evaluations), ` +
         `look at the failed drones' errors in run.drones and at run.leaderboard, or take a finished drone with ` +
         `run.model(id); check run.hasChampion before using run.champion.`,
     );
+  }
+
+  /** Why the run has no champion (a clause: `it stopped (time) before any drone was evaluated`); null when it has one. */
+  get whyNoChampion(): string | null {
+    if (this.hasChampion) return null;
+    const f = this.finished;
+    const failed = this.drones.filter((d) => d.status === 'failed' || d.status === 'timeout').length;
+    return f.status === 'failed'
+      ? `the run stopped on an error${f.error ? ` (${f.error})` : ''}`
+      : this.drones.length === 0
+        ? `it stopped (${f.reason}) before any drone was evaluated`
+        : f.leaderboard.length === 0
+          ? `none of its ${this.drones.length} drones finished (${failed} failed or timed out${failed < this.drones.length ? `, ${this.drones.length - failed} pruned or cut short` : ''})`
+          : f.error
+            ? `building it failed (${f.error})`
+            : 'none was built';
   }
 
   drone(id: string): Drone | undefined {

@@ -7,7 +7,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { evolve } from '../automl/evolve.js';
 import { checkFamilyTasks } from '../automl/parts.js';
 import type { Run } from '../automl/run.js';
-import { BeeMindError, ConfigurationError, EvaluationError } from '../core/errors.js';
+import { BeeMindError, ConfigurationError, DataError, EvaluationError } from '../core/errors.js';
 import { checkOutputFile, writeOutputFile } from '../core/output_file.js';
 import { printable, quote } from '../core/text.js';
 import { BEEMIND_VERSION } from '../core/version.js';
@@ -19,7 +19,8 @@ import { defaultPipelineSpace } from '../search/default_space.js';
 import { checkProba, PROBA_HELP, addPredictCommand, readPredictData, writePredictions } from './predict.js';
 import { terminalProgress } from './progress.js';
 import { addStoreCommands, evolveStoreOptions, STORE_HELP } from './store_commands.js';
-import { onFirstSignal, reportError, terminalSession } from './terminal.js';
+import { onFirstSignal, reportError, reportNote, terminalSession } from './terminal.js';
+import { redactRedisUrl } from '../distributed/redis_url.js';
 import { addWorkerCommand } from './worker.js';
 import { addDatasetCommands } from './datasets.js';
 import { addServeCommands } from './serve_commands.js';
@@ -152,7 +153,10 @@ export function buildProgram(): Command {
       'the project the run is filed under in the store (default: $BEEMIND_PROJECT, else default)',
     )
     .option('--no-store', 'do not record the run')
-    .option('--resume <run>', 'continue a stored run (same data; its settings unless you pass others)')
+    .option(
+      '--resume <run>',
+      'continue a stored run (same data; its settings unless you pass others; --evaluations counts the whole run, --seconds this session)',
+    )
     .option('--warm-start <run>', 'evaluate the best drones of a stored run first')
     .option('--save-model <name>', 'register the champion in the model registry under this name')
     .option(
@@ -177,14 +181,24 @@ export function buildProgram(): Command {
         );
       }
       if (o.out) checkOutputFile(o.out, '--out');
+      if (o.redis && command.getOptionValueSource('redis') === 'env')
+        reportNote(
+          `evaluating on \`beemind worker\` processes through the Redis of BEEMIND_REDIS_URL (${redactRedisUrl(o.redis)}); unset it to evaluate on this machine.`,
+        );
       if (o.saveModel) stored.checkSaveModel(o.saveModel);
       // a resumed run keeps its recorded settings: the command line's defaults do not override them
       const given = (key: string) => !o.resume || command.getOptionValueSource(key) === 'cli';
-      const data = toDataset(await readCSV(csv), {
+      const table = await readCSV(csv); // named after the file
+      if (o.resume && !o.target && !table.columnNames.includes(stored.target))
+        throw new DataError(
+          'cli.resume_other_data',
+          `run ${quote(o.resume)} learned to predict ${quote(stored.target)}, a column ${quote(csv)} does not have: resume a run with the data it was started on.`,
+        );
+      const data = toDataset(table, {
         target: stored.target,
         task: o.task,
         dropMissingTarget: o.dropMissingTarget,
-      }); // named after the file
+      });
       if (o.families) {
         // names the families of the other task, then the known ones
         checkFamilyTasks(data.task, o.families);
@@ -298,17 +312,23 @@ export function buildProgram(): Command {
           return `wrote ${o.json}`;
         });
       }
+      // without a champion, what was asked of it is refused with why, and what to change on this command line
+      const noChampion = () =>
+        new EvaluationError(
+          'cli.no_champion',
+          `the run has no champion: ${run.whyNoChampion}; give it more --seconds or --evaluations${run.drones.some((d) => d.status === 'timeout') ? ', or a longer --evaluation-seconds' : ''}`,
+        );
       if (toPredict) {
         await output(() => {
-          if (!run.hasChampion)
-            throw new EvaluationError(
-              'cli.no_champion',
-              'the run has no champion (no drone succeeded), so nothing was predicted.',
-            );
+          if (!run.hasChampion) throw noChampion();
           return writePredictions(run.champion, toPredict, stored.target, o);
         });
       }
-      if (o.saveModel) await output(() => stored.saveModel(run, o.saveModel));
+      if (o.saveModel)
+        await output(() => {
+          if (!run.hasChampion) throw noChampion();
+          return stored.saveModel(run, o.saveModel);
+        });
       if (failures.length) throw new ConfigurationError('cli.output_failed', failures.at(-1)!);
     });
   addPredictCommand(program);

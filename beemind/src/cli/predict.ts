@@ -14,6 +14,7 @@ import type { Frame } from '../data/frame.js';
 import { readModelFile, type ModelFile } from '../store/model_file.js';
 import { parseModelReference } from '../store/registry.js';
 import { STORE_HELP, storeAt } from './store_commands.js';
+import { reportNote } from './terminal.js';
 
 /** The prediction column's name when the model does not record its target (saved without its run). */
 export const PREDICTION_COLUMN = 'prediction';
@@ -88,7 +89,18 @@ export function loadModelFile(model: string, store: string | undefined): ModelFi
   if (isModelFile(model)) return readModelFile(model);
   const { name, selector } = parseModelReference(model);
   try {
-    return storeAt(store).models.exportModel(name, selector);
+    const models = storeAt(store).models;
+    const file = models.exportModel(name, selector);
+    // a bare name is the latest version; `beemind serve` answers a bare name with production: say so when they differ
+    if (selector === 'latest') {
+      const [latest, ...older] = models.list(name);
+      const production = older.find((v) => v.stage === 'production');
+      if (production && latest.stage !== 'production')
+        reportNote(
+          `${quote(name)} is version ${latest.version} (${latest.stage}), the latest; version ${production.version} is in production, which \`beemind serve\` answers with (${name}@production predicts with it).`,
+        );
+    }
+    return file;
   } catch (error) {
     if (error instanceof BeeMindError && error.code === 'store.missing')
       throw new ConfigurationError(

@@ -30,6 +30,24 @@ export function storeAt(file: string | undefined): ExperimentStore {
   });
 }
 
+/**
+ * The store for a listing, or null when there is none yet: a fresh project lists nothing (exit 0), saying where
+ * runs will be recorded, rather than failing.
+ */
+function storeToList(file: string | undefined, json: boolean, what: string): ExperimentStore | null {
+  try {
+    return storeAt(file);
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'store.missing') throw error;
+    if (json) process.stdout.write('[]\n');
+    else {
+      const where = resolveStoreLocation(file).path ?? resolveStoreLocation(undefined, {}).path!;
+      write(`no ${what} yet: there is no experiment store at ${where} (beemind evolve creates it)`);
+    }
+    return null;
+  }
+}
+
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0)
@@ -82,7 +100,9 @@ function addRunsCommand(program: Command): void {
     .option('--project <name>', 'only runs of this project')
     .option('--json', 'print JSON')
     .action((o) => {
-      const list = storeAt(o.store).listRuns({
+      const store = storeToList(o.store, o.json, 'runs recorded');
+      if (!store) return;
+      const list = store.listRuns({
         limit: o.limit,
         status: o.status,
         user: o.user,
@@ -220,7 +240,9 @@ function addModelsCommand(program: Command): void {
     .option('--store <file>', STORE_HELP)
     .option('--json', 'print JSON')
     .action((name: string | undefined, o) => {
-      const versions = storeAt(o.store).models.list(name);
+      const store = storeToList(o.store, o.json, 'models registered');
+      if (!store) return;
+      const versions = store.models.list(name);
       if (o.json) return json(versions);
       if (versions.length === 0) return write('no models registered yet');
       table(

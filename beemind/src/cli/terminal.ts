@@ -18,6 +18,11 @@ export function reportError(message: string): void {
   process.stderr.write(`beemind: ${message}\n`);
 }
 
+/** Prints `beemind: note: <message>` on stderr: something the user may not expect, that does not stop the command. */
+export function reportNote(message: string): void {
+  reportError(`note: ${message}`);
+}
+
 const LEVELS: [number, string][] = [
   [50, ''],
   [40, 'warning: '],

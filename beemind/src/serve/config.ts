@@ -146,7 +146,7 @@ export function resolveServeConfig(
       const where = given !== undefined ? `the ${key} setting` : `the environment variable ${variable}`;
       throw new ConfigurationError(
         'serve.bad_setting',
-        `${where} has the invalid value ${JSON.stringify(raw)} (${parsed.error.issues[0]?.message ?? 'invalid'}); see the settings table in docs/serve.md.`,
+        `${where} has the invalid value ${JSON.stringify(raw)} (${parsed.error.issues[0]?.message ?? 'invalid'}); \`beemind serve --help\` lists every setting with its environment variable.`,
       );
     }
     config[key] = parsed.data;

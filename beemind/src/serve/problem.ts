@@ -99,7 +99,8 @@ export function toProblem(error: unknown): HttpProblem {
           '/',
         field: pointer.split('/').filter(Boolean).at(-1) ?? e.validationContext ?? 'body',
         row: rowMatch ? Number(rowMatch[1]) : -1,
-        detail: v.message ?? 'is invalid',
+        // an enum's message ("must be equal to one of the allowed values") with the values
+        detail: `${v.message ?? 'is invalid'}${Array.isArray(v.params?.allowedValues) ? ` (${v.params.allowedValues.join(', ')})` : ''}`,
       };
     });
     const where = e.validationContext === 'body' ? 'request body' : (e.validationContext ?? 'request');

@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BeeMindError } from '../core/errors.js';
+import { quote } from '../core/text.js';
 import type { ExperimentStore } from '../store/experiment_store.js';
 import { HttpProblem } from './problem.js';
 
@@ -28,8 +29,13 @@ function findRun(store: ExperimentStore, id: string): { id: string; status: stri
     const run = store.run(id);
     return { id: run.id, status: run.status };
   } catch (error) {
+    // said without the store's own words: they name its file on the server
     if (error instanceof BeeMindError && error.code === 'store.no_run')
-      throw new HttpProblem(404, 'no-run', error.message);
+      throw new HttpProblem(
+        404,
+        'no-run',
+        `there is no run ${quote(id)} in the served store; \`beemind runs list\` lists its runs.`,
+      );
     if (error instanceof BeeMindError && error.code === 'store.ambiguous_run')
       throw new HttpProblem(400, 'ambiguous-run', error.message);
     throw error;

@@ -4,6 +4,8 @@
  * notebook, for a kernel started in the notebook's folder). A `postgres://` URL names a team's PostgreSQL store.
  */
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigurationError } from '../core/errors.js';
 import { isPostgresUrl } from './postgres.js';
 
 export const DEFAULT_STORE_PATH = path.join('.beemind', 'experiments.db');
@@ -34,7 +36,15 @@ export function resolveStoreLocation(
   return { path: path.resolve(DEFAULT_STORE_PATH), explicit: false };
 }
 
-/** A file path made absolute; a PostgreSQL URL as it is. */
+/** A file path made absolute; a PostgreSQL URL as it is; any other URL refused, naming what a store can be. */
 function where(location: string): string {
-  return isPostgresUrl(location) ? location : path.resolve(location);
+  if (isPostgresUrl(location)) return location;
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(location)?.[1];
+  if (scheme && scheme.toLowerCase() !== 'file') {
+    throw new ConfigurationError(
+      'store.unsupported_url',
+      `${scheme}:// is not a kind of experiment store BeeMind knows; give a SQLite file path (e.g. .beemind/experiments.db) or a postgres:// URL.`,
+    );
+  }
+  return path.resolve(scheme ? fileURLToPath(location) : location);
 }

@@ -229,6 +229,12 @@ describe('evolve', () => {
     expect(run.drones.length).toBeGreaterThanOrEqual(4);
     expect(run.drones.length).toBeLessThan(400);
     expect(run.finished.leaderboard.length).toBeGreaterThan(0);
+    // what was evaluated is usable at once: the best drone, refit, without an ensemble or importance
+    expect(run.hasChampion).toBe(true);
+    expect(run.champion.id).toBe(run.finished.leaderboard[0].id);
+    expect(run.finished.ensemble).toBeNull();
+    expect(run.events.some((e) => e.type === 'importance.computed')).toBe(false);
+    expect(run.champion.predict(iris.features.head(2))).toHaveLength(2);
   });
 
   it('has no champion when interrupted before any drone, and says why and what to do', async () => {

@@ -101,6 +101,31 @@ describe('evolve on worker processes', () => {
     expect(saved.drones).toHaveLength(6);
     expect(saved.started.config.backend).toEqual({ redis: server.url, queue });
 
+    // BEEMIND_REDIS_URL alone sends the run through Redis too, and the command says so
+    const fromEnv = await run(
+      process.execPath,
+      [
+        BIN,
+        'evolve',
+        IRIS,
+        '-t',
+        'species',
+        '-n',
+        '3',
+        '--families',
+        'gaussian_nb',
+        '--queue',
+        queue,
+        '--no-store',
+        '-q',
+      ],
+      { env: { ...process.env, BEEMIND_REDIS_URL: server.url } },
+    );
+    expect(fromEnv.stdout).toMatch(/3 drones, completed \(evaluations\)/);
+    expect(fromEnv.stderr).toMatch(
+      /^beemind: note: evaluating on `beemind worker` processes through the Redis of BEEMIND_REDIS_URL \(redis:.*\); unset it to evaluate on this machine\.$/m,
+    );
+
     const port = await freePort();
     await expect(
       run(process.execPath, [BIN, 'worker', '--redis', `redis://:secret@127.0.0.1:${port}`]),

@@ -218,7 +218,10 @@ describe('predictions', () => {
     expectProblem(await predict('/v1/models/iris/versions/9/predict', { rows }), 404);
     const noStaging = expectProblem(await predict('/v1/models/iris/stages/staging/predict', { rows }), 404);
     expect(noStaging.detail).toMatch(/no version in stage staging.*2 \(production\), 1 \(none\)/);
-    expectProblem(await predict('/v1/models/iris/stages/gold/predict', { rows }), 400);
+    const gold = expectProblem(await predict('/v1/models/iris/stages/gold/predict', { rows }), 400);
+    expect(gold.detail).toMatch(
+      /\/params\/stage must be equal to one of the allowed values \(none, staging, production, archived\)/,
+    );
   });
 
   it('falls back to the latest version when none is in production, and says so', async () => {

@@ -79,7 +79,12 @@ describe('run events', () => {
       headers: bearer(fixture.keys.reader),
     });
     expect(missing.status).toBe(404);
-    expect((await missing.json()).type).toMatch(/no-run$/);
+    const problem = await missing.json();
+    expect(problem.type).toMatch(/no-run$/);
+    // the store's file on the server is not named to clients
+    expect(problem.detail).toBe(
+      'there is no run "zzzz" in the served store; `beemind runs list` lists its runs.',
+    );
     const scoped = await fetch(`${server.url}/v1/runs/${fixture.irisRun.id}/events`, {
       headers: bearer(fixture.keys.diabetesOnly),
     });

@@ -54,6 +54,7 @@ describe('the experiment store file alone holds every run', () => {
       const r = await run.finished;
       expect(r.signal).toBeNull();
       expect(r.stdout).toMatch(/^Run \w+: \d+ drones, interrupted/m);
+      expect(r.stdout).toMatch(/^champion: d\d+$/m); // the best drone so far, refit
       const id = runIdOf(r.stdout);
       const db = join(cwd, '.beemind', 'experiments.db');
       expect(walSize(db)).toBe(0);

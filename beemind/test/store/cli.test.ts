@@ -7,6 +7,7 @@ import { ok, runCLI } from '../helpers/cli.js';
 import { tempStore } from './helpers.js';
 
 const IRIS = fileURLToPath(new URL('../../datasets/iris.csv', import.meta.url));
+const DIABETES = fileURLToPath(new URL('../../datasets/diabetes.csv', import.meta.url));
 const FAMILIES = 'decision_tree,gaussian_nb,knn';
 
 let dir: string;
@@ -21,6 +22,16 @@ beforeAll(() => {
 });
 
 describe('beemind runs and models', () => {
+  it('lists nothing, saying where runs will be recorded, in a project without a store yet', async () => {
+    const fresh = dirname(tempStore());
+    const list = ok(await runCLI(fresh, ['runs', 'list']));
+    expect(list).toMatch(
+      /^no runs recorded yet: there is no experiment store at .*\.beemind\/experiments\.db \(beemind evolve creates it\)$/m,
+    );
+    expect(ok(await runCLI(fresh, ['models', 'list', '--json']))).toBe('[]\n');
+    expect(existsSync(join(fresh, '.beemind'))).toBe(false); // listing created nothing
+  });
+
   it('records runs in .beemind/ here, resumes and warm starts them, and lists, shows, compares and exports them', async () => {
     const first = ok(
       await cli(
@@ -70,6 +81,15 @@ describe('beemind runs and models', () => {
       ),
     ]);
     expect(ok(resumed)).toMatch(new RegExp(`Run ${id}: 12 drones, completed`));
+    // the data of another run: said as such, not as a missing column
+    const otherData = await cli('evolve', DIABETES, '--resume', id, '-n', '14', '-q');
+    expect(otherData.code).toBe(2);
+    expect(otherData.stderr).toMatch(
+      new RegExp(
+        `^beemind: run "${id}" learned to predict "species", a column ".*diabetes\\.csv" does not have: resume a run with the data it was started on\\.$`,
+        'm',
+      ),
+    );
     expect(ok(warm)).toMatch(/4 drones, completed/);
     const other = runId(warm.stdout);
 

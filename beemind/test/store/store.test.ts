@@ -44,6 +44,11 @@ describe('opening a store', () => {
     });
     expect(resolveStoreLocation(undefined, { BEEMIND_STORE: 'off' }).path).toBeNull();
     expect(resolveStoreLocation(false, {}).path).toBeNull();
+    // a file: URL is its path; a URL of another kind of database is refused, naming what a store can be
+    expect(resolveStoreLocation('file:///tmp/c.db', {}).path).toBe('/tmp/c.db');
+    expect(() => resolveStoreLocation('mysql://x@y/z', {})).toThrow(
+      /^mysql:\/\/ is not a kind of experiment store BeeMind knows; give a SQLite file path .* or a postgres:\/\/ URL\.$/,
+    );
     expect(resolveStoreLocation(undefined, {})).toEqual({
       path: `${process.cwd()}/.beemind/experiments.db`,
       explicit: false,
