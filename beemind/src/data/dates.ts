@@ -5,7 +5,9 @@
  * local clock time is what carries the daily and weekly rhythm) with integer calendar arithmetic, so every
  * JavaScript engine computes the same numbers.
  */
-import type { Column } from './frame.js';
+import { DataError } from '../core/errors.js';
+import { printable, quote } from '../core/text.js';
+import { getColumn, type Column, type Frame } from './frame.js';
 
 const DATE_TIME =
   /^(\d{4})([-/])(\d{2})\2(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?$/;
@@ -88,4 +90,21 @@ export function dateColumnInfo(column: Column): { hasTime: boolean } | null {
     hasTime ||= parts.hasTime;
   }
   return present > 0 ? { hasTime } : null;
+}
+
+/**
+ * Throws a DataError naming the first value of the columns `names` of `frame` that is present but not a date: new
+ * rows for a model that learned those columns as dates (a `01/02/2016` would otherwise become a missing date).
+ */
+export function checkDateValues(frame: Frame, names: readonly string[]): void {
+  for (const name of names) {
+    const column = getColumn(frame, name);
+    if (column.kind !== 'categorical') continue;
+    const i = column.values.findIndex((v) => v !== null && parseDateTime(v) === null);
+    if (i < 0) continue;
+    throw new DataError(
+      'data.bad_value',
+      `column ${printable(name, { inline: true })} held dates when the model was trained, but row index ${i} (counting from 0) has ${quote(printable(column.values[i]!.slice(0, 40), { inline: true }))}, which is not one; write dates as YYYY-MM-DD (ISO 8601, with a time if the column has times), or leave the value empty to make it missing.`,
+    );
+  }
 }

@@ -775,6 +775,18 @@ export function createPredictor(state: PortableState): PortablePredictor {
       for (let i = 0; i < rows; i++) {
         const v = src[i];
         const parts = v === null ? null : dateParts(v);
+        // as the library refuses it: a value that is not a date would otherwise be a missing date
+        if (v !== null && !parts) {
+          fail(
+            'column ' +
+              quote(c.name) +
+              ' held dates when the model was trained, but row ' +
+              i +
+              ' has ' +
+              quote(v.slice(0, 40)) +
+              ', which is not one; write dates as YYYY-MM-DD (ISO 8601), or pass null for a missing value.',
+          );
+        }
         for (let k = 0; k < picked.length; k++) outputs[k][i] = parts ? parts[picked[k]] : NaN;
       }
       for (let k = 0; k < picked.length; k++)

@@ -3,8 +3,9 @@
  * (data/dates.ts) becomes numeric columns a model can split on — `<name>.year`, `.month`, `.day`, `.weekday`
  * (Monday 0), `.dayofyear`, `.elapsed_days` (since 1970-01-01), and `.hour` when the column has times; with
  * `parts: 'elapsed'`, only `.elapsed_days` (the date as one number, as most libraries take a date). Other
- * columns pass through unchanged. A missing value, or a text that is not a date at predict time, gives NaN in
- * every part (missing, for the imputer or a model that handles NaN).
+ * columns pass through unchanged. A missing value, or a text that is not a date, gives NaN in every part
+ * (missing, for the imputer or a model that handles NaN): a validation fold may hold a value the training rows did
+ * not. New rows for a trained model are checked before this step (TrainedModel refuses a value that is not a date).
  */
 import { z } from 'zod';
 import type { StateReader } from '../core/untrusted.js';
@@ -49,6 +50,11 @@ export class DateFeatures extends BaseTransformer<DateFeaturesParams> {
 
   protected fitColumns(columns: readonly Column[]): void {
     this.layout = columns.map((c) => dateColumnInfo(c));
+  }
+
+  /** The input columns read as dates (fitted). */
+  dateColumns(): string[] {
+    return this.inputNames().filter((_, j) => this.layout[j] !== null);
   }
 
   protected transformColumns(columns: readonly Column[], rows: number): Column[] {

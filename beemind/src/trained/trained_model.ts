@@ -8,6 +8,8 @@ import { createMatrix, type Matrix } from '../core/matrix.js';
 import { listNames, printable, quote, quoteAll } from '../core/text.js';
 import { ownData, StateReader } from '../core/untrusted.js';
 import { DEFAULT_MISSING_TOKENS, inferColumn, isBooleanToken } from '../data/infer.js';
+import { checkDateValues } from '../data/dates.js';
+import { DateFeatures } from '../preprocessing/date_features.js';
 import { featureImportanceChart } from '../charts/model_charts.js';
 import type { Dataset } from '../data/dataset.js';
 import {
@@ -254,7 +256,17 @@ export class TrainedModel {
         : this.featureNames;
       frame = toFrame(rows, given, () => columnKinds(this));
     } else frame = 'features' in data ? (data as Dataset).features : (data as Frame);
-    return conformKinds(selectFeatures(frame, this.featureNames), kinds);
+    const features = conformKinds(selectFeatures(frame, this.featureNames), kinds);
+    checkDateValues(features, this.dateColumns());
+    return features;
+  }
+
+  /** The input columns the model reads as dates (its first step's, when that is the date step; read once). */
+  private dates: string[] | null = null;
+  private dateColumns(): string[] {
+    const first = this.members[0]?.pipeline.steps[0];
+    this.dates ??= first instanceof DateFeatures ? first.dateColumns() : [];
+    return this.dates;
   }
 
   /** Class probabilities (weighted average over members), rows × classes. */

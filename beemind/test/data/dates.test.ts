@@ -130,7 +130,7 @@ describe('date_features', () => {
     expect(() => new DateFeatures({ parts: 'calendar' })).toThrow(/date_features: parts/);
   });
 
-  it('adds the hour for date-times, and gives NaN parts for a value that is not a date at predict time', async () => {
+  it('adds the hour for date-times, and gives NaN parts for a value that is not a date (a validation fold may hold one)', async () => {
     const step = await new DateFeatures().fit(frame(cat('at', ['2021-06-14T08:15', '2021-06-14'])));
     const out = step.transform(frame(cat('at', ['2021-06-14T18:45', 'not a date', '2021-02-30'])));
     expect(columnNames(out)).toContain('at.hour');
@@ -186,6 +186,12 @@ describe('a table with dates', () => {
     const first = run.drones.filter((d) => d.status === 'ok').map((d) => d.genome.steps[0]?.kind);
     expect(first.length).toBeGreaterThan(0);
     expect(new Set(first)).toEqual(new Set(['date_features']));
+    // new rows: a date written another way is refused by name, a missing one predicts
+    const rows = data.head(2).toObjects();
+    expect(() => run.champion.predict([{ ...rows[0], date: '01/02/2016' }])).toThrow(
+      /^column date held dates when the model was trained, but row index 0 \(counting from 0\) has "01\/02\/2016", which is not one/,
+    );
+    expect(run.champion.predict([{ ...rows[0], date: null }])).toHaveLength(1);
     const why = await run.champion.explain(data.head(3));
     expect(why.columns).toEqual(['date', 'precipitation', 'temp_max', 'temp_min', 'wind']);
     const importance = await run.champion.importance();

@@ -153,6 +153,24 @@ describe('an exported module refuses bad rows with a clear error', () => {
     );
   });
 
+  it('refuses a date that is not one, as the library does, and takes a missing one', async () => {
+    const { model, test } = await trainOn('seattle_weather', [
+      {
+        steps: [{ kind: 'date_features' }],
+        model: { family: 'hist_gradient_boosting', params: { maxIter: 5 } },
+      },
+    ]);
+    const m = await load(exportModule(model));
+    const row = rowObjects(test)[0];
+    expect(messageOf(() => m.predict([row, { ...row, date: '01/02/2016' }]))).toMatch(
+      /^BeeMind model: column "date" held dates when the model was trained, but row 1 has "01\/02\/2016", which is not one; write dates as YYYY-MM-DD/,
+    );
+    expect(messageOf(() => model.predict([row, { ...row, date: '01/02/2016' }]))).toBe(
+      'column date held dates when the model was trained, but row index 1 (counting from 0) has "01/02/2016", which is not one; write dates as YYYY-MM-DD (ISO 8601, with a time if the column has times), or leave the value empty to make it missing.',
+    );
+    expect(m.predict([{ ...row, date: null }])).toEqual(model.predict([{ ...row, date: null }]));
+  });
+
   it('refuses a missing value where the model takes none, as the library does', async () => {
     const { model, test } = await trainOn('diabetes', [{ model: { family: 'ridge' } }]);
     const m = await load(exportModule(model));
