@@ -2,17 +2,18 @@
  * This module contains DataFrame, the user-facing table: typed columns with a schema, conversion to and
  * from arquero tables, and `toDataset` to choose a target.
  */
+import { plural } from '../core/text.js';
 import { DataError } from '../core/errors.js';
 import { DISPLAY, formatSignificant, tableBundle, type TableBundle } from '../core/html_table.js';
 import { booleanLabels, createFrame, getColumn, takeFrameRows, type Column, type Frame } from './frame.js';
+import { dateColumnInfo } from './dates.js';
 import { describeColumn, type ColumnSchema } from './schema.js';
+import { isTextColumn } from './text.js';
 
 /** Frames longer than this show their first and last rows only, as pandas does. */
 const DISPLAY_MAX_ROWS = 60;
 const DISPLAY_HEAD_ROWS = 10;
 const DISPLAY_TAIL_ROWS = 5;
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export class DataFrame implements Frame {
   readonly rows: number;
@@ -89,7 +90,8 @@ export class DataFrame implements Frame {
   }
 
   /**
-   * The frame as a table: row numbers, column names with each column's kind, missing values as `NaN`, the
+   * The frame as a table: row numbers, column names with each column's kind (a text column that every pipeline
+   * reads as dates or as free text says `date` or `text`), missing values as `NaN`, the
    * first 10 and last 5 rows (with a `…` row) beyond 60 rows, and the size underneath. Text and HTML.
    */
   [DISPLAY](): TableBundle {
@@ -101,7 +103,7 @@ export class DataFrame implements Frame {
       ['', ...this.columnNames],
       shown.map((i) => [i, ...this.columns.map((c) => shownValue(c, i))]),
       {
-        subheader: ['', ...this.columns.map((c) => c.kind)],
+        subheader: ['', ...this.columns.map(readAs)],
         ...(cut ? { cutAt: DISPLAY_HEAD_ROWS } : {}),
         footer: `${plural(this.rows, 'row')} × ${plural(this.columns.length, 'column')}`,
         format: formatSignificant,
@@ -133,6 +135,12 @@ function plainValue(c: Column, i: number): string | number | boolean | null {
 function shownValue(c: Column, i: number): string | number | boolean | null {
   const v = plainValue(c, i);
   return typeof v === 'boolean' && c.kind === 'boolean' ? booleanLabels(c)[v ? 1 : 0] : v;
+}
+
+/** How a pipeline reads a column: its kind, or `date` / `text` for a text column of dates or of free text. */
+function readAs(c: Column): string {
+  if (c.kind !== 'categorical') return c.kind;
+  return dateColumnInfo(c) ? 'date' : isTextColumn(c) ? 'text' : c.kind;
 }
 
 function range(from: number, to: number): number[] {

@@ -4,6 +4,7 @@
  * global importance from mean |attribution|, and its displays (waterfall for one row, beeswarm or bars for
  * many).
  */
+import { plural } from '../core/text.js';
 import { DataError } from '../core/errors.js';
 import type { FeatureImportance } from './importance.js';
 import { featureImportanceChart } from '../charts/model_charts.js';
@@ -216,7 +217,7 @@ export class Explanation {
   [DISPLAY](): MimeBundle {
     const top = this.importance().sorted().slice(0, 10);
     const text =
-      `Explanation of ${this.values.length} row${this.values.length === 1 ? '' : 's'} by ${this.method} (${this.scale}` +
+      `Explanation of ${plural(this.values.length, 'row')} by ${this.method} (${this.scale}` +
       `${this.maxError > 0 ? `, standard error ≤ ${this.maxError.toPrecision(2)}` : ''})\n` +
       tableBundle(
         ['column', 'mean |attribution|'],

@@ -135,6 +135,15 @@ describe('DataFrame display', () => {
     expect(lines.at(-1)).toBe('4 rows × 5 columns');
   });
 
+  it('names a column of dates or of free text as every pipeline reads it, in the display only', () => {
+    const df = parseCSV(
+      'day,note,city\n2021-06-14,the delivery came late again,Lyon\n2021-06-15,great service as always,Paris\n',
+    );
+    const kinds = df[DISPLAY]()['text/plain'].split('\n')[1].trim().split(/\s+/);
+    expect(kinds).toEqual(['date', 'text', 'categorical']);
+    expect(df.schema.map((c) => c.kind)).toEqual(['categorical', 'categorical', 'categorical']);
+  });
+
   it('cuts a long frame to its first 10 and last 5 rows with a … row, and counts every row', () => {
     const rows = Array.from({ length: 100 }, (_, i) => i);
     const thirds = rows.map((i) => i / 3);

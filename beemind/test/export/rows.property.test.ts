@@ -92,10 +92,12 @@ describe.each([
     label: 'seattle_weather ensemble (date text, odd and missing)',
     name: 'seattle_weather:',
     allowMissing: true,
+    // a value that is not a date is refused on both sides: a batch holding one does not predict
+    minPredicted: 50,
   },
   { label: 'reviews ensemble (free text, odd and missing)', name: 'reviews:', allowMissing: true },
   { label: 'penguins stack (missing values and categories)', name: 'penguins stack:', allowMissing: true },
-])('exported module on arbitrary rows: $label', ({ name, allowMissing }) => {
+])('exported module on arbitrary rows: $label', ({ name, allowMissing, minPredicted = 75 }) => {
   let trained: Trained;
   let module: LoadedModule;
 
@@ -128,6 +130,6 @@ describe.each([
       { numRuns: 150, seed: 7 },
     );
     // most batches predict (a refusal on both sides proves less)
-    expect(predicted).toBeGreaterThan(75);
+    expect(predicted).toBeGreaterThan(minPredicted);
   });
 });
