@@ -32,6 +32,11 @@ import type { ModelMember, TrainedModel } from '../trained/trained_model.js';
 
 const ENSEMBLE_CANDIDATES = 20;
 /**
+ * The longest refit an interrupted run does to deliver its best drone: the user asked it to stop, and a notebook
+ * waits a few seconds for the run to come back (the kernel's grace while a run is active is 5 s).
+ */
+const INTERRUPTED_REFIT_MS = 3000;
+/**
  * The best drones a stack may combine (fewer when refitting them all would not fit in the budget): the first of
  * the ensemble's candidates, so no more than ENSEMBLE_CANDIDATES.
  */
@@ -258,6 +263,12 @@ async function buildChampion(
   const refitMs = refitEstimate(ctx, byId, workerCount);
   const best = championDrone(ctx, board, byId, refitMs);
   if (!best) return null;
+  if (interrupted && refitMs([best.id]) > INTERRUPTED_REFIT_MS) {
+    logger.info(
+      `interrupted: the best drone ${best.id} is not refit now (about ${(refitMs([best.id]) / 1000).toFixed(1)} s); run.model('${best.id}') refits it`,
+    );
+    return null;
+  }
   const oof = outOfFold(ctx);
   const combination = interrupted ? null : await combineDrones(ctx, oof, board, best, refitMs);
   const chosen = combination?.selection.members ?? [{ id: best.id, weight: 1 }];

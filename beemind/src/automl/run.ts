@@ -173,7 +173,9 @@ export class Run {
           ? `none of its ${this.drones.length} drones finished (${failed} failed or timed out${failed < this.drones.length ? `, ${this.drones.length - failed} pruned or cut short` : ''})`
           : f.error
             ? `building it failed (${f.error})`
-            : 'none was built';
+            : f.status === 'interrupted'
+              ? `it was interrupted, and refitting its best drone would have kept you waiting: run.model(${JSON.stringify(f.leaderboard[0].id)}) refits it`
+              : 'none was built';
   }
 
   drone(id: string): Drone | undefined {

@@ -11,6 +11,7 @@ import { subscribeRunEvents } from '../../src/events/hub.js';
 import { dominates } from '../../src/search/nsga2.js';
 import { hp } from '../../src/search/space/types.js';
 import type { PipelineSpace } from '../../src/search/genome.js';
+import { registerSleepyHere } from '../distributed/helpers/runs.js';
 
 const FAST_FAMILIES = ['decision_tree', 'gaussian_nb', 'knn', 'logistic_regression'];
 let iris: Dataset;
@@ -236,6 +237,32 @@ describe('evolve', () => {
     expect(run.events.some((e) => e.type === 'importance.computed')).toBe(false);
     expect(run.champion.predict(iris.features.head(2))).toHaveLength(2);
   });
+
+  it('leaves a best drone slow to refit for later when interrupted, and says how to refit it', async () => {
+    registerSleepyHere(); // a family whose every fit sleeps: its refit would keep the user waiting
+    const controller = new AbortController();
+    const run = await evolve(
+      iris,
+      {
+        space: { slots: [], models: { sleepy_centroid: { ms: hp.constant(3000) } } },
+        workers: 0,
+        validation: { holdout: 0.25 },
+        testSize: 0,
+        populationSize: 2,
+        budget: { evaluations: 6 },
+        importance: false,
+        store: false,
+      },
+      { signal: controller.signal, onEvent: (e) => e.type === 'drone.evaluated' && controller.abort() },
+    );
+    expect(run.status).toBe('interrupted');
+    expect(run.hasChampion).toBe(false);
+    const best = run.finished.leaderboard[0].id;
+    expect(run.whyNoChampion).toBe(
+      `it was interrupted, and refitting its best drone would have kept you waiting: run.model("${best}") refits it`,
+    );
+    expect((await run.model(best)).predict(iris.features.head(2))).toHaveLength(2);
+  }, 30_000);
 
   it('has no champion when interrupted before any drone, and says why and what to do', async () => {
     const controller = new AbortController();
