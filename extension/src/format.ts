@@ -67,7 +67,10 @@ export function formatSecondsTick(s: number): string {
   return formatSeconds(s).replace(/\.(\d*?)0+(?= )/, (_, kept: string) => (kept ? `.${kept}` : ''));
 }
 
-/** Standard deviation of fold scores (0 for fewer than two). */
+/**
+ * Standard deviation of fold scores over the folds themselves (divided by their number, as the library's
+ * leaderboard and scikit-learn's `std_test_score` compute it), so the panels and `run.leaderboard` agree.
+ */
 export function foldStd(scores: readonly number[]): number {
   if (scores.length < 2) return 0;
   let mean = 0;
@@ -75,7 +78,7 @@ export function foldStd(scores: readonly number[]): number {
   mean /= scores.length;
   let ss = 0;
   for (const s of scores) ss += (s - mean) * (s - mean);
-  return Math.sqrt(ss / (scores.length - 1));
+  return Math.sqrt(ss / scores.length);
 }
 
 /** The pipeline of a drone as "step → step → family". */

@@ -1,6 +1,7 @@
 // Number formats of the panels: durations in the unit that reads best, scores with sensible digits, signed
 // attributions, data values without float noise.
 import {
+  foldStd,
   combinationText,
   droneSummary,
   formatScore,
@@ -115,5 +116,13 @@ describe('combinationText', () => {
     expect(combinationText({ members, score: 0.9, kind: 'stack' })).toBe(
       'stack of d3 (0.7500), d9 (0.2500), combined by a level-2 model',
     );
+  });
+});
+
+describe('foldStd', () => {
+  it("is the library leaderboard's standard deviation over the folds (divided by their number)", () => {
+    // the library: Math.sqrt(Σ(v − mean)² / n), as scikit-learn's std_test_score
+    expect(foldStd([0.9, 1, 0.95, 0.85, 1])).toBeCloseTo(Math.sqrt(0.017 / 5), 12);
+    expect(foldStd([0.5])).toBe(0);
   });
 });
