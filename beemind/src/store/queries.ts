@@ -341,5 +341,34 @@ export function runSnapshotsFromStore(db: Database, limit = 20): { runId: string
       id: string;
     }[]
   ).map((r) => r.id);
-  return ids.reverse().map((runId) => ({ runId, events: runEvents(db, runId) }));
+  return ids.reverse().map((runId) => ({ runId, events: withEnding(db, runId, runEvents(db, runId)) }));
+}
+
+/**
+ * A run's events, ended as the store reads them: a run whose recording process died (a killed kernel) never
+ * recorded its run.finished, and would show as running for ever; it gets the ending its summary gives it
+ * (interrupted, `process ended`, no champion), so panels and other readers see it stopped.
+ */
+function withEnding(db: Database, runId: string, events: RunEvent[]): RunEvent[] {
+  if (events.some((e) => e.type === 'run.finished')) return events;
+  const run = getRun(db, runId);
+  if (run.status === 'running') return events;
+  const started = Date.parse(run.startedAt);
+  const ended = Date.parse(run.updatedAt);
+  return [
+    ...events,
+    {
+      type: 'run.finished',
+      runId,
+      time: new Date(ended).toISOString(),
+      status: run.status,
+      reason: run.reason ?? 'process ended',
+      championId: null,
+      ensemble: null,
+      leaderboard: run.leaderboard,
+      testScore: null,
+      elapsedSeconds: Math.max(0, (ended - started) / 1000),
+      evaluated: run.evaluated,
+    },
+  ];
 }

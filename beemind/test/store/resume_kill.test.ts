@@ -3,7 +3,7 @@
 // none is evaluated again, numbering and lineage go on, and the run finishes.
 import { evolve } from '../../src/automl/evolve.js';
 import { loadDataset } from '../../src/data/datasets.js';
-import { droneNumber, type Drone, type RunEvent } from '../../src/protocol/events.js';
+import { droneNumber, RunEventSchema, type Drone, type RunEvent } from '../../src/protocol/events.js';
 import { genomeKey } from '../../src/search/genome.js';
 import { ExperimentStore, closeStores } from '../../src/store/experiment_store.js';
 import { usePostgres } from '../helpers/postgres.js';
@@ -36,6 +36,13 @@ describe.each([
     expect(summary.status).toBe('interrupted'); // recorded as running by a process that no longer exists
     expect(summary.reason).toBe('process ended');
     const before = db.drones(summary.id);
+    // read back for the panels, it ends as its summary says: not running for ever
+    const ending = db
+      .snapshots()
+      .find((s) => s.runId === summary.id)!
+      .events.at(-1)!;
+    expect(ending).toMatchObject({ type: 'run.finished', status: 'interrupted', reason: 'process ended' });
+    expect(RunEventSchema.safeParse(ending).success).toBe(true);
     // every drone announced before the kill was committed first (at most one batch more got through)
     expect(before.length).toBeGreaterThanOrEqual(8);
     expect(before.length).toBeLessThan(TOTAL);
