@@ -74,6 +74,31 @@ describe('NotebookModel', () => {
     expect(model.comparedRuns).toHaveLength(2);
   });
 
+  it('compares by default only the runs on the same data as the one shown, and any run the user ticks', () => {
+    const model = new NotebookModel();
+    const other = syntheticRun({ drones: 3, runId: 'other' }).map((e) =>
+      e.type === 'run.started'
+        ? { ...e, dataset: { ...e.dataset, fingerprint: 'beef', target: 'species' } }
+        : e,
+    );
+    model.applyEvents([
+      ...other,
+      ...syntheticRun({ drones: 3, runId: 'a' }),
+      ...syntheticRun({ drones: 3, runId: 'b' }),
+    ]);
+    expect(model.activeRun!.runId).toBe('b');
+    expect(model.comparedRuns.map((r) => r.runId)).toEqual(['a', 'b']);
+    expect(model.isCompared('other')).toBe(false);
+    model.setCompared('other', true);
+    expect(model.comparedRuns.map((r) => r.runId)).toEqual(['other', 'a', 'b']);
+    model.setCompared('other', false);
+    expect(model.isCompared('other')).toBe(false);
+    // shown in the lineage, a run on other data is compared with the runs on its own data, not with these
+    model.setCompared('other', true);
+    model.setActiveRun('other');
+    expect(model.comparedRuns.map((r) => r.runId)).toEqual(['other']);
+  });
+
   it('asks for importance once, folds the answer, and reports failures', async () => {
     const model = new NotebookModel();
     model.applyEvents(syntheticRun({ drones: 6, generations: 1, runId: 'r' }));

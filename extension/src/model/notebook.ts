@@ -69,6 +69,8 @@ export class NotebookModel {
   /** The drone the comparison panel sets beside the selected one in its "why" view; null: chosen for the user. */
   private _whyPartner: string | null = null;
   private readonly hiddenRuns = new Set<string>();
+  /** Runs on other data than the active run's that the user ticked for the comparison. */
+  private readonly shownRuns = new Set<string>();
   /** Requests in flight or failed, by `${kind}\u0000${runId}\u0000${droneId}`. */
   private readonly requests = new Map<
     string,
@@ -135,20 +137,32 @@ export class NotebookModel {
     this._selectionChanged.emit();
   }
 
-  /** Runs shown side by side in the comparison panel (all unless hidden by the user). */
+  /**
+   * Runs shown side by side in the comparison panel: by default those on the same data as the active run (the
+   * same table, target and metric; the store beside the notebook also holds other notebooks' runs), plus or minus
+   * the user's ticks.
+   */
   get comparedRuns(): RunState[] {
-    return this.runs.filter((r) => !this.hiddenRuns.has(r.runId));
+    return this.runs.filter((r) => this.isCompared(r.runId));
   }
 
   setCompared(runId: string, compared: boolean): void {
-    if (compared === !this.hiddenRuns.has(runId)) return;
-    if (compared) this.hiddenRuns.delete(runId);
-    else this.hiddenRuns.add(runId);
+    if (compared === this.isCompared(runId)) return;
+    if (compared) {
+      this.hiddenRuns.delete(runId);
+      if (!this.isCompared(runId)) this.shownRuns.add(runId);
+    } else {
+      this.shownRuns.delete(runId);
+      this.hiddenRuns.add(runId);
+    }
     this._changed.emit();
   }
 
   isCompared(runId: string): boolean {
-    return !this.hiddenRuns.has(runId);
+    if (this.hiddenRuns.has(runId)) return false;
+    if (this.shownRuns.has(runId)) return true;
+    const run = this.runMap.get(runId);
+    return run !== undefined && sameData(run, this.activeRun);
   }
 
   /** The explicitly selected drone, or null when the panels follow the champion. */
@@ -413,4 +427,16 @@ export class NotebookModel {
 
 function key(kind: 'importance' | 'confusion' | 'explain', runId: string, droneId: string): string {
   return `${kind}\u0000${runId}\u0000${droneId}`;
+}
+
+/** Whether two runs learned the same table, target and metric (true when either has not started yet). */
+function sameData(a: RunState, b: RunState | null): boolean {
+  const x = a.started;
+  const y = b?.started;
+  if (!x || !y) return true;
+  return (
+    x.dataset.fingerprint === y.dataset.fingerprint &&
+    x.dataset.target === y.dataset.target &&
+    x.metric === y.metric
+  );
 }
