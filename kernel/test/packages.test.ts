@@ -40,6 +40,13 @@ function writePackage(dir: string, name: string, source: string, types: string):
   writeFileSync(path.join(root, 'index.d.ts'), types);
 }
 
+/** What a cell refused by the type checker rejects with: a TypeScriptError whose traceback contains `text`. */
+function typeErrorSaying(text: string) {
+  return {
+    content: { ename: 'TypeScriptError', traceback: expect.arrayContaining([expect.stringContaining(text)]) },
+  };
+}
+
 /** Compiles and runs cells as the kernel's worker does, with the importer installed as the kernel installs it. */
 function notebook(directory: string) {
   const locator = new PackageLocator(directory);
@@ -181,14 +188,9 @@ describe('imports in a notebook', () => {
 
   it('names a package that is nowhere and says how to install it', async () => {
     const nb = notebook(bareFolder());
-    await expect(nb.run("import _ from 'no-such-package-beemind-test';")).rejects.toMatchObject({
-      content: {
-        ename: 'TypeScriptError',
-        traceback: expect.arrayContaining([
-          expect.stringContaining('%npm install no-such-package-beemind-test'),
-        ]),
-      },
-    });
+    await expect(nb.run("import _ from 'no-such-package-beemind-test';")).rejects.toMatchObject(
+      typeErrorSaying('%npm install no-such-package-beemind-test'),
+    );
     // a dynamic import that the type checker cannot see fails at run time with the same advice
     await expect(nb.run("await import('no-such-package-beemind-test' + '')")).rejects.toThrow(
       /Cannot find package 'no-such-package-beemind-test'.*%npm install no-such-package-beemind-test/s,
@@ -197,16 +199,11 @@ describe('imports in a notebook', () => {
 
   it('says that a file the same cell writes can be imported from the next cell', async () => {
     const nb = notebook(bareFolder());
-    await expect(nb.run("const mod = await import('./churn.mjs');")).rejects.toMatchObject({
-      content: {
-        ename: 'TypeScriptError',
-        traceback: expect.arrayContaining([
-          expect.stringContaining(
-            'If a line of this cell writes ./churn.mjs, import it in the next cell: a cell is type-checked as a whole before any of it runs.',
-          ),
-        ]),
-      },
-    });
+    await expect(nb.run("const mod = await import('./churn.mjs');")).rejects.toMatchObject(
+      typeErrorSaying(
+        'If a line of this cell writes ./churn.mjs, import it in the next cell: a cell is type-checked as a whole before any of it runs.',
+      ),
+    );
   });
 
   it('finds a package installed after a failed import, without a restart', async () => {

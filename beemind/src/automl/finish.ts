@@ -263,9 +263,10 @@ async function buildChampion(
   const refitMs = refitEstimate(ctx, byId, workerCount);
   const best = championDrone(ctx, board, byId, refitMs);
   if (!best) return null;
-  if (interrupted && refitMs([best.id]) > INTERRUPTED_REFIT_MS) {
+  const bestRefitMs = refitMs([best.id]);
+  if (interrupted && bestRefitMs > INTERRUPTED_REFIT_MS) {
     logger.info(
-      `interrupted: the best drone ${best.id} is not refit now (about ${(refitMs([best.id]) / 1000).toFixed(1)} s); run.model('${best.id}') refits it`,
+      `interrupted: the best drone ${best.id} is not refit now (about ${(bestRefitMs / 1000).toFixed(1)} s); run.model('${best.id}') refits it`,
     );
     return null;
   }

@@ -316,7 +316,8 @@ export function buildProgram(): Command {
       const noChampion = () =>
         new EvaluationError(
           'cli.no_champion',
-          run.status === 'interrupted' && run.finished.leaderboard.length > 0
+          // (run.whyNoChampion's interrupted case, said for the command line)
+          run.status === 'interrupted' && run.finished.leaderboard.length > 0 && !run.finished.error
             ? `the run was interrupted before its best drone was refit; finish it with beemind evolve ${csv} --resume ${run.id} (and --save-model or --predict)`
             : `the run has no champion: ${run.whyNoChampion}; give it more --seconds or --evaluations${run.drones.some((d) => d.status === 'timeout') ? ', or a longer --evaluation-seconds' : ''}`,
         );

@@ -4,6 +4,7 @@
  * strings so that a key from untrusted input (a control character, a newline) cannot garble the message.
  * z.prettifyError words the same problems over several lines; an error message here is one line.
  */
+import { closestMatch } from 'leven';
 import { z } from 'zod';
 
 /**
@@ -15,7 +16,7 @@ export function describeIssues(error: z.ZodError, root = '(value)', limit = 5, s
   const shown = error.issues.slice(0, limit).map((i) => {
     const where = i.path.length > 0 ? z.core.toDotPath(i.path) : root;
     const known = schema && i.code === 'unrecognized_keys' ? objectKeysAt(schema, i.path) : null;
-    return `${where}: ${known && i.code === 'unrecognized_keys' ? unknownKeys(i.keys, known) : i.message}`;
+    return `${where}: ${known ? unknownKeys((i as z.core.$ZodIssueUnrecognizedKeys).keys, known) : i.message}`;
   });
   const more = error.issues.length - shown.length;
   return shown.join('; ') + (more > 0 ? `; and ${more} more` : '');
@@ -46,25 +47,11 @@ function objectKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[]
   return null;
 }
 
-/** The known key within two edits of `key` (case aside), the nearest first; null when none is that close. */
+/** The known key within two edits of `key` (case aside; fewer for short keys); null when none is that close. */
 function closestKey(key: string, known: readonly string[]): string | null {
-  let best: string | null = null;
-  let bestDistance = Math.min(2, Math.floor(key.length / 3)) + 1;
-  for (const candidate of known) {
-    const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [candidate, d];
-  }
-  return best;
-}
-
-/** Levenshtein distance: insertions, deletions and substitutions, one row of the table at a time. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++)
-      row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = row;
-  }
-  return previous[b.length];
+  const lower = known.map((k) => k.toLowerCase());
+  const match = closestMatch(key.toLowerCase(), lower, {
+    maxDistance: Math.min(2, Math.floor(key.length / 3)),
+  });
+  return match === undefined ? null : known[lower.indexOf(match)];
 }

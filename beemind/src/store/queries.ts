@@ -351,7 +351,8 @@ export function runSnapshotsFromStore(db: Database, limit = 20): { runId: string
  */
 function withEnding(db: Database, runId: string, events: RunEvent[]): RunEvent[] {
   if (events.some((e) => e.type === 'run.finished')) return events;
-  const run = getRun(db, runId);
+  // the summary first: a run still being recorded needs no leaderboard
+  const run = toSummary(db.prepare('SELECT * FROM runs WHERE id = ?').get(runId) as RunRow);
   if (run.status === 'running') return events;
   const started = Date.parse(run.startedAt);
   const ended = Date.parse(run.updatedAt);
@@ -365,7 +366,7 @@ function withEnding(db: Database, runId: string, events: RunEvent[]): RunEvent[]
       reason: run.reason ?? 'process ended',
       championId: null,
       ensemble: null,
-      leaderboard: run.leaderboard,
+      leaderboard: leaderboardOf(runDrones(db, runId), run.greaterIsBetter),
       testScore: null,
       elapsedSeconds: Math.max(0, (ended - started) / 1000),
       evaluated: run.evaluated,
